@@ -1,0 +1,11 @@
+// Declares the app's own commands so each one needs a permission (granted in
+// src-tauri/capabilities/), instead of Tauri's default of allowing every app command.
+fn main() {
+    let attributes = tauri_build::Attributes::new()
+        .capabilities_path_pattern("./src-tauri/capabilities/**/*")
+        .app_manifest(tauri_build::AppManifest::new().commands(&["app_info", "open_data_dir"]));
+    if let Err(error) = tauri_build::try_build(attributes) {
+        // A build script reports failure by panicking; the message names the broken file.
+        panic!("tauri-build failed: {error:#}");
+    }
+}

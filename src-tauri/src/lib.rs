@@ -1,0 +1,71 @@
+//! The Crypto Balance desktop shell: Tauri wiring only. Everything the product does lives in
+//! `crypto-balance-core`; this crate turns it into commands, events, a tray and windows.
+//!
+//! Modules:
+//! - [`commands`]: the IPC commands, one file per area, errors as `{ code, message }`.
+//! - [`tray`]: the tray icon and its menu.
+//! - [`window`]: the main window's lifecycle (closing hides it to the tray).
+
+mod commands;
+mod tray;
+mod window;
+
+#[cfg(test)]
+mod ipc_tests;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crypto_balance_core::paths::DATA_DIR_ENV;
+use crypto_balance_core::{App, AppConfig};
+use tauri::{Builder, Runtime};
+
+/// Starts the desktop app and blocks until it quits.
+pub fn run() -> ExitCode {
+    init_logging();
+    let config = AppConfig {
+        data_dir: std::env::var_os(DATA_DIR_ENV).map(PathBuf::from),
+    };
+    let app = match App::open(config) {
+        Ok(app) => app,
+        Err(error) => {
+            tracing::error!(%error, "cannot start");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = configure(Builder::default())
+        .manage(app)
+        .setup(|app| {
+            tray::build(app.handle())?;
+            Ok(())
+        })
+        .run(tauri::generate_context!());
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(%error, "the app stopped with an error");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Plugins, commands and window behaviour, shared by [`run`] and the tests' mock runtime.
+fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
+    builder
+        .plugin(tauri_plugin_opener::init())
+        .invoke_handler(tauri::generate_handler![
+            commands::app::app_info,
+            commands::app::open_data_dir,
+        ])
+        .on_window_event(window::on_event)
+}
+
+/// Logs to stderr; `CRYPTO_BALANCE_LOG` sets the filter (default `info`).
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CRYPTO_BALANCE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
