@@ -1,0 +1,3 @@
+export { AppError, toAppError } from "./ipc";
+export { appInfo, openDataDir, type AppInfo } from "./app";
+export type { ErrorCode } from "./bindings/ErrorCode";
