@@ -1,0 +1,90 @@
+# Shared set-up for scripts/run and scripts/test: installs what is missing, quietly, and only once.
+# Sourced, not executed. Debian/Ubuntu only; other systems: see the README's prerequisites.
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export REPO_ROOT
+
+# Build output lives outside the clone so a fresh clone still reuses it (CI clones afresh each run).
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/crypto-balance/target}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+export PATH="$HOME/.cargo/bin:$PATH"
+
+# What building, running and testing the desktop app needs on Debian 12 (see ../shared notes).
+APT_PACKAGES=(
+  build-essential pkg-config file curl libssl-dev
+  libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
+  xvfb xauth dbus dbus-daemon webkit2gtk-driver gnome-keyring libsecret-tools keyutils
+)
+
+say() { printf '==> %s\n' "$*" >&2; }
+die() {
+  printf 'error: %s\n' "$*" >&2
+  exit 1
+}
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null; then
+    sudo "$@"
+  else
+    die "need root to run: $* (install sudo or run as root)"
+  fi
+}
+
+ensure_apt_packages() {
+  local missing=() pkg
+  for pkg in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
+  done
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  command -v apt-get >/dev/null || die "missing system packages (${missing[*]}) and no apt-get; see README prerequisites"
+  say "installing system packages: ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+ensure_rust() {
+  command -v cargo >/dev/null || die "cargo not found; install Rust from https://rustup.rs"
+}
+
+ensure_node() {
+  command -v node >/dev/null || die "node not found; install Node.js 20 or newer"
+  local major
+  major="$(node -p 'process.versions.node.split(".")[0]')"
+  [ "$major" -ge 20 ] || die "Node.js $major is too old; install Node.js 20 or newer"
+}
+
+# npm ci, skipped when node_modules already matches package-lock.json.
+ensure_npm_packages() {
+  local dir="$REPO_ROOT/$1" stamp lock_hash
+  stamp="$dir/node_modules/.installed-lock-sha256"
+  lock_hash="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$lock_hash" ]; then
+    return 0
+  fi
+  say "installing npm packages in $1"
+  npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error >/dev/null
+  printf '%s\n' "$lock_hash" >"$stamp"
+}
+
+ensure_tauri_driver() {
+  command -v tauri-driver >/dev/null && return 0
+  say "installing tauri-driver (once, about a minute)"
+  cargo install tauri-driver --locked --version '^2' --quiet
+}
+
+# The UI bundle the desktop binary embeds at compile time.
+build_ui() {
+  say "building the UI"
+  npm --prefix "$REPO_ROOT/ui" run -s build >/dev/null
+}
+
+# The desktop app; its default `custom-protocol` feature serves the built UI from the binary.
+build_app() {
+  say "building the desktop app (first build takes a few minutes)"
+  (cd "$REPO_ROOT" && cargo build --locked --quiet -p crypto-balance-desktop)
+}
+
+APP_BINARY="$CARGO_TARGET_DIR/debug/crypto-balance-desktop"
+export APP_BINARY

@@ -1,0 +1,90 @@
+// Starts tauri-driver, opens a WebDriver session on the built app, and cleans both up.
+// tauri-driver (cargo install tauri-driver) proxies to WebKitWebDriver (Debian: webkit2gtk-driver).
+import { spawn } from "node:child_process";
+import { mkdir, writeFile } from "node:fs/promises";
+import net from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Builder, Capabilities } from "selenium-webdriver";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repoRoot = path.resolve(here, "../..");
+export const screenshotDir = path.join(repoRoot, "target", "e2e");
+
+const SESSION_TIMEOUT_MS = 60_000;
+
+/** A port that is free right now, so a stray tauri-driver elsewhere can never answer for ours. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The built app binary: E2E_APP, set by scripts/test. */
+export function appBinary() {
+  const app = process.env.E2E_APP;
+  if (!app) throw new Error("set E2E_APP to the built crypto-balance-desktop binary (scripts/test does)");
+  return app;
+}
+
+async function waitForDriver(child, url, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`tauri-driver exited with ${child.exitCode}`);
+    try {
+      const response = await fetch(`${url}/status`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`tauri-driver did not answer on ${url} within ${timeoutMs} ms`);
+}
+
+/** Starts tauri-driver and a session on the app; returns { driver, stop }. */
+export async function startApp() {
+  const [port, nativePort] = [await freePort(), await freePort()];
+  const url = `http://127.0.0.1:${port}`;
+  const tauriDriver = spawn(
+    "tauri-driver",
+    ["--port", String(port), "--native-port", String(nativePort)],
+    { stdio: ["ignore", "inherit", "inherit"] },
+  );
+  try {
+    await waitForDriver(tauriDriver, url, 30_000);
+    const capabilities = new Capabilities();
+    capabilities.setBrowserName("wry");
+    capabilities.set("tauri:options", { application: appBinary() });
+    const session = new Builder().withCapabilities(capabilities).usingServer(url).build();
+    const driver = await withTimeout(session, SESSION_TIMEOUT_MS, "starting the app");
+    const stop = async () => {
+      await driver.quit().catch(() => {});
+      tauriDriver.kill();
+    };
+    return { driver, stop };
+  } catch (error) {
+    tauriDriver.kill();
+    throw error;
+  }
+}
+
+function withTimeout(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export async function saveScreenshot(driver, name) {
+  await mkdir(screenshotDir, { recursive: true });
+  const file = path.join(screenshotDir, `${name}.png`);
+  await writeFile(file, await driver.takeScreenshot(), "base64");
+  return file;
+}
