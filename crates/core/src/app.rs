@@ -1,8 +1,22 @@
 //! The one handle both shells build at start-up and pass down: no command re-opens anything.
-//! Later issues add the store, the keys, the rate client and the event sender here.
+//!
+//! The vault has an explicit state: not created, locked, or unlocked with the store open. The
+//! desktop app starts locked and unlocks silently from the keychain, or asks for the passphrase.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
+use serde::Serialize;
+use tokio::sync::RwLock;
+use ts_rs::TS;
+
+use crate::accounts::{self, Account, AccountKind};
+use crate::clock::{Clock, SystemClock};
+use crate::holdings::{self, Holding, HoldingChange, NewHolding};
+use crate::money::Amount;
+use crate::secret::Passphrase;
+use crate::store::{Store, DATABASE_FILE_NAME};
+use crate::vault::{self, KdfParams, Keychain, SystemKeychain, UnlockedBy, VaultError};
 use crate::{AppInfo, DataDir, Error};
 
 /// What a shell knows before opening the app: its explicit choices, already parsed.
@@ -10,20 +24,61 @@ use crate::{AppInfo, DataDir, Error};
 pub struct AppConfig {
     /// `--data-dir` or `CRYPTO_BALANCE_DATA_DIR`; `None` means the platform default.
     pub data_dir: Option<PathBuf>,
+    /// Where the data key is kept for silent unlock; `None` means the OS keychain.
+    pub keychain: Option<Arc<dyn Keychain>>,
+    /// Argon2id costs for new key files; `None` means the secure default.
+    pub kdf: Option<KdfParams>,
+    /// `None` means the system clock.
+    pub clock: Option<Arc<dyn Clock>>,
+}
+
+/// Whether the vault exists and is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum VaultStatus {
+    NotCreated,
+    Locked,
+    Unlocked,
+}
+
+/// How an unlock went, for a one-time notice when the keychain could not be used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct UnlockOutcome {
+    pub status: VaultStatus,
+    /// Set when the keychain was not usable: the vault then works with the passphrase alone.
+    pub keychain_notice: Option<String>,
+}
+
+#[derive(Debug)]
+enum State {
+    Locked,
+    Unlocked(Store),
 }
 
 /// The opened app: cheap to share behind an `Arc` or Tauri's managed state.
 #[derive(Debug)]
 pub struct App {
     data_dir: DataDir,
+    keychain: Arc<dyn Keychain>,
+    kdf: KdfParams,
+    clock: Arc<dyn Clock>,
+    state: RwLock<State>,
 }
 
 impl App {
-    /// Opens the app: resolves and creates the data folder.
+    /// Opens the app: resolves and creates the data folder. The vault stays locked.
     pub fn open(config: AppConfig) -> Result<Self, Error> {
         let data_dir = DataDir::open(config.data_dir)?;
         tracing::info!(data_dir = %data_dir, "app opened");
-        Ok(Self { data_dir })
+        Ok(Self {
+            data_dir,
+            keychain: config.keychain.unwrap_or_else(|| Arc::new(SystemKeychain)),
+            kdf: config.kdf.unwrap_or_default(),
+            clock: config.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+            state: RwLock::new(State::Locked),
+        })
     }
 
     pub fn data_dir(&self) -> &DataDir {
@@ -32,5 +87,161 @@ impl App {
 
     pub fn info(&self) -> AppInfo {
         AppInfo::new(&self.data_dir)
+    }
+
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+
+    fn database_path(&self) -> PathBuf {
+        self.data_dir.path().join(DATABASE_FILE_NAME)
+    }
+
+    pub async fn status(&self) -> VaultStatus {
+        match &*self.state.read().await {
+            State::Unlocked(_) => VaultStatus::Unlocked,
+            State::Locked if vault::exists(self.data_dir.path()) => VaultStatus::Locked,
+            State::Locked => VaultStatus::NotCreated,
+        }
+    }
+
+    /// Creates the vault (key file, keychain entry, empty database) and leaves it unlocked.
+    pub async fn create_vault(
+        &self,
+        passphrase: &Passphrase,
+        use_keychain: bool,
+    ) -> Result<UnlockOutcome, Error> {
+        let mut state = self.state.write().await;
+        let database = self.database_path();
+        if database.exists() && !vault::exists(self.data_dir.path()) {
+            return Err(
+                VaultError::KeyFileMissing(vault::key_file_path(self.data_dir.path())).into(),
+            );
+        }
+        let unlocked = vault::create(
+            self.data_dir.path(),
+            passphrase,
+            self.keychain.as_ref(),
+            self.kdf,
+            use_keychain,
+        )?;
+        let store = Store::open(&database, &unlocked.key).await?;
+        *state = State::Unlocked(store);
+        Ok(outcome(&unlocked.by))
+    }
+
+    /// Unlocks from the keychain, or with `passphrase`. Unlocking an open vault changes nothing.
+    pub async fn unlock(&self, passphrase: Option<&Passphrase>) -> Result<UnlockOutcome, Error> {
+        let mut state = self.state.write().await;
+        if let State::Unlocked(_) = &*state {
+            return Ok(UnlockOutcome {
+                status: VaultStatus::Unlocked,
+                keychain_notice: None,
+            });
+        }
+        let unlocked = vault::unlock(self.data_dir.path(), self.keychain.as_ref(), passphrase)?;
+        let store = Store::open(&self.database_path(), &unlocked.key).await?;
+        *state = State::Unlocked(store);
+        Ok(outcome(&unlocked.by))
+    }
+
+    /// Closes the store; the next use needs an unlock.
+    pub async fn lock(&self) {
+        let mut state = self.state.write().await;
+        if let State::Unlocked(store) = &*state {
+            store.close().await;
+        }
+        *state = State::Locked;
+    }
+
+    /// The open store, or [`Error::Locked`].
+    pub async fn store(&self) -> Result<Store, Error> {
+        match &*self.state.read().await {
+            State::Unlocked(store) => Ok(store.clone()),
+            State::Locked => Err(Error::Locked),
+        }
+    }
+
+    pub async fn change_passphrase(&self, old: &Passphrase, new: &Passphrase) -> Result<(), Error> {
+        let _guard = self.state.write().await;
+        Ok(vault::change_passphrase(
+            self.data_dir.path(),
+            old,
+            new,
+            self.kdf,
+        )?)
+    }
+
+    pub async fn set_app_lock(&self, passphrase: &Passphrase, locked: bool) -> Result<(), Error> {
+        let _guard = self.state.write().await;
+        Ok(vault::set_app_lock(
+            self.data_dir.path(),
+            passphrase,
+            self.keychain.as_ref(),
+            locked,
+        )?)
+    }
+
+    /// Whether the app lock is on (the passphrase is asked at every start).
+    pub fn app_lock(&self) -> Result<bool, Error> {
+        Ok(!vault::read_key_file(self.data_dir.path())?.use_keychain)
+    }
+
+    pub async fn holdings(&self) -> Result<Vec<Holding>, Error> {
+        Ok(holdings::list(&self.store().await?).await?)
+    }
+
+    pub async fn add_holding(&self, new: NewHolding) -> Result<HoldingChange, Error> {
+        Ok(holdings::add(&self.store().await?, new, self.now()).await?)
+    }
+
+    pub async fn set_holding(
+        &self,
+        coin: &str,
+        amount: Amount,
+        account: Option<&str>,
+    ) -> Result<HoldingChange, Error> {
+        Ok(holdings::set(&self.store().await?, coin, amount, account, self.now()).await?)
+    }
+
+    pub async fn remove_holding(
+        &self,
+        coin: &str,
+        account: Option<&str>,
+    ) -> Result<HoldingChange, Error> {
+        Ok(holdings::remove(&self.store().await?, coin, account, self.now()).await?)
+    }
+
+    pub async fn undo(&self, batch_id: i64) -> Result<(), Error> {
+        Ok(holdings::undo(&self.store().await?, batch_id, self.now()).await?)
+    }
+
+    pub async fn accounts(&self) -> Result<Vec<Account>, Error> {
+        Ok(accounts::list(&self.store().await?).await?)
+    }
+
+    pub async fn create_account(&self, name: &str, kind: AccountKind) -> Result<Account, Error> {
+        Ok(accounts::create(&self.store().await?, name, kind, self.now()).await?)
+    }
+
+    pub async fn rename_account(&self, old: &str, new: &str) -> Result<Account, Error> {
+        Ok(accounts::rename(&self.store().await?, old, new).await?)
+    }
+
+    pub async fn delete_account(&self, name: &str) -> Result<(), Error> {
+        Ok(accounts::delete(&self.store().await?, name).await?)
+    }
+}
+
+fn outcome(by: &UnlockedBy) -> UnlockOutcome {
+    let keychain_notice = match by {
+        UnlockedBy::Keychain => None,
+        UnlockedBy::Passphrase { keychain_problem } => keychain_problem.as_ref().map(|why| {
+            format!("The system keychain could not be used ({why}); Crypto Balance will ask for the passphrase at start.")
+        }),
+    };
+    UnlockOutcome {
+        status: VaultStatus::Unlocked,
+        keychain_notice,
     }
 }

@@ -6,6 +6,12 @@ use std::path::PathBuf;
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::accounts::AccountError;
+use crate::assets::AssetError;
+use crate::holdings::HoldingsError;
+use crate::store::StoreError;
+use crate::vault::{KeyFileError, VaultError};
+
 /// Everything that can go wrong in core, with the context a person needs to act on it.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -22,6 +28,22 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+
+    #[error(transparent)]
+    Store(#[from] StoreError),
+
+    #[error(transparent)]
+    Holdings(#[from] HoldingsError),
+
+    #[error(transparent)]
+    Account(#[from] AccountError),
+
+    /// The vault exists but is not unlocked yet.
+    #[error("the vault is locked: unlock it with the recovery passphrase first")]
+    Locked,
 }
 
 impl Error {
@@ -29,6 +51,11 @@ impl Error {
     pub fn code(&self) -> ErrorCode {
         match self {
             Error::NoDataDir | Error::DataDirUnusable { .. } => ErrorCode::DataDirUnavailable,
+            Error::Locked => ErrorCode::Locked,
+            Error::Vault(e) => vault_code(e),
+            Error::Store(e) => store_code(e),
+            Error::Holdings(e) => holdings_code(e),
+            Error::Account(e) => account_code(e),
         }
     }
 
@@ -38,6 +65,60 @@ impl Error {
             code: self.code(),
             message: self.to_string(),
         }
+    }
+}
+
+fn vault_code(error: &VaultError) -> ErrorCode {
+    match error {
+        VaultError::NotCreated(_) => ErrorCode::VaultNotCreated,
+        VaultError::AlreadyExists(_) => ErrorCode::Conflict,
+        VaultError::KeyFileMissing(_) => ErrorCode::KeyFileDamaged,
+        VaultError::PassphraseNeeded(_) => ErrorCode::Locked,
+        VaultError::PassphraseTooShort => ErrorCode::InvalidInput,
+        VaultError::KeyFile(KeyFileError::WrongPassphrase) => ErrorCode::WrongPassphrase,
+        VaultError::KeyFile(KeyFileError::TooNew { .. }) => ErrorCode::NewerVersion,
+        VaultError::KeyFile(_) => ErrorCode::KeyFileDamaged,
+        VaultError::Io { .. } => ErrorCode::Storage,
+    }
+}
+
+fn store_code(error: &StoreError) -> ErrorCode {
+    match error {
+        StoreError::WrongKey(_) => ErrorCode::WrongKey,
+        StoreError::NewerDatabase { .. } => ErrorCode::NewerVersion,
+        StoreError::EncryptionUnavailable => ErrorCode::Internal,
+        StoreError::ReadOnly(_) | StoreError::DiskFull(_) | StoreError::Corrupt(_) => {
+            ErrorCode::Storage
+        }
+        StoreError::Database { .. } => ErrorCode::Storage,
+    }
+}
+
+fn holdings_code(error: &HoldingsError) -> ErrorCode {
+    match error {
+        HoldingsError::Asset(AssetError::UnknownCoin(_) | AssetError::UnknownCurrency(_)) => {
+            ErrorCode::UnknownCoin
+        }
+        HoldingsError::Asset(AssetError::Ambiguous { .. }) => ErrorCode::AmbiguousCoin,
+        HoldingsError::Asset(AssetError::Database(_)) => ErrorCode::Storage,
+        HoldingsError::Account(e) => account_code(e),
+        HoldingsError::NotHeld { .. } | HoldingsError::NothingToUndo(_) => ErrorCode::NotFound,
+        HoldingsError::Store(e) => store_code(e),
+        HoldingsError::NotPositive(_)
+        | HoldingsError::Negative(_)
+        | HoldingsError::BadPrice(_)
+        | HoldingsError::PriceWithoutCurrency
+        | HoldingsError::WhichAccount { .. }
+        | HoldingsError::Overflow(_) => ErrorCode::InvalidInput,
+    }
+}
+
+fn account_code(error: &AccountError) -> ErrorCode {
+    match error {
+        AccountError::EmptyName | AccountError::NameTooLong => ErrorCode::InvalidInput,
+        AccountError::Duplicate(_) | AccountError::InUse(_) => ErrorCode::Conflict,
+        AccountError::NotFound(_) => ErrorCode::NotFound,
+        AccountError::Store(e) => store_code(e),
     }
 }
 
@@ -52,6 +133,30 @@ pub enum ErrorCode {
     OsIntegration,
     /// A bug or an unexpected failure inside the app; the message says what.
     Internal,
+    /// No vault in the data folder yet: create one (desktop first start, or `init`).
+    VaultNotCreated,
+    /// The vault needs the recovery passphrase to unlock.
+    Locked,
+    /// The recovery passphrase is wrong.
+    WrongPassphrase,
+    /// The database key does not match the database.
+    WrongKey,
+    /// The key file is missing a field, is not JSON, or was tampered with.
+    KeyFileDamaged,
+    /// The data was written by a newer version of the app.
+    NewerVersion,
+    /// The disk refused: read-only, full, or a damaged file.
+    Storage,
+    /// Bad input: the message names the field and what is wrong.
+    InvalidInput,
+    /// The coin or currency is not in the coin list.
+    UnknownCoin,
+    /// A symbol several coins share: use the CoinGecko id.
+    AmbiguousCoin,
+    /// The thing to change does not exist.
+    NotFound,
+    /// The change clashes with existing data (a duplicate name, a vault that exists).
+    Conflict,
 }
 
 /// An error as it crosses to the UI or to machine output: a stable code and a message a person

@@ -7,16 +7,35 @@
 //! - [`info`]: what the app reports about itself ([`AppInfo`]).
 //! - [`error`]: the crate's [`Error`], its stable [`ErrorCode`]s and the [`ErrorReport`] that crosses
 //!   IPC and `--json` output as `{ code, message }`.
+//! - [`money`]: exact coin [`Amount`]s (prices and values are `rust_decimal::Decimal`).
+//! - [`secret`]: key material and passphrases that zeroize and never print.
+//! - [`vault`]: the data key, kept in the OS keychain and wrapped by the recovery passphrase.
+//! - [`store`]: the SQLCipher-encrypted database, migrations, integrity.
+//! - [`ledger`]: entries and the positions (amount, average cost) derived from them.
+//! - [`holdings`], [`accounts`], [`assets`]: what users add, set, remove, undo and list.
+//! - [`backup`]: encrypted backup to one file, and restore from it.
+//! - [`clock`]: the time, passed in so tests control it.
 
+pub mod accounts;
 pub mod app;
+pub mod assets;
+pub mod clock;
 pub mod error;
+pub mod holdings;
 pub mod info;
+pub mod ledger;
+pub mod money;
 pub mod paths;
+pub mod secret;
+pub mod store;
+pub mod vault;
 
-pub use app::{App, AppConfig};
+pub use app::{App, AppConfig, VaultStatus};
 pub use error::{Error, ErrorCode, ErrorReport};
 pub use info::AppInfo;
+pub use money::Amount;
 pub use paths::DataDir;
+pub use secret::Passphrase;
 
 /// The product name shown to people.
 pub const PRODUCT_NAME: &str = "Crypto Balance";

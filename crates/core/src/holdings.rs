@@ -1,0 +1,374 @@
+//! Holdings: what the user holds per account and coin, derived from the ledger. Every change is
+//! one transaction that writes ledger entries as one batch; a removal can be undone as a batch.
+
+use rand::RngCore;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use sqlx::{Sqlite, Transaction};
+use ts_rs::TS;
+
+use crate::accounts::{self, AccountError};
+use crate::assets::{self, AssetError};
+use crate::ledger::{self, BatchKind, EntryKind, NewEntry, UnitPrice};
+use crate::money::Amount;
+use crate::store::{Store, StoreError};
+
+/// The default account for holdings entered without one.
+pub const DEFAULT_ACCOUNT: &str = "Manual";
+
+#[derive(Debug, thiserror::Error)]
+pub enum HoldingsError {
+    #[error(transparent)]
+    Asset(#[from] AssetError),
+    #[error(transparent)]
+    Account(#[from] AccountError),
+    #[error("amount must be more than zero (got {0}); use `holdings set` or `holdings remove` to lower a holding")]
+    NotPositive(Amount),
+    #[error("amount cannot be negative (got {0})")]
+    Negative(Amount),
+    #[error("price must be more than zero (got {0})")]
+    BadPrice(Decimal),
+    #[error("a price needs a currency, and a currency needs a price")]
+    PriceWithoutCurrency,
+    #[error("no {coin} held in {account}")]
+    NotHeld { coin: String, account: String },
+    #[error("{coin} is held in several accounts ({accounts}); say which with --account")]
+    WhichAccount { coin: String, accounts: String },
+    #[error("the {0} balance would be too large to hold exactly")]
+    Overflow(String),
+    #[error("nothing to undo with id {0} (it does not exist or was already undone)")]
+    NothingToUndo(i64),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// One holding: a coin in an account, with its average cost when known.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct Holding {
+    pub account: String,
+    pub coin: String,
+    pub symbol: String,
+    pub name: String,
+    #[ts(type = "string")]
+    pub amount: Amount,
+    /// Average cost per unit, as a decimal string, in `cost_currency`.
+    #[ts(type = "string | null")]
+    pub average_cost: Option<Decimal>,
+    pub cost_currency: Option<String>,
+}
+
+/// What `add` writes.
+#[derive(Debug, Clone)]
+pub struct NewHolding {
+    /// A CoinGecko id or an unambiguous symbol.
+    pub coin: String,
+    pub amount: Amount,
+    pub account: Option<String>,
+    pub price: Option<Decimal>,
+    pub currency: Option<String>,
+    pub note: Option<String>,
+}
+
+/// The result of a change: the batch it wrote (for undo) and the holding afterwards.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct HoldingChange {
+    #[ts(type = "number")]
+    pub batch_id: i64,
+    pub account: String,
+    pub coin: String,
+    #[ts(type = "string")]
+    pub amount: Amount,
+}
+
+fn manual_source() -> String {
+    let mut id = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut id);
+    format!("manual:{}", hex::encode(id))
+}
+
+/// Adds to a holding (a buy when priced, else a deposit).
+pub async fn add(store: &Store, new: NewHolding, now: i64) -> Result<HoldingChange, HoldingsError> {
+    if new.amount.is_zero() || new.amount.is_negative() {
+        return Err(HoldingsError::NotPositive(new.amount));
+    }
+    let err = |e| HoldingsError::Store(store.error(e));
+    let mut tx = store.pool().begin().await.map_err(err)?;
+    let asset = assets::resolve(&mut tx, &new.coin).await?;
+    let price = match (new.price, new.currency.as_deref()) {
+        (None, None) => None,
+        (Some(price), Some(currency)) => {
+            if price <= Decimal::ZERO {
+                return Err(HoldingsError::BadPrice(price));
+            }
+            let currency = assets::resolve_currency(&mut tx, currency).await?;
+            Some(UnitPrice { price, currency })
+        }
+        _ => return Err(HoldingsError::PriceWithoutCurrency),
+    };
+    let account_name = new.account.as_deref().unwrap_or(DEFAULT_ACCOUNT);
+    let account = accounts::find_or_create(&mut tx, account_name, now).await?;
+    let kind = if price.is_some() {
+        EntryKind::Buy
+    } else {
+        EntryKind::Deposit
+    };
+    let batch = ledger::new_batch(
+        &mut tx,
+        BatchKind::Manual,
+        &format!("add {} {}", new.amount, asset.id),
+        now,
+    )
+    .await
+    .map_err(err)?;
+    let entry = NewEntry {
+        account_id: account.id,
+        asset_id: asset.id.clone(),
+        amount: new.amount,
+        kind,
+        occurred_at: now,
+        price,
+        note: new.note.filter(|n| !n.trim().is_empty()),
+        source: manual_source(),
+    };
+    write(store, &mut tx, batch, &[entry]).await?;
+    let position = ledger::load_position(&mut tx, account.id, &asset.id)
+        .await
+        .map_err(err)?;
+    tx.commit().await.map_err(err)?;
+    Ok(HoldingChange {
+        batch_id: batch,
+        account: account.name,
+        coin: asset.id,
+        amount: position.amount,
+    })
+}
+
+/// Sets a holding to an exact amount by writing the difference as an adjustment entry.
+pub async fn set(
+    store: &Store,
+    coin: &str,
+    amount: Amount,
+    account: Option<&str>,
+    now: i64,
+) -> Result<HoldingChange, HoldingsError> {
+    if amount.is_negative() {
+        return Err(HoldingsError::Negative(amount));
+    }
+    let err = |e| HoldingsError::Store(store.error(e));
+    let mut tx = store.pool().begin().await.map_err(err)?;
+    let asset = assets::resolve(&mut tx, coin).await?;
+    let account =
+        accounts::find_or_create(&mut tx, account.unwrap_or(DEFAULT_ACCOUNT), now).await?;
+    let current = ledger::load_position(&mut tx, account.id, &asset.id)
+        .await
+        .map_err(err)?;
+    let delta = amount
+        .checked_sub(current.amount)
+        .ok_or_else(|| HoldingsError::Overflow(asset.id.clone()))?;
+    let batch = ledger::new_batch(
+        &mut tx,
+        BatchKind::Manual,
+        &format!("set {} to {amount}", asset.id),
+        now,
+    )
+    .await
+    .map_err(err)?;
+    if !delta.is_zero() {
+        let entry = adjustment(account.id, &asset.id, delta, now);
+        write(store, &mut tx, batch, &[entry]).await?;
+    }
+    tx.commit().await.map_err(err)?;
+    Ok(HoldingChange {
+        batch_id: batch,
+        account: account.name,
+        coin: asset.id,
+        amount,
+    })
+}
+
+/// Removes a holding (zeroes it with an adjustment). Without an account, the coin must be held in
+/// exactly one. Undo with [`undo`] and the returned batch id.
+pub async fn remove(
+    store: &Store,
+    coin: &str,
+    account: Option<&str>,
+    now: i64,
+) -> Result<HoldingChange, HoldingsError> {
+    let err = |e| HoldingsError::Store(store.error(e));
+    let mut tx = store.pool().begin().await.map_err(err)?;
+    let asset = assets::resolve(&mut tx, coin).await?;
+    let held: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT a.id, a.name FROM balances b JOIN accounts a ON a.id = b.account_id \
+         WHERE b.asset_id = ? AND b.amount != '0' ORDER BY a.name",
+    )
+    .bind(&asset.id)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(err)?;
+    let (account_id, account_name) = match account {
+        Some(name) => held
+            .into_iter()
+            .find(|(_, held_name)| held_name.eq_ignore_ascii_case(name))
+            .ok_or_else(|| HoldingsError::NotHeld {
+                coin: asset.id.clone(),
+                account: name.to_owned(),
+            })?,
+        None => match held.len() {
+            0 => {
+                return Err(HoldingsError::NotHeld {
+                    coin: asset.id.clone(),
+                    account: "any account".into(),
+                })
+            }
+            1 => held
+                .into_iter()
+                .next()
+                .ok_or(HoldingsError::NothingToUndo(0))?,
+            _ => {
+                let names: Vec<_> = held.into_iter().map(|(_, name)| name).collect();
+                return Err(HoldingsError::WhichAccount {
+                    coin: asset.id.clone(),
+                    accounts: names.join(", "),
+                });
+            }
+        },
+    };
+    let current = ledger::load_position(&mut tx, account_id, &asset.id)
+        .await
+        .map_err(err)?;
+    let delta = current
+        .amount
+        .checked_neg()
+        .ok_or_else(|| HoldingsError::Overflow(asset.id.clone()))?;
+    let description = format!("remove {} from {account_name}", asset.id);
+    let batch = ledger::new_batch(&mut tx, BatchKind::Removal, &description, now)
+        .await
+        .map_err(err)?;
+    write(
+        store,
+        &mut tx,
+        batch,
+        &[adjustment(account_id, &asset.id, delta, now)],
+    )
+    .await?;
+    tx.commit().await.map_err(err)?;
+    Ok(HoldingChange {
+        batch_id: batch,
+        account: account_name,
+        coin: asset.id,
+        amount: Amount::ZERO,
+    })
+}
+
+/// Undoes a batch: deletes its entries and recomputes the positions they touched, in one
+/// transaction. The batch stays on record as undone.
+pub async fn undo(store: &Store, batch_id: i64, now: i64) -> Result<(), HoldingsError> {
+    let err = |e| HoldingsError::Store(store.error(e));
+    let mut tx = store.pool().begin().await.map_err(err)?;
+    let marked = sqlx::query("UPDATE batches SET undone_at = ? WHERE id = ? AND undone_at IS NULL")
+        .bind(now)
+        .bind(batch_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(err)?;
+    if marked.rows_affected() == 0 {
+        return Err(HoldingsError::NothingToUndo(batch_id));
+    }
+    let touched: Vec<(i64, String)> =
+        sqlx::query_as("SELECT DISTINCT account_id, asset_id FROM entries WHERE batch_id = ?")
+            .bind(batch_id)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(err)?;
+    sqlx::query("DELETE FROM entries WHERE batch_id = ?")
+        .bind(batch_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(err)?;
+    for (account_id, asset_id) in touched {
+        ledger::rebuild_position(&mut tx, account_id, &asset_id)
+            .await
+            .map_err(err)?;
+    }
+    tx.commit().await.map_err(err)
+}
+
+/// Every non-zero holding, by account then coin.
+pub async fn list(store: &Store) -> Result<Vec<Holding>, HoldingsError> {
+    let rows: Vec<(
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        String,
+        String,
+    )> = sqlx::query_as(
+        "SELECT a.name, s.id, s.symbol, s.name, b.amount, b.cost_currency, b.costed_amount, \
+             b.cost_total FROM balances b JOIN accounts a ON a.id = b.account_id \
+             JOIN assets s ON s.id = b.asset_id WHERE b.amount != '0' \
+             ORDER BY a.name COLLATE NOCASE, s.id",
+    )
+    .fetch_all(store.pool())
+    .await
+    .map_err(|e| store.error(e))?;
+    rows.into_iter()
+        .map(
+            |(account, coin, symbol, name, amount, currency, costed, total)| {
+                let corrupt =
+                    || HoldingsError::Store(StoreError::Corrupt(store.path().to_path_buf()));
+                let position = ledger::Position {
+                    amount: amount.parse().map_err(|_| corrupt())?,
+                    cost_currency: currency,
+                    costed_amount: costed.parse().map_err(|_| corrupt())?,
+                    cost_total: total.parse().map_err(|_| corrupt())?,
+                };
+                let average = position.average_cost();
+                Ok(Holding {
+                    account,
+                    coin,
+                    symbol,
+                    name,
+                    amount: position.amount,
+                    average_cost: average.map(|(cost, _)| cost.round_dp(18).normalize()),
+                    cost_currency: average.map(|(_, currency)| currency.to_owned()),
+                })
+            },
+        )
+        .collect()
+}
+
+fn adjustment(account_id: i64, asset_id: &str, delta: Amount, now: i64) -> NewEntry {
+    NewEntry {
+        account_id,
+        asset_id: asset_id.to_owned(),
+        amount: delta,
+        kind: EntryKind::Adjustment,
+        occurred_at: now,
+        price: None,
+        note: None,
+        source: manual_source(),
+    }
+}
+
+async fn write(
+    store: &Store,
+    tx: &mut Transaction<'_, Sqlite>,
+    batch: i64,
+    entries: &[NewEntry],
+) -> Result<(), HoldingsError> {
+    ledger::insert_entries(tx, batch, entries)
+        .await
+        .map_err(|e| match e {
+            sqlx::Error::Protocol(_) => HoldingsError::Overflow(
+                entries
+                    .first()
+                    .map(|e| e.asset_id.clone())
+                    .unwrap_or_default(),
+            ),
+            other => HoldingsError::Store(store.error(other)),
+        })
+}

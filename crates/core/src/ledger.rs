@@ -1,0 +1,397 @@
+//! The ledger: signed entries per (account, asset), and the positions derived from them.
+//!
+//! A [`Position`] is the fold of a position's entries in order: the amount held plus an
+//! average-cost pool (amount bought at a known price, and what it cost). Writing entries updates the
+//! stored position in the same transaction; [`rebuild_position`] replays the entries after a batch
+//! is undone, with the same fold.
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use sqlx::{QueryBuilder, Sqlite, Transaction};
+
+use crate::money::Amount;
+use crate::store::{Store, StoreError};
+
+/// What an entry records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    Buy,
+    Sell,
+    Deposit,
+    Withdrawal,
+    Transfer,
+    Fee,
+    Reward,
+    Adjustment,
+}
+
+impl EntryKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::Buy => "buy",
+            EntryKind::Sell => "sell",
+            EntryKind::Deposit => "deposit",
+            EntryKind::Withdrawal => "withdrawal",
+            EntryKind::Transfer => "transfer",
+            EntryKind::Fee => "fee",
+            EntryKind::Reward => "reward",
+            EntryKind::Adjustment => "adjustment",
+        }
+    }
+}
+
+/// A price per unit in a currency (an asset id such as `usd`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitPrice {
+    pub price: Decimal,
+    pub currency: String,
+}
+
+/// An entry about to be written.
+#[derive(Debug, Clone)]
+pub struct NewEntry {
+    pub account_id: i64,
+    pub asset_id: String,
+    pub amount: Amount,
+    pub kind: EntryKind,
+    pub occurred_at: i64,
+    pub price: Option<UnitPrice>,
+    pub note: Option<String>,
+    /// Unique per entry: importer + row id, or `manual:<random>`.
+    pub source: String,
+}
+
+/// Marks a cost pool priced in more than one currency: no single average can be given.
+pub const MIXED_CURRENCIES: &str = "*";
+
+/// The amount held and its average-cost pool.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Position {
+    pub amount: Amount,
+    /// `None` until a priced entry arrives; [`MIXED_CURRENCIES`] once prices disagree.
+    pub cost_currency: Option<String>,
+    /// Units in the pool that have a known cost.
+    pub costed_amount: Decimal,
+    /// What those units cost in total.
+    pub cost_total: Decimal,
+}
+
+impl Position {
+    /// Applies one entry. Acquisitions with a price add to the pool; any decrease takes the same
+    /// share out of the pool (average cost). Returns `None` if the amount would overflow.
+    pub fn apply(&self, amount: Amount, price: Option<&UnitPrice>) -> Option<Position> {
+        let before = self.amount;
+        let after = before.checked_add(amount)?;
+        let mut next = Position {
+            amount: after,
+            ..self.clone()
+        };
+        if amount.is_negative() {
+            if before.atoms() > 0 {
+                let kept =
+                    (after.max(Amount::ZERO).to_decimal() / before.to_decimal()).min(Decimal::ONE);
+                next.costed_amount = self.costed_amount.checked_mul(kept)?;
+                next.cost_total = self.cost_total.checked_mul(kept)?;
+            }
+        } else if let Some(price) = price {
+            let units = amount.to_decimal();
+            next.cost_currency = match self.cost_currency.as_deref() {
+                None => Some(price.currency.clone()),
+                Some(current) if current == price.currency => Some(price.currency.clone()),
+                Some(_) => Some(MIXED_CURRENCIES.to_owned()),
+            };
+            next.costed_amount = self.costed_amount.checked_add(units)?;
+            next.cost_total = self
+                .cost_total
+                .checked_add(units.checked_mul(price.price)?)?;
+        }
+        Some(next)
+    }
+
+    /// Average cost per unit, when the pool has one currency and a cost.
+    pub fn average_cost(&self) -> Option<(Decimal, &str)> {
+        let currency = self.cost_currency.as_deref()?;
+        if currency == MIXED_CURRENCIES || self.costed_amount.is_zero() {
+            return None;
+        }
+        Some((self.cost_total / self.costed_amount, currency))
+    }
+
+    /// Unrealized profit or loss at `price` (same currency as the cost), counting only the units
+    /// with a known cost.
+    pub fn unrealized_pnl(&self, price: Decimal) -> Option<Decimal> {
+        self.average_cost()?;
+        price
+            .checked_mul(self.costed_amount)?
+            .checked_sub(self.cost_total)
+    }
+}
+
+/// Rows per multi-row INSERT: 10 parameters each stays far below SQLite's 32,766 limit.
+const INSERT_CHUNK: usize = 500;
+
+/// Writes `entries` under `batch_id` and updates each position they touch, inside the caller's
+/// transaction. Positions are folded in memory and saved once each, so a large import costs one
+/// multi-row INSERT per 500 entries plus one write per position.
+pub(crate) async fn insert_entries(
+    tx: &mut Transaction<'_, Sqlite>,
+    batch_id: i64,
+    entries: &[NewEntry],
+) -> Result<(), sqlx::Error> {
+    for chunk in entries.chunks(INSERT_CHUNK) {
+        let mut insert = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO entries (batch_id, account_id, asset_id, amount, kind, occurred_at, \
+             price, price_currency, note, source) ",
+        );
+        insert.push_values(chunk, |mut row, entry| {
+            row.push_bind(batch_id)
+                .push_bind(entry.account_id)
+                .push_bind(entry.asset_id.as_str())
+                .push_bind(entry.amount.to_string())
+                .push_bind(entry.kind.as_str())
+                .push_bind(entry.occurred_at)
+                .push_bind(entry.price.as_ref().map(|p| p.price.to_string()))
+                .push_bind(entry.price.as_ref().map(|p| p.currency.as_str()))
+                .push_bind(entry.note.as_deref())
+                .push_bind(entry.source.as_str());
+        });
+        insert.build().persistent(false).execute(&mut **tx).await?;
+    }
+    let mut positions: HashMap<(i64, &str), Position> = HashMap::new();
+    for entry in entries {
+        let key = (entry.account_id, entry.asset_id.as_str());
+        let current = match positions.remove(&key) {
+            Some(position) => position,
+            None => load_position(tx, entry.account_id, &entry.asset_id).await?,
+        };
+        let next = current
+            .apply(entry.amount, entry.price.as_ref())
+            .ok_or_else(|| overflow(&entry.asset_id))?;
+        positions.insert(key, next);
+    }
+    for ((account_id, asset_id), position) in &positions {
+        save_position(tx, *account_id, asset_id, position).await?;
+    }
+    Ok(())
+}
+
+/// Writes `entries` as one new batch in one transaction: all of them, or (on any error) none.
+/// Returns the batch id, which [`crate::holdings::undo`] accepts.
+pub async fn write_batch(
+    store: &Store,
+    kind: BatchKind,
+    description: &str,
+    entries: &[NewEntry],
+    now: i64,
+) -> Result<i64, StoreError> {
+    let err = |e| store.error(e);
+    let mut tx = store.pool().begin().await.map_err(err)?;
+    let batch = new_batch(&mut tx, kind, description, now)
+        .await
+        .map_err(err)?;
+    insert_entries(&mut tx, batch, entries).await.map_err(err)?;
+    tx.commit().await.map_err(err)?;
+    Ok(batch)
+}
+
+/// Why a batch was written; undo works per batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchKind {
+    Manual,
+    Import,
+    Removal,
+}
+
+pub(crate) async fn new_batch(
+    tx: &mut Transaction<'_, Sqlite>,
+    kind: BatchKind,
+    description: &str,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    let kind = match kind {
+        BatchKind::Manual => "manual",
+        BatchKind::Import => "import",
+        BatchKind::Removal => "removal",
+    };
+    sqlx::query_scalar(
+        "INSERT INTO batches (kind, description, created_at) VALUES (?, ?, ?) RETURNING id",
+    )
+    .bind(kind)
+    .bind(description)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await
+}
+
+fn overflow(asset: &str) -> sqlx::Error {
+    sqlx::Error::Protocol(format!(
+        "the {asset} balance would be too large to hold exactly"
+    ))
+}
+
+fn parse_stored<T: std::str::FromStr>(text: &str, column: &str) -> Result<T, sqlx::Error> {
+    text.parse().map_err(|_| sqlx::Error::ColumnDecode {
+        index: column.to_owned(),
+        source: format!("not a decimal: {text:?}").into(),
+    })
+}
+
+pub(crate) async fn load_position(
+    tx: &mut Transaction<'_, Sqlite>,
+    account_id: i64,
+    asset_id: &str,
+) -> Result<Position, sqlx::Error> {
+    let row: Option<(String, Option<String>, String, String)> = sqlx::query_as(
+        "SELECT amount, cost_currency, costed_amount, cost_total FROM balances \
+         WHERE account_id = ? AND asset_id = ?",
+    )
+    .bind(account_id)
+    .bind(asset_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some((amount, cost_currency, costed, total)) = row else {
+        return Ok(Position::default());
+    };
+    Ok(Position {
+        amount: parse_stored(&amount, "amount")?,
+        cost_currency,
+        costed_amount: parse_stored(&costed, "costed_amount")?,
+        cost_total: parse_stored(&total, "cost_total")?,
+    })
+}
+
+async fn save_position(
+    tx: &mut Transaction<'_, Sqlite>,
+    account_id: i64,
+    asset_id: &str,
+    position: &Position,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO balances (account_id, asset_id, amount, cost_currency, costed_amount, cost_total) \
+         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, asset_id) DO UPDATE SET \
+         amount = excluded.amount, cost_currency = excluded.cost_currency, \
+         costed_amount = excluded.costed_amount, cost_total = excluded.cost_total",
+    )
+    .bind(account_id)
+    .bind(asset_id)
+    .bind(position.amount.to_string())
+    .bind(position.cost_currency.as_deref())
+    .bind(position.costed_amount.normalize().to_string())
+    .bind(position.cost_total.normalize().to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Recomputes one position from its entries (after entries were deleted by an undo).
+pub(crate) async fn rebuild_position(
+    tx: &mut Transaction<'_, Sqlite>,
+    account_id: i64,
+    asset_id: &str,
+) -> Result<(), sqlx::Error> {
+    let rows: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT amount, price, price_currency FROM entries \
+         WHERE account_id = ? AND asset_id = ? ORDER BY id",
+    )
+    .bind(account_id)
+    .bind(asset_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut position = Position::default();
+    for (amount, price, currency) in rows {
+        let price = match (price, currency) {
+            (Some(price), Some(currency)) => Some(UnitPrice {
+                price: parse_stored(&price, "price")?,
+                currency,
+            }),
+            _ => None,
+        };
+        position = position
+            .apply(parse_stored(&amount, "amount")?, price.as_ref())
+            .ok_or_else(|| overflow(asset_id))?;
+    }
+    save_position(tx, account_id, asset_id, &position).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn amount(text: &str) -> Amount {
+        text.parse().expect("amount")
+    }
+
+    fn usd(price: &str) -> UnitPrice {
+        UnitPrice {
+            price: price.parse().expect("price"),
+            currency: "usd".into(),
+        }
+    }
+
+    #[test]
+    fn average_cost_pools_priced_buys() {
+        let p = Position::default()
+            .apply(amount("1"), Some(&usd("100")))
+            .and_then(|p| p.apply(amount("3"), Some(&usd("200"))))
+            .expect("fits");
+        assert_eq!(p.amount, amount("4"));
+        assert_eq!(p.average_cost(), Some((Decimal::from(175), "usd")));
+        assert_eq!(
+            p.unrealized_pnl(Decimal::from(250)),
+            Some(Decimal::from(300))
+        );
+    }
+
+    #[test]
+    fn a_sale_keeps_the_average_and_shrinks_the_pool() {
+        let p = Position::default()
+            .apply(amount("2"), Some(&usd("100")))
+            .and_then(|p| p.apply(amount("-0.5"), None))
+            .expect("fits");
+        assert_eq!(p.amount, amount("1.5"));
+        assert_eq!(p.average_cost().map(|(c, _)| c), Some(Decimal::from(100)));
+        assert_eq!(p.cost_total, Decimal::from(150));
+    }
+
+    #[test]
+    fn unpriced_deposits_count_in_the_amount_but_not_the_cost() {
+        let p = Position::default()
+            .apply(amount("1"), Some(&usd("100")))
+            .and_then(|p| p.apply(amount("1"), None))
+            .expect("fits");
+        assert_eq!(p.amount, amount("2"));
+        assert_eq!(p.average_cost().map(|(c, _)| c), Some(Decimal::from(100)));
+        assert_eq!(
+            p.unrealized_pnl(Decimal::from(150)),
+            Some(Decimal::from(50))
+        );
+    }
+
+    #[test]
+    fn mixed_currencies_give_no_average() {
+        let eur = UnitPrice {
+            price: Decimal::from(90),
+            currency: "eur".into(),
+        };
+        let p = Position::default()
+            .apply(amount("1"), Some(&usd("100")))
+            .and_then(|p| p.apply(amount("1"), Some(&eur)))
+            .expect("fits");
+        assert_eq!(p.cost_currency.as_deref(), Some(MIXED_CURRENCIES));
+        assert_eq!(p.average_cost(), None);
+    }
+
+    #[test]
+    fn selling_everything_empties_the_pool() {
+        let p = Position::default()
+            .apply(amount("1"), Some(&usd("100")))
+            .and_then(|p| p.apply(amount("-1"), None))
+            .expect("fits");
+        assert!(p.amount.is_zero());
+        assert!(p.cost_total.is_zero());
+        assert_eq!(p.average_cost(), None);
+    }
+}

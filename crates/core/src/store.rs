@@ -1,0 +1,168 @@
+//! The encrypted database: SQLCipher through sqlx, WAL, migrations run on open.
+//!
+//! Every write that matters is one transaction; SQLite's WAL with `synchronous = FULL` makes each
+//! commit durable, so a crash leaves either the old or the new state.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::migrate::{MigrateError, Migrator};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+
+use crate::secret::DataKey;
+
+/// File name of the database inside the data folder.
+pub const DATABASE_FILE_NAME: &str = "crypto-balance.db";
+
+static MIGRATOR: Migrator = sqlx::migrate!("../../migrations");
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("this build cannot encrypt databases (SQLCipher is not linked); refusing to write data in clear")]
+    EncryptionUnavailable,
+    #[error(
+        "cannot decrypt {0}: the key does not match, or the file is not a Crypto Balance database"
+    )]
+    WrongKey(PathBuf),
+    #[error("{path} was written by a newer version of Crypto Balance (schema {version}); update the app")]
+    NewerDatabase { path: PathBuf, version: i64 },
+    #[error("{0} is read-only: check the file's and folder's permissions")]
+    ReadOnly(PathBuf),
+    #[error("the disk holding {0} is full: free some space and try again")]
+    DiskFull(PathBuf),
+    #[error("{0} is damaged: restore it from a backup")]
+    Corrupt(PathBuf),
+    #[error("database {path}: {source}")]
+    Database {
+        path: PathBuf,
+        #[source]
+        source: sqlx::Error,
+    },
+}
+
+impl StoreError {
+    /// Classifies a sqlx error by SQLite's primary result code.
+    pub(crate) fn from_sqlx(path: &Path, error: sqlx::Error) -> Self {
+        let primary = error
+            .as_database_error()
+            .and_then(|e| e.code())
+            .and_then(|code| code.parse::<i64>().ok())
+            .map(|code| code & 0xff);
+        let path = path.to_path_buf();
+        match primary {
+            Some(26) => StoreError::WrongKey(path),
+            Some(8) => StoreError::ReadOnly(path),
+            Some(13) => StoreError::DiskFull(path),
+            Some(11) => StoreError::Corrupt(path),
+            _ => StoreError::Database {
+                path,
+                source: error,
+            },
+        }
+    }
+}
+
+/// The open, unlocked database. Cheap to clone (a pool handle).
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if missing) the database at `path` with `key`, checks that it really is
+    /// encrypted with that key, and runs pending migrations.
+    pub async fn open(path: &Path, key: &DataKey) -> Result<Self, StoreError> {
+        let err = |e| StoreError::from_sqlx(path, e);
+        let options = SqliteConnectOptions::from_str("sqlite://")
+            .map_err(err)?
+            .filename(path)
+            .create_if_missing(true)
+            // sqlx sends `key` before any other pragma, as SQLCipher requires.
+            .pragma("key", key.sqlcipher_literal().to_string())
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(err)?;
+        let store = Store {
+            pool,
+            path: path.to_path_buf(),
+        };
+        store.check_encryption().await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Without SQLCipher, `PRAGMA key` is silently ignored and data is written in clear.
+    async fn check_encryption(&self) -> Result<(), StoreError> {
+        let version: Option<String> = sqlx::query_scalar("PRAGMA cipher_version")
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(|e| self.error(e))?;
+        if version.is_none_or(|v| v.is_empty()) {
+            return Err(StoreError::EncryptionUnavailable);
+        }
+        // A wrong key fails here at the latest, before anything is written.
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sqlite_master")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(|e| self.error(e))?;
+        Ok(())
+    }
+
+    async fn migrate(&self) -> Result<(), StoreError> {
+        match MIGRATOR.run(&self.pool).await {
+            Ok(()) => Ok(()),
+            Err(MigrateError::VersionMissing(version)) => Err(StoreError::NewerDatabase {
+                path: self.path.clone(),
+                version,
+            }),
+            Err(MigrateError::Execute(e)) => Err(self.error(e)),
+            Err(e) => Err(StoreError::Database {
+                path: self.path.clone(),
+                source: sqlx::Error::Migrate(Box::new(e)),
+            }),
+        }
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub(crate) fn error(&self, error: sqlx::Error) -> StoreError {
+        StoreError::from_sqlx(&self.path, error)
+    }
+
+    /// `PRAGMA integrity_check`: `true` when SQLite finds nothing wrong.
+    pub async fn integrity_ok(&self) -> Result<bool, StoreError> {
+        let result: String = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(|e| self.error(e))?;
+        Ok(result == "ok")
+    }
+
+    /// Checkpoints the WAL into the main file and closes every connection.
+    pub async fn close(&self) {
+        let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await;
+        self.pool.close().await;
+    }
+}
+
+/// The newest schema version this build knows.
+pub fn schema_version() -> i64 {
+    MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
+}
