@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use crypto_balance_core::Amount;
+use rust_decimal::Decimal;
 
 /// Crypto Balance: a private, local-first crypto portfolio tracker (headless CLI).
 #[derive(Debug, Parser)]
@@ -31,15 +33,76 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub json: bool,
 
-    /// Read the recovery passphrase from FILE (or set CRYPTO_BALANCE_PASSPHRASE)
+    /// Read the recovery passphrase from FILE's first line (or set CRYPTO_BALANCE_PASSPHRASE)
     #[arg(long, global = true, value_name = "FILE")]
     pub passphrase_file: Option<PathBuf>,
+
+    /// Keep the data key in the OS keychain for silent unlock [on|off]
+    #[arg(long, global = true, env = "CRYPTO_BALANCE_KEYCHAIN", value_name = "on|off", default_value = "on", value_parser = ["on", "off"], hide_default_value = true)]
+    pub keychain: String,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Show this build's version and the data folder in use
     Info,
+    /// Create the encrypted vault in the data folder, protected by a recovery passphrase
+    Init {
+        /// Do not keep the key in the OS keychain: ask for the passphrase every time
+        #[arg(long)]
+        no_keychain: bool,
+    },
+    /// Add, list, set and remove holdings
+    #[command(subcommand)]
+    Holdings(HoldingsCommand),
+    /// Undo a change by the id that `holdings remove` printed
+    Undo {
+        /// The change id
+        id: i64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HoldingsCommand {
+    /// Add to a holding (a buy when --price is given, else a deposit)
+    Add {
+        /// CoinGecko id (bitcoin) or an unambiguous symbol (btc)
+        #[arg(long, value_name = "ID_OR_SYMBOL")]
+        coin: String,
+        /// Amount to add, a plain decimal with up to 18 places
+        #[arg(long, value_name = "DEC")]
+        amount: Amount,
+        /// Account or wallet name [default: Manual]
+        #[arg(long, value_name = "NAME")]
+        account: Option<String>,
+        /// Price paid per coin (needs --currency)
+        #[arg(long, value_name = "DEC", requires = "currency")]
+        price: Option<Decimal>,
+        /// Currency of --price, e.g. usd
+        #[arg(long, value_name = "CUR", requires = "price")]
+        currency: Option<String>,
+        /// A note kept with the entry (encrypted like everything else)
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+    },
+    /// List every holding
+    List,
+    /// Set a holding to an exact amount (writes the difference as an adjustment)
+    Set {
+        #[arg(long, value_name = "ID")]
+        coin: String,
+        #[arg(long, value_name = "DEC")]
+        amount: Amount,
+        #[arg(long, value_name = "NAME")]
+        account: Option<String>,
+    },
+    /// Remove a holding (undo with `crypto-balance undo ID`)
+    Remove {
+        #[arg(long, value_name = "ID")]
+        coin: String,
+        #[arg(long, value_name = "NAME")]
+        account: Option<String>,
+    },
 }
 
 #[cfg(test)]
@@ -58,6 +121,38 @@ mod tests {
         assert!(cli.global.json);
         assert_eq!(cli.global.data_dir, Some(PathBuf::from("/d")));
         Ok(())
+    }
+
+    #[test]
+    fn malformed_amounts_are_usage_errors_naming_the_value() {
+        let error = Cli::try_parse_from([
+            "crypto-balance",
+            "holdings",
+            "add",
+            "--coin",
+            "btc",
+            "--amount",
+            "1,5",
+        ])
+        .err();
+        assert_eq!(error.as_ref().map(|e| e.exit_code()), Some(2));
+        assert!(error.is_some_and(|e| e.to_string().contains("'1,5' is not a number")));
+    }
+
+    #[test]
+    fn a_price_needs_a_currency() {
+        let result = Cli::try_parse_from([
+            "crypto-balance",
+            "holdings",
+            "add",
+            "--coin",
+            "btc",
+            "--amount",
+            "1",
+            "--price",
+            "5",
+        ]);
+        assert!(result.is_err());
     }
 
     #[test]

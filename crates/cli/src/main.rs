@@ -5,32 +5,109 @@
 
 mod args;
 mod output;
+mod unlock;
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::Parser;
-use crypto_balance_core::{App, AppConfig};
+use crypto_balance_core::holdings::NewHolding;
+use crypto_balance_core::vault::NoKeychain;
+use crypto_balance_core::{App, AppConfig, ErrorReport};
 
-use args::{Cli, Command};
+use args::{Cli, Command, HoldingsCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging();
-    match run(&cli) {
-        Ok(()) => ExitCode::SUCCESS,
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
         Err(error) => {
-            output::failure(&error, cli.global.json);
+            output::failure(
+                &unlock::internal(format!("cannot start: {error}")),
+                cli.global.json,
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(&cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(report) => {
+            output::failure(&report, cli.global.json);
             ExitCode::FAILURE
         }
     }
 }
 
-fn run(cli: &Cli) -> Result<(), crypto_balance_core::Error> {
+async fn run(cli: &Cli) -> Result<(), ErrorReport> {
+    let global = &cli.global;
     let app = App::open(AppConfig {
-        data_dir: cli.global.data_dir.clone(),
+        data_dir: global.data_dir.clone(),
+        keychain: (global.keychain == "off").then(|| Arc::new(NoKeychain) as _),
+        ..AppConfig::default()
     })?;
+    let json = global.json;
     match &cli.command {
-        Command::Info => output::info(&app.info(), cli.global.json),
+        Command::Info => output::info(&app.info(), json),
+        Command::Init { no_keychain } => {
+            let passphrase =
+                unlock::passphrase(global)?.ok_or_else(unlock::init_needs_passphrase)?;
+            let use_keychain = !no_keychain && global.keychain == "on";
+            let outcome = app.create_vault(&passphrase, use_keychain).await?;
+            output::created(&app, &outcome, json);
+        }
+        Command::Holdings(command) => {
+            unlock::unlock(&app, global).await?;
+            holdings(&app, command, json).await?;
+        }
+        Command::Undo { id } => {
+            unlock::unlock(&app, global).await?;
+            app.undo(*id).await?;
+            output::undone(*id, json);
+        }
+    }
+    app.lock().await;
+    Ok(())
+}
+
+async fn holdings(app: &App, command: &HoldingsCommand, json: bool) -> Result<(), ErrorReport> {
+    match command {
+        HoldingsCommand::Add {
+            coin,
+            amount,
+            account,
+            price,
+            currency,
+            note,
+        } => {
+            let change = app
+                .add_holding(NewHolding {
+                    coin: coin.clone(),
+                    amount: *amount,
+                    account: account.clone(),
+                    price: *price,
+                    currency: currency.clone(),
+                    note: note.clone(),
+                })
+                .await?;
+            output::changed("Added", &change, json);
+        }
+        HoldingsCommand::List => output::holdings(&app.holdings().await?, json),
+        HoldingsCommand::Set {
+            coin,
+            amount,
+            account,
+        } => {
+            let change = app.set_holding(coin, *amount, account.as_deref()).await?;
+            output::changed("Set", &change, json);
+        }
+        HoldingsCommand::Remove { coin, account } => {
+            let change = app.remove_holding(coin, account.as_deref()).await?;
+            output::removed(&change, json);
+        }
     }
     Ok(())
 }

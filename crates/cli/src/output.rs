@@ -3,8 +3,11 @@
 
 use std::io::Write;
 
-use crypto_balance_core::{AppInfo, Error};
+use crypto_balance_core::app::UnlockOutcome;
+use crypto_balance_core::holdings::{Holding, HoldingChange};
+use crypto_balance_core::{App, AppInfo, ErrorReport};
 use serde::Serialize;
+use serde_json::json;
 
 pub fn info(info: &AppInfo, json: bool) {
     if json {
@@ -17,12 +20,120 @@ pub fn info(info: &AppInfo, json: bool) {
     }
 }
 
-/// Reports a failure: one line on stderr, plus the `{ code, message }` report on stdout with `--json`.
-pub fn failure(error: &Error, json: bool) {
+pub fn created(app: &App, outcome: &UnlockOutcome, json: bool) {
+    let keychain = !app.app_lock().unwrap_or(true);
     if json {
-        print_json(&error.report());
+        print_json(&json!({
+            "data_dir": app.data_dir().to_string(),
+            "created": true,
+            "keychain": keychain,
+            "keychain_notice": outcome.keychain_notice,
+        }));
+        return;
     }
-    let _ = writeln!(std::io::stderr(), "error: {error}");
+    let mut lines = vec![format!("Created an encrypted vault in {}", app.data_dir())];
+    match &outcome.keychain_notice {
+        Some(notice) => lines.push(notice.clone()),
+        None if keychain => lines.push(
+            "The key is in the system keychain; keep the recovery passphrase somewhere safe."
+                .into(),
+        ),
+        None => lines
+            .push("The key is not kept in a keychain: the passphrase is needed every time.".into()),
+    }
+    print_lines(&lines);
+}
+
+pub fn changed(verb: &str, change: &HoldingChange, json: bool) {
+    if json {
+        print_json(change);
+    } else {
+        print_lines(&[format!(
+            "{verb}: {} in {} is now {}",
+            change.coin, change.account, change.amount
+        )]);
+    }
+}
+
+pub fn removed(change: &HoldingChange, json: bool) {
+    if json {
+        print_json(change);
+    } else {
+        print_lines(&[format!(
+            "Removed {} from {}. Undo with: crypto-balance undo {}",
+            change.coin, change.account, change.batch_id
+        )]);
+    }
+}
+
+pub fn undone(id: i64, json: bool) {
+    if json {
+        print_json(&json!({ "undone": id }));
+    } else {
+        print_lines(&[format!("Undone: change {id}")]);
+    }
+}
+
+pub fn holdings(holdings: &[Holding], json: bool) {
+    if json {
+        print_json(&holdings);
+        return;
+    }
+    if holdings.is_empty() {
+        print_lines(&[
+            "No holdings yet. Add one with: crypto-balance holdings add --coin btc --amount 0.5"
+                .into(),
+        ]);
+        return;
+    }
+    let rows: Vec<[String; 4]> = holdings
+        .iter()
+        .map(|h| {
+            let cost = match (&h.average_cost, &h.cost_currency) {
+                (Some(cost), Some(currency)) => format!("{cost} {currency}"),
+                _ => "-".into(),
+            };
+            [
+                h.account.clone(),
+                h.coin.clone(),
+                h.amount.to_string(),
+                cost,
+            ]
+        })
+        .collect();
+    let header = ["ACCOUNT", "COIN", "AMOUNT", "AVG COST"].map(String::from);
+    let widths: Vec<usize> = (0..4)
+        .map(|i| {
+            rows.iter()
+                .chain(std::iter::once(&header))
+                .map(|r| r[i].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |r: &[String; 4]| {
+        format!(
+            "{:<w0$}  {:<w1$}  {:>w2$}  {}",
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2]
+        )
+    };
+    let mut lines = vec![line(&header)];
+    lines.extend(rows.iter().map(line));
+    print_lines(&lines);
+}
+
+/// Reports a failure: one line on stderr, plus the `{ code, message }` report on stdout with `--json`.
+pub fn failure(report: &ErrorReport, json: bool) {
+    if json {
+        print_json(report);
+    }
+    let _ = writeln!(std::io::stderr(), "error: {}", report.message);
 }
 
 fn print_json<T: Serialize>(value: &T) {

@@ -8,7 +8,160 @@ fn crypto_balance(args: &[&str], data_dir: &Path) -> std::io::Result<Output> {
         .args(args)
         .env("CRYPTO_BALANCE_DATA_DIR", data_dir)
         .env_remove("CRYPTO_BALANCE_PASSPHRASE")
+        // Never touch the developer's real keychain from tests.
+        .env("CRYPTO_BALANCE_KEYCHAIN", "off")
         .output()
+}
+
+const PASSPHRASE: &str = "a long enough passphrase";
+
+/// Runs with the passphrase given the way a cron job would: a file.
+fn with_passphrase(args: &[&str], data_dir: &Path) -> Output {
+    let file = data_dir.with_extension("pass");
+    std::fs::write(&file, format!("{PASSPHRASE}\n")).expect("writes passphrase file");
+    let mut all = vec!["--passphrase-file", file.to_str().expect("utf-8 path")];
+    all.extend_from_slice(args);
+    crypto_balance(&all, data_dir).expect("runs")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn init_then_add_list_set_remove_and_undo() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let dir = temp.path().join("data");
+    let out = with_passphrase(&["init"], &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Created an encrypted vault"));
+
+    let out = with_passphrase(
+        &[
+            "holdings",
+            "add",
+            "--coin",
+            "btc",
+            "--amount",
+            "0.5",
+            "--price",
+            "40000",
+            "--currency",
+            "usd",
+            "--note",
+            "cold wallet",
+        ],
+        &dir,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = with_passphrase(
+        &[
+            "holdings",
+            "add",
+            "--coin",
+            "ethereum",
+            "--amount",
+            "2",
+            "--account",
+            "Kraken",
+        ],
+        &dir,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let out = with_passphrase(&["--json", "holdings", "list"], &dir);
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(list.as_array().map(Vec::len), Some(2));
+    let btc = &list[1];
+    assert_eq!(btc["coin"], "bitcoin");
+    assert_eq!(btc["amount"], "0.5", "decimals are strings");
+    assert_eq!(btc["average_cost"], "40000");
+    assert_eq!(btc["account"], "Manual");
+
+    let out = with_passphrase(
+        &["holdings", "set", "--coin", "bitcoin", "--amount", "0.25"],
+        &dir,
+    );
+    assert!(stdout(&out).contains("is now 0.25"), "{}", stderr(&out));
+
+    let out = with_passphrase(&["--json", "holdings", "remove", "--coin", "bitcoin"], &dir);
+    let removed: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let id = removed["batch_id"].as_i64().expect("batch id");
+    let out = with_passphrase(&["holdings", "list"], &dir);
+    assert!(!stdout(&out).contains("bitcoin"));
+    let out = with_passphrase(&["undo", &id.to_string()], &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = with_passphrase(&["holdings", "list"], &dir);
+    assert!(stdout(&out).contains("0.25"), "{}", stdout(&out));
+}
+
+#[test]
+fn wrong_passphrase_missing_vault_and_bad_input_fail_with_one_line() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let dir = temp.path().join("data");
+    let out = with_passphrase(&["holdings", "list"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("crypto-balance init"),
+        "{}",
+        stderr(&out)
+    );
+
+    assert!(with_passphrase(&["init"], &dir).status.success());
+    let again = with_passphrase(&["--json", "init"], &dir);
+    assert_eq!(again.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&again.stdout).expect("JSON");
+    assert_eq!(report["code"], "conflict");
+
+    let wrong = Command::new(env!("CARGO_BIN_EXE_crypto-balance"))
+        .args(["--json", "holdings", "list"])
+        .env("CRYPTO_BALANCE_DATA_DIR", &dir)
+        .env("CRYPTO_BALANCE_KEYCHAIN", "off")
+        .env("CRYPTO_BALANCE_PASSPHRASE", "not the right one")
+        .output()
+        .expect("runs");
+    assert_eq!(wrong.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&wrong.stdout).expect("JSON");
+    assert_eq!(report["code"], "wrong_passphrase");
+    assert_eq!(
+        stderr(&wrong).trim().lines().count(),
+        1,
+        "{}",
+        stderr(&wrong)
+    );
+    assert!(
+        !stderr(&wrong).contains("not the right one"),
+        "the passphrase is never echoed"
+    );
+
+    let out = with_passphrase(
+        &["holdings", "add", "--coin", "notacoin", "--amount", "1"],
+        &dir,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("unknown coin 'notacoin'"));
+
+    let out = with_passphrase(
+        &[
+            "holdings",
+            "add",
+            "--coin",
+            "btc",
+            "--amount",
+            "0.0000000000000000001",
+        ],
+        &dir,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "absurd precision is a usage error"
+    );
+    assert!(stderr(&out).contains("more than 18 decimal places"));
 }
 
 #[test]

@@ -44,7 +44,7 @@ pub enum StoreError {
 
 impl StoreError {
     /// Classifies a sqlx error by SQLite's primary result code.
-    pub(crate) fn from_sqlx(path: &Path, error: sqlx::Error) -> Self {
+    pub fn from_sqlx(path: &Path, error: sqlx::Error) -> Self {
         let primary = error
             .as_database_error()
             .and_then(|e| e.code())
@@ -96,6 +96,31 @@ impl Store {
             path: path.to_path_buf(),
         };
         store.check_encryption().await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// A plaintext database with the same schema, for the benchmark that measures what
+    /// encryption costs. Only built with the `bench` feature; the app never opens one.
+    #[cfg(feature = "bench")]
+    #[doc(hidden)]
+    pub async fn open_plaintext_for_benchmark(path: &Path) -> Result<Self, StoreError> {
+        let err = |e| StoreError::from_sqlx(path, e);
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(err)?;
+        let store = Store {
+            pool,
+            path: path.to_path_buf(),
+        };
         store.migrate().await?;
         Ok(store)
     }
@@ -153,11 +178,8 @@ impl Store {
         Ok(result == "ok")
     }
 
-    /// Checkpoints the WAL into the main file and closes every connection.
+    /// Closes every connection; SQLite checkpoints the WAL into the main file on the last close.
     pub async fn close(&self) {
-        let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .execute(&self.pool)
-            .await;
         self.pool.close().await;
     }
 }

@@ -74,7 +74,8 @@ pub fn exists(dir: &Path) -> bool {
 }
 
 /// Creates the vault: a fresh data key wrapped by `passphrase` in the key file, and copied to the
-/// keychain when `use_keychain` (a keychain failure is reported, not fatal: the passphrase works).
+/// keychain when `use_keychain`. A keychain failure is reported in the result, not fatal: the
+/// vault then unlocks with the passphrase alone.
 pub fn create(
     dir: &Path,
     passphrase: &Passphrase,
@@ -89,16 +90,17 @@ pub fn create(
     let key = DataKey::generate();
     let mut id = [0u8; 16];
     rand::rngs::OsRng.fill_bytes(&mut id);
-    let key_file = KeyFile::wrap(&key, passphrase, params, hex::encode(id), use_keychain)?;
-    write_key_file(dir, &key_file)?;
+    let key_id = hex::encode(id);
+    // Where the keychain cannot hold the key, the vault works with the passphrase alone, and the
+    // key file records that so later starts do not wait on the keychain again.
     let keychain_problem = if use_keychain {
-        keychain
-            .store(&key_file.key_id, &key)
-            .err()
-            .map(|e| e.to_string())
+        keychain.store(&key_id, &key).err().map(|e| e.to_string())
     } else {
         None
     };
+    let use_keychain = use_keychain && keychain_problem.is_none();
+    let key_file = KeyFile::wrap(&key, passphrase, params, key_id, use_keychain)?;
+    write_key_file(dir, &key_file)?;
     Ok(Unlocked {
         key,
         key_file,

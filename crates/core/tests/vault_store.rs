@@ -1,0 +1,470 @@
+//! The encrypted store end to end: a real SQLCipher file in a temp folder, opened through `App`.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crypto_balance_core::clock::FixedClock;
+use crypto_balance_core::holdings::NewHolding;
+use crypto_balance_core::store::{Store, DATABASE_FILE_NAME};
+use crypto_balance_core::vault::{KdfParams, Keychain, MemoryKeychain};
+use crypto_balance_core::{App, AppConfig, Error, ErrorCode, Passphrase, VaultStatus};
+
+const PASSPHRASE: &str = "correct horse battery staple";
+const NOTE: &str = "Grandmother's paper wallet ZQXJ-7731";
+const ACCOUNT: &str = "Cold Storage Vault QWERTY-8842";
+const AMOUNT: &str = "12345.678901234567891234";
+
+fn app_in(dir: &Path, keychain: Arc<dyn Keychain>) -> App {
+    App::open(AppConfig {
+        data_dir: Some(dir.to_path_buf()),
+        keychain: Some(keychain),
+        kdf: Some(KdfParams::insecure_for_tests()),
+        clock: Some(Arc::new(FixedClock::at(1_700_000_000))),
+    })
+    .expect("opens")
+}
+
+fn passphrase(text: &str) -> Passphrase {
+    Passphrase::new(text.to_owned())
+}
+
+fn holding(coin: &str, amount: &str) -> NewHolding {
+    NewHolding {
+        coin: coin.into(),
+        amount: amount.parse().expect("amount"),
+        account: None,
+        price: None,
+        currency: None,
+        note: None,
+    }
+}
+
+async fn created(dir: &Path, keychain: Arc<dyn Keychain>) -> App {
+    let app = app_in(dir, keychain);
+    app.create_vault(&passphrase(PASSPHRASE), true)
+        .await
+        .expect("creates the vault");
+    app
+}
+
+fn files_in(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    std::fs::read_dir(dir)
+        .expect("lists")
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| entry.path().is_file())
+        .map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            (name, std::fs::read(entry.path()).expect("reads"))
+        })
+        .collect()
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
+}
+
+#[tokio::test]
+async fn holdings_never_touch_disk_in_clear() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = created(dir.path(), Arc::new(MemoryKeychain::default())).await;
+    let mut new = holding("bitcoin", AMOUNT);
+    new.note = Some(NOTE.into());
+    new.account = Some(ACCOUNT.into());
+    new.price = Some("43210.987654321".parse().expect("price"));
+    new.currency = Some("usd".into());
+    app.add_holding(new).await.expect("adds");
+
+    // Check while the store is open (WAL and SHM present) and again after it is closed.
+    for stage in ["open", "closed"] {
+        let files = files_in(dir.path());
+        assert!(files.iter().any(|(name, _)| name == DATABASE_FILE_NAME));
+        for (name, bytes) in &files {
+            for secret in [NOTE, ACCOUNT, AMOUNT, "43210.987654321", "Cold Storage"] {
+                assert!(
+                    !contains(bytes, secret.as_bytes()),
+                    "{name} ({stage}) holds '{secret}' in clear"
+                );
+            }
+            assert!(
+                !bytes.starts_with(b"SQLite format 3"),
+                "{name} is plain SQLite"
+            );
+        }
+        app.lock().await;
+    }
+}
+
+#[tokio::test]
+async fn the_wrong_key_or_passphrase_fails_clearly_and_leaves_the_file_intact() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = created(dir.path(), Arc::new(MemoryKeychain::default())).await;
+    app.add_holding(holding("ethereum", "2"))
+        .await
+        .expect("adds");
+    app.lock().await;
+    let database = dir.path().join(DATABASE_FILE_NAME);
+    let before = std::fs::read(&database).expect("reads");
+
+    // Wrong passphrase (no keychain entry in a fresh keychain).
+    let app = app_in(dir.path(), Arc::new(MemoryKeychain::default()));
+    let error = app
+        .unlock(Some(&passphrase("not the passphrase at all")))
+        .await
+        .expect_err("refused");
+    assert_eq!(error.code(), ErrorCode::WrongPassphrase);
+    assert_eq!(error.to_string(), "the passphrase is wrong");
+
+    // Wrong raw key straight at the database.
+    let wrong = crypto_balance_core::secret::DataKey::generate();
+    let error = Store::open(&database, &wrong).await.expect_err("refused");
+    assert_eq!(Error::from(error).code(), ErrorCode::WrongKey);
+    assert_eq!(std::fs::read(&database).expect("reads"), before);
+
+    // The right passphrase still reads everything.
+    app.unlock(Some(&passphrase(PASSPHRASE)))
+        .await
+        .expect("unlocks");
+    let holdings = app.holdings().await.expect("lists");
+    assert_eq!(holdings.len(), 1);
+    assert_eq!(holdings[0].amount.to_string(), "2");
+}
+
+#[tokio::test]
+async fn a_lost_keychain_entry_is_recovered_with_the_passphrase() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let keychain = Arc::new(MemoryKeychain::default());
+    let app = created(dir.path(), keychain.clone()).await;
+    app.add_holding(holding("solana", "150.5"))
+        .await
+        .expect("adds");
+    app.lock().await;
+
+    // Silent unlock from the keychain.
+    let app = app_in(dir.path(), keychain.clone());
+    assert_eq!(app.status().await, VaultStatus::Locked);
+    app.unlock(None).await.expect("silent unlock");
+    app.lock().await;
+
+    // The keychain forgets everything (new machine, reset login keyring).
+    let empty = Arc::new(MemoryKeychain::default());
+    let app = app_in(dir.path(), empty.clone());
+    let error = app.unlock(None).await.expect_err("needs the passphrase");
+    assert_eq!(error.code(), ErrorCode::Locked);
+    app.unlock(Some(&passphrase(PASSPHRASE)))
+        .await
+        .expect("recovers");
+    assert_eq!(
+        app.holdings().await.expect("lists")[0].amount.to_string(),
+        "150.5"
+    );
+    app.lock().await;
+    // …and the entry is restored, so the next start is silent.
+    app_in(dir.path(), empty)
+        .unlock(None)
+        .await
+        .expect("silent again");
+}
+
+#[tokio::test]
+async fn add_set_remove_and_undo() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = created(dir.path(), Arc::new(MemoryKeychain::default())).await;
+    let mut buy = holding("btc", "0.5");
+    buy.price = Some("40000".parse().expect("price"));
+    buy.currency = Some("USD".into());
+    app.add_holding(buy).await.expect("adds by symbol");
+    let mut buy = holding("bitcoin", "1.5");
+    buy.price = Some("60000".parse().expect("price"));
+    buy.currency = Some("usd".into());
+    app.add_holding(buy).await.expect("adds by id");
+
+    let listed = app.holdings().await.expect("lists");
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].coin, "bitcoin");
+    assert_eq!(listed[0].account, "Manual");
+    assert_eq!(listed[0].amount.to_string(), "2");
+    assert_eq!(
+        listed[0].average_cost.map(|c| c.to_string()),
+        Some("55000".into())
+    );
+
+    // Setting writes an adjustment of the difference; the average cost stays.
+    let set = app
+        .set_holding("bitcoin", "1".parse().expect("amount"), None)
+        .await
+        .expect("sets");
+    assert_eq!(set.amount.to_string(), "1");
+    let listed = app.holdings().await.expect("lists");
+    assert_eq!(listed[0].amount.to_string(), "1");
+    assert_eq!(
+        listed[0].average_cost.map(|c| c.to_string()),
+        Some("55000".into())
+    );
+
+    let removed = app.remove_holding("bitcoin", None).await.expect("removes");
+    assert!(app.holdings().await.expect("lists").is_empty());
+    app.undo(removed.batch_id).await.expect("undoes");
+    let listed = app.holdings().await.expect("lists");
+    assert_eq!(listed[0].amount.to_string(), "1");
+    assert_eq!(
+        listed[0].average_cost.map(|c| c.to_string()),
+        Some("55000".into())
+    );
+    let again = app.undo(removed.batch_id).await.expect_err("only once");
+    assert_eq!(again.code(), ErrorCode::NotFound);
+}
+
+#[tokio::test]
+async fn exact_decimals_round_trip_through_the_database() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = created(dir.path(), Arc::new(MemoryKeychain::default())).await;
+    for (coin, amount) in [
+        ("ethereum", "123456789012.123456789012345678"),
+        ("dogecoin", "0.000000000000000001"),
+        ("cardano", "99999999999999999999.999999999999999999"),
+    ] {
+        app.add_holding(holding(coin, amount)).await.expect("adds");
+    }
+    app.lock().await;
+    app.unlock(None).await.expect("unlocks");
+    let by_coin = |coin: &str, listed: &[crypto_balance_core::holdings::Holding]| {
+        listed
+            .iter()
+            .find(|h| h.coin == coin)
+            .map(|h| h.amount.to_string())
+    };
+    let listed = app.holdings().await.expect("lists");
+    assert_eq!(
+        by_coin("ethereum", &listed).as_deref(),
+        Some("123456789012.123456789012345678")
+    );
+    assert_eq!(
+        by_coin("dogecoin", &listed).as_deref(),
+        Some("0.000000000000000001")
+    );
+    assert_eq!(
+        by_coin("cardano", &listed).as_deref(),
+        Some("99999999999999999999.999999999999999999")
+    );
+}
+
+#[tokio::test]
+async fn bad_input_is_named_and_changes_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = created(dir.path(), Arc::new(MemoryKeychain::default())).await;
+    app.add_holding(holding("bitcoin", "1"))
+        .await
+        .expect("adds");
+    let before = app.holdings().await.expect("lists");
+
+    let unknown = app
+        .add_holding(holding("notacoin", "1"))
+        .await
+        .expect_err("refused");
+    assert_eq!(unknown.code(), ErrorCode::UnknownCoin);
+    assert!(unknown.to_string().contains("notacoin"));
+
+    let zero = app
+        .add_holding(holding("bitcoin", "0"))
+        .await
+        .expect_err("refused");
+    assert_eq!(zero.code(), ErrorCode::InvalidInput);
+    let negative = app
+        .add_holding(holding("bitcoin", "-1"))
+        .await
+        .expect_err("refused");
+    assert!(negative.to_string().contains("-1"));
+
+    let mut priced = holding("bitcoin", "1");
+    priced.price = Some("100".parse().expect("price"));
+    let no_currency = app.add_holding(priced).await.expect_err("refused");
+    assert_eq!(no_currency.code(), ErrorCode::InvalidInput);
+
+    let mut bad_currency = holding("bitcoin", "1");
+    bad_currency.price = Some("100".parse().expect("price"));
+    bad_currency.currency = Some("zzz".into());
+    let error = app.add_holding(bad_currency).await.expect_err("refused");
+    assert!(error.to_string().contains("zzz"));
+
+    let missing = app
+        .remove_holding("ethereum", None)
+        .await
+        .expect_err("refused");
+    assert_eq!(missing.code(), ErrorCode::NotFound);
+
+    app.create_account(
+        "Kraken",
+        crypto_balance_core::accounts::AccountKind::Exchange,
+    )
+    .await
+    .expect("creates");
+    let duplicate = app
+        .create_account(
+            "kraken",
+            crypto_balance_core::accounts::AccountKind::Exchange,
+        )
+        .await
+        .expect_err("refused");
+    assert_eq!(duplicate.code(), ErrorCode::Conflict);
+
+    assert_eq!(app.holdings().await.expect("lists"), before);
+}
+
+#[tokio::test]
+async fn accounts_can_be_created_renamed_and_deleted_when_unused() {
+    use crypto_balance_core::accounts::AccountKind;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = created(dir.path(), Arc::new(MemoryKeychain::default())).await;
+    app.create_account("Ledger Nano", AccountKind::Wallet)
+        .await
+        .expect("creates");
+    app.rename_account("ledger nano", "Ledger")
+        .await
+        .expect("renames");
+    let mut new = holding("bitcoin", "1");
+    new.account = Some("Ledger".into());
+    app.add_holding(new).await.expect("adds");
+    let in_use = app.delete_account("Ledger").await.expect_err("has history");
+    assert_eq!(in_use.code(), ErrorCode::Conflict);
+    app.create_account("Empty", AccountKind::Exchange)
+        .await
+        .expect("creates");
+    app.delete_account("Empty").await.expect("deletes");
+    let names: Vec<_> = app
+        .accounts()
+        .await
+        .expect("lists")
+        .into_iter()
+        .map(|a| a.name)
+        .collect();
+    assert_eq!(names, ["Ledger"]);
+}
+
+#[tokio::test]
+async fn a_symbol_shared_by_several_coins_is_refused_with_the_candidates() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = created(dir.path(), Arc::new(MemoryKeychain::default())).await;
+    let store = app.store().await.expect("open");
+    sqlx::query("INSERT INTO assets (id, symbol, name, kind) VALUES ('bitcoin-wormhole', 'btc', 'Bitcoin (Wormhole)', 'coin')")
+        .execute(store.pool())
+        .await
+        .expect("inserts");
+    let error = app
+        .add_holding(holding("BTC", "1"))
+        .await
+        .expect_err("ambiguous");
+    assert_eq!(error.code(), ErrorCode::AmbiguousCoin);
+    assert!(error.to_string().contains("bitcoin, bitcoin-wormhole"));
+}
+
+#[tokio::test]
+async fn migrations_run_on_a_populated_database_and_a_newer_one_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = created(dir.path(), Arc::new(MemoryKeychain::default())).await;
+    app.add_holding(holding("bitcoin", "3"))
+        .await
+        .expect("adds");
+    app.lock().await;
+    // Re-opening runs the migrator again over populated data: nothing changes.
+    app.unlock(None).await.expect("unlocks");
+    assert_eq!(
+        app.holdings().await.expect("lists")[0].amount.to_string(),
+        "3"
+    );
+
+    // A database from a future version has a migration this build does not know.
+    let store = app.store().await.expect("open");
+    sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time) \
+         VALUES (9999, 'from the future', CURRENT_TIMESTAMP, 1, x'00', 0)",
+    )
+    .execute(store.pool())
+    .await
+    .expect("inserts");
+    app.lock().await;
+    let error = app.unlock(None).await.expect_err("refused");
+    assert_eq!(error.code(), ErrorCode::NewerVersion);
+    assert!(error.to_string().contains("newer version"));
+}
+
+#[tokio::test]
+async fn a_missing_or_damaged_key_file_is_a_clear_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = created(dir.path(), Arc::new(MemoryKeychain::default())).await;
+    app.lock().await;
+    let key_file = dir.path().join("crypto-balance.key");
+    std::fs::write(&key_file, "{ not json").expect("writes");
+    let error = app_in(dir.path(), Arc::new(MemoryKeychain::default()))
+        .unlock(Some(&passphrase(PASSPHRASE)))
+        .await
+        .expect_err("refused");
+    assert_eq!(error.code(), ErrorCode::KeyFileDamaged);
+    assert!(error.to_string().contains("crypto-balance.key"));
+
+    std::fs::remove_file(&key_file).expect("removes");
+    let app = app_in(dir.path(), Arc::new(MemoryKeychain::default()));
+    let error = app
+        .create_vault(&passphrase(PASSPHRASE), true)
+        .await
+        .expect_err("would orphan the data");
+    assert_eq!(error.code(), ErrorCode::KeyFileDamaged);
+    assert!(dir.path().join(DATABASE_FILE_NAME).exists());
+}
+
+/// A read-only or full disk: SQLite's own errors, classified into messages that say what to do.
+#[tokio::test]
+async fn read_only_and_full_disks_are_named() {
+    use crypto_balance_core::store::StoreError;
+    use sqlx::sqlite::SqliteConnectOptions;
+    use sqlx::ConnectOptions;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = created(dir.path(), Arc::new(MemoryKeychain::default())).await;
+    let store = app.store().await.expect("open");
+    let database = dir.path().join(DATABASE_FILE_NAME);
+
+    // Full: cap the file at its current size, then write.
+    let mut conn = store.pool().acquire().await.expect("connection");
+    sqlx::query("PRAGMA max_page_count = 1")
+        .execute(&mut *conn)
+        .await
+        .ok();
+    let error =
+        sqlx::query("INSERT INTO settings (key, value) VALUES ('filler', randomblob(100000))")
+            .execute(&mut *conn)
+            .await
+            .expect_err("full");
+    let error = StoreError::from_sqlx(&database, error);
+    assert!(matches!(error, StoreError::DiskFull(_)), "{error}");
+    assert!(error.to_string().contains("disk holding"));
+    drop(conn);
+    app.lock().await;
+
+    // Read-only: open the same file read-only (as a read-only mount would) and write.
+    let unlocked = crypto_balance_core::vault::unlock(
+        dir.path(),
+        &crypto_balance_core::vault::NoKeychain,
+        Some(&passphrase(PASSPHRASE)),
+    )
+    .expect("unlocks");
+    let mut conn = SqliteConnectOptions::new()
+        .filename(&database)
+        .read_only(true)
+        .pragma("key", format!("\"x'{}'\"", hex_key(unlocked.key.expose())))
+        .connect()
+        .await
+        .expect("connects");
+    let error = sqlx::query("INSERT INTO settings (key, value) VALUES ('x', 'y')")
+        .execute(&mut conn)
+        .await
+        .expect_err("read-only");
+    let error = StoreError::from_sqlx(&database, error);
+    assert!(matches!(error, StoreError::ReadOnly(_)), "{error}");
+    assert!(error.to_string().contains(&database.display().to_string()));
+}
+
+fn hex_key(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
