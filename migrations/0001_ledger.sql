@@ -43,8 +43,8 @@ CREATE TABLE entries (
     source         TEXT    NOT NULL UNIQUE,
     CHECK ((price IS NULL) = (price_currency IS NULL))
 );
-CREATE INDEX entries_by_position ON entries (account_id, asset_id, id);
-CREATE INDEX entries_by_batch ON entries (batch_id);
+-- No further indexes: listing reads `balances`, and only an undo scans entries by batch or
+-- position. Each index would slow every import (the hot path) for a rare operation.
 
 -- Holdings derived from entries, kept in step in the same transaction as every entry change so
 -- listing never sums the whole ledger. `core` can rebuild it from entries at any time.

@@ -3,7 +3,28 @@
 fn main() {
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern("./src-tauri/capabilities/**/*")
-        .app_manifest(tauri_build::AppManifest::new().commands(&["app_info", "open_data_dir"]));
+        .app_manifest(tauri_build::AppManifest::new().commands(&[
+            "app_info",
+            "open_data_dir",
+            "vault_status",
+            "create_vault",
+            "unlock_vault",
+            "lock_vault",
+            "change_passphrase",
+            "app_lock",
+            "set_app_lock",
+            "backup_to",
+            "restore_from",
+            "list_holdings",
+            "add_holding",
+            "set_holding",
+            "remove_holding",
+            "undo_change",
+            "list_accounts",
+            "create_account",
+            "rename_account",
+            "delete_account",
+        ]));
     if let Err(error) = tauri_build::try_build(attributes) {
         // A build script reports failure by panicking; the message names the broken file.
         panic!("tauri-build failed: {error:#}");

@@ -2,3 +2,5 @@
 //! the UI receives `{ code, message }` and branches on the code, never on the text.
 
 pub mod app;
+pub mod holdings;
+pub mod vault;

@@ -6,6 +6,9 @@ use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
 use tauri::{Manager, WebviewWindow};
 
+use std::sync::Arc;
+
+use crypto_balance_core::vault::{KdfParams, MemoryKeychain};
 use crypto_balance_core::{App, AppConfig};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -15,6 +18,9 @@ fn start(
 ) -> Result<(tauri::App<MockRuntime>, WebviewWindow<MockRuntime>), Box<dyn std::error::Error>> {
     let core = App::open(AppConfig {
         data_dir: Some(data_dir.to_path_buf()),
+        keychain: Some(Arc::new(MemoryKeychain::default())),
+        kdf: Some(KdfParams::insecure_for_tests()),
+        ..AppConfig::default()
     })?;
     let app = crate::configure(mock_builder())
         .manage(core)
@@ -31,13 +37,21 @@ fn invoke(
     window: &WebviewWindow<MockRuntime>,
     cmd: &str,
 ) -> Result<Result<serde_json::Value, serde_json::Value>, Box<dyn std::error::Error>> {
+    invoke_with(window, cmd, serde_json::json!({}))
+}
+
+fn invoke_with(
+    window: &WebviewWindow<MockRuntime>,
+    cmd: &str,
+    args: serde_json::Value,
+) -> Result<Result<serde_json::Value, serde_json::Value>, Box<dyn std::error::Error>> {
     let request = InvokeRequest {
         cmd: cmd.into(),
         callback: CallbackFn(0),
         error: CallbackFn(1),
         // On Linux the app's own origin is tauri://localhost; anything else counts as remote.
         url: "tauri://localhost".parse()?,
-        body: InvokeBody::default(),
+        body: InvokeBody::Json(args),
         headers: Default::default(),
         invoke_key: INVOKE_KEY.to_string(),
     };
@@ -73,5 +87,46 @@ fn unknown_commands_are_rejected() -> TestResult {
     let temp = tempfile::tempdir()?;
     let (_app, window) = start(temp.path())?;
     assert!(invoke(&window, "no_such_command")?.is_err());
+    Ok(())
+}
+
+#[test]
+fn first_start_creates_the_vault_then_holdings_can_be_listed() -> TestResult {
+    let temp = tempfile::tempdir()?;
+    let (_app, window) = start(temp.path())?;
+    assert_eq!(invoke(&window, "vault_status")?, Ok("not_created".into()));
+    let locked = invoke(&window, "list_holdings")?.expect_err("locked");
+    assert_eq!(locked["code"], "locked");
+
+    let short = invoke_with(
+        &window,
+        "create_vault",
+        serde_json::json!({ "passphrase": "short", "useKeychain": true }),
+    )?
+    .expect_err("too short");
+    assert_eq!(short["code"], "invalid_input");
+
+    let created = invoke_with(
+        &window,
+        "create_vault",
+        serde_json::json!({ "passphrase": "a long enough passphrase", "useKeychain": true }),
+    )?
+    .map_err(|e| format!("create_vault rejected: {e}"))?;
+    assert_eq!(created["status"], "unlocked");
+    assert_eq!(invoke(&window, "vault_status")?, Ok("unlocked".into()));
+    assert_eq!(invoke(&window, "list_holdings")?, Ok(serde_json::json!([])));
+    Ok(())
+}
+
+#[test]
+fn commands_the_ui_does_not_use_yet_are_not_granted() -> TestResult {
+    let temp = tempfile::tempdir()?;
+    let (_app, window) = start(temp.path())?;
+    for command in ["add_holding", "backup_to", "restore_from", "delete_account"] {
+        assert!(
+            invoke(&window, command)?.is_err(),
+            "{command} should be denied"
+        );
+    }
     Ok(())
 }

@@ -3,10 +3,12 @@
 //!
 //! Modules:
 //! - [`commands`]: the IPC commands, one file per area, errors as `{ code, message }`.
+//! - [`events`]: the names of the events the UI listens to.
 //! - [`tray`]: the tray icon and its menu.
 //! - [`window`]: the main window's lifecycle (closing hides it to the tray).
 
 mod commands;
+mod events;
 mod tray;
 mod window;
 
@@ -25,6 +27,7 @@ pub fn run() -> ExitCode {
     init_logging();
     let config = AppConfig {
         data_dir: std::env::var_os(DATA_DIR_ENV).map(PathBuf::from),
+        ..AppConfig::default()
     };
     let app = match App::open(config) {
         Ok(app) => app,
@@ -56,6 +59,24 @@ fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
             commands::app::open_data_dir,
+            commands::vault::vault_status,
+            commands::vault::create_vault,
+            commands::vault::unlock_vault,
+            commands::vault::lock_vault,
+            commands::vault::change_passphrase,
+            commands::vault::app_lock,
+            commands::vault::set_app_lock,
+            commands::vault::backup_to,
+            commands::vault::restore_from,
+            commands::holdings::list_holdings,
+            commands::holdings::add_holding,
+            commands::holdings::set_holding,
+            commands::holdings::remove_holding,
+            commands::holdings::undo_change,
+            commands::holdings::list_accounts,
+            commands::holdings::create_account,
+            commands::holdings::rename_account,
+            commands::holdings::delete_account,
         ])
         .on_window_event(window::on_event)
 }

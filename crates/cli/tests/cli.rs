@@ -1,5 +1,7 @@
 //! The `crypto-balance` binary as a user runs it.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed expectation is a failed test
+
 use std::path::Path;
 use std::process::{Command, Output};
 

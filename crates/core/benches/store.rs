@@ -3,6 +3,8 @@
 //!
 //! Run: `cargo bench -p crypto-balance-core --features bench --bench store`
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed expectation is a failed test
+
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};

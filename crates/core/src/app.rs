@@ -3,7 +3,7 @@
 //! The vault has an explicit state: not created, locked, or unlocked with the store open. The
 //! desktop app starts locked and unlocks silently from the keychain, or asks for the passphrase.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -11,10 +11,11 @@ use tokio::sync::RwLock;
 use ts_rs::TS;
 
 use crate::accounts::{self, Account, AccountKind};
+use crate::backup;
 use crate::clock::{Clock, SystemClock};
 use crate::holdings::{self, Holding, HoldingChange, NewHolding};
 use crate::money::Amount;
-use crate::secret::Passphrase;
+use crate::secret::{DataKey, Passphrase};
 use crate::store::{Store, DATABASE_FILE_NAME};
 use crate::vault::{self, KdfParams, Keychain, SystemKeychain, UnlockedBy, VaultError};
 use crate::{AppInfo, DataDir, Error};
@@ -54,7 +55,11 @@ pub struct UnlockOutcome {
 #[derive(Debug)]
 enum State {
     Locked,
-    Unlocked(Store),
+    /// The key stays in memory (zeroized on lock) for encrypted backups.
+    Unlocked {
+        store: Store,
+        key: DataKey,
+    },
 }
 
 /// The opened app: cheap to share behind an `Arc` or Tauri's managed state.
@@ -99,7 +104,7 @@ impl App {
 
     pub async fn status(&self) -> VaultStatus {
         match &*self.state.read().await {
-            State::Unlocked(_) => VaultStatus::Unlocked,
+            State::Unlocked { .. } => VaultStatus::Unlocked,
             State::Locked if vault::exists(self.data_dir.path()) => VaultStatus::Locked,
             State::Locked => VaultStatus::NotCreated,
         }
@@ -126,14 +131,18 @@ impl App {
             use_keychain,
         )?;
         let store = Store::open(&database, &unlocked.key).await?;
-        *state = State::Unlocked(store);
-        Ok(outcome(&unlocked.by))
+        let by = unlocked.by;
+        *state = State::Unlocked {
+            store,
+            key: unlocked.key,
+        };
+        Ok(outcome(&by))
     }
 
     /// Unlocks from the keychain, or with `passphrase`. Unlocking an open vault changes nothing.
     pub async fn unlock(&self, passphrase: Option<&Passphrase>) -> Result<UnlockOutcome, Error> {
         let mut state = self.state.write().await;
-        if let State::Unlocked(_) = &*state {
+        if let State::Unlocked { .. } = &*state {
             return Ok(UnlockOutcome {
                 status: VaultStatus::Unlocked,
                 keychain_notice: None,
@@ -141,14 +150,18 @@ impl App {
         }
         let unlocked = vault::unlock(self.data_dir.path(), self.keychain.as_ref(), passphrase)?;
         let store = Store::open(&self.database_path(), &unlocked.key).await?;
-        *state = State::Unlocked(store);
-        Ok(outcome(&unlocked.by))
+        let by = unlocked.by;
+        *state = State::Unlocked {
+            store,
+            key: unlocked.key,
+        };
+        Ok(outcome(&by))
     }
 
     /// Closes the store; the next use needs an unlock.
     pub async fn lock(&self) {
         let mut state = self.state.write().await;
-        if let State::Unlocked(store) = &*state {
+        if let State::Unlocked { store, .. } = &*state {
             store.close().await;
         }
         *state = State::Locked;
@@ -157,7 +170,7 @@ impl App {
     /// The open store, or [`Error::Locked`].
     pub async fn store(&self) -> Result<Store, Error> {
         match &*self.state.read().await {
-            State::Unlocked(store) => Ok(store.clone()),
+            State::Unlocked { store, .. } => Ok(store.clone()),
             State::Locked => Err(Error::Locked),
         }
     }
@@ -185,6 +198,34 @@ impl App {
     /// Whether the app lock is on (the passphrase is asked at every start).
     pub fn app_lock(&self) -> Result<bool, Error> {
         Ok(!vault::read_key_file(self.data_dir.path())?.use_keychain)
+    }
+
+    /// Writes an encrypted backup of everything to `destination`; returns its size in bytes.
+    pub async fn backup(&self, destination: &Path) -> Result<u64, Error> {
+        let state = self.state.read().await;
+        let State::Unlocked { store, key } = &*state else {
+            return Err(Error::Locked);
+        };
+        Ok(backup::create(store, self.data_dir.path(), key, destination).await?)
+    }
+
+    /// Replaces all data with a backup made with `passphrase`. The backup is checked completely
+    /// first; the replaced files are kept as `*.before-restore`. Leaves the vault unlocked.
+    pub async fn restore(
+        &self,
+        source: &Path,
+        passphrase: &Passphrase,
+    ) -> Result<UnlockOutcome, Error> {
+        let checked = backup::check(source, passphrase, self.data_dir.path()).await?;
+        {
+            let mut state = self.state.write().await;
+            if let State::Unlocked { store, .. } = &*state {
+                store.close().await;
+            }
+            *state = State::Locked;
+            backup::replace(self.data_dir.path(), checked)?;
+        }
+        self.unlock(Some(passphrase)).await
     }
 
     pub async fn holdings(&self) -> Result<Vec<Holding>, Error> {

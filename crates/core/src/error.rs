@@ -8,6 +8,7 @@ use ts_rs::TS;
 
 use crate::accounts::AccountError;
 use crate::assets::AssetError;
+use crate::backup::BackupError;
 use crate::holdings::HoldingsError;
 use crate::store::StoreError;
 use crate::vault::{KeyFileError, VaultError};
@@ -41,6 +42,9 @@ pub enum Error {
     #[error(transparent)]
     Account(#[from] AccountError),
 
+    #[error(transparent)]
+    Backup(#[from] BackupError),
+
     /// The vault exists but is not unlocked yet.
     #[error("the vault is locked: unlock it with the recovery passphrase first")]
     Locked,
@@ -56,6 +60,7 @@ impl Error {
             Error::Store(e) => store_code(e),
             Error::Holdings(e) => holdings_code(e),
             Error::Account(e) => account_code(e),
+            Error::Backup(e) => backup_code(e),
         }
     }
 
@@ -110,6 +115,20 @@ fn holdings_code(error: &HoldingsError) -> ErrorCode {
         | HoldingsError::PriceWithoutCurrency
         | HoldingsError::WhichAccount { .. }
         | HoldingsError::Overflow(_) => ErrorCode::InvalidInput,
+    }
+}
+
+fn backup_code(error: &BackupError) -> ErrorCode {
+    match error {
+        BackupError::NotABackup(_) | BackupError::Damaged(_) => ErrorCode::InvalidInput,
+        BackupError::Io { .. } => ErrorCode::Storage,
+        BackupError::KeyFile {
+            source: KeyFileError::WrongPassphrase,
+            ..
+        } => ErrorCode::WrongPassphrase,
+        BackupError::KeyFile { .. } => ErrorCode::InvalidInput,
+        BackupError::Store(e) => store_code(e),
+        BackupError::Vault(e) => vault_code(e),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use rand::RngCore;
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlx::{Sqlite, Transaction};
 use ts_rs::TS;
 
@@ -58,15 +58,21 @@ pub struct Holding {
     pub cost_currency: Option<String>,
 }
 
-/// What `add` writes.
-#[derive(Debug, Clone)]
+/// What `add` writes. Decimals arrive as strings.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[ts(export)]
 pub struct NewHolding {
     /// A CoinGecko id or an unambiguous symbol.
     pub coin: String,
+    #[ts(type = "string")]
     pub amount: Amount,
+    #[ts(optional, as = "Option<String>")]
     pub account: Option<String>,
+    #[ts(type = "string | null", optional)]
     pub price: Option<Decimal>,
+    #[ts(optional, as = "Option<String>")]
     pub currency: Option<String>,
+    #[ts(optional, as = "Option<String>")]
     pub note: Option<String>,
 }
 
@@ -297,7 +303,20 @@ pub async fn undo(store: &Store, batch_id: i64, now: i64) -> Result<(), Holdings
 
 /// Every non-zero holding, by account then coin.
 pub async fn list(store: &Store) -> Result<Vec<Holding>, HoldingsError> {
-    let rows: Vec<(
+    // One JSON row instead of one row per holding: sqlx hands each row across threads, which
+    // costs more than SQLite's own work for thousands of holdings. Amounts stay exact strings.
+    let json: Option<String> = sqlx::query_scalar(
+        "SELECT json_group_array(json_array(account, coin, symbol, name, amount, cost_currency, \
+         costed_amount, cost_total)) FROM (SELECT a.name AS account, s.id AS coin, s.symbol, \
+         s.name, b.amount, b.cost_currency, b.costed_amount, b.cost_total FROM balances b \
+         JOIN accounts a ON a.id = b.account_id JOIN assets s ON s.id = b.asset_id \
+         WHERE b.amount != '0' ORDER BY a.name COLLATE NOCASE, s.id)",
+    )
+    .fetch_one(store.pool())
+    .await
+    .map_err(|e| store.error(e))?;
+    let corrupt = || HoldingsError::Store(StoreError::Corrupt(store.path().to_path_buf()));
+    type Row = (
         String,
         String,
         String,
@@ -306,35 +325,31 @@ pub async fn list(store: &Store) -> Result<Vec<Holding>, HoldingsError> {
         Option<String>,
         String,
         String,
-    )> = sqlx::query_as(
-        "SELECT a.name, s.id, s.symbol, s.name, b.amount, b.cost_currency, b.costed_amount, \
-             b.cost_total FROM balances b JOIN accounts a ON a.id = b.account_id \
-             JOIN assets s ON s.id = b.asset_id WHERE b.amount != '0' \
-             ORDER BY a.name COLLATE NOCASE, s.id",
-    )
-    .fetch_all(store.pool())
-    .await
-    .map_err(|e| store.error(e))?;
+    );
+    let rows: Vec<Row> =
+        serde_json::from_str(json.as_deref().unwrap_or("[]")).map_err(|_| corrupt())?;
     rows.into_iter()
         .map(
             |(account, coin, symbol, name, amount, currency, costed, total)| {
-                let corrupt =
-                    || HoldingsError::Store(StoreError::Corrupt(store.path().to_path_buf()));
-                let position = ledger::Position {
-                    amount: amount.parse().map_err(|_| corrupt())?,
-                    cost_currency: currency,
-                    costed_amount: costed.parse().map_err(|_| corrupt())?,
-                    cost_total: total.parse().map_err(|_| corrupt())?,
+                let average = match currency {
+                    None => None,
+                    Some(currency) => ledger::Position {
+                        amount: Amount::ZERO,
+                        cost_currency: Some(currency),
+                        costed_amount: costed.parse().map_err(|_| corrupt())?,
+                        cost_total: total.parse().map_err(|_| corrupt())?,
+                    }
+                    .average_cost()
+                    .map(|(cost, currency)| (cost.round_dp(18).normalize(), currency.to_owned())),
                 };
-                let average = position.average_cost();
                 Ok(Holding {
                     account,
                     coin,
                     symbol,
                     name,
-                    amount: position.amount,
-                    average_cost: average.map(|(cost, _)| cost.round_dp(18).normalize()),
-                    cost_currency: average.map(|(_, currency)| currency.to_owned()),
+                    amount: amount.parse().map_err(|_| corrupt())?,
+                    average_cost: average.as_ref().map(|(cost, _)| *cost),
+                    cost_currency: average.map(|(_, currency)| currency),
                 })
             },
         )

@@ -130,8 +130,8 @@ impl Position {
     }
 }
 
-/// Rows per multi-row INSERT: 10 parameters each stays far below SQLite's 32,766 limit.
-const INSERT_CHUNK: usize = 500;
+/// Rows per multi-row INSERT: 10 parameters each stays below SQLite's 32,766 limit.
+const INSERT_CHUNK: usize = 3_000;
 
 /// Writes `entries` under `batch_id` and updates each position they touch, inside the caller's
 /// transaction. Positions are folded in memory and saved once each, so a large import costs one
@@ -160,20 +160,76 @@ pub(crate) async fn insert_entries(
         });
         insert.build().persistent(false).execute(&mut **tx).await?;
     }
-    let mut positions: HashMap<(i64, &str), Position> = HashMap::new();
+    // Fold every touched position in memory, starting from what is stored, then save each once.
+    let mut positions = load_positions(tx, entries).await?;
     for entry in entries {
-        let key = (entry.account_id, entry.asset_id.as_str());
-        let current = match positions.remove(&key) {
-            Some(position) => position,
-            None => load_position(tx, entry.account_id, &entry.asset_id).await?,
-        };
+        let key = (entry.account_id, entry.asset_id.clone());
+        let current = positions.remove(&key).unwrap_or_default();
         let next = current
             .apply(entry.amount, entry.price.as_ref())
             .ok_or_else(|| overflow(&entry.asset_id))?;
         positions.insert(key, next);
     }
-    for ((account_id, asset_id), position) in &positions {
-        save_position(tx, *account_id, asset_id, position).await?;
+    save_positions(tx, &positions).await
+}
+
+/// The stored positions of every account the entries touch, in one query.
+async fn load_positions(
+    tx: &mut Transaction<'_, Sqlite>,
+    entries: &[NewEntry],
+) -> Result<HashMap<(i64, String), Position>, sqlx::Error> {
+    let mut accounts: Vec<i64> = entries.iter().map(|e| e.account_id).collect();
+    accounts.sort_unstable();
+    accounts.dedup();
+    let mut positions = HashMap::new();
+    for chunk in accounts.chunks(INSERT_CHUNK) {
+        let mut query = QueryBuilder::<Sqlite>::new(
+            "SELECT account_id, asset_id, amount, cost_currency, costed_amount, cost_total \
+             FROM balances WHERE account_id IN ",
+        );
+        query.push_tuples(chunk, |mut row, id| {
+            row.push_bind(*id);
+        });
+        let rows: Vec<(i64, String, String, Option<String>, String, String)> =
+            query.build_query_as().fetch_all(&mut **tx).await?;
+        for (account, asset, amount, cost_currency, costed, total) in rows {
+            let position = Position {
+                amount: parse_stored(&amount, "amount")?,
+                cost_currency,
+                costed_amount: parse_stored(&costed, "costed_amount")?,
+                cost_total: parse_stored(&total, "cost_total")?,
+            };
+            positions.insert((account, asset), position);
+        }
+    }
+    Ok(positions)
+}
+
+/// Upserts positions, many per statement.
+async fn save_positions(
+    tx: &mut Transaction<'_, Sqlite>,
+    positions: &HashMap<(i64, String), Position>,
+) -> Result<(), sqlx::Error> {
+    let all: Vec<_> = positions.iter().collect();
+    for chunk in all.chunks(INSERT_CHUNK) {
+        let mut upsert = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO balances (account_id, asset_id, amount, cost_currency, costed_amount, \
+             cost_total) ",
+        );
+        upsert.push_values(chunk, |mut row, ((account, asset), position)| {
+            row.push_bind(*account)
+                .push_bind(asset.as_str())
+                .push_bind(position.amount.to_string())
+                .push_bind(position.cost_currency.as_deref())
+                .push_bind(position.costed_amount.normalize().to_string())
+                .push_bind(position.cost_total.normalize().to_string());
+        });
+        upsert.push(
+            " ON CONFLICT (account_id, asset_id) DO UPDATE SET amount = excluded.amount, \
+             cost_currency = excluded.cost_currency, costed_amount = excluded.costed_amount, \
+             cost_total = excluded.cost_total",
+        );
+        upsert.build().persistent(false).execute(&mut **tx).await?;
     }
     Ok(())
 }

@@ -19,6 +19,7 @@
 pub mod accounts;
 pub mod app;
 pub mod assets;
+pub mod backup;
 pub mod clock;
 pub mod error;
 pub mod holdings;

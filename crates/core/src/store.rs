@@ -85,9 +85,16 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
+            // Temporary tables and sort spills stay in memory: nothing in clear on disk.
+            .pragma("temp_store", "MEMORY")
+            // 64 MiB of page cache keeps a large import's pages in memory until commit instead
+            // of spilling them to the WAL twice.
+            .pragma("cache_size", "-65536")
             .busy_timeout(Duration::from_secs(10));
+        // One connection: SQLite serialises writers anyway, and a single connection leaves no
+        // idle reader pinning the WAL, so checkpoints complete.
         let pool = SqlitePoolOptions::new()
-            .max_connections(4)
+            .max_connections(1)
             .connect_with(options)
             .await
             .map_err(err)?;
@@ -178,8 +185,16 @@ impl Store {
         Ok(result == "ok")
     }
 
-    /// Closes every connection; SQLite checkpoints the WAL into the main file on the last close.
+    /// Moves everything from the WAL into the main file, then closes every connection. The
+    /// checkpoint is explicit because the pool finishes closing connections in the background:
+    /// callers (lock, restore) must be able to rely on the main file being complete.
     pub async fn close(&self) {
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await
+        {
+            tracing::warn!(error = %e, "WAL checkpoint at close failed");
+        }
         self.pool.close().await;
     }
 }

@@ -210,7 +210,7 @@ pub fn read_key_file(dir: &Path) -> Result<KeyFile, VaultError> {
 }
 
 /// Writes the key file atomically: a temp file in the same folder, synced, then renamed over.
-fn write_key_file(dir: &Path, key_file: &KeyFile) -> Result<(), VaultError> {
+pub(crate) fn write_key_file(dir: &Path, key_file: &KeyFile) -> Result<(), VaultError> {
     let path = key_file_path(dir);
     let io = |source| VaultError::Io {
         path: path.clone(),

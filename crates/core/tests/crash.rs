@@ -2,6 +2,8 @@
 //! every time, the database opens, passes `PRAGMA integrity_check`, and every batch is either
 //! wholly there or wholly absent.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed expectation is a failed test
+
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;

@@ -1,5 +1,7 @@
 //! The encrypted store end to end: a real SQLCipher file in a temp folder, opened through `App`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed expectation is a failed test
+
 use std::path::Path;
 use std::sync::Arc;
 
@@ -115,6 +117,10 @@ async fn the_wrong_key_or_passphrase_fails_clearly_and_leaves_the_file_intact() 
         .expect_err("refused");
     assert_eq!(error.code(), ErrorCode::WrongPassphrase);
     assert_eq!(error.to_string(), "the passphrase is wrong");
+    assert!(
+        std::fs::read(&database).expect("reads") == before,
+        "wrong passphrase changed the file"
+    );
 
     // Wrong raw key straight at the database.
     let wrong = crypto_balance_core::secret::DataKey::generate();
@@ -467,4 +473,67 @@ async fn read_only_and_full_disks_are_named() {
 
 fn hex_key(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[tokio::test]
+async fn an_encrypted_backup_restores_everything_and_keeps_the_replaced_data() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = created(dir.path(), Arc::new(MemoryKeychain::default())).await;
+    let mut new = holding("bitcoin", AMOUNT);
+    new.note = Some(NOTE.into());
+    new.account = Some(ACCOUNT.into());
+    app.add_holding(new).await.expect("adds");
+    let backups = tempfile::tempdir().expect("temp dir");
+    let file = backups.path().join("my.backup");
+    let size = app.backup(&file).await.expect("backs up");
+    assert!(size > 0);
+    let bytes = std::fs::read(&file).expect("reads");
+    for secret in [NOTE, ACCOUNT, AMOUNT] {
+        assert!(
+            !contains(&bytes, secret.as_bytes()),
+            "backup holds '{secret}' in clear"
+        );
+    }
+
+    // Later changes, then a restore brings back the backed-up state.
+    app.add_holding(holding("ethereum", "5"))
+        .await
+        .expect("adds");
+    let wrong = app
+        .restore(&file, &passphrase("not the passphrase"))
+        .await
+        .expect_err("refused");
+    assert_eq!(wrong.code(), ErrorCode::WrongPassphrase);
+    assert_eq!(
+        app.holdings().await.expect("still open").len(),
+        2,
+        "nothing changed"
+    );
+
+    app.restore(&file, &passphrase(PASSPHRASE))
+        .await
+        .expect("restores");
+    let listed = app.holdings().await.expect("lists");
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].amount.to_string(), AMOUNT);
+    assert!(dir.path().join("crypto-balance.db.before-restore").exists());
+
+    // A new machine: empty data folder, empty keychain, only the backup and the passphrase.
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let fresh = app_in(elsewhere.path(), Arc::new(MemoryKeychain::default()));
+    fresh
+        .restore(&file, &passphrase(PASSPHRASE))
+        .await
+        .expect("restores on a new machine");
+    assert_eq!(fresh.holdings().await.expect("lists")[0].account, ACCOUNT);
+
+    // Not a backup at all.
+    let junk = backups.path().join("junk");
+    std::fs::write(&junk, b"hello").expect("writes");
+    let error = fresh
+        .restore(&junk, &passphrase(PASSPHRASE))
+        .await
+        .expect_err("refused");
+    assert_eq!(error.code(), ErrorCode::InvalidInput);
+    assert!(error.to_string().contains("not a Crypto Balance backup"));
 }

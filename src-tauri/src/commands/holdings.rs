@@ -1,0 +1,94 @@
+//! Commands for holdings and accounts. Every change emits `holdings-changed`; the UI re-reads.
+
+use crypto_balance_core::accounts::{Account, AccountKind};
+use crypto_balance_core::holdings::{Holding, HoldingChange, NewHolding};
+use crypto_balance_core::{Amount, App, ErrorReport};
+use tauri::{AppHandle, Emitter, Runtime, State};
+
+use crate::events::HOLDINGS_CHANGED;
+
+fn changed<R: Runtime, T>(handle: &AppHandle<R>, value: T) -> T {
+    if let Err(error) = handle.emit(HOLDINGS_CHANGED, ()) {
+        tracing::warn!(%error, "could not tell the UI that holdings changed");
+    }
+    value
+}
+
+#[tauri::command]
+pub async fn list_holdings(app: State<'_, App>) -> Result<Vec<Holding>, ErrorReport> {
+    Ok(app.holdings().await?)
+}
+
+#[tauri::command]
+pub async fn add_holding<R: Runtime>(
+    handle: AppHandle<R>,
+    app: State<'_, App>,
+    holding: NewHolding,
+) -> Result<HoldingChange, ErrorReport> {
+    Ok(changed(&handle, app.add_holding(holding).await?))
+}
+
+#[tauri::command]
+pub async fn set_holding<R: Runtime>(
+    handle: AppHandle<R>,
+    app: State<'_, App>,
+    coin: String,
+    amount: Amount,
+    account: Option<String>,
+) -> Result<HoldingChange, ErrorReport> {
+    let change = app.set_holding(&coin, amount, account.as_deref()).await?;
+    Ok(changed(&handle, change))
+}
+
+/// Removes a holding; the returned `batch_id` undoes it through [`undo_change`].
+#[tauri::command]
+pub async fn remove_holding<R: Runtime>(
+    handle: AppHandle<R>,
+    app: State<'_, App>,
+    coin: String,
+    account: Option<String>,
+) -> Result<HoldingChange, ErrorReport> {
+    let change = app.remove_holding(&coin, account.as_deref()).await?;
+    Ok(changed(&handle, change))
+}
+
+#[tauri::command]
+pub async fn undo_change<R: Runtime>(
+    handle: AppHandle<R>,
+    app: State<'_, App>,
+    batch_id: i64,
+) -> Result<(), ErrorReport> {
+    app.undo(batch_id).await?;
+    changed(&handle, ());
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn list_accounts(app: State<'_, App>) -> Result<Vec<Account>, ErrorReport> {
+    Ok(app.accounts().await?)
+}
+
+#[tauri::command]
+pub async fn create_account(
+    app: State<'_, App>,
+    name: String,
+    kind: AccountKind,
+) -> Result<Account, ErrorReport> {
+    Ok(app.create_account(&name, kind).await?)
+}
+
+#[tauri::command]
+pub async fn rename_account<R: Runtime>(
+    handle: AppHandle<R>,
+    app: State<'_, App>,
+    old: String,
+    new: String,
+) -> Result<Account, ErrorReport> {
+    let account = app.rename_account(&old, &new).await?;
+    Ok(changed(&handle, account))
+}
+
+#[tauri::command]
+pub async fn delete_account(app: State<'_, App>, name: String) -> Result<(), ErrorReport> {
+    Ok(app.delete_account(&name).await?)
+}

@@ -1,0 +1,91 @@
+//! Commands for the vault: first-start creation, unlock, lock, passphrase, app lock, backup.
+//! Passphrases arrive as strings, become zeroizing `Passphrase`s at once, and are never logged.
+
+use std::path::PathBuf;
+
+use crypto_balance_core::app::UnlockOutcome;
+use crypto_balance_core::{App, ErrorReport, Passphrase, VaultStatus};
+use tauri::{AppHandle, Emitter, Runtime, State};
+
+use crate::events::HOLDINGS_CHANGED;
+
+/// Whether the vault exists and is open; the UI shows the create or unlock screen from this.
+#[tauri::command]
+pub async fn vault_status(app: State<'_, App>) -> Result<VaultStatus, ErrorReport> {
+    Ok(app.status().await)
+}
+
+/// First start: creates the vault protected by `passphrase`.
+#[tauri::command]
+pub async fn create_vault(
+    app: State<'_, App>,
+    passphrase: String,
+    use_keychain: bool,
+) -> Result<UnlockOutcome, ErrorReport> {
+    Ok(app
+        .create_vault(&Passphrase::new(passphrase), use_keychain)
+        .await?)
+}
+
+/// Unlocks silently from the keychain (no passphrase), or with the passphrase.
+#[tauri::command]
+pub async fn unlock_vault(
+    app: State<'_, App>,
+    passphrase: Option<String>,
+) -> Result<UnlockOutcome, ErrorReport> {
+    let passphrase = passphrase.map(Passphrase::new);
+    Ok(app.unlock(passphrase.as_ref()).await?)
+}
+
+#[tauri::command]
+pub async fn lock_vault(app: State<'_, App>) -> Result<(), ErrorReport> {
+    app.lock().await;
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn change_passphrase(
+    app: State<'_, App>,
+    old: String,
+    new: String,
+) -> Result<(), ErrorReport> {
+    Ok(app
+        .change_passphrase(&Passphrase::new(old), &Passphrase::new(new))
+        .await?)
+}
+
+/// Whether the passphrase is asked at every start.
+#[tauri::command]
+pub async fn app_lock(app: State<'_, App>) -> Result<bool, ErrorReport> {
+    Ok(app.app_lock()?)
+}
+
+#[tauri::command]
+pub async fn set_app_lock(
+    app: State<'_, App>,
+    passphrase: String,
+    locked: bool,
+) -> Result<(), ErrorReport> {
+    Ok(app
+        .set_app_lock(&Passphrase::new(passphrase), locked)
+        .await?)
+}
+
+/// Writes an encrypted backup to `path`; returns its size in bytes.
+#[tauri::command]
+pub async fn backup_to(app: State<'_, App>, path: PathBuf) -> Result<u64, ErrorReport> {
+    Ok(app.backup(&path).await?)
+}
+
+/// Replaces all data with the backup at `path` (the old files are kept as `*.before-restore`).
+#[tauri::command]
+pub async fn restore_from<R: Runtime>(
+    handle: AppHandle<R>,
+    app: State<'_, App>,
+    path: PathBuf,
+    passphrase: String,
+) -> Result<UnlockOutcome, ErrorReport> {
+    let outcome = app.restore(&path, &Passphrase::new(passphrase)).await?;
+    let _ = handle.emit(HOLDINGS_CHANGED, ());
+    Ok(outcome)
+}
