@@ -1,6 +1,8 @@
 // The walking skeleton end to end: the real app opens, every screen is reachable from the
 // navigation, and Settings shows values that only the Rust backend can know.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -23,6 +25,14 @@ async function workspaceVersion() {
   return match[1];
 }
 
+const PASSPHRASE = "an e2e recovery passphrase";
+
+async function typeInto(driver, name, text) {
+  const field = await driver.findElement(By.css(`input[name="${name}"]`));
+  await field.clear();
+  await field.sendKeys(text);
+}
+
 describe("the desktop app", () => {
   let app;
 
@@ -32,6 +42,25 @@ describe("the desktop app", () => {
 
   after(async () => {
     await app?.stop();
+  });
+
+  it("asks for a recovery passphrase on first start and creates the vault", async () => {
+    const { driver } = app;
+    await driver.wait(until.elementLocated(By.css('form[data-vault="create"]')), TIMEOUT);
+    assert.equal(await driver.getTitle(), "Crypto Balance");
+    await saveScreenshot(driver, "first-start");
+    await typeInto(driver, "passphrase", PASSPHRASE);
+    await typeInto(driver, "confirmation", PASSPHRASE);
+    await driver.findElement(By.css('form[data-vault="create"] button[type="submit"]')).click();
+    await driver.wait(until.elementLocated(By.css("nav a[data-screen]")), TIMEOUT);
+    assert.equal(
+      (await driver.findElements(By.css("[data-keychain-notice]"))).length,
+      0,
+      "the key went into the system keychain",
+    );
+    const dataDir = process.env.CRYPTO_BALANCE_DATA_DIR;
+    assert.ok(existsSync(path.join(dataDir, "crypto-balance.key")), "the key file was written");
+    assert.ok(existsSync(path.join(dataDir, "crypto-balance.db")), "the database was created");
   });
 
   it("opens on the portfolio with the app's title", async () => {
@@ -67,5 +96,61 @@ describe("the desktop app", () => {
     const dataDir = await driver.findElement(By.css('[data-field="data-dir"]'));
     assert.equal(await dataDir.getText(), expected);
     await saveScreenshot(driver, "settings");
+  });
+});
+
+describe("a later start", () => {
+  let app;
+
+  before(async () => {
+    app = await startApp();
+  });
+
+  after(async () => {
+    await app?.stop();
+  });
+
+  it("unlocks silently from the system keychain", async () => {
+    const { driver } = app;
+    await driver.wait(until.elementLocated(By.css("nav a[data-screen]")), TIMEOUT);
+    assert.equal((await driver.findElements(By.css("form[data-vault]"))).length, 0);
+  });
+});
+
+describe("a start after the keychain entry was lost", () => {
+  let app;
+
+  before(async () => {
+    // What a reset login keyring or a new machine looks like to the app.
+    execFileSync("secret-tool", ["clear", "service", "com.cryptobalance.desktop"]);
+    app = await startApp();
+  });
+
+  after(async () => {
+    await app?.stop();
+  });
+
+  it("asks for the passphrase, refuses a wrong one, and recovers everything", async () => {
+    const { driver } = app;
+    await driver.wait(until.elementLocated(By.css('form[data-vault="unlock"]')), TIMEOUT);
+    await typeInto(driver, "passphrase", "not the passphrase");
+    await driver.findElement(By.css('form[data-vault="unlock"] button[type="submit"]')).click();
+    const alert = await driver.wait(until.elementLocated(By.css('[role="alert"]')), TIMEOUT);
+    assert.equal(await alert.getAttribute("data-error-code"), "wrong_passphrase");
+    await saveScreenshot(driver, "unlock-wrong-passphrase");
+    await typeInto(driver, "passphrase", PASSPHRASE);
+    await driver.findElement(By.css('form[data-vault="unlock"] button[type="submit"]')).click();
+    const link = await driver.wait(
+      until.elementLocated(By.css('nav a[data-screen="holdings"]')),
+      TIMEOUT,
+    );
+    await link.click();
+    const heading = await driver.wait(until.elementLocated(By.css("main h1")), TIMEOUT);
+    await driver.wait(until.elementTextIs(heading, "Holdings"), TIMEOUT);
+    await driver.wait(
+      until.elementLocated(By.xpath("//*[contains(text(), 'No holdings yet')]")),
+      TIMEOUT,
+    );
+    await saveScreenshot(driver, "holdings-after-unlock");
   });
 });

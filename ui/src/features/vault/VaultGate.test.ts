@@ -1,0 +1,95 @@
+import { fireEvent, render, screen } from "@testing-library/svelte";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { createRawSnippet } from "svelte";
+import { afterEach, describe, expect, it } from "vitest";
+import VaultGate from "./VaultGate.svelte";
+
+afterEach(() => clearMocks());
+
+const shell = createRawSnippet(() => ({ render: () => "<p>the app shell</p>" }));
+const unlocked = { status: "unlocked", keychain_notice: null };
+
+type Args = Record<string, unknown> | undefined;
+
+function backend(handlers: Record<string, (args: Args) => unknown>) {
+  const calls: Array<[string, Args]> = [];
+  mockIPC((command, args) => {
+    calls.push([command, args as Args]);
+    const handler = handlers[command];
+    if (!handler) throw `${command} not mocked`;
+    return handler(args as Args);
+  });
+  return calls;
+}
+
+describe("the vault gate", () => {
+  it("asks for a recovery passphrase on first start and opens the app once created", async () => {
+    const calls = backend({
+      vault_status: () => "not_created",
+      create_vault: () => unlocked,
+    });
+    render(VaultGate, { children: shell });
+    const passphrase = await screen.findByLabelText("Recovery passphrase");
+    const button = screen.getByRole("button", { name: /create encrypted vault/i });
+    await fireEvent.input(passphrase, { target: { value: "short" } });
+    expect(screen.getByText(/at least 8 characters/)).toBeInTheDocument();
+    expect(button).toBeDisabled();
+
+    await fireEvent.input(passphrase, { target: { value: "a long passphrase" } });
+    await fireEvent.input(screen.getByLabelText("Repeat it"), {
+      target: { value: "a long passphrasE" },
+    });
+    expect(screen.getByText(/differ/)).toBeInTheDocument();
+    await fireEvent.input(screen.getByLabelText("Repeat it"), {
+      target: { value: "a long passphrase" },
+    });
+    await fireEvent.click(button);
+    expect(await screen.findByText("the app shell")).toBeInTheDocument();
+    expect(calls).toContainEqual([
+      "create_vault",
+      { passphrase: "a long passphrase", useKeychain: true },
+    ]);
+  });
+
+  it("unlocks silently from the keychain on later starts", async () => {
+    const calls = backend({ vault_status: () => "locked", unlock_vault: () => unlocked });
+    render(VaultGate, { children: shell });
+    expect(await screen.findByText("the app shell")).toBeInTheDocument();
+    expect(calls).toContainEqual(["unlock_vault", { passphrase: null }]);
+  });
+
+  it("asks for the passphrase when the keychain cannot unlock, and names a wrong one", async () => {
+    backend({
+      vault_status: () => "locked",
+      unlock_vault: (args) => {
+        if (args?.passphrase === null) throw { code: "locked", message: "passphrase needed" };
+        if (args?.passphrase !== "the right one") {
+          throw { code: "wrong_passphrase", message: "the passphrase is wrong" };
+        }
+        return { status: "unlocked", keychain_notice: "The system keychain could not be used." };
+      },
+    });
+    render(VaultGate, { children: shell });
+    const field = await screen.findByLabelText("Recovery passphrase");
+    await fireEvent.input(field, { target: { value: "a wrong one" } });
+    await fireEvent.click(screen.getByRole("button", { name: "Unlock" }));
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveAttribute("data-error-code", "wrong_passphrase");
+
+    await fireEvent.input(field, { target: { value: "the right one" } });
+    await fireEvent.click(screen.getByRole("button", { name: "Unlock" }));
+    expect(await screen.findByText("the app shell")).toBeInTheDocument();
+    expect(screen.getByText(/keychain could not be used/)).toBeInTheDocument();
+  });
+
+  it("shows why the data cannot be opened instead of a spinner", async () => {
+    backend({
+      vault_status: () => "locked",
+      unlock_vault: () => {
+        throw { code: "newer_version", message: "written by a newer version" };
+      },
+    });
+    render(VaultGate, { children: shell });
+    expect(await screen.findByRole("alert")).toHaveTextContent("written by a newer version");
+  });
+});
