@@ -28,14 +28,18 @@ function freePort() {
 /** The built app binary: E2E_APP, set by scripts/test. */
 export function appBinary() {
   const app = process.env.E2E_APP;
-  if (!app) throw new Error("set E2E_APP to the built crypto-balance-desktop binary (scripts/test does)");
+  if (!app)
+    throw new Error(
+      "set E2E_APP to the built crypto-balance-desktop binary (scripts/test does)",
+    );
   return app;
 }
 
 async function waitForDriver(child, url, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`tauri-driver exited with ${child.exitCode}`);
+    if (child.exitCode !== null)
+      throw new Error(`tauri-driver exited with ${child.exitCode}`);
     try {
       const response = await fetch(`${url}/status`);
       if (response.ok) return;
@@ -44,7 +48,9 @@ async function waitForDriver(child, url, timeoutMs) {
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`tauri-driver did not answer on ${url} within ${timeoutMs} ms`);
+  throw new Error(
+    `tauri-driver did not answer on ${url} within ${timeoutMs} ms`,
+  );
 }
 
 /** Starts tauri-driver and a session on the app; returns { driver, stop }. */
@@ -61,8 +67,15 @@ export async function startApp() {
     const capabilities = new Capabilities();
     capabilities.setBrowserName("wry");
     capabilities.set("tauri:options", { application: appBinary() });
-    const session = new Builder().withCapabilities(capabilities).usingServer(url).build();
-    const driver = await withTimeout(session, SESSION_TIMEOUT_MS, "starting the app");
+    const session = new Builder()
+      .withCapabilities(capabilities)
+      .usingServer(url)
+      .build();
+    const driver = await withTimeout(
+      session,
+      SESSION_TIMEOUT_MS,
+      "starting the app",
+    );
     const stop = async () => {
       await driver.quit().catch(() => {});
       tauriDriver.kill();
@@ -77,7 +90,10 @@ export async function startApp() {
 function withTimeout(promise, ms, what) {
   let timer;
   const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+    timer = setTimeout(
+      () => reject(new Error(`${what} took longer than ${ms} ms`)),
+      ms,
+    );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -20,7 +20,9 @@ const screens = [
 
 async function workspaceVersion() {
   const manifest = await readFile(path.join(repoRoot, "Cargo.toml"), "utf8");
-  const match = manifest.match(/\[workspace\.package\][^[]*?\nversion\s*=\s*"([^"]+)"/);
+  const match = manifest.match(
+    /\[workspace\.package\][^[]*?\nversion\s*=\s*"([^"]+)"/,
+  );
   assert.ok(match, "Cargo.toml has a [workspace.package] version");
   return match[1];
 }
@@ -46,26 +48,43 @@ describe("the desktop app", () => {
 
   it("asks for a recovery passphrase on first start and creates the vault", async () => {
     const { driver } = app;
-    await driver.wait(until.elementLocated(By.css('form[data-vault="create"]')), TIMEOUT);
+    await driver.wait(
+      until.elementLocated(By.css('form[data-vault="create"]')),
+      TIMEOUT,
+    );
     assert.equal(await driver.getTitle(), "Crypto Balance");
     await saveScreenshot(driver, "first-start");
     await typeInto(driver, "passphrase", PASSPHRASE);
     await typeInto(driver, "confirmation", PASSPHRASE);
-    await driver.findElement(By.css('form[data-vault="create"] button[type="submit"]')).click();
-    await driver.wait(until.elementLocated(By.css("nav a[data-screen]")), TIMEOUT);
+    await driver
+      .findElement(By.css('form[data-vault="create"] button[type="submit"]'))
+      .click();
+    await driver.wait(
+      until.elementLocated(By.css("nav a[data-screen]")),
+      TIMEOUT,
+    );
     assert.equal(
       (await driver.findElements(By.css("[data-keychain-notice]"))).length,
       0,
       "the key went into the system keychain",
     );
     const dataDir = process.env.CRYPTO_BALANCE_DATA_DIR;
-    assert.ok(existsSync(path.join(dataDir, "crypto-balance.key")), "the key file was written");
-    assert.ok(existsSync(path.join(dataDir, "crypto-balance.db")), "the database was created");
+    assert.ok(
+      existsSync(path.join(dataDir, "crypto-balance.key")),
+      "the key file was written",
+    );
+    assert.ok(
+      existsSync(path.join(dataDir, "crypto-balance.db")),
+      "the database was created",
+    );
   });
 
   it("opens on the portfolio with the app's title", async () => {
     const { driver } = app;
-    const heading = await driver.wait(until.elementLocated(By.css("main h1")), TIMEOUT);
+    const heading = await driver.wait(
+      until.elementLocated(By.css("main h1")),
+      TIMEOUT,
+    );
     assert.equal(await heading.getText(), "Portfolio");
     assert.equal(await driver.getTitle(), "Crypto Balance");
   });
@@ -76,8 +95,14 @@ describe("the desktop app", () => {
       await driver.findElement(By.css(`nav a[data-screen="${id}"]`)).click();
       const heading = await driver.findElement(By.css("main h1"));
       await driver.wait(until.elementTextIs(heading, label), TIMEOUT);
-      const link = await driver.findElement(By.css(`nav a[data-screen="${id}"]`));
-      assert.equal(await link.getAttribute("aria-current"), "page", `${label} is marked current`);
+      const link = await driver.findElement(
+        By.css(`nav a[data-screen="${id}"]`),
+      );
+      assert.equal(
+        await link.getAttribute("aria-current"),
+        "page",
+        `${label} is marked current`,
+      );
       await saveScreenshot(driver, id);
     }
   });
@@ -112,8 +137,14 @@ describe("a later start", () => {
 
   it("unlocks silently from the system keychain", async () => {
     const { driver } = app;
-    await driver.wait(until.elementLocated(By.css("nav a[data-screen]")), TIMEOUT);
-    assert.equal((await driver.findElements(By.css("form[data-vault]"))).length, 0);
+    await driver.wait(
+      until.elementLocated(By.css("nav a[data-screen]")),
+      TIMEOUT,
+    );
+    assert.equal(
+      (await driver.findElements(By.css("form[data-vault]"))).length,
+      0,
+    );
   });
 });
 
@@ -122,7 +153,11 @@ describe("a start after the keychain entry was lost", () => {
 
   before(async () => {
     // What a reset login keyring or a new machine looks like to the app.
-    execFileSync("secret-tool", ["clear", "service", "com.cryptobalance.desktop"]);
+    execFileSync("secret-tool", [
+      "clear",
+      "service",
+      "com.cryptobalance.desktop",
+    ]);
     app = await startApp();
   });
 
@@ -132,23 +167,41 @@ describe("a start after the keychain entry was lost", () => {
 
   it("asks for the passphrase, refuses a wrong one, and recovers everything", async () => {
     const { driver } = app;
-    await driver.wait(until.elementLocated(By.css('form[data-vault="unlock"]')), TIMEOUT);
+    await driver.wait(
+      until.elementLocated(By.css('form[data-vault="unlock"]')),
+      TIMEOUT,
+    );
     await typeInto(driver, "passphrase", "not the passphrase");
-    await driver.findElement(By.css('form[data-vault="unlock"] button[type="submit"]')).click();
-    const alert = await driver.wait(until.elementLocated(By.css('[role="alert"]')), TIMEOUT);
-    assert.equal(await alert.getAttribute("data-error-code"), "wrong_passphrase");
+    await driver
+      .findElement(By.css('form[data-vault="unlock"] button[type="submit"]'))
+      .click();
+    const alert = await driver.wait(
+      until.elementLocated(By.css('[role="alert"]')),
+      TIMEOUT,
+    );
+    assert.equal(
+      await alert.getAttribute("data-error-code"),
+      "wrong_passphrase",
+    );
     await saveScreenshot(driver, "unlock-wrong-passphrase");
     await typeInto(driver, "passphrase", PASSPHRASE);
-    await driver.findElement(By.css('form[data-vault="unlock"] button[type="submit"]')).click();
+    await driver
+      .findElement(By.css('form[data-vault="unlock"] button[type="submit"]'))
+      .click();
     const link = await driver.wait(
       until.elementLocated(By.css('nav a[data-screen="holdings"]')),
       TIMEOUT,
     );
     await link.click();
-    const heading = await driver.wait(until.elementLocated(By.css("main h1")), TIMEOUT);
+    const heading = await driver.wait(
+      until.elementLocated(By.css("main h1")),
+      TIMEOUT,
+    );
     await driver.wait(until.elementTextIs(heading, "Holdings"), TIMEOUT);
     await driver.wait(
-      until.elementLocated(By.xpath("//*[contains(text(), 'No holdings yet')]")),
+      until.elementLocated(
+        By.xpath("//*[contains(text(), 'No holdings yet')]"),
+      ),
       TIMEOUT,
     );
     await saveScreenshot(driver, "holdings-after-unlock");
