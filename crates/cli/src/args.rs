@@ -60,6 +60,27 @@ pub enum Command {
         /// The change id
         id: i64,
     },
+    /// Write an encrypted backup of everything to FILE (restorable with the recovery passphrase)
+    Backup {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Replace all data with a backup (the replaced files are kept as *.before-restore)
+    Restore {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Change the recovery passphrase (the data is not re-encrypted)
+    ChangePassphrase {
+        /// File whose first line is the new passphrase
+        #[arg(long, value_name = "FILE")]
+        new_passphrase_file: PathBuf,
+    },
+    /// Ask for the passphrase at every start (on), or unlock from the keychain (off)
+    AppLock {
+        #[arg(value_parser = ["on", "off"])]
+        state: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

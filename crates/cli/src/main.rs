@@ -54,7 +54,7 @@ async fn run(cli: &Cli) -> Result<(), ErrorReport> {
         Command::Info => output::info(&app.info(), json),
         Command::Init { no_keychain } => {
             let passphrase =
-                unlock::passphrase(global)?.ok_or_else(unlock::init_needs_passphrase)?;
+                unlock::passphrase(global)?.ok_or_else(|| unlock::needs_passphrase("init"))?;
             let use_keychain = !no_keychain && global.keychain == "on";
             let outcome = app.create_vault(&passphrase, use_keychain).await?;
             output::created(&app, &outcome, json);
@@ -67,6 +67,51 @@ async fn run(cli: &Cli) -> Result<(), ErrorReport> {
             unlock::unlock(&app, global).await?;
             app.undo(*id).await?;
             output::undone(*id, json);
+        }
+        Command::Backup { file } => {
+            unlock::unlock(&app, global).await?;
+            let size = app.backup(file).await?;
+            output::done(
+                &format!(
+                    "Wrote an encrypted backup to {} ({size} bytes)",
+                    file.display()
+                ),
+                json,
+            );
+        }
+        Command::Restore { file } => {
+            let passphrase =
+                unlock::passphrase(global)?.ok_or_else(|| unlock::needs_passphrase("restore"))?;
+            app.restore(file, &passphrase).await?;
+            output::done(
+                &format!(
+                    "Restored {}; the replaced data is kept beside it as *.before-restore",
+                    file.display()
+                ),
+                json,
+            );
+        }
+        Command::ChangePassphrase {
+            new_passphrase_file,
+        } => {
+            let old = unlock::passphrase(global)?
+                .ok_or_else(|| unlock::needs_passphrase("change-passphrase"))?;
+            let new = unlock::read_passphrase_file(new_passphrase_file)?;
+            app.change_passphrase(&old, &new).await?;
+            output::done("Changed the recovery passphrase", json);
+        }
+        Command::AppLock { state } => {
+            let passphrase =
+                unlock::passphrase(global)?.ok_or_else(|| unlock::needs_passphrase("app-lock"))?;
+            app.set_app_lock(&passphrase, state == "on").await?;
+            output::done(
+                if state == "on" {
+                    "App lock is on: the passphrase is needed at every start"
+                } else {
+                    "App lock is off: the system keychain unlocks silently"
+                },
+                json,
+            );
         }
     }
     app.lock().await;

@@ -66,6 +66,15 @@ pub fn removed(change: &HoldingChange, json: bool) {
     }
 }
 
+/// A one-line confirmation; with `--json`, `{ "ok": true, "message": … }`.
+pub fn done(message: &str, json: bool) {
+    if json {
+        print_json(&json!({ "ok": true, "message": message }));
+    } else {
+        print_lines(&[message.to_owned()]);
+    }
+}
+
 pub fn undone(id: i64, json: bool) {
     if json {
         print_json(&json!({ "undone": id }));

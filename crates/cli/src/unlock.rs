@@ -11,20 +11,25 @@ pub const PASSPHRASE_ENV: &str = "CRYPTO_BALANCE_PASSPHRASE";
 /// The passphrase from `--passphrase-file` (first line) or the environment, if given.
 pub fn passphrase(global: &GlobalArgs) -> Result<Option<Passphrase>, ErrorReport> {
     if let Some(path) = &global.passphrase_file {
-        let contents = std::fs::read_to_string(path).map_err(|e| ErrorReport {
-            code: ErrorCode::InvalidInput,
-            message: format!("cannot read passphrase file {}: {e}", path.display()),
-        })?;
-        return Ok(Some(Passphrase::from_file_contents(contents)));
+        return read_passphrase_file(path).map(Some);
     }
     Ok(std::env::var(PASSPHRASE_ENV).ok().map(Passphrase::new))
 }
 
-pub fn init_needs_passphrase() -> ErrorReport {
+/// A passphrase file's first line.
+pub fn read_passphrase_file(path: &std::path::Path) -> Result<Passphrase, ErrorReport> {
+    let contents = std::fs::read_to_string(path).map_err(|e| ErrorReport {
+        code: ErrorCode::InvalidInput,
+        message: format!("cannot read passphrase file {}: {e}", path.display()),
+    })?;
+    Ok(Passphrase::from_file_contents(contents))
+}
+
+pub fn needs_passphrase(command: &str) -> ErrorReport {
     ErrorReport {
         code: ErrorCode::InvalidInput,
         message: format!(
-            "init needs a recovery passphrase: pass --passphrase-file FILE or set {PASSPHRASE_ENV}"
+            "{command} needs the recovery passphrase: pass --passphrase-file FILE or set {PASSPHRASE_ENV}"
         ),
     }
 }

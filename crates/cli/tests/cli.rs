@@ -245,3 +245,54 @@ fn usage_errors_exit_2() -> Result<(), Box<dyn std::error::Error>> {
     assert_eq!(out.status.code(), Some(2));
     Ok(())
 }
+
+#[test]
+fn backup_restore_passphrase_change_and_app_lock() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let dir = temp.path().join("data");
+    assert!(with_passphrase(&["init"], &dir).status.success());
+    let out = with_passphrase(
+        &["holdings", "add", "--coin", "eth", "--amount", "1.25"],
+        &dir,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let backup = temp.path().join("holdings.backup");
+    let out = with_passphrase(&["backup", backup.to_str().expect("utf-8")], &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let out = with_passphrase(&["holdings", "remove", "--coin", "eth"], &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = with_passphrase(&["restore", backup.to_str().expect("utf-8")], &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&with_passphrase(&["holdings", "list"], &dir)).contains("1.25"));
+
+    let new_file = temp.path().join("new.pass");
+    std::fs::write(&new_file, "a brand new passphrase\n").expect("writes");
+    let out = with_passphrase(
+        &[
+            "change-passphrase",
+            "--new-passphrase-file",
+            new_file.to_str().expect("utf-8"),
+        ],
+        &dir,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let old = with_passphrase(&["holdings", "list"], &dir);
+    assert_eq!(
+        old.status.code(),
+        Some(1),
+        "the old passphrase no longer unlocks"
+    );
+    let new = Command::new(env!("CARGO_BIN_EXE_crypto-balance"))
+        .args([
+            "--passphrase-file",
+            new_file.to_str().expect("utf-8"),
+            "holdings",
+            "list",
+        ])
+        .env("CRYPTO_BALANCE_DATA_DIR", &dir)
+        .env("CRYPTO_BALANCE_KEYCHAIN", "off")
+        .output()
+        .expect("runs");
+    assert!(String::from_utf8_lossy(&new.stdout).contains("1.25"));
+}
