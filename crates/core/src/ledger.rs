@@ -158,7 +158,9 @@ pub(crate) async fn insert_entries(
                 .push_bind(entry.note.as_deref())
                 .push_bind(entry.source.as_str());
         });
-        insert.build().persistent(false).execute(&mut **tx).await?;
+        // Full chunks share one SQL text, so SQLite parses it once and sqlx reuses it.
+        let full = chunk.len() == INSERT_CHUNK;
+        insert.build().persistent(full).execute(&mut **tx).await?;
     }
     // Fold every touched position in memory, starting from what is stored, then save each once.
     let mut positions = load_positions(tx, entries).await?;
