@@ -25,10 +25,17 @@ impl DataDir {
             Some(path) => path,
             None => default_data_dir().ok_or(Error::NoDataDir)?,
         };
+        let existed = path.exists();
         std::fs::create_dir_all(&path).map_err(|source| Error::DataDirUnusable {
             path: path.clone(),
             source,
         })?;
+        if !existed {
+            restrict_to_owner(&path).map_err(|source| Error::DataDirUnusable {
+                path: path.clone(),
+                source,
+            })?;
+        }
         Ok(Self(path))
     }
 
@@ -43,6 +50,19 @@ impl fmt::Display for DataDir {
     }
 }
 
+/// A folder we create is readable by its owner only: its files are encrypted, but their names and
+/// sizes are nobody else's business either.
+#[cfg(unix)]
+fn restrict_to_owner(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))
+}
+
+#[cfg(not(unix))]
+fn restrict_to_owner(_: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
 /// The platform's per-user data folder for this app, e.g. `~/.local/share/com.cryptobalance.desktop`
 /// on Linux, `~/Library/Application Support/…` on macOS, `%APPDATA%\…` on Windows.
 pub fn default_data_dir() -> Option<PathBuf> {
@@ -53,6 +73,17 @@ pub fn default_data_dir() -> Option<PathBuf> {
 mod tests {
     use super::*;
     use crate::ErrorCode;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_created_folder_is_private_to_its_owner() -> Result<(), Box<dyn std::error::Error>> {
+        use std::os::unix::fs::PermissionsExt;
+        let temp = tempfile::tempdir()?;
+        let wanted = temp.path().join("fresh");
+        DataDir::open(Some(wanted.clone()))?;
+        assert_eq!(std::fs::metadata(&wanted)?.permissions().mode() & 0o777, 0o700);
+        Ok(())
+    }
 
     #[test]
     fn explicit_folder_is_created() -> Result<(), Box<dyn std::error::Error>> {
