@@ -81,7 +81,10 @@ mod tests {
         let temp = tempfile::tempdir()?;
         let wanted = temp.path().join("fresh");
         DataDir::open(Some(wanted.clone()))?;
-        assert_eq!(std::fs::metadata(&wanted)?.permissions().mode() & 0o777, 0o700);
+        assert_eq!(
+            std::fs::metadata(&wanted)?.permissions().mode() & 0o777,
+            0o700
+        );
         Ok(())
     }
 
