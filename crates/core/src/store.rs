@@ -75,13 +75,33 @@ impl Store {
     /// Opens (creating if missing) the database at `path` with `key`, checks that it really is
     /// encrypted with that key, and runs pending migrations.
     pub async fn open(path: &Path, key: &DataKey) -> Result<Self, StoreError> {
+        let store = Self::connect(path, Some(key)).await?;
+        store.check_encryption().await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// A plaintext database with the same schema and settings, for the benchmark that measures
+    /// what encryption costs. Only built with the `bench` feature; the app never opens one.
+    #[cfg(feature = "bench")]
+    #[doc(hidden)]
+    pub async fn open_plaintext_for_benchmark(path: &Path) -> Result<Self, StoreError> {
+        let store = Self::connect(path, None).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn connect(path: &Path, key: Option<&DataKey>) -> Result<Self, StoreError> {
         let err = |e| StoreError::from_sqlx(path, e);
-        let options = SqliteConnectOptions::from_str("sqlite://")
+        let mut options = SqliteConnectOptions::from_str("sqlite://")
             .map_err(err)?
             .filename(path)
-            .create_if_missing(true)
+            .create_if_missing(true);
+        if let Some(key) = key {
             // sqlx sends `key` before any other pragma, as SQLCipher requires.
-            .pragma("key", key.sqlcipher_literal().to_string())
+            options = options.pragma("key", key.sqlcipher_literal().to_string());
+        }
+        let options = options
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
@@ -98,38 +118,10 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(err)?;
-        let store = Store {
+        Ok(Store {
             pool,
             path: path.to_path_buf(),
-        };
-        store.check_encryption().await?;
-        store.migrate().await?;
-        Ok(store)
-    }
-
-    /// A plaintext database with the same schema, for the benchmark that measures what
-    /// encryption costs. Only built with the `bench` feature; the app never opens one.
-    #[cfg(feature = "bench")]
-    #[doc(hidden)]
-    pub async fn open_plaintext_for_benchmark(path: &Path) -> Result<Self, StoreError> {
-        let err = |e| StoreError::from_sqlx(path, e);
-        let options = SqliteConnectOptions::new()
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
-            .await
-            .map_err(err)?;
-        let store = Store {
-            pool,
-            path: path.to_path_buf(),
-        };
-        store.migrate().await?;
-        Ok(store)
+        })
     }
 
     /// Without SQLCipher, `PRAGMA key` is silently ignored and data is written in clear.
