@@ -1,0 +1,154 @@
+//! A position: the amount held and its average-cost pool, folded from entries in order.
+
+use rust_decimal::Decimal;
+
+use super::UnitPrice;
+use crate::money::Amount;
+
+/// Marks a cost pool priced in more than one currency: no single average can be given.
+pub const MIXED_CURRENCIES: &str = "*";
+
+/// The amount held and its average-cost pool.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Position {
+    pub amount: Amount,
+    /// `None` until a priced entry arrives; [`MIXED_CURRENCIES`] once prices disagree.
+    pub cost_currency: Option<String>,
+    /// Units in the pool that have a known cost.
+    pub costed_amount: Decimal,
+    /// What those units cost in total.
+    pub cost_total: Decimal,
+}
+
+impl Position {
+    /// Applies one entry. Acquisitions with a price add to the pool; any decrease takes the same
+    /// share out of the pool (average cost). Returns `None` if the amount would overflow.
+    pub fn apply(&self, amount: Amount, price: Option<&UnitPrice>) -> Option<Position> {
+        let before = self.amount;
+        let after = before.checked_add(amount)?;
+        let mut next = Position {
+            amount: after,
+            ..self.clone()
+        };
+        if amount.is_negative() {
+            if before.atoms() > 0 {
+                let kept =
+                    (after.max(Amount::ZERO).to_decimal() / before.to_decimal()).min(Decimal::ONE);
+                next.costed_amount = self.costed_amount.checked_mul(kept)?;
+                next.cost_total = self.cost_total.checked_mul(kept)?;
+            }
+        } else if let Some(price) = price {
+            let units = amount.to_decimal();
+            next.cost_currency = match self.cost_currency.as_deref() {
+                None => Some(price.currency.clone()),
+                Some(current) if current == price.currency => Some(price.currency.clone()),
+                Some(_) => Some(MIXED_CURRENCIES.to_owned()),
+            };
+            next.costed_amount = self.costed_amount.checked_add(units)?;
+            next.cost_total = self
+                .cost_total
+                .checked_add(units.checked_mul(price.price)?)?;
+        }
+        Some(next)
+    }
+
+    /// Average cost per unit, when the pool has one currency and a cost.
+    pub fn average_cost(&self) -> Option<(Decimal, &str)> {
+        let currency = self.cost_currency.as_deref()?;
+        if currency == MIXED_CURRENCIES || self.costed_amount.is_zero() {
+            return None;
+        }
+        Some((self.cost_total / self.costed_amount, currency))
+    }
+
+    /// Unrealized profit or loss at `price` (same currency as the cost), counting only the units
+    /// with a known cost.
+    pub fn unrealized_pnl(&self, price: Decimal) -> Option<Decimal> {
+        self.average_cost()?;
+        price
+            .checked_mul(self.costed_amount)?
+            .checked_sub(self.cost_total)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::UnitPrice;
+    use crate::money::Amount;
+
+    fn amount(text: &str) -> Amount {
+        text.parse().expect("amount")
+    }
+
+    fn usd(price: &str) -> UnitPrice {
+        UnitPrice {
+            price: price.parse().expect("price"),
+            currency: "usd".into(),
+        }
+    }
+
+    #[test]
+    fn average_cost_pools_priced_buys() {
+        let p = Position::default()
+            .apply(amount("1"), Some(&usd("100")))
+            .and_then(|p| p.apply(amount("3"), Some(&usd("200"))))
+            .expect("fits");
+        assert_eq!(p.amount, amount("4"));
+        assert_eq!(p.average_cost(), Some((Decimal::from(175), "usd")));
+        assert_eq!(
+            p.unrealized_pnl(Decimal::from(250)),
+            Some(Decimal::from(300))
+        );
+    }
+
+    #[test]
+    fn a_sale_keeps_the_average_and_shrinks_the_pool() {
+        let p = Position::default()
+            .apply(amount("2"), Some(&usd("100")))
+            .and_then(|p| p.apply(amount("-0.5"), None))
+            .expect("fits");
+        assert_eq!(p.amount, amount("1.5"));
+        assert_eq!(p.average_cost().map(|(c, _)| c), Some(Decimal::from(100)));
+        assert_eq!(p.cost_total, Decimal::from(150));
+    }
+
+    #[test]
+    fn unpriced_deposits_count_in_the_amount_but_not_the_cost() {
+        let p = Position::default()
+            .apply(amount("1"), Some(&usd("100")))
+            .and_then(|p| p.apply(amount("1"), None))
+            .expect("fits");
+        assert_eq!(p.amount, amount("2"));
+        assert_eq!(p.average_cost().map(|(c, _)| c), Some(Decimal::from(100)));
+        assert_eq!(
+            p.unrealized_pnl(Decimal::from(150)),
+            Some(Decimal::from(50))
+        );
+    }
+
+    #[test]
+    fn mixed_currencies_give_no_average() {
+        let eur = UnitPrice {
+            price: Decimal::from(90),
+            currency: "eur".into(),
+        };
+        let p = Position::default()
+            .apply(amount("1"), Some(&usd("100")))
+            .and_then(|p| p.apply(amount("1"), Some(&eur)))
+            .expect("fits");
+        assert_eq!(p.cost_currency.as_deref(), Some(MIXED_CURRENCIES));
+        assert_eq!(p.average_cost(), None);
+    }
+
+    #[test]
+    fn selling_everything_empties_the_pool() {
+        let p = Position::default()
+            .apply(amount("1"), Some(&usd("100")))
+            .and_then(|p| p.apply(amount("-1"), None))
+            .expect("fits");
+        assert!(p.amount.is_zero());
+        assert!(p.cost_total.is_zero());
+        assert_eq!(p.average_cost(), None);
+    }
+}
