@@ -192,6 +192,11 @@ describe("a start after the keychain entry was lost", () => {
       until.elementLocated(By.css('nav a[data-screen="holdings"]')),
       TIMEOUT,
     );
+    assert.equal(
+      (await driver.findElements(By.css("[data-keychain-notice]"))).length,
+      0,
+      "the keychain entry was restored, so there is no warning",
+    );
     await link.click();
     const heading = await driver.wait(
       until.elementLocated(By.css("main h1")),

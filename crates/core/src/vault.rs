@@ -136,9 +136,11 @@ pub fn unlock(
     };
     let key = key_file.unwrap_key(passphrase, &key_file_path(dir))?;
     if key_file.use_keychain {
-        if let Err(e) = keychain.store(&key_file.key_id, &key) {
-            tracing::warn!(error = %e, "could not restore the keychain entry");
-        }
+        // Put the entry back so the next start is silent; only a failure to do so is news.
+        keychain_problem = keychain
+            .store(&key_file.key_id, &key)
+            .err()
+            .map(|e| e.to_string());
     }
     Ok(Unlocked {
         key,
@@ -276,6 +278,13 @@ mod tests {
         let unlocked =
             unlock(dir.path(), &keychain, Some(&pass("a long passphrase"))).expect("unlocks");
         assert_eq!(unlocked.key.expose(), created.key.expose());
+        assert_eq!(
+            unlocked.by,
+            UnlockedBy::Passphrase {
+                keychain_problem: None
+            },
+            "the entry was restored, so there is nothing to warn about"
+        );
         // The entry is back: the next start is silent again.
         assert_eq!(
             unlock(dir.path(), &keychain, None).expect("unlocks").by,
