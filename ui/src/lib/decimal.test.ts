@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { formatPrice, roundDecimal } from "./decimal";
+
+describe("roundDecimal", () => {
+  it("rounds half away from zero on the digits, without floats", () => {
+    expect(roundDecimal("41719.987904445116419716", 2)).toBe("41719.99");
+    expect(roundDecimal("0.125", 2)).toBe("0.13");
+    expect(roundDecimal("-0.125", 2)).toBe("-0.13");
+    expect(roundDecimal("9.995", 2)).toBe("10");
+    expect(roundDecimal("99999999999999999999.999", 2)).toBe("100000000000000000000");
+    expect(roundDecimal("1.10", 4)).toBe("1.1");
+    expect(roundDecimal("-0.001", 2)).toBe("0");
+  });
+
+  it("leaves what is not a plain decimal alone", () => {
+    expect(roundDecimal("8.69e-05", 2)).toBe("8.69e-05");
+  });
+});
+
+describe("formatPrice", () => {
+  it("shows cents above 1 and six significant decimals below", () => {
+    expect(formatPrice("2104.37")).toBe("2104.37");
+    expect(formatPrice("0.0000869123456")).toBe("0.0000869123");
+    expect(formatPrice("0.4123")).toBe("0.4123");
+  });
+});
