@@ -77,6 +77,7 @@ fn db(store: &Store) -> impl Fn(sqlx::Error) -> AccountError + '_ {
 
 /// The account with this name (case-insensitive), created as a manual account if missing.
 pub(crate) async fn find_or_create(
+    store: &Store,
     tx: &mut Transaction<'_, Sqlite>,
     name: &str,
     now: i64,
@@ -87,7 +88,7 @@ pub(crate) async fn find_or_create(
             .bind(&name)
             .fetch_optional(&mut **tx)
             .await
-            .map_err(|e| AccountError::Store(sqlx_store(e)))?;
+            .map_err(db(store))?;
     if let Some((id, name, kind)) = found {
         return Ok(Account {
             id,
@@ -102,17 +103,12 @@ pub(crate) async fn find_or_create(
     .bind(now)
     .fetch_one(&mut **tx)
     .await
-    .map_err(|e| AccountError::Store(sqlx_store(e)))?;
+    .map_err(db(store))?;
     Ok(Account {
         id,
         name,
         kind: AccountKind::Manual,
     })
-}
-
-/// Errors inside a caller's transaction carry no path; the caller's store adds it on commit.
-fn sqlx_store(error: sqlx::Error) -> StoreError {
-    StoreError::from_sqlx(std::path::Path::new("the database"), error)
 }
 
 pub async fn create(

@@ -1,7 +1,6 @@
 //! Holdings: what the user holds per account and coin, derived from the ledger. Every change is
 //! one transaction that writes ledger entries as one batch; a removal can be undone as a batch.
 
-use rand::RngCore;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sqlx::{Sqlite, Transaction};
@@ -11,6 +10,7 @@ use crate::accounts::{self, AccountError};
 use crate::assets::{self, AssetError};
 use crate::ledger::{self, BatchKind, EntryKind, NewEntry, UnitPrice};
 use crate::money::Amount;
+use crate::secret::random_id;
 use crate::store::{Store, StoreError};
 
 /// The default account for holdings entered without one.
@@ -89,9 +89,7 @@ pub struct HoldingChange {
 }
 
 fn manual_source() -> String {
-    let mut id = [0u8; 16];
-    rand::rngs::OsRng.fill_bytes(&mut id);
-    format!("manual:{}", hex::encode(id))
+    format!("manual:{}", random_id())
 }
 
 /// Adds to a holding (a buy when priced, else a deposit).
@@ -114,7 +112,7 @@ pub async fn add(store: &Store, new: NewHolding, now: i64) -> Result<HoldingChan
         _ => return Err(HoldingsError::PriceWithoutCurrency),
     };
     let account_name = new.account.as_deref().unwrap_or(DEFAULT_ACCOUNT);
-    let account = accounts::find_or_create(&mut tx, account_name, now).await?;
+    let account = accounts::find_or_create(store, &mut tx, account_name, now).await?;
     let kind = if price.is_some() {
         EntryKind::Buy
     } else {
@@ -166,7 +164,7 @@ pub async fn set(
     let mut tx = store.pool().begin().await.map_err(err)?;
     let asset = assets::resolve(&mut tx, coin).await?;
     let account =
-        accounts::find_or_create(&mut tx, account.unwrap_or(DEFAULT_ACCOUNT), now).await?;
+        accounts::find_or_create(store, &mut tx, account.unwrap_or(DEFAULT_ACCOUNT), now).await?;
     let current = ledger::load_position(&mut tx, account.id, &asset.id)
         .await
         .map_err(err)?;

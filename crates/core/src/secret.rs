@@ -10,6 +10,13 @@ use zeroize::{Zeroize, Zeroizing};
 /// Length of the database key in bytes (256 bits).
 pub const DATA_KEY_LEN: usize = 32;
 
+/// 128 random bits as hex: an identifier nobody can guess or collide with (key ids, entry sources).
+pub fn random_id() -> String {
+    let mut id = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut id);
+    hex::encode(id)
+}
+
 /// The random key that encrypts the database.
 pub struct DataKey(Box<[u8; DATA_KEY_LEN]>);
 

@@ -11,12 +11,10 @@ pub mod keychain;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use rand::RngCore;
-
 pub use key_file::{KdfParams, KeyFile, KeyFileError};
 pub use keychain::{Keychain, KeychainError, MemoryKeychain, NoKeychain, SystemKeychain};
 
-use crate::secret::{DataKey, Passphrase, MIN_PASSPHRASE_CHARS};
+use crate::secret::{random_id, DataKey, Passphrase, MIN_PASSPHRASE_CHARS};
 
 /// File name of the key file inside the data folder.
 pub const KEY_FILE_NAME: &str = "crypto-balance.key";
@@ -88,9 +86,7 @@ pub fn create(
     }
     check_strength(passphrase)?;
     let key = DataKey::generate();
-    let mut id = [0u8; 16];
-    rand::rngs::OsRng.fill_bytes(&mut id);
-    let key_id = hex::encode(id);
+    let key_id = random_id();
     // Where the keychain cannot hold the key, the vault works with the passphrase alone, and the
     // key file records that so later starts do not wait on the keychain again.
     let keychain_problem = if use_keychain {

@@ -102,16 +102,7 @@ impl KeyFile {
         let mut nonce = [0u8; NONCE_LEN];
         rand::rngs::OsRng.fill_bytes(&mut salt);
         rand::rngs::OsRng.fill_bytes(&mut nonce);
-        let cipher = cipher_for(passphrase, &salt, params)?;
-        let wrapped = cipher
-            .encrypt(
-                XNonce::from_slice(&nonce),
-                Payload {
-                    msg: key.expose(),
-                    aad: AAD,
-                },
-            )
-            .map_err(|_| KeyFileError::Kdf("encryption failed".into()))?;
+        let wrapped = seal(key, passphrase, &salt, &nonce, params)?;
         Ok(KeyFile {
             format: FORMAT.into(),
             version: VERSION,
@@ -195,6 +186,25 @@ impl KeyFile {
         // A struct of strings, numbers and booleans always serializes.
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
+}
+
+/// Encrypts the data key under a key derived from the passphrase and salt.
+fn seal(
+    key: &DataKey,
+    passphrase: &Passphrase,
+    salt: &[u8],
+    nonce: &[u8; NONCE_LEN],
+    params: KdfParams,
+) -> Result<Vec<u8>, KeyFileError> {
+    cipher_for(passphrase, salt, params)?
+        .encrypt(
+            XNonce::from_slice(nonce),
+            Payload {
+                msg: key.expose(),
+                aad: AAD,
+            },
+        )
+        .map_err(|_| KeyFileError::Kdf("encryption failed".into()))
 }
 
 fn cipher_for(
@@ -305,22 +315,15 @@ mod tests {
         // Build the pinned ciphertext once from fixed inputs, then check parse + unwrap.
         let key = DataKey::from_bytes(&[7u8; 32]).expect("32 bytes");
         let salt: Vec<u8> = (0..16).collect();
-        let nonce: Vec<u8> = (0..24).collect();
-        let cipher = cipher_for(
+        let nonce: [u8; NONCE_LEN] = std::array::from_fn(|i| i as u8);
+        let wrapped = seal(
+            &key,
             &passphrase("pinned passphrase"),
             &salt,
+            &nonce,
             KdfParams::insecure_for_tests(),
         )
-        .expect("cipher");
-        let wrapped = cipher
-            .encrypt(
-                XNonce::from_slice(&nonce),
-                Payload {
-                    msg: key.expose(),
-                    aad: AAD,
-                },
-            )
-            .expect("encrypts");
+        .expect("seals");
         assert_eq!(
             BASE64.encode(&wrapped),
             "2+4ub0duM4BZwyI1mMDWdZ2jDLRjTNh4Jx0FqDxdO2qY3C0JIuB7f7gH1OcWBBdr",
