@@ -27,7 +27,11 @@ pub enum AssetError {
     Database(#[from] sqlx::Error),
 }
 
-/// Finds a coin by exact id, else by symbol (case-insensitive) when exactly one coin has it.
+/// A symbol shared by several coins resolves to the one among this many top coins by market cap.
+const TOP_RANKS: u32 = 250;
+
+/// Finds a coin by exact id, else by symbol (case-insensitive) when exactly one coin has it, or
+/// exactly one of the coins that have it is among the top 250 by market cap.
 pub(crate) async fn resolve(
     tx: &mut Transaction<'_, Sqlite>,
     text: &str,
@@ -37,38 +41,114 @@ pub(crate) async fn resolve(
         return Err(AssetError::UnknownCoin(text.to_owned()));
     }
     let by_id: Option<(String, String, String)> =
-        sqlx::query_as("SELECT id, symbol, name FROM assets WHERE id = ? AND kind = 'coin'")
+        sqlx::query_as("SELECT id, symbol, name FROM assets WHERE id = ?")
             .bind(&wanted)
             .fetch_optional(&mut **tx)
             .await?;
     if let Some((id, symbol, name)) = by_id {
         return Ok(Asset { id, symbol, name });
     }
-    let by_symbol: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT id, symbol, name FROM assets WHERE symbol = ? COLLATE NOCASE AND kind = 'coin' \
-         ORDER BY id LIMIT 6",
+    // Ranked coins first: a symbol that only one top-250 coin uses resolves to it.
+    let by_symbol: Vec<(String, String, String, Option<u32>)> = sqlx::query_as(
+        "SELECT id, symbol, name, market_cap_rank FROM assets \
+         WHERE symbol = ? COLLATE NOCASE AND kind = 'coin' \
+         ORDER BY market_cap_rank IS NULL, market_cap_rank, id LIMIT 50",
     )
     .bind(&wanted)
     .fetch_all(&mut **tx)
     .await?;
-    match by_symbol.len() {
-        0 => Err(AssetError::UnknownCoin(text.to_owned())),
-        1 => {
-            let (id, symbol, name) = by_symbol
-                .into_iter()
-                .next()
-                .ok_or_else(|| AssetError::UnknownCoin(text.to_owned()))?;
-            Ok(Asset { id, symbol, name })
-        }
-        _ => Err(AssetError::Ambiguous {
-            symbol: text.to_owned(),
-            candidates: by_symbol
-                .into_iter()
-                .map(|(id, _, _)| id)
-                .collect::<Vec<_>>()
-                .join(", "),
-        }),
+    let top: Vec<&(String, String, String, Option<u32>)> = by_symbol
+        .iter()
+        .filter(|(_, _, _, rank)| rank.is_some_and(|r| r <= TOP_RANKS))
+        .collect();
+    let chosen = match (by_symbol.as_slice(), top.as_slice()) {
+        ([only], _) => Some(only),
+        (_, [only]) => Some(*only),
+        _ => None,
+    };
+    if let Some((id, symbol, name, _)) = chosen {
+        return Ok(Asset {
+            id: id.clone(),
+            symbol: symbol.clone(),
+            name: name.clone(),
+        });
     }
+    if by_symbol.is_empty() {
+        return Err(AssetError::UnknownCoin(text.to_owned()));
+    }
+    let mut candidates: Vec<String> = by_symbol.into_iter().take(6).map(|c| c.0).collect();
+    if candidates.len() == 6 {
+        candidates[5] = "…".to_owned();
+    }
+    Err(AssetError::Ambiguous {
+        symbol: text.to_owned(),
+        candidates: candidates.join(", "),
+    })
+}
+
+/// Coins in the local catalog whose id, symbol or name contains `query`, best ranked first.
+pub(crate) async fn search_local(
+    store: &crate::store::Store,
+    query: &str,
+    limit: u32,
+) -> Result<Vec<crate::rates::Listing>, crate::store::StoreError> {
+    let pattern = format!(
+        "%{}%",
+        query
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    let rows: Vec<(String, String, String, Option<u32>)> = sqlx::query_as(
+        "SELECT id, symbol, name, market_cap_rank FROM assets WHERE kind = 'coin' AND \
+         (id LIKE ?1 ESCAPE '\\' OR symbol LIKE ?1 ESCAPE '\\' OR name LIKE ?1 ESCAPE '\\') \
+         ORDER BY market_cap_rank IS NULL, market_cap_rank, id LIMIT ?2",
+    )
+    .bind(pattern)
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await
+    .map_err(|e| store.error(e))?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, symbol, name, market_cap_rank)| crate::rates::Listing {
+                id,
+                symbol,
+                name,
+                market_cap_rank,
+            },
+        )
+        .collect())
+}
+
+/// Resolves a coin id or symbol outside a write (reads only).
+pub(crate) async fn resolve_id(
+    store: &crate::store::Store,
+    text: &str,
+) -> Result<String, crate::Error> {
+    let err = |e| crate::Error::Store(store.error(e));
+    let mut tx = store.pool().begin().await.map_err(err)?;
+    let found = resolve(&mut tx, text).await;
+    tx.rollback().await.map_err(err)?;
+    match found {
+        Ok(asset) => Ok(asset.id),
+        Err(AssetError::Database(e)) => Err(err(e)),
+        Err(e) => Err(crate::Error::Holdings(
+            crate::holdings::HoldingsError::Asset(e),
+        )),
+    }
+}
+
+/// The ids of every fiat currency in the catalog.
+pub(crate) async fn fiat_ids(
+    store: &crate::store::Store,
+) -> Result<std::collections::HashSet<String>, crate::store::StoreError> {
+    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM assets WHERE kind = 'fiat'")
+        .fetch_all(store.pool())
+        .await
+        .map_err(|e| store.error(e))?;
+    Ok(ids.into_iter().collect())
 }
 
 /// Finds a currency (fiat or coin) by id or symbol and returns its id.

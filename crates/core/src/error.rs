@@ -10,7 +10,10 @@ use crate::accounts::AccountError;
 use crate::assets::AssetError;
 use crate::backup::BackupError;
 use crate::holdings::HoldingsError;
+use crate::rates::{ApiError, RatesError, RetryPolicy};
+use crate::settings::SettingsError;
 use crate::store::StoreError;
+use crate::sync::SyncError;
 use crate::vault::{KeyFileError, VaultError};
 
 /// Everything that can go wrong in core, with the context a person needs to act on it.
@@ -45,6 +48,19 @@ pub enum Error {
     #[error(transparent)]
     Backup(#[from] BackupError),
 
+    #[error(transparent)]
+    Rates(#[from] RatesError),
+
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+
+    #[error(transparent)]
+    Sync(#[from] SyncError),
+
+    /// Bad input outside any domain module (a price, a currency): the message says which.
+    #[error("{0}")]
+    InvalidInput(String),
+
     /// The vault exists but is not unlocked yet.
     #[error("the vault is locked: unlock it with the recovery passphrase first")]
     Locked,
@@ -61,6 +77,12 @@ impl Error {
             Error::Holdings(e) => holdings_code(e),
             Error::Account(e) => account_code(e),
             Error::Backup(e) => backup_code(e),
+            Error::Rates(RatesError::Store(e)) => store_code(e),
+            Error::Rates(RatesError::Api(e)) => api_code(e),
+            Error::Settings(SettingsError::Store(e)) => store_code(e),
+            Error::Settings(_) | Error::InvalidInput(_) => ErrorCode::InvalidInput,
+            Error::Sync(SyncError::AlreadyRunning(_)) => ErrorCode::Conflict,
+            Error::Sync(SyncError::Lock { .. }) => ErrorCode::Storage,
         }
     }
 
@@ -84,6 +106,15 @@ fn vault_code(error: &VaultError) -> ErrorCode {
         VaultError::KeyFile(KeyFileError::TooNew { .. }) => ErrorCode::NewerVersion,
         VaultError::KeyFile(_) => ErrorCode::KeyFileDamaged,
         VaultError::Io { .. } => ErrorCode::Storage,
+    }
+}
+
+fn api_code(error: &ApiError) -> ErrorCode {
+    match error {
+        ApiError::NotFound(_) => ErrorCode::NotFound,
+        ApiError::RateLimited { .. } => ErrorCode::RateLimited,
+        e if e.retry_policy() == RetryPolicy::NeedsUser => ErrorCode::CoingeckoSetup,
+        _ => ErrorCode::CoingeckoUnavailable,
     }
 }
 
@@ -176,6 +207,12 @@ pub enum ErrorCode {
     NotFound,
     /// The change clashes with existing data (a duplicate name, a vault that exists).
     Conflict,
+    /// CoinGecko's rate limit was reached; the app retries when it allows.
+    RateLimited,
+    /// CoinGecko cannot be reached or failed; the app retries with backoff.
+    CoingeckoUnavailable,
+    /// The CoinGecko plan or API key needs the user's attention (the message says which).
+    CoingeckoSetup,
 }
 
 /// An error as it crosses to the UI or to machine output: a stable code and a message a person

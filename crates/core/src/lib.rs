@@ -15,6 +15,10 @@
 //! - [`holdings`], [`accounts`], [`assets`]: what users add, set, remove, undo and list.
 //! - [`backup`]: encrypted backup to one file, and restore from it.
 //! - [`clock`]: the time, passed in so tests control it.
+//! - [`rates`]: the CoinGecko client, exact prices, caches, catalog, history and budget.
+//! - [`settings`]: base currency, refresh interval, CoinGecko plan and key (encrypted).
+//! - [`valuation`]: holdings times prices, exactly; missing prices listed, never zero.
+//! - [`sync`]: the background loop that keeps rates fresh, one per data folder.
 
 pub mod accounts;
 pub mod app;
@@ -27,8 +31,12 @@ pub mod info;
 pub mod ledger;
 pub mod money;
 pub mod paths;
+pub mod rates;
 pub mod secret;
+pub mod settings;
 pub mod store;
+pub mod sync;
+pub mod valuation;
 pub mod vault;
 
 pub use app::{App, AppConfig, VaultStatus};

@@ -102,6 +102,28 @@ impl fmt::Debug for Passphrase {
     }
 }
 
+/// A CoinGecko API key: sent in a header, kept in the encrypted database, never printed.
+#[derive(Clone)]
+pub struct ApiKey(Zeroizing<String>);
+
+impl ApiKey {
+    /// A key from user input, trimmed; `None` when empty.
+    pub fn new(text: &str) -> Option<Self> {
+        let text = text.trim();
+        (!text.is_empty()).then(|| ApiKey(Zeroizing::new(text.to_owned())))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(<redacted>)")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,6 +135,10 @@ mod tests {
         assert!(!format!("{key:?}").contains(hex.as_str()));
         let passphrase = Passphrase::new("correct horse".into());
         assert_eq!(format!("{passphrase:?}"), "Passphrase(<redacted>)");
+        let api_key = ApiKey::new(" CG-abc ").expect("not empty");
+        assert_eq!(api_key.expose(), "CG-abc");
+        assert_eq!(format!("{api_key:?}"), "ApiKey(<redacted>)");
+        assert!(ApiKey::new("  ").is_none());
     }
 
     #[test]

@@ -22,6 +22,7 @@ fn app_in(dir: &Path, keychain: Arc<dyn Keychain>) -> App {
         keychain: Some(keychain),
         kdf: Some(KdfParams::insecure_for_tests()),
         clock: Some(Arc::new(FixedClock::at(1_700_000_000))),
+        ..AppConfig::default()
     })
     .expect("opens")
 }
@@ -349,20 +350,30 @@ async fn accounts_can_be_created_renamed_and_deleted_when_unused() {
 }
 
 #[tokio::test]
-async fn a_symbol_shared_by_several_coins_is_refused_with_the_candidates() {
+async fn a_symbol_shared_by_several_coins_is_refused_unless_one_is_a_top_coin() {
     let dir = tempfile::tempdir().expect("temp dir");
     let app = created(dir.path(), Arc::new(MemoryKeychain::default())).await;
     let store = app.store().await.expect("open");
-    sqlx::query("INSERT INTO assets (id, symbol, name, kind) VALUES ('bitcoin-wormhole', 'btc', 'Bitcoin (Wormhole)', 'coin')")
-        .execute(store.pool())
-        .await
-        .expect("inserts");
+    sqlx::query(
+        "INSERT INTO assets (id, symbol, name, kind) VALUES \
+         ('bitcoin-wormhole', 'btc', 'Bitcoin (Wormhole)', 'coin'), ('zus-bridged', 'zcn', 'Zus (Bridged)', 'coin')",
+    )
+    .execute(store.pool())
+    .await
+    .expect("inserts");
+    // Neither coin with the symbol is among the top 250 by market cap: no guess.
     let error = app
-        .add_holding(holding("BTC", "1"))
+        .add_holding(holding("ZCN", "1"))
         .await
         .expect_err("ambiguous");
     assert_eq!(error.code(), ErrorCode::AmbiguousCoin);
-    assert!(error.to_string().contains("bitcoin, bitcoin-wormhole"));
+    assert!(error.to_string().contains("0chain, zus-bridged"), "{error}");
+    // Only one coin with the symbol is a top-250 coin: that one.
+    let added = app
+        .add_holding(holding("BTC", "1"))
+        .await
+        .expect("resolves");
+    assert_eq!(added.coin, "bitcoin");
 }
 
 #[tokio::test]

@@ -1,0 +1,364 @@
+//! Rates: the CoinGecko client, exact number parsing, the in-memory freshness cache (moka) and
+//! the last known prices on disk, the coin catalog, price history, and the sync budget.
+//!
+//! - [`plan`]: hosts, key headers and limits per plan.
+//! - [`client`]: HTTP calls with batching and timeouts; [`api_error`]: every error shape.
+//! - [`number`]: JSON number text to `Decimal` without losing a digit.
+//! - [`db`]: rates, history, overrides, catalog and usage in the encrypted database.
+//! - [`budget`]: the interval that keeps within a plan's limits.
+
+pub mod api_error;
+pub mod budget;
+pub mod client;
+pub mod db;
+pub mod number;
+pub mod plan;
+
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use moka::future::Cache;
+use tokio::sync::Mutex;
+
+pub use api_error::{ApiError, RetryPolicy};
+pub use client::{ClientConfig, CoinGeckoClient, FetchedQuote, Listing};
+pub use db::StoredRate;
+pub use plan::Plan;
+
+use crate::secret::ApiKey;
+use crate::settings::{self, RatesSettings};
+use crate::store::{Store, StoreError};
+
+/// The vs currencies CoinGecko prices in (`/simple/supported_vs_currencies`).
+pub const SUPPORTED_VS_CURRENCIES: &[&str] = &[
+    "btc", "eth", "ltc", "bch", "bnb", "eos", "xrp", "xlm", "link", "dot", "yfi", "usd", "aed",
+    "ars", "aud", "bdt", "bhd", "bmd", "brl", "cad", "chf", "clp", "cny", "czk", "dkk", "eur",
+    "gbp", "gel", "hkd", "huf", "idr", "ils", "inr", "jpy", "krw", "kwd", "lkr", "mmk", "mxn",
+    "myr", "ngn", "nok", "nzd", "php", "pkr", "pln", "rub", "sar", "sek", "sgd", "thb", "try",
+    "twd", "uah", "vef", "vnd", "zar", "xdr", "xag", "xau", "bits", "sats",
+];
+
+/// The coin whose price in every currency gives fiat cross rates.
+const CROSS_COIN: &str = "bitcoin";
+/// The coin catalog (`/coins/list` + ranks) is refreshed at most daily.
+const CATALOG_MAX_AGE: i64 = 86_400;
+/// After a failed catalog download, try again in an hour, not every cycle.
+const CATALOG_RETRY: i64 = 3_600;
+/// `/search` answers are cached as long as CoinGecko caches them.
+const SEARCH_TTL: Duration = Duration::from_secs(15 * 60);
+
+/// What the shell's environment says, overriding stored settings (`CRYPTO_BALANCE_COINGECKO_*`).
+#[derive(Debug, Clone, Default)]
+pub struct CoinGeckoOverrides {
+    pub base_url: Option<String>,
+    pub plan: Option<Plan>,
+    pub api_key: Option<ApiKey>,
+    /// Per-call timeout; `None` means the client's default.
+    pub timeout: Option<Duration>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RatesError {
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl RatesError {
+    pub fn retry_policy(&self) -> RetryPolicy {
+        match self {
+            RatesError::Api(e) => e.retry_policy(),
+            RatesError::Store(_) => RetryPolicy::Backoff,
+        }
+    }
+}
+
+/// What one refresh did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RefreshReport {
+    /// CoinGecko calls made (each costs a credit).
+    pub calls: u32,
+    /// Prices stored.
+    pub updated: usize,
+    /// Held coins CoinGecko has no price for.
+    pub missing: Vec<String>,
+    /// Held coins whose prices were still fresh in the cache, so not fetched.
+    pub fresh: usize,
+}
+
+/// A client for the current settings, with its freshness cache.
+#[derive(Debug)]
+struct Connection {
+    plan: Plan,
+    base_url: Option<String>,
+    key: Option<ApiKey>,
+    client: CoinGeckoClient,
+    /// (coin, currency) pairs fetched within the plan's upstream cache time.
+    fresh: Cache<(String, String), ()>,
+}
+
+/// The rates side of the app: one per [`crate::App`].
+#[derive(Debug)]
+pub struct Rates {
+    overrides: CoinGeckoOverrides,
+    connection: Mutex<Option<Arc<Connection>>>,
+    searches: Cache<String, Arc<Vec<Listing>>>,
+    calls: Arc<AtomicU32>,
+}
+
+impl Rates {
+    pub fn new(overrides: CoinGeckoOverrides) -> Self {
+        Self {
+            overrides,
+            connection: Mutex::new(None),
+            searches: Cache::builder()
+                .max_capacity(256)
+                .time_to_live(SEARCH_TTL)
+                .build(),
+            calls: Arc::new(AtomicU32::new(0)),
+        }
+    }
+
+    /// The plan in force: the environment's, else the stored setting.
+    pub fn plan(&self, settings: &RatesSettings) -> Plan {
+        self.overrides.plan.unwrap_or(settings.plan)
+    }
+
+    /// The client for the current settings, rebuilt (with a fresh cache) when they change.
+    async fn connection(&self, store: &Store) -> Result<Arc<Connection>, RatesError> {
+        let stored = settings::load(store).await?;
+        let plan = self.plan(&stored);
+        let key = match &self.overrides.api_key {
+            Some(key) => Some(key.clone()),
+            None => settings::api_key(store).await?,
+        };
+        let base_url = self.overrides.base_url.clone();
+        let mut slot = self.connection.lock().await;
+        if let Some(current) = slot.as_ref() {
+            let same_key =
+                current.key.as_ref().map(ApiKey::expose) == key.as_ref().map(ApiKey::expose);
+            if current.plan == plan && current.base_url == base_url && same_key {
+                return Ok(current.clone());
+            }
+        }
+        let client = CoinGeckoClient::new(ClientConfig {
+            plan,
+            api_key: key.clone(),
+            base_url: base_url.clone(),
+            timeout: self.overrides.timeout,
+        })?
+        .counting(self.calls.clone());
+        let connection = Arc::new(Connection {
+            plan,
+            base_url,
+            key,
+            client,
+            fresh: Cache::builder()
+                .max_capacity(100_000)
+                // No shorter than CoinGecko's own cache: asking sooner returns the same numbers.
+                .time_to_live(plan.upstream_cache())
+                .build(),
+        });
+        *slot = Some(connection.clone());
+        Ok(connection)
+    }
+
+    /// HTTP calls made since this app started.
+    pub fn calls_made(&self) -> u32 {
+        self.calls.load(Ordering::Relaxed)
+    }
+
+    /// Fetches prices for every held coin in the base currency and the held fiat currencies,
+    /// skipping those still fresh, stores them, refreshes the coin catalog when due, and counts
+    /// the calls against the month's budget.
+    pub async fn refresh(&self, store: &Store, now: i64) -> Result<RefreshReport, RatesError> {
+        let stored = settings::load(store).await?;
+        let (coins, currencies) = wanted(store, &stored.base_currency).await?;
+        let connection = self.connection(store).await?;
+        let before = self.calls_made();
+        let result = self
+            .fetch_prices(&connection, store, &coins, &currencies, now)
+            .await;
+        if result.is_ok() {
+            self.refresh_catalog_if_due(&connection, store, now).await;
+        }
+        let calls = self.calls_made().wrapping_sub(before);
+        db::add_calls(store, &budget::month_key(now), calls).await?;
+        let mut report = result?;
+        report.calls = calls;
+        Ok(report)
+    }
+
+    async fn fetch_prices(
+        &self,
+        connection: &Connection,
+        store: &Store,
+        coins: &[String],
+        currencies: &[String],
+        now: i64,
+    ) -> Result<RefreshReport, RatesError> {
+        let stale: Vec<String> = coins
+            .iter()
+            .filter(|coin| {
+                currencies.iter().any(|cur| {
+                    !connection
+                        .fresh
+                        .contains_key(&((*coin).clone(), cur.clone()))
+                })
+            })
+            .cloned()
+            .collect();
+        let mut report = RefreshReport {
+            fresh: coins.len() - stale.len(),
+            ..RefreshReport::default()
+        };
+        if stale.is_empty() {
+            return Ok(report);
+        }
+        let fetched = connection.client.simple_price(&stale, currencies).await?;
+        report.updated = db::save_quotes(store, &fetched.quotes, now).await?;
+        let base = currencies.first().map(String::as_str).unwrap_or_default();
+        for coin in &stale {
+            let priced = fetched
+                .quotes
+                .iter()
+                .any(|q| q.coin == *coin && q.currency == base && q.price.is_some());
+            if !priced {
+                report.missing.push(coin.clone());
+            }
+            for currency in currencies {
+                connection
+                    .fresh
+                    .insert((coin.clone(), currency.clone()), ())
+                    .await;
+            }
+        }
+        Ok(report)
+    }
+
+    /// Downloads `/coins/list` and the top 250 by market cap when the cached catalog is a day
+    /// old. Failures are logged and retried in an hour; prices do not wait for the catalog.
+    async fn refresh_catalog_if_due(&self, connection: &Connection, store: &Store, now: i64) {
+        let due = match db::fetched_at(store, "coins_list").await {
+            Ok(last) => last.is_none_or(|at| now - at >= CATALOG_MAX_AGE),
+            Err(_) => false,
+        };
+        if !due {
+            return;
+        }
+        let result = async {
+            let listings = connection.client.coins_list().await?;
+            db::save_listings(store, &listings, "coins_list", now).await?;
+            let ranked = connection.client.top_coins("usd", 1).await?;
+            db::save_ranks(store, &ranked, now).await?;
+            Ok::<usize, RatesError>(listings.len())
+        }
+        .await;
+        match result {
+            Ok(count) => tracing::info!(coins = count, "coin catalog refreshed"),
+            Err(error) => {
+                tracing::warn!(%error, "coin catalog refresh failed; retrying in an hour");
+                let retry_at = now - CATALOG_MAX_AGE + CATALOG_RETRY;
+                if let Err(e) = db::record_fetch(store, "coins_list", retry_at).await {
+                    tracing::warn!(error = %e, "could not record the catalog attempt");
+                }
+            }
+        }
+    }
+
+    /// Coins matching `query`: CoinGecko's `/search` (cached 15 minutes, results added to the
+    /// catalog), or the local catalog when CoinGecko cannot be reached.
+    pub async fn search(
+        &self,
+        store: &Store,
+        query: &str,
+        now: i64,
+    ) -> Result<Vec<Listing>, RatesError> {
+        let query = query.trim().to_lowercase();
+        if query.is_empty() {
+            return Ok(Vec::new());
+        }
+        if let Some(found) = self.searches.get(&query).await {
+            return Ok(found.as_ref().clone());
+        }
+        let connection = self.connection(store).await?;
+        match connection.client.search(&query).await {
+            Ok(found) => {
+                db::save_listings(store, &found, "search", now).await?;
+                self.searches.insert(query, Arc::new(found.clone())).await;
+                Ok(found)
+            }
+            Err(error) => {
+                tracing::info!(%error, "search offline: using the local coin catalog");
+                Ok(crate::assets::search_local(store, &query, 25).await?)
+            }
+        }
+    }
+
+    /// Price points of `coin` over the last `days`, from the database when a download is recent
+    /// enough (CoinGecko's own cache times), else from `/market_chart`.
+    pub async fn history(
+        &self,
+        store: &Store,
+        coin: &str,
+        currency: &str,
+        days: u32,
+        now: i64,
+    ) -> Result<Vec<(i64, rust_decimal::Decimal)>, RatesError> {
+        let resource = format!("chart:{coin}:{currency}:{days}");
+        let max_age = match days {
+            1 => 5 * 60,
+            2..=90 => 30 * 60,
+            _ => 12 * 3_600,
+        };
+        let since = now - i64::from(days) * 86_400;
+        let last = db::fetched_at(store, &resource).await?;
+        if last.is_none_or(|at| now - at >= max_age) {
+            let connection = self.connection(store).await?;
+            match connection.client.market_chart(coin, currency, days).await {
+                Ok(points) => {
+                    db::save_history(store, coin, currency, &points, &resource, now).await?;
+                }
+                Err(error) => {
+                    // Offline or throttled: the cached points are better than nothing. A request
+                    // the plan refuses stays an error, so the user learns why.
+                    let cached = db::history(store, coin, currency, since).await?;
+                    if cached.is_empty() || error.retry_policy() == RetryPolicy::NeedsUser {
+                        return Err(error.into());
+                    }
+                    tracing::info!(%error, "chart download failed; showing the cached points");
+                    return Ok(cached);
+                }
+            }
+        }
+        Ok(db::history(store, coin, currency, since).await?)
+    }
+}
+
+/// Held coins (plus bitcoin for fiat cross rates) and the currencies to price them in, the base
+/// currency first.
+async fn wanted(store: &Store, base: &str) -> Result<(Vec<String>, Vec<String>), StoreError> {
+    let held: Vec<(String, String)> = sqlx::query_as(
+        "SELECT DISTINCT a.id, a.kind FROM balances b JOIN assets a ON a.id = b.asset_id \
+         WHERE b.amount != '0' ORDER BY a.id",
+    )
+    .fetch_all(store.pool())
+    .await
+    .map_err(|e| store.error(e))?;
+    let mut coins: BTreeSet<String> = BTreeSet::new();
+    let mut currencies: Vec<String> = vec![base.to_owned()];
+    for (id, kind) in held {
+        if kind == "fiat" {
+            if id != base && SUPPORTED_VS_CURRENCIES.contains(&id.as_str()) {
+                currencies.push(id);
+                coins.insert(CROSS_COIN.to_owned());
+            }
+        } else {
+            coins.insert(id);
+        }
+    }
+    Ok((coins.into_iter().collect(), currencies))
+}

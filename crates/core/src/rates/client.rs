@@ -1,0 +1,449 @@
+//! The CoinGecko HTTP client (reqwest + rustls): the plan's host and key header, a timeout on every
+//! call, `/simple/price` in as few calls as URL limits allow, and exact numbers throughout.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use super::api_error::ApiError;
+use super::number::parse_json_number;
+use super::plan::Plan;
+use crate::secret::ApiKey;
+
+/// How to reach CoinGecko.
+#[derive(Debug, Clone, Default)]
+pub struct ClientConfig {
+    pub plan: Plan,
+    pub api_key: Option<ApiKey>,
+    /// Replaces the plan's host (`CRYPTO_BALANCE_COINGECKO_URL`), e.g. a local fake.
+    pub base_url: Option<String>,
+    /// Per call; `None` means [`DEFAULT_TIMEOUT`].
+    pub timeout: Option<Duration>,
+}
+
+/// Long enough for a 2 MB coin list on a slow line, short enough that a hung call ends.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Bounds on one `/simple/price` call. CoinGecko documents no cap on `ids`; its own tutorial sends
+/// up to 515, and front servers answer 414 to long URLs (8 KiB is a common limit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchLimits {
+    pub max_ids: usize,
+    pub max_url_length: usize,
+}
+
+impl Default for BatchLimits {
+    fn default() -> Self {
+        Self {
+            max_ids: 500,
+            max_url_length: 8_000,
+        }
+    }
+}
+
+/// One price as fetched: `price` is `None` when CoinGecko sent `null`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchedQuote {
+    pub coin: String,
+    pub currency: String,
+    pub price: Option<Decimal>,
+    pub change_24h: Option<Decimal>,
+    /// Unix seconds, when CoinGecko last updated the price.
+    pub last_updated_at: Option<i64>,
+}
+
+/// What a `/simple/price` refresh brought back.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FetchedPrices {
+    pub quotes: Vec<FetchedQuote>,
+    /// HTTP calls made (each costs a credit).
+    pub calls: u32,
+}
+
+/// A coin from `/coins/list` or `/coins/markets` or `/search`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Listing {
+    pub id: String,
+    pub symbol: String,
+    pub name: String,
+    #[serde(default)]
+    pub market_cap_rank: Option<u32>,
+}
+
+/// A CoinGecko client for one plan and key.
+#[derive(Debug, Clone)]
+pub struct CoinGeckoClient {
+    http: reqwest::Client,
+    base_url: String,
+    plan: Plan,
+    api_key: Option<ApiKey>,
+    limits: BatchLimits,
+    /// Counts every HTTP call made (each costs a credit).
+    calls: Arc<AtomicU32>,
+}
+
+impl CoinGeckoClient {
+    pub fn new(config: ClientConfig) -> Result<Self, ApiError> {
+        let timeout = config.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            .user_agent(concat!("CryptoBalance/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ApiError::from_transport(&e))?;
+        let base_url = config
+            .base_url
+            .filter(|url| !url.trim().is_empty())
+            .unwrap_or_else(|| config.plan.base_url().to_owned())
+            .trim()
+            .trim_end_matches('/')
+            .to_owned();
+        Ok(Self {
+            http,
+            base_url,
+            plan: config.plan,
+            api_key: config.api_key,
+            limits: BatchLimits::default(),
+            calls: Arc::new(AtomicU32::new(0)),
+        })
+    }
+
+    /// Counts this client's calls in `counter`.
+    pub fn counting(mut self, counter: Arc<AtomicU32>) -> Self {
+        self.calls = counter;
+        self
+    }
+
+    /// Calls made through this client's counter.
+    pub fn calls_made(&self) -> u32 {
+        self.calls.load(Ordering::Relaxed)
+    }
+
+    pub fn with_limits(mut self, limits: BatchLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    pub fn plan(&self) -> Plan {
+        self.plan
+    }
+
+    /// GETs `path?query` and returns the body of a 2xx answer.
+    async fn get(&self, path: &str, query: &str) -> Result<String, ApiError> {
+        let mut url = format!("{}{path}", self.base_url);
+        if !query.is_empty() {
+            url.push('?');
+            url.push_str(query);
+        }
+        let mut request = self.http.get(&url).header("accept", "application/json");
+        let sent_key = match (self.plan.key_header(), &self.api_key) {
+            (Some(header), Some(key)) => {
+                request = request.header(header, key.expose());
+                true
+            }
+            (Some(_), None) => return Err(ApiError::KeyMissing),
+            (None, _) => false,
+        };
+        self.calls.fetch_add(1, Ordering::Relaxed);
+        let response = request
+            .send()
+            .await
+            .map_err(|e| ApiError::from_transport(&e))?;
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = response
+            .text()
+            .await
+            .map_err(|e| ApiError::from_transport(&e))?;
+        if (200..300).contains(&status) {
+            Ok(body)
+        } else {
+            tracing::debug!(status, path, "CoinGecko refused a request");
+            Err(ApiError::from_response(
+                status,
+                retry_after.as_deref(),
+                &body,
+                sent_key,
+            ))
+        }
+    }
+
+    /// `/ping`: checks the plan, key and host in one cheap call.
+    pub async fn ping(&self) -> Result<(), ApiError> {
+        self.get("/ping", "").await.map(|_| ())
+    }
+
+    /// Prices of `coins` in `currencies`, with 24h change and update time, in the fewest calls the
+    /// URL limits allow. A 414 splits the batch and tries again.
+    pub async fn simple_price(
+        &self,
+        coins: &[String],
+        currencies: &[String],
+    ) -> Result<FetchedPrices, ApiError> {
+        let vs = join_encoded(currencies.iter().map(String::as_str));
+        let fixed = format!(
+            "{}/simple/price?ids=&vs_currencies={vs}&include_24hr_change=true&include_last_updated_at=true&precision=full",
+            self.base_url
+        )
+        .len();
+        let mut pending: VecDeque<Vec<&str>> = batches(coins, fixed, self.limits).into();
+        let mut fetched = FetchedPrices::default();
+        while let Some(batch) = pending.pop_front() {
+            let query = format!(
+                "ids={}&vs_currencies={vs}&include_24hr_change=true&include_last_updated_at=true&precision=full",
+                join_encoded(batch.iter().copied())
+            );
+            let before = self.calls_made();
+            let result = self.get("/simple/price", &query).await;
+            fetched.calls += self.calls_made().wrapping_sub(before);
+            match result {
+                Ok(body) => fetched
+                    .quotes
+                    .extend(parse_simple_price(&body, currencies)?),
+                Err(ApiError::UriTooLong) if batch.len() > 1 => {
+                    let (left, right) = batch.split_at(batch.len() / 2);
+                    pending.push_front(right.to_vec());
+                    pending.push_front(left.to_vec());
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(fetched)
+    }
+
+    /// `/simple/supported_vs_currencies`.
+    pub async fn supported_vs_currencies(&self) -> Result<Vec<String>, ApiError> {
+        let body = self.get("/simple/supported_vs_currencies", "").await?;
+        serde_json::from_str(&body).map_err(|e| malformed(&e))
+    }
+
+    /// `/coins/list`: every coin's id, symbol and name (well over 10,000; fetch rarely).
+    pub async fn coins_list(&self) -> Result<Vec<Listing>, ApiError> {
+        let body = self.get("/coins/list", "").await?;
+        serde_json::from_str(&body).map_err(|e| malformed(&e))
+    }
+
+    /// `/coins/markets`: one page of coins by market cap (at most 250 per page).
+    pub async fn top_coins(&self, currency: &str, page: u32) -> Result<Vec<Listing>, ApiError> {
+        let query = format!(
+            "vs_currency={}&order=market_cap_desc&per_page=250&page={page}",
+            encode(currency)
+        );
+        let body = self.get("/coins/markets", &query).await?;
+        serde_json::from_str(&body).map_err(|e| malformed(&e))
+    }
+
+    /// `/search`: coins matching `query`, by market cap.
+    pub async fn search(&self, query: &str) -> Result<Vec<Listing>, ApiError> {
+        #[derive(Deserialize)]
+        struct Found {
+            coins: Vec<Listing>,
+        }
+        let body = self
+            .get("/search", &format!("query={}", encode(query)))
+            .await?;
+        let found: Found = serde_json::from_str(&body).map_err(|e| malformed(&e))?;
+        Ok(found
+            .coins
+            .into_iter()
+            .map(|c| Listing {
+                symbol: c.symbol.to_lowercase(),
+                ..c
+            })
+            .collect())
+    }
+
+    /// `/coins/{id}/market_chart`: (Unix seconds, price) points over the last `days`.
+    pub async fn market_chart(
+        &self,
+        coin: &str,
+        currency: &str,
+        days: u32,
+    ) -> Result<Vec<(i64, Decimal)>, ApiError> {
+        let path = format!("/coins/{}/market_chart", encode(coin));
+        let query = format!("vs_currency={}&days={days}", encode(currency));
+        let body = self.get(&path, &query).await?;
+        parse_chart(&body)
+    }
+}
+
+fn malformed(error: &serde_json::Error) -> ApiError {
+    ApiError::Malformed(format!(
+        "{} at line {}",
+        error.classify_kind(),
+        error.line()
+    ))
+}
+
+trait ClassifyKind {
+    fn classify_kind(&self) -> &'static str;
+}
+
+impl ClassifyKind for serde_json::Error {
+    fn classify_kind(&self) -> &'static str {
+        match self.classify() {
+            serde_json::error::Category::Io => "read error",
+            serde_json::error::Category::Syntax => "invalid JSON",
+            serde_json::error::Category::Data => "unexpected JSON shape",
+            serde_json::error::Category::Eof => "JSON cut off",
+        }
+    }
+}
+
+/// Percent-encodes one query value.
+fn encode(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+/// Encodes each item and joins with bare commas (CoinGecko's list separator; `%2C` would triple
+/// every separator's length).
+fn join_encoded<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    items.map(encode).collect::<Vec<_>>().join(",")
+}
+
+/// Groups ids greedily so each URL stays within the limits.
+fn batches(coins: &[String], fixed_length: usize, limits: BatchLimits) -> Vec<Vec<&str>> {
+    let mut batches = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    let mut length = fixed_length;
+    for coin in coins {
+        let added = encode(coin).len() + usize::from(!current.is_empty());
+        if !current.is_empty()
+            && (current.len() >= limits.max_ids || length + added > limits.max_url_length)
+        {
+            batches.push(std::mem::take(&mut current));
+            length = fixed_length;
+        }
+        length += encode(coin).len() + usize::from(!current.is_empty());
+        current.push(coin);
+    }
+    if !current.is_empty() {
+        batches.push(current);
+    }
+    batches
+}
+
+/// Reads a `/simple/price` body: `{id: {cur: n, cur_24h_change: n, last_updated_at: s}}`. Unknown
+/// ids are absent; a `null` or unreadable price is a quote without a price.
+pub fn parse_simple_price(
+    body: &str,
+    currencies: &[String],
+) -> Result<Vec<FetchedQuote>, ApiError> {
+    let parsed: HashMap<String, HashMap<String, &RawValue>> =
+        serde_json::from_str(body).map_err(|e| malformed(&e))?;
+    let mut quotes = Vec::with_capacity(parsed.len() * currencies.len());
+    for (coin, fields) in parsed {
+        let last_updated_at = fields
+            .get("last_updated_at")
+            .and_then(|raw| raw.get().parse::<i64>().ok());
+        for currency in currencies {
+            let Some(raw_price) = fields.get(currency.as_str()) else {
+                continue;
+            };
+            let price = parse_json_number(raw_price).unwrap_or_else(|e| {
+                tracing::warn!(%coin, %currency, error = %e, "unreadable price ignored");
+                None
+            });
+            let change_24h = fields
+                .get(format!("{currency}_24h_change").as_str())
+                .and_then(|raw| parse_json_number(raw).ok().flatten());
+            quotes.push(FetchedQuote {
+                coin: coin.clone(),
+                currency: currency.clone(),
+                price,
+                change_24h,
+                last_updated_at,
+            });
+        }
+    }
+    Ok(quotes)
+}
+
+/// Reads `prices` from a market chart: `[[ms, price], …]`, kept as whole seconds.
+fn parse_chart(body: &str) -> Result<Vec<(i64, Decimal)>, ApiError> {
+    #[derive(Deserialize)]
+    struct Chart<'a> {
+        #[serde(borrow)]
+        prices: Vec<(i64, &'a RawValue)>,
+    }
+    let chart: Chart<'_> = serde_json::from_str(body).map_err(|e| malformed(&e))?;
+    Ok(chart
+        .prices
+        .into_iter()
+        .filter_map(|(ms, raw)| Some((ms / 1000, parse_json_number(raw).ok().flatten()?)))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_respect_both_limits_and_use_the_fewest_calls() {
+        let coins: Vec<String> = (0..1000).map(|n| format!("coin-{n:05}")).collect();
+        let limits = BatchLimits::default();
+        let grouped = batches(&coins, 150, limits);
+        assert_eq!(grouped.len(), 2);
+        assert!(grouped.iter().all(|b| b.len() <= 500));
+        let tight = BatchLimits {
+            max_ids: 500,
+            max_url_length: 150 + 10 * 100,
+        };
+        let grouped = batches(&coins, 150, tight);
+        for batch in &grouped {
+            assert!(150 + batch.iter().map(|c| c.len() + 1).sum::<usize>() - 1 <= 1150);
+        }
+        assert_eq!(grouped.iter().map(Vec::len).sum::<usize>(), 1000);
+        assert!(batches(&[], 150, limits).is_empty());
+    }
+
+    #[test]
+    fn simple_price_keeps_exact_numbers_and_nulls() {
+        let body = r#"{"bitcoin":{"usd":67187.3358936566,"usd_24h_change":3.63727894677354,"last_updated_at":1711356300},
+                       "pepe":{"usd":8.69e-05,"usd_24h_change":null},"dead":{"usd":null},"nothing":{}}"#;
+        let mut quotes = parse_simple_price(body, &["usd".to_owned()]).unwrap_or_default();
+        quotes.sort_by(|a, b| a.coin.cmp(&b.coin));
+        assert_eq!(quotes.len(), 3);
+        assert_eq!(
+            quotes[0].price.map(|p| p.to_string()).as_deref(),
+            Some("67187.3358936566")
+        );
+        assert_eq!(
+            quotes[0].change_24h.map(|p| p.to_string()).as_deref(),
+            Some("3.63727894677354")
+        );
+        assert_eq!(quotes[0].last_updated_at, Some(1_711_356_300));
+        assert_eq!(quotes[1].price, None);
+        assert_eq!(
+            quotes[2].price.map(|p| p.to_string()).as_deref(),
+            Some("0.0000869")
+        );
+        assert_eq!(quotes[2].change_24h, None);
+        assert!(matches!(
+            parse_simple_price("{\"bitcoin\":{\"usd\":6718", &["usd".to_owned()]),
+            Err(ApiError::Malformed(_))
+        ));
+        assert!(matches!(
+            parse_simple_price("<html>", &[]),
+            Err(ApiError::Malformed(_))
+        ));
+    }
+
+    #[test]
+    fn charts_come_back_in_seconds() {
+        let body = r#"{"prices":[[1711843200000,69702.3087473573],[1711983682000,68887.7495158568]],"market_caps":[],"total_volumes":[]}"#;
+        let points = parse_chart(body).unwrap_or_default();
+        assert_eq!(points.len(), 2);
+        assert_eq!(points[1].0, 1_711_983_682);
+        assert_eq!(points[0].1.to_string(), "69702.3087473573");
+    }
+}

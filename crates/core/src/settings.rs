@@ -1,0 +1,132 @@
+//! User settings kept in the encrypted database (so the CoinGecko key never sits in a plain file):
+//! base currency, refresh interval, CoinGecko plan and key.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::rates::{Plan, SUPPORTED_VS_CURRENCIES};
+use crate::secret::ApiKey;
+use crate::store::{Store, StoreError};
+
+const BASE_CURRENCY: &str = "base_currency";
+const REFRESH_INTERVAL: &str = "refresh_interval_seconds";
+const PLAN: &str = "coingecko_plan";
+const API_KEY: &str = "coingecko_api_key";
+
+pub const DEFAULT_BASE_CURRENCY: &str = "usd";
+/// Five minutes: fresh enough to watch a portfolio, and within every plan's budget.
+pub const DEFAULT_REFRESH_SECONDS: u32 = 300;
+pub const MIN_REFRESH_SECONDS: u32 = 30;
+pub const MAX_REFRESH_SECONDS: u32 = 86_400;
+
+/// The rate settings as the UI and `--json` show them (the key itself never leaves the backend).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct RatesSettings {
+    pub base_currency: String,
+    pub refresh_interval_seconds: u32,
+    pub plan: Plan,
+    pub has_api_key: bool,
+}
+
+/// A change to the rate settings; absent fields stay as they are.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[ts(export)]
+pub struct RatesSettingsChange {
+    #[ts(optional)]
+    pub base_currency: Option<String>,
+    #[ts(optional)]
+    pub refresh_interval_seconds: Option<u32>,
+    #[ts(optional)]
+    pub plan: Option<Plan>,
+    /// A new key; an empty string removes the stored key.
+    #[ts(optional)]
+    pub api_key: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("'{0}' is not a currency CoinGecko prices in (e.g. usd, eur, gbp, jpy, btc)")]
+    UnknownCurrency(String),
+    #[error("the refresh interval must be between {MIN_REFRESH_SECONDS} and {MAX_REFRESH_SECONDS} seconds, not {0}")]
+    IntervalOutOfRange(u32),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+async fn get(store: &Store, key: &str) -> Result<Option<String>, StoreError> {
+    sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
+        .bind(key)
+        .fetch_optional(store.pool())
+        .await
+        .map_err(|e| store.error(e))
+}
+
+pub async fn load(store: &Store) -> Result<RatesSettings, StoreError> {
+    Ok(RatesSettings {
+        base_currency: get(store, BASE_CURRENCY)
+            .await?
+            .unwrap_or_else(|| DEFAULT_BASE_CURRENCY.to_owned()),
+        refresh_interval_seconds: get(store, REFRESH_INTERVAL)
+            .await?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(DEFAULT_REFRESH_SECONDS),
+        plan: get(store, PLAN)
+            .await?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_default(),
+        has_api_key: get(store, API_KEY).await?.is_some(),
+    })
+}
+
+pub async fn api_key(store: &Store) -> Result<Option<ApiKey>, StoreError> {
+    Ok(get(store, API_KEY).await?.and_then(|k| ApiKey::new(&k)))
+}
+
+/// Validates the whole change, then writes it in one transaction.
+pub async fn update(store: &Store, change: &RatesSettingsChange) -> Result<(), SettingsError> {
+    let mut writes: Vec<(&str, Option<String>)> = Vec::new();
+    if let Some(currency) = &change.base_currency {
+        let currency = currency.trim().to_lowercase();
+        if !SUPPORTED_VS_CURRENCIES.contains(&currency.as_str()) {
+            return Err(SettingsError::UnknownCurrency(currency));
+        }
+        writes.push((BASE_CURRENCY, Some(currency)));
+    }
+    if let Some(seconds) = change.refresh_interval_seconds {
+        if !(MIN_REFRESH_SECONDS..=MAX_REFRESH_SECONDS).contains(&seconds) {
+            return Err(SettingsError::IntervalOutOfRange(seconds));
+        }
+        writes.push((REFRESH_INTERVAL, Some(seconds.to_string())));
+    }
+    if let Some(plan) = change.plan {
+        writes.push((PLAN, Some(plan.as_str().to_owned())));
+    }
+    if let Some(key) = &change.api_key {
+        writes.push((API_KEY, ApiKey::new(key).map(|k| k.expose().to_owned())));
+    }
+    let err = |e| store.error(e);
+    let mut tx = store.pool().begin().await.map_err(err)?;
+    for (key, value) in writes {
+        let query = match value {
+            Some(value) => sqlx::query(
+                "INSERT INTO settings (key, value) VALUES (?, ?) \
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )
+            .bind(key)
+            .bind(value),
+            None => sqlx::query("DELETE FROM settings WHERE key = ?").bind(key),
+        };
+        query.execute(&mut *tx).await.map_err(err)?;
+    }
+    tx.commit().await.map_err(err)?;
+    Ok(())
+}
+
+impl RatesSettings {
+    pub fn refresh_interval(&self) -> Duration {
+        Duration::from_secs(u64::from(self.refresh_interval_seconds))
+    }
+}

@@ -1,0 +1,380 @@
+//! The background sync loop (design.md section 5): `tokio::select!` over the next tick and a
+//! command channel (refresh now, pause, resume, stop). The next tick is set from when a cycle ends,
+//! so ticks missed while the machine slept are skipped, never replayed in a burst. Failures back
+//! off exponentially with jitter, a 429 waits out its `Retry-After`, and plan or key mistakes wait
+//! for the user at the normal pace. One loop runs per data folder, guarded by a lock file.
+
+mod lock;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rand::Rng;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use tokio::sync::{broadcast, mpsc, watch};
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+use ts_rs::TS;
+
+pub use lock::{SyncError, SyncLock};
+
+use crate::error::ErrorCode;
+use crate::rates::RetryPolicy;
+use crate::{App, Error};
+
+/// The first retry after a passing failure waits about this long, doubling up to [`MAX_BACKOFF`].
+pub const FIRST_BACKOFF: Duration = Duration::from_secs(30);
+pub const MAX_BACKOFF: Duration = Duration::from_secs(30 * 60);
+
+/// What the shell can ask of the loop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncCommand {
+    RefreshNow,
+    Pause,
+    Resume,
+    Stop,
+}
+
+/// Where the loop is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum SyncState {
+    Starting,
+    Syncing,
+    Idle,
+    Paused,
+    /// A passing failure: retrying at `next_at`.
+    BackingOff,
+    /// The plan, key or vault needs the user; retrying at the normal pace.
+    NeedsAttention,
+    Stopped,
+}
+
+/// The loop's state, as the UI shows it (the `sync-status` event).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct SyncStatus {
+    pub state: SyncState,
+    /// Unix seconds of the last successful cycle.
+    #[ts(type = "number | null")]
+    pub last_success_at: Option<i64>,
+    /// Unix seconds of the next planned cycle.
+    #[ts(type = "number | null")]
+    pub next_at: Option<i64>,
+    /// The interval in force (the chosen one, stretched to the plan's budget).
+    #[ts(type = "number")]
+    pub interval_seconds: u64,
+    /// Why the last cycle failed, for people.
+    pub message: Option<String>,
+    pub error_code: Option<ErrorCode>,
+}
+
+impl SyncStatus {
+    fn starting() -> Self {
+        Self {
+            state: SyncState::Starting,
+            last_success_at: None,
+            next_at: None,
+            interval_seconds: 0,
+            message: None,
+            error_code: None,
+        }
+    }
+}
+
+/// One successful cycle (the `rates-updated` event).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct CycleReport {
+    /// Unix seconds.
+    #[ts(type = "number")]
+    pub at: i64,
+    /// CoinGecko calls made.
+    pub calls: u32,
+    /// Prices stored.
+    #[ts(type = "number")]
+    pub updated: usize,
+    /// Held coins without a price.
+    pub missing: Vec<String>,
+    /// The portfolio total recorded in the snapshot.
+    #[ts(type = "string")]
+    pub total: Decimal,
+    pub currency: String,
+    /// When the next cycle is due.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub next_interval: Duration,
+}
+
+/// A failed cycle, with what the loop should do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CycleFailure {
+    pub message: String,
+    pub code: ErrorCode,
+    pub retry: RetryPolicy,
+    /// The normal interval, used when the failure waits for the user.
+    pub interval: Duration,
+}
+
+/// What the loop publishes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncEvent {
+    RatesUpdated(CycleReport),
+    Status(SyncStatus),
+}
+
+/// One refresh cycle: fetch, store, evaluate, snapshot. Abstract so the loop's timing can be
+/// tested under paused time without a network.
+pub trait Cycle: Send + Sync + 'static {
+    fn run(&self) -> impl Future<Output = Result<CycleReport, CycleFailure>> + Send;
+    /// Unix seconds now (for `next_at`).
+    fn now(&self) -> i64;
+}
+
+/// The running loop. Dropping it leaves the loop running; call [`SyncHandle::stop`].
+#[derive(Debug)]
+pub struct SyncHandle {
+    commands: mpsc::Sender<SyncCommand>,
+    events: broadcast::Sender<SyncEvent>,
+    status: watch::Receiver<SyncStatus>,
+    task: JoinHandle<()>,
+}
+
+impl SyncHandle {
+    /// Starts the loop on the current tokio runtime; it holds `lock` until it stops.
+    pub fn spawn<C: Cycle>(cycle: C, lock: SyncLock) -> Self {
+        let (commands, receiver) = mpsc::channel(16);
+        let (events, _) = broadcast::channel(64);
+        let (status_tx, status) = watch::channel(SyncStatus::starting());
+        let publisher = Publisher {
+            events: events.clone(),
+            status: status_tx,
+        };
+        let task = tokio::spawn(async move {
+            run_loop(cycle, receiver, publisher).await;
+            drop(lock);
+        });
+        Self {
+            commands,
+            events,
+            status,
+            task,
+        }
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<SyncEvent> {
+        self.events.subscribe()
+    }
+
+    pub fn status(&self) -> SyncStatus {
+        self.status.borrow().clone()
+    }
+
+    /// Sends a command; `false` when the loop has already stopped.
+    pub async fn send(&self, command: SyncCommand) -> bool {
+        self.commands.send(command).await.is_ok()
+    }
+
+    /// Stops the loop and waits for it: a cycle in flight is cancelled, and its open
+    /// transaction, if any, rolls back.
+    pub async fn stop(self) {
+        let _ = self.commands.send(SyncCommand::Stop).await;
+        if let Err(e) = self.task.await {
+            tracing::warn!(error = %e, "sync loop ended abnormally");
+        }
+    }
+}
+
+struct Publisher {
+    events: broadcast::Sender<SyncEvent>,
+    status: watch::Sender<SyncStatus>,
+}
+
+impl Publisher {
+    fn status(&self, status: SyncStatus) {
+        self.status.send_replace(status.clone());
+        // No subscriber is fine: the UI may not be listening.
+        let _ = self.events.send(SyncEvent::Status(status));
+    }
+
+    fn updated(&self, report: CycleReport) {
+        let _ = self.events.send(SyncEvent::RatesUpdated(report));
+    }
+
+    fn current(&self) -> SyncStatus {
+        self.status.borrow().clone()
+    }
+}
+
+/// How long to wait after the `failures`-th passing failure in a row: exponential, capped, with
+/// "equal jitter" (between half and all of it) so many clients do not retry in step.
+pub fn backoff(failures: u32) -> Duration {
+    let exponent = failures.saturating_sub(1).min(16);
+    let full = FIRST_BACKOFF
+        .saturating_mul(2u32.saturating_pow(exponent))
+        .min(MAX_BACKOFF);
+    let per_mille: u32 = rand::thread_rng().gen_range(500..=1000);
+    full * per_mille / 1000
+}
+
+fn seconds(duration: Duration) -> i64 {
+    i64::try_from(duration.as_secs()).unwrap_or(i64::MAX)
+}
+
+async fn run_loop<C: Cycle>(
+    cycle: C,
+    mut commands: mpsc::Receiver<SyncCommand>,
+    publisher: Publisher,
+) {
+    let mut next = Instant::now();
+    let mut paused = false;
+    let mut failures: u32 = 0;
+    loop {
+        let run_now = tokio::select! {
+            biased;
+            command = commands.recv() => match command {
+                Some(SyncCommand::RefreshNow) => true,
+                Some(SyncCommand::Pause) => {
+                    paused = true;
+                    publisher.status(SyncStatus { state: SyncState::Paused, next_at: None, ..publisher.current() });
+                    false
+                }
+                Some(SyncCommand::Resume) => {
+                    if paused {
+                        paused = false;
+                        next = Instant::now();
+                    }
+                    false
+                }
+                Some(SyncCommand::Stop) | None => break,
+            },
+            () = tokio::time::sleep_until(next), if !paused => true,
+        };
+        if !run_now {
+            continue;
+        }
+        publisher.status(SyncStatus {
+            state: SyncState::Syncing,
+            ..publisher.current()
+        });
+        // Commands that arrive mid-cycle: Stop cancels it, Pause applies after it.
+        let outcome = {
+            let run = cycle.run();
+            tokio::pin!(run);
+            loop {
+                tokio::select! {
+                    result = &mut run => break Some(result),
+                    command = commands.recv() => match command {
+                        Some(SyncCommand::Stop) | None => break None,
+                        Some(SyncCommand::Pause) => paused = true,
+                        Some(SyncCommand::Resume) => paused = false,
+                        Some(SyncCommand::RefreshNow) => {}
+                    },
+                }
+            }
+        };
+        let Some(result) = outcome else {
+            break;
+        };
+        let now = cycle.now();
+        let previous = publisher.current();
+        let (wait, status) = match result {
+            Ok(report) => {
+                failures = 0;
+                let wait = report.next_interval;
+                let status = SyncStatus {
+                    state: SyncState::Idle,
+                    last_success_at: Some(report.at),
+                    next_at: Some(now + seconds(wait)),
+                    interval_seconds: wait.as_secs(),
+                    message: None,
+                    error_code: None,
+                };
+                publisher.updated(report);
+                (wait, status)
+            }
+            Err(failure) => {
+                let (wait, state) = match failure.retry {
+                    RetryPolicy::After(wait) => {
+                        failures += 1;
+                        (wait.max(Duration::from_secs(1)), SyncState::BackingOff)
+                    }
+                    RetryPolicy::Backoff => {
+                        failures += 1;
+                        (backoff(failures), SyncState::BackingOff)
+                    }
+                    RetryPolicy::NeedsUser => (failure.interval, SyncState::NeedsAttention),
+                };
+                tracing::warn!(message = %failure.message, retry_in = wait.as_secs(), "sync cycle failed");
+                let status = SyncStatus {
+                    state,
+                    last_success_at: previous.last_success_at,
+                    next_at: Some(now + seconds(wait)),
+                    interval_seconds: failure.interval.as_secs(),
+                    message: Some(failure.message),
+                    error_code: Some(failure.code),
+                };
+                (wait, status)
+            }
+        };
+        next = Instant::now() + wait;
+        if paused {
+            publisher.status(SyncStatus {
+                state: SyncState::Paused,
+                next_at: None,
+                ..status
+            });
+        } else {
+            publisher.status(status);
+        }
+    }
+    publisher.status(SyncStatus {
+        state: SyncState::Stopped,
+        next_at: None,
+        ..publisher.current()
+    });
+}
+
+/// The real cycle over an [`App`]: refresh rates, snapshot the portfolio, plan the next tick.
+#[derive(Debug, Clone)]
+pub struct AppCycle {
+    app: Arc<App>,
+}
+
+impl AppCycle {
+    pub fn new(app: Arc<App>) -> Self {
+        Self { app }
+    }
+}
+
+impl Cycle for AppCycle {
+    async fn run(&self) -> Result<CycleReport, CycleFailure> {
+        match self.app.sync_cycle().await {
+            Ok(report) => Ok(report),
+            Err(error) => {
+                let retry = match &error {
+                    Error::Rates(e) => e.retry_policy(),
+                    Error::Locked => RetryPolicy::NeedsUser,
+                    _ => RetryPolicy::Backoff,
+                };
+                let interval = self.app.planned_interval(1).await;
+                Err(CycleFailure {
+                    message: error.to_string(),
+                    code: error.code(),
+                    retry,
+                    interval,
+                })
+            }
+        }
+    }
+
+    fn now(&self) -> i64 {
+        self.app.now()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,303 @@
+//! What the portfolio is worth: holdings times last known prices, exact to the last digit. A
+//! holding without a price is listed as missing and adds nothing, never counted as zero-priced.
+
+use std::collections::{HashMap, HashSet};
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::holdings::Holding;
+use crate::money::Amount;
+use crate::rates::StoredRate;
+
+/// CoinGecko has no fiat-to-fiat rates; they are crossed through this coin's price in both.
+const CROSS_COIN: &str = "bitcoin";
+
+/// A price usable for valuation in one currency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookPrice {
+    pub price: Decimal,
+    /// Percent over 24 hours, when known.
+    pub change_24h: Option<Decimal>,
+    /// Unix seconds: when the price was fetched or set.
+    pub as_of: i64,
+    pub overridden: bool,
+}
+
+/// Prices of everything valued in one currency, fiat included.
+#[derive(Debug, Clone, Default)]
+pub struct PriceBook {
+    currency: String,
+    prices: HashMap<String, BookPrice>,
+}
+
+impl PriceBook {
+    /// Builds the book for `currency` from stored rates. `fiat` are the fiat asset ids: the base
+    /// currency is worth exactly 1, others are crossed through bitcoin.
+    pub fn new(rates: &[StoredRate], currency: &str, fiat: &HashSet<String>) -> Self {
+        let mut prices: HashMap<String, BookPrice> = rates
+            .iter()
+            .filter(|r| r.currency == currency)
+            .map(|r| {
+                (
+                    r.coin.clone(),
+                    BookPrice {
+                        price: r.price,
+                        change_24h: r.change_24h,
+                        as_of: r.fetched_at,
+                        overridden: r.overridden,
+                    },
+                )
+            })
+            .collect();
+        let cross = prices.get(CROSS_COIN).cloned();
+        for id in fiat {
+            if id == currency {
+                prices.insert(
+                    id.clone(),
+                    BookPrice {
+                        price: Decimal::ONE,
+                        change_24h: Some(Decimal::ZERO),
+                        as_of: i64::MAX,
+                        overridden: false,
+                    },
+                );
+                continue;
+            }
+            let in_fiat = rates
+                .iter()
+                .find(|r| r.coin == CROSS_COIN && r.currency == *id);
+            if let (Some(base), Some(other)) = (&cross, in_fiat) {
+                if let Some(price) = base.price.checked_div(other.price) {
+                    prices.insert(
+                        id.clone(),
+                        BookPrice {
+                            price,
+                            change_24h: None,
+                            as_of: base.as_of.min(other.fetched_at),
+                            overridden: false,
+                        },
+                    );
+                }
+            }
+        }
+        Self {
+            currency: currency.to_owned(),
+            prices,
+        }
+    }
+
+    pub fn currency(&self) -> &str {
+        &self.currency
+    }
+
+    pub fn price(&self, coin: &str) -> Option<&BookPrice> {
+        self.prices.get(coin)
+    }
+}
+
+/// One holding with its value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ValuedHolding {
+    pub account: String,
+    pub coin: String,
+    pub symbol: String,
+    pub name: String,
+    #[ts(type = "string")]
+    pub amount: Amount,
+    #[ts(type = "string | null")]
+    pub price: Option<Decimal>,
+    #[ts(type = "string | null")]
+    pub value: Option<Decimal>,
+    /// Percent over 24 hours.
+    #[ts(type = "string | null")]
+    pub change_24h: Option<Decimal>,
+    /// Seconds since the price was fetched or set.
+    #[ts(type = "number | null")]
+    pub price_age_seconds: Option<i64>,
+    pub price_overridden: bool,
+    #[ts(type = "string | null")]
+    pub average_cost: Option<Decimal>,
+    pub cost_currency: Option<String>,
+    /// Value minus cost, when the cost is known in the valuation currency.
+    #[ts(type = "string | null")]
+    pub unrealized_pnl: Option<Decimal>,
+}
+
+/// The whole portfolio's value in one currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct Valuation {
+    pub currency: String,
+    #[ts(type = "string")]
+    pub total: Decimal,
+    /// Change of the total over 24 hours, from the holdings whose 24h change is known.
+    #[ts(type = "string | null")]
+    pub change_24h: Option<Decimal>,
+    /// Unix seconds of the oldest price used (`null` when none was).
+    #[ts(type = "number | null")]
+    pub as_of: Option<i64>,
+    pub holdings: Vec<ValuedHolding>,
+    /// Coin ids held without a known price.
+    pub missing_prices: Vec<String>,
+}
+
+/// Values `holdings` with `book` at `now` (Unix seconds).
+pub fn value(holdings: &[Holding], book: &PriceBook, now: i64) -> Valuation {
+    let hundred = Decimal::ONE_HUNDRED;
+    let mut total = Decimal::ZERO;
+    let mut change = Decimal::ZERO;
+    let mut any_change = false;
+    let mut as_of: Option<i64> = None;
+    let mut missing: Vec<String> = Vec::new();
+    let valued = holdings
+        .iter()
+        .map(|h| {
+            let quote = book.price(&h.coin);
+            let value = quote.and_then(|q| h.amount.to_decimal().checked_mul(q.price));
+            match (quote, value) {
+                (Some(q), Some(v)) => {
+                    total += v;
+                    if q.as_of != i64::MAX {
+                        as_of = Some(as_of.map_or(q.as_of, |a| a.min(q.as_of)));
+                    }
+                    if let Some(pct) = q.change_24h {
+                        // value - value / (1 + pct/100): what the holding gained in 24 hours.
+                        let before = (hundred + pct).is_sign_positive().then(|| {
+                            v.checked_mul(hundred)
+                                .and_then(|x| x.checked_div(hundred + pct))
+                        });
+                        if let Some(Some(before)) = before {
+                            change += v - before;
+                            any_change = true;
+                        }
+                    }
+                }
+                _ if !missing.contains(&h.coin) => missing.push(h.coin.clone()),
+                _ => {}
+            }
+            let unrealized_pnl = match (value, h.average_cost, h.cost_currency.as_deref()) {
+                (Some(v), Some(cost), Some(cur)) if cur == book.currency() => {
+                    h.amount.to_decimal().checked_mul(cost).map(|paid| v - paid)
+                }
+                _ => None,
+            };
+            ValuedHolding {
+                account: h.account.clone(),
+                coin: h.coin.clone(),
+                symbol: h.symbol.clone(),
+                name: h.name.clone(),
+                amount: h.amount,
+                price: quote.map(|q| q.price),
+                value: value.map(|v| v.normalize()),
+                change_24h: quote.and_then(|q| q.change_24h),
+                price_age_seconds: quote
+                    .filter(|q| q.as_of != i64::MAX)
+                    .map(|q| (now - q.as_of).max(0)),
+                price_overridden: quote.is_some_and(|q| q.overridden),
+                average_cost: h.average_cost,
+                cost_currency: h.cost_currency.clone(),
+                unrealized_pnl,
+            }
+        })
+        .collect();
+    Valuation {
+        currency: book.currency().to_owned(),
+        total: total.normalize(),
+        change_24h: any_change.then(|| change.round_dp(8).normalize()),
+        as_of,
+        holdings: valued,
+        missing_prices: missing,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn holding(coin: &str, amount: &str) -> Holding {
+        Holding {
+            account: "Manual".into(),
+            coin: coin.into(),
+            symbol: coin.into(),
+            name: coin.into(),
+            amount: amount.parse().unwrap_or(Amount::ZERO),
+            average_cost: None,
+            cost_currency: None,
+        }
+    }
+
+    fn rate(coin: &str, currency: &str, price: &str, fetched_at: i64) -> StoredRate {
+        StoredRate {
+            coin: coin.into(),
+            currency: currency.into(),
+            price: price.parse().unwrap_or_default(),
+            change_24h: None,
+            fetched_at,
+            last_updated_at: None,
+            overridden: false,
+        }
+    }
+
+    #[test]
+    fn value_is_exact_to_the_last_digit() {
+        let rates = [rate("pepe", "usd", "0.0000869", 1_000)];
+        let book = PriceBook::new(&rates, "usd", &HashSet::new());
+        let held = [holding("pepe", "0.1"), holding("pepe", "0.2")];
+        let valuation = value(&held, &book, 1_060);
+        assert_eq!(valuation.total.to_string(), "0.00002607");
+        assert_eq!(valuation.holdings[0].price_age_seconds, Some(60));
+        assert_eq!(valuation.as_of, Some(1_000));
+    }
+
+    #[test]
+    fn missing_prices_are_listed_not_zero() {
+        let rates = [rate("bitcoin", "usd", "50000", 0)];
+        let book = PriceBook::new(&rates, "usd", &HashSet::new());
+        let valuation = value(
+            &[holding("bitcoin", "1"), holding("unpriced", "5")],
+            &book,
+            0,
+        );
+        assert_eq!(valuation.total.to_string(), "50000");
+        assert_eq!(valuation.missing_prices, ["unpriced"]);
+        assert_eq!(valuation.holdings[1].value, None);
+    }
+
+    #[test]
+    fn fiat_is_one_in_its_own_currency_and_crossed_through_bitcoin_otherwise() {
+        let fiat: HashSet<String> = ["usd".to_owned(), "eur".to_owned()].into();
+        let rates = [
+            rate("bitcoin", "usd", "60000", 0),
+            rate("bitcoin", "eur", "50000", 0),
+        ];
+        let book = PriceBook::new(&rates, "usd", &fiat);
+        let valuation = value(&[holding("usd", "10"), holding("eur", "100")], &book, 0);
+        assert_eq!(valuation.total.to_string(), "130");
+        assert!(valuation.missing_prices.is_empty());
+    }
+
+    #[test]
+    fn the_24h_change_and_profit_come_from_the_same_prices() {
+        let mut r = rate("bitcoin", "usd", "110", 0);
+        r.change_24h = Some(Decimal::TEN);
+        let book = PriceBook::new(&[r], "usd", &HashSet::new());
+        let mut h = holding("bitcoin", "2");
+        h.average_cost = Some(Decimal::ONE_HUNDRED);
+        h.cost_currency = Some("usd".into());
+        let valuation = value(&[h], &book, 0);
+        assert_eq!(
+            valuation.change_24h.map(|c| c.to_string()).as_deref(),
+            Some("20")
+        );
+        assert_eq!(
+            valuation.holdings[0]
+                .unrealized_pnl
+                .map(|p| p.to_string())
+                .as_deref(),
+            Some("20")
+        );
+    }
+}
