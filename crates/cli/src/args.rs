@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use crypto_balance_core::rates::Plan;
 use crypto_balance_core::Amount;
 use rust_decimal::Decimal;
 
@@ -36,6 +37,25 @@ pub struct GlobalArgs {
     /// Read the recovery passphrase from FILE's first line (or set CRYPTO_BALANCE_PASSPHRASE)
     #[arg(long, global = true, value_name = "FILE")]
     pub passphrase_file: Option<PathBuf>,
+
+    /// CoinGecko base URL, replacing the plan's host (e.g. a local test server)
+    #[arg(
+        long,
+        global = true,
+        env = "CRYPTO_BALANCE_COINGECKO_URL",
+        value_name = "URL"
+    )]
+    pub coingecko_url: Option<String>,
+
+    /// CoinGecko plan [public|demo|pro], overriding the stored setting (the key comes from
+    /// CRYPTO_BALANCE_COINGECKO_KEY or `settings --api-key-file`)
+    #[arg(
+        long,
+        global = true,
+        env = "CRYPTO_BALANCE_COINGECKO_PLAN",
+        value_name = "PLAN"
+    )]
+    pub coingecko_plan: Option<Plan>,
 
     /// Keep the data key in the OS keychain for silent unlock [on|off]
     #[arg(long, global = true, env = "CRYPTO_BALANCE_KEYCHAIN", value_name = "on|off", default_value = "on", value_parser = ["on", "off"], hide_default_value = true)]
@@ -81,6 +101,63 @@ pub enum Command {
         #[arg(value_parser = ["on", "off"])]
         state: String,
     },
+    /// Fetch rates from CoinGecko, store them and record a portfolio snapshot
+    Sync {
+        /// Run one cycle and exit (the loop runs in `daemon` and the desktop app)
+        #[arg(long, required = true)]
+        once: bool,
+    },
+    /// Show last known prices in the base currency, with their age
+    Rates {
+        /// Coin ids or symbols [default: every priced coin]
+        #[arg(value_name = "ID")]
+        coins: Vec<String>,
+    },
+    /// Set your own price for a coin (it wins over CoinGecko's), or clear it
+    Override {
+        /// Coin id or symbol
+        #[arg(value_name = "ID")]
+        coin: String,
+        /// The price per coin
+        #[arg(value_name = "PRICE", required_unless_present = "clear")]
+        price: Option<Decimal>,
+        /// Currency of the price [default: the base currency]
+        #[arg(long, value_name = "CUR")]
+        currency: Option<String>,
+        /// Remove the override and use CoinGecko's price again
+        #[arg(long, conflicts_with = "price")]
+        clear: bool,
+    },
+    /// The portfolio's value from last known prices
+    Value {
+        /// Currency to value in [default: the base currency]
+        #[arg(long, value_name = "CUR")]
+        currency: Option<String>,
+    },
+    /// Keep rates fresh until stopped (SIGINT or SIGTERM), printing each update
+    Daemon,
+    /// Show or change the base currency, refresh interval and CoinGecko plan and key
+    Settings(SettingsArgs),
+}
+
+/// Changes to the rate settings; with none, the settings are shown.
+#[derive(Debug, Args)]
+pub struct SettingsArgs {
+    /// Currency to value the portfolio in, e.g. usd, eur
+    #[arg(long, value_name = "CUR")]
+    pub base_currency: Option<String>,
+    /// Seconds between refreshes (stretched when the plan's budget needs it)
+    #[arg(long, value_name = "SECONDS")]
+    pub refresh_interval: Option<u32>,
+    /// CoinGecko plan: public (no key), demo or pro
+    #[arg(long, value_name = "PLAN")]
+    pub plan: Option<Plan>,
+    /// File whose first line is your CoinGecko API key (stored encrypted, never printed)
+    #[arg(long, value_name = "FILE", conflicts_with = "clear_api_key")]
+    pub api_key_file: Option<PathBuf>,
+    /// Forget the stored API key
+    #[arg(long)]
+    pub clear_api_key: bool,
 }
 
 #[derive(Debug, Subcommand)]

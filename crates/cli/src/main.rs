@@ -5,6 +5,7 @@
 
 mod args;
 mod output;
+mod rates;
 mod unlock;
 
 use std::process::ExitCode;
@@ -12,10 +13,15 @@ use std::sync::Arc;
 
 use clap::Parser;
 use crypto_balance_core::holdings::NewHolding;
+use crypto_balance_core::rates::CoinGeckoOverrides;
+use crypto_balance_core::secret::ApiKey;
 use crypto_balance_core::vault::NoKeychain;
 use crypto_balance_core::{App, AppConfig, ErrorReport};
 
 use args::{Cli, Command, HoldingsCommand};
+
+/// The CoinGecko API key for headless use (else the one stored with `settings --api-key-file`).
+const COINGECKO_KEY_ENV: &str = "CRYPTO_BALANCE_COINGECKO_KEY";
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -44,11 +50,20 @@ fn main() -> ExitCode {
 
 async fn run(cli: &Cli) -> Result<(), ErrorReport> {
     let global = &cli.global;
-    let app = App::open(AppConfig {
+    let app = Arc::new(App::open(AppConfig {
         data_dir: global.data_dir.clone(),
         keychain: (global.keychain == "off").then(|| Arc::new(NoKeychain) as _),
+        coingecko: CoinGeckoOverrides {
+            base_url: global.coingecko_url.clone(),
+            plan: global.coingecko_plan,
+            // From the environment only: a key on the command line would show in `ps`.
+            api_key: std::env::var(COINGECKO_KEY_ENV)
+                .ok()
+                .and_then(|key| ApiKey::new(&key)),
+            timeout: None,
+        },
         ..AppConfig::default()
-    })?;
+    })?);
     let json = global.json;
     match &cli.command {
         Command::Info => output::info(&app.info(), json),
@@ -112,6 +127,36 @@ async fn run(cli: &Cli) -> Result<(), ErrorReport> {
                 },
                 json,
             );
+        }
+        Command::Sync { .. } => {
+            unlock::unlock(&app, global).await?;
+            rates::sync_once(&app, json).await?;
+        }
+        Command::Rates { coins } => {
+            unlock::unlock(&app, global).await?;
+            rates::rates(&app, coins, json).await?;
+        }
+        Command::Override {
+            coin,
+            price,
+            currency,
+            clear,
+        } => {
+            unlock::unlock(&app, global).await?;
+            let price = if *clear { None } else { *price };
+            rates::set_override(&app, coin, price, currency.as_deref(), json).await?;
+        }
+        Command::Value { currency } => {
+            unlock::unlock(&app, global).await?;
+            rates::value(&app, currency.as_deref(), json).await?;
+        }
+        Command::Daemon => {
+            unlock::unlock(&app, global).await?;
+            rates::daemon(app.clone(), json).await?;
+        }
+        Command::Settings(args) => {
+            unlock::unlock(&app, global).await?;
+            rates::settings(&app, args, json).await?;
         }
     }
     app.lock().await;

@@ -95,14 +95,14 @@ pub fn holdings(holdings: &[Holding], json: bool) {
         ]);
         return;
     }
-    let rows: Vec<[String; 4]> = holdings
+    let rows: Vec<Vec<String>> = holdings
         .iter()
         .map(|h| {
             let cost = match (&h.average_cost, &h.cost_currency) {
                 (Some(cost), Some(currency)) => format!("{cost} {currency}"),
                 _ => "-".into(),
             };
-            [
+            vec![
                 h.account.clone(),
                 h.coin.clone(),
                 h.amount.to_string(),
@@ -110,27 +110,35 @@ pub fn holdings(holdings: &[Holding], json: bool) {
             ]
         })
         .collect();
-    let header = ["ACCOUNT", "COIN", "AMOUNT", "AVG COST"].map(String::from);
-    let widths: Vec<usize> = (0..4)
+    table(&["ACCOUNT", "COIN", "AMOUNT", "AVG COST"], &rows, &[2]);
+}
+
+/// Prints aligned columns; `right` lists the columns aligned right (numbers).
+pub fn table(header: &[&str], rows: &[Vec<String>], right: &[usize]) {
+    let header: Vec<String> = header.iter().map(|h| (*h).to_owned()).collect();
+    let widths: Vec<usize> = (0..header.len())
         .map(|i| {
             rows.iter()
                 .chain(std::iter::once(&header))
-                .map(|r| r[i].chars().count())
+                .map(|r| r.get(i).map_or(0, |c| c.chars().count()))
                 .max()
                 .unwrap_or(0)
         })
         .collect();
-    let line = |r: &[String; 4]| {
-        format!(
-            "{:<w0$}  {:<w1$}  {:>w2$}  {}",
-            r[0],
-            r[1],
-            r[2],
-            r[3],
-            w0 = widths[0],
-            w1 = widths[1],
-            w2 = widths[2]
-        )
+    let line = |row: &Vec<String>| {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(i, (cell, &width))| {
+                if right.contains(&i) {
+                    format!("{cell:>width$}")
+                } else {
+                    format!("{cell:<width$}")
+                }
+            })
+            .collect();
+        cells.join("  ").trim_end().to_owned()
     };
     let mut lines = vec![line(&header)];
     lines.extend(rows.iter().map(line));
@@ -145,7 +153,7 @@ pub fn failure(report: &ErrorReport, json: bool) {
     let _ = writeln!(std::io::stderr(), "error: {}", report.message);
 }
 
-fn print_json<T: Serialize>(value: &T) {
+pub fn print_json<T: Serialize>(value: &T) {
     match serde_json::to_string_pretty(value) {
         Ok(text) => print_lines(&[text]),
         // Our output types serialize infallibly (strings and derived structs); say so if not.
@@ -159,7 +167,7 @@ fn print_json<T: Serialize>(value: &T) {
 }
 
 /// Writes lines to stdout, ignoring a closed pipe (`crypto-balance … | head`).
-fn print_lines(lines: &[String]) {
+pub fn print_lines(lines: &[String]) {
     let mut out = std::io::stdout().lock();
     for line in lines {
         if writeln!(out, "{line}").is_err() {

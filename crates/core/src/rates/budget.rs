@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use super::plan::Plan;
+use crate::clock::{civil_from_days, days_from_civil};
 
 /// Calls a day kept aside for the coin catalog (`/coins/list` and `/coins/markets`).
 const CATALOG_CALLS_PER_DAY: u64 = 2;
@@ -59,35 +60,6 @@ pub fn month_end(now: i64) -> i64 {
         (year, month + 1)
     };
     days_from_civil(next_year, next_month, 1) * DAY
-}
-
-/// Howard Hinnant's days-to-civil-date algorithm (proleptic Gregorian, UTC).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (
-        year,
-        u32::try_from(month).unwrap_or(1),
-        u32::try_from(day).unwrap_or(1),
-    )
-}
-
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let yoe = year - era * 400;
-    let month = i64::from(month);
-    let mp = if month > 2 { month - 3 } else { month + 9 };
-    let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]

@@ -1,0 +1,314 @@
+//! The rate commands: `sync --once`, `rates`, `override`, `value`, `daemon` and `settings`.
+
+use std::sync::Arc;
+
+use crypto_balance_core::app::RateView;
+use crypto_balance_core::clock::iso8601;
+use crypto_balance_core::settings::RatesSettingsChange;
+use crypto_balance_core::sync::{
+    AppCycle, CycleReport, SyncEvent, SyncHandle, SyncLock, SyncState,
+};
+use crypto_balance_core::valuation::Valuation;
+use crypto_balance_core::{App, Error, ErrorCode, ErrorReport};
+use rust_decimal::Decimal;
+use serde_json::json;
+
+use crate::args::SettingsArgs;
+use crate::output::{print_json, print_lines, table};
+
+/// One whole cycle (fetch, store, snapshot) while holding the folder's sync lock.
+pub async fn sync_once(app: &App, json: bool) -> Result<(), ErrorReport> {
+    let _lock = SyncLock::acquire(app.data_dir().path()).map_err(Error::from)?;
+    let report = app.sync_cycle().await?;
+    if json {
+        print_json(&json!({
+            "at": iso8601(report.at),
+            "calls": report.calls,
+            "updated": report.updated,
+            "missing": report.missing,
+            "total": report.total,
+            "currency": report.currency,
+        }));
+    } else {
+        print_lines(&[cycle_line(&report)]);
+    }
+    Ok(())
+}
+
+fn cycle_line(report: &CycleReport) -> String {
+    let mut line = format!(
+        "{} updated {} prices with {} call{}; portfolio {} {}",
+        iso8601(report.at),
+        report.updated,
+        report.calls,
+        if report.calls == 1 { "" } else { "s" },
+        report.total,
+        report.currency
+    );
+    if !report.missing.is_empty() {
+        line.push_str(&format!("; no price for {}", report.missing.join(", ")));
+    }
+    line
+}
+
+fn age(seconds: Option<i64>) -> String {
+    match seconds {
+        None => "-".into(),
+        Some(s) if s < 120 => format!("{s} s"),
+        Some(s) if s < 7_200 => format!("{} min", s / 60),
+        Some(s) if s < 172_800 => format!("{} h", s / 3_600),
+        Some(s) => format!("{} days", s / 86_400),
+    }
+}
+
+fn decimal(value: Option<Decimal>) -> String {
+    value.map_or_else(|| "-".into(), |v| v.to_string())
+}
+
+pub async fn rates(app: &App, coins: &[String], json: bool) -> Result<(), ErrorReport> {
+    let rates: Vec<RateView> = app.rates(coins).await?;
+    if json {
+        print_json(&rates);
+        return Ok(());
+    }
+    if rates.is_empty() {
+        print_lines(&["No prices yet. Fetch them with: crypto-balance sync --once".into()]);
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = rates
+        .iter()
+        .map(|r| {
+            vec![
+                r.coin.clone(),
+                decimal(r.price),
+                r.currency.clone(),
+                r.change_24h
+                    .map_or_else(|| "-".into(), |c| format!("{}%", c.round_dp(2))),
+                if r.overridden {
+                    "manual".into()
+                } else {
+                    age(r.age_seconds)
+                },
+            ]
+        })
+        .collect();
+    table(&["COIN", "PRICE", "CUR", "24H", "AGE"], &rows, &[1, 3]);
+    Ok(())
+}
+
+pub async fn value(app: &App, currency: Option<&str>, json: bool) -> Result<(), ErrorReport> {
+    let valuation: Valuation = app.valuation(currency).await?;
+    if json {
+        print_json(&valuation);
+        return Ok(());
+    }
+    if valuation.holdings.is_empty() {
+        print_lines(&[
+            "No holdings yet. Add one with: crypto-balance holdings add --coin btc --amount 0.5"
+                .into(),
+        ]);
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = valuation
+        .holdings
+        .iter()
+        .map(|h| {
+            vec![
+                h.account.clone(),
+                h.coin.clone(),
+                h.amount.to_string(),
+                decimal(h.price),
+                decimal(h.value),
+                if h.price_overridden {
+                    "manual".into()
+                } else {
+                    age(h.price_age_seconds)
+                },
+            ]
+        })
+        .collect();
+    table(
+        &["ACCOUNT", "COIN", "AMOUNT", "PRICE", "VALUE", "AGE"],
+        &rows,
+        &[2, 3, 4],
+    );
+    let mut lines = vec![format!(
+        "TOTAL {} {}{}",
+        valuation.total,
+        valuation.currency,
+        valuation
+            .as_of
+            .map(|at| format!(" (prices as of {})", iso8601(at)))
+            .unwrap_or_default()
+    )];
+    if !valuation.missing_prices.is_empty() {
+        lines.push(format!(
+            "No {} price for: {} (not counted; run `crypto-balance sync --once`, or set one with `crypto-balance override`)",
+            valuation.currency,
+            valuation.missing_prices.join(", ")
+        ));
+    }
+    print_lines(&lines);
+    Ok(())
+}
+
+pub async fn set_override(
+    app: &App,
+    coin: &str,
+    price: Option<Decimal>,
+    currency: Option<&str>,
+    json: bool,
+) -> Result<(), ErrorReport> {
+    app.set_price_override(coin, price, currency).await?;
+    let message = match price {
+        Some(price) => format!(
+            "{coin} is now priced at {price} by hand; `--clear` to use CoinGecko's price again"
+        ),
+        None => format!("{coin} uses CoinGecko's price again"),
+    };
+    crate::output::done(&message, json);
+    Ok(())
+}
+
+pub async fn settings(app: &App, args: &SettingsArgs, json: bool) -> Result<(), ErrorReport> {
+    let api_key = match (&args.api_key_file, args.clear_api_key) {
+        (Some(path), _) => Some(read_key_file(path)?),
+        (None, true) => Some(String::new()),
+        (None, false) => None,
+    };
+    let change = RatesSettingsChange {
+        base_currency: args.base_currency.clone(),
+        refresh_interval_seconds: args.refresh_interval,
+        plan: args.plan,
+        api_key,
+    };
+    app.update_rates_settings(&change).await?;
+    let settings = app.rates_settings().await?;
+    let effective = app.planned_interval(1).await.as_secs();
+    if json {
+        print_json(&json!({
+            "base_currency": settings.base_currency,
+            "refresh_interval_seconds": settings.refresh_interval_seconds,
+            "effective_interval_seconds": effective,
+            "plan": settings.plan,
+            "has_api_key": settings.has_api_key,
+        }));
+    } else {
+        print_lines(&[
+            format!("base currency:     {}", settings.base_currency),
+            format!(
+                "refresh interval:  {} s (in force: {effective} s, within the plan's budget)",
+                settings.refresh_interval_seconds
+            ),
+            format!("CoinGecko plan:    {}", settings.plan.as_str()),
+            format!(
+                "CoinGecko API key: {}",
+                if settings.has_api_key {
+                    "stored (encrypted)"
+                } else {
+                    "none"
+                }
+            ),
+        ]);
+    }
+    Ok(())
+}
+
+fn read_key_file(path: &std::path::Path) -> Result<String, ErrorReport> {
+    let text = std::fs::read_to_string(path).map_err(|e| ErrorReport {
+        code: ErrorCode::InvalidInput,
+        message: format!("cannot read API key file {}: {e}", path.display()),
+    })?;
+    let key = text.lines().next().unwrap_or_default().trim().to_owned();
+    if key.is_empty() {
+        return Err(ErrorReport {
+            code: ErrorCode::InvalidInput,
+            message: format!("API key file {} is empty", path.display()),
+        });
+    }
+    Ok(key)
+}
+
+/// Runs the sync loop until SIGINT or SIGTERM, printing each update (one JSON line with `--json`).
+pub async fn daemon(app: Arc<App>, json: bool) -> Result<(), ErrorReport> {
+    let lock = SyncLock::acquire(app.data_dir().path()).map_err(Error::from)?;
+    let handle = SyncHandle::spawn(AppCycle::new(app.clone()), lock);
+    let mut events = handle.subscribe();
+    tracing::info!(data_dir = %app.data_dir(), "daemon started");
+    let stop = shutdown_signal();
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            event = events.recv() => match event {
+                Ok(event) => print_event(&event, json),
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            },
+            () = &mut stop => break,
+        }
+    }
+    // Finish or roll back a cycle in flight, release the lock, close the database.
+    handle.stop().await;
+    app.lock().await;
+    Ok(())
+}
+
+fn print_event(event: &SyncEvent, json: bool) {
+    match event {
+        SyncEvent::RatesUpdated(report) if json => print_json_line(&json!({
+            "event": "rates_updated",
+            "at": iso8601(report.at),
+            "calls": report.calls,
+            "updated": report.updated,
+            "missing": report.missing,
+            "total": report.total,
+            "currency": report.currency,
+        })),
+        SyncEvent::RatesUpdated(report) => print_lines(&[cycle_line(report)]),
+        SyncEvent::Status(status)
+            if matches!(
+                status.state,
+                SyncState::BackingOff | SyncState::NeedsAttention
+            ) =>
+        {
+            let retry = status.next_at.map(iso8601).unwrap_or_default();
+            let message = status.message.clone().unwrap_or_default();
+            if json {
+                print_json_line(&json!({
+                    "event": "sync_failed",
+                    "message": message,
+                    "code": status.error_code,
+                    "retry_at": retry,
+                }));
+            } else {
+                tracing::warn!("{message} (next try {retry})");
+            }
+        }
+        SyncEvent::Status(_) => {}
+    }
+}
+
+fn print_json_line(value: &serde_json::Value) {
+    print_lines(&[value.to_string()]);
+}
+
+#[cfg(unix)]
+async fn shutdown_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    match signal(SignalKind::terminate()) {
+        Ok(mut term) => {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+        }
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+#[cfg(not(unix))]
+async fn shutdown_signal() {
+    let _ = tokio::signal::ctrl_c().await;
+}

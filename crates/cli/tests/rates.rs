@@ -1,0 +1,258 @@
+//! `sync --once`, `rates`, `value`, `override`, `settings` and `daemon` as a user runs them,
+//! against `coingecko-fake` on 127.0.0.1.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed expectation is a failed test
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use coingecko_fake::{Failure, FakeCoinGecko};
+use serde_json::Value;
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+const PASSPHRASE: &str = "a long enough passphrase";
+
+struct Setup {
+    _temp: tempfile::TempDir,
+    dir: PathBuf,
+    fake: FakeCoinGecko,
+}
+
+fn command(setup: &Setup, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_crypto-balance"));
+    command
+        .args(args)
+        .env("CRYPTO_BALANCE_DATA_DIR", &setup.dir)
+        .env("CRYPTO_BALANCE_PASSPHRASE", PASSPHRASE)
+        .env("CRYPTO_BALANCE_KEYCHAIN", "off")
+        .env("CRYPTO_BALANCE_COINGECKO_URL", setup.fake.base_url())
+        .env_remove("CRYPTO_BALANCE_COINGECKO_PLAN")
+        .env_remove("CRYPTO_BALANCE_COINGECKO_KEY");
+    command
+}
+
+async fn run(setup: &Setup, args: &[&str]) -> Output {
+    let mut command = command(setup, args);
+    tokio::task::spawn_blocking(move || command.output().expect("runs"))
+        .await
+        .expect("joins")
+}
+
+async fn ok(setup: &Setup, args: &[&str]) -> String {
+    let out = run(setup, args).await;
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+async fn json(setup: &Setup, args: &[&str]) -> Value {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    serde_json::from_str(&ok(setup, &all).await).expect("JSON output")
+}
+
+async fn setup() -> Setup {
+    let fake = FakeCoinGecko::start_default().await.expect("fake starts");
+    let temp = tempfile::tempdir().expect("temp dir");
+    let setup = Setup {
+        dir: temp.path().join("data"),
+        _temp: temp,
+        fake,
+    };
+    ok(&setup, &["init"]).await;
+    setup
+}
+
+fn files_contain(dir: &Path, needle: &str) -> bool {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .any(|entry| {
+            std::fs::read(entry.path())
+                .map(|bytes| bytes.windows(needle.len()).any(|w| w == needle.as_bytes()))
+                .unwrap_or(false)
+        })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_value_and_rates_are_exact() {
+    let s = setup().await;
+    s.fake.set_price("pepe", "usd", "8.69e-05");
+    ok(
+        &s,
+        &["holdings", "add", "--coin", "pepe", "--amount", "0.1"],
+    )
+    .await;
+    ok(
+        &s,
+        &[
+            "holdings",
+            "add",
+            "--coin",
+            "pepe",
+            "--amount",
+            "0.2",
+            "--account",
+            "Kraken",
+        ],
+    )
+    .await;
+    ok(
+        &s,
+        &["holdings", "add", "--coin", "01coin", "--amount", "5"],
+    )
+    .await;
+
+    let synced = json(&s, &["sync", "--once"]).await;
+    assert_eq!(synced["updated"], 1);
+    assert_eq!(synced["missing"], serde_json::json!(["01coin"]));
+    assert!(synced["calls"].as_u64().unwrap() >= 1);
+    assert_eq!(s.fake.calls_to("/simple/price"), 1);
+
+    let value = json(&s, &["value"]).await;
+    assert_eq!(value["currency"], "usd");
+    assert_eq!(value["total"], "0.00002607");
+    assert_eq!(value["missing_prices"], serde_json::json!(["01coin"]));
+    let pepe = value["holdings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["account"] == "Kraken")
+        .unwrap();
+    assert_eq!(
+        (pepe["coin"].as_str(), pepe["price"].as_str()),
+        (Some("pepe"), Some("0.0000869"))
+    );
+    assert_eq!(pepe["value"], "0.00001738");
+    assert!(pepe["price_age_seconds"].as_i64().unwrap() >= 0);
+    assert!(value["as_of"].is_i64());
+
+    let rates = json(&s, &["rates", "pepe", "zoc"]).await;
+    assert_eq!(rates[0]["price"], "0.0000869");
+    assert!(rates[1]["price"].is_null());
+
+    let text = ok(&s, &["value"]).await;
+    assert!(text.contains("TOTAL 0.00002607 usd"), "{text}");
+    assert!(text.contains("No usd price for: 01coin"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn overrides_win_and_failures_exit_1_with_one_line() {
+    let s = setup().await;
+    ok(&s, &["holdings", "add", "--coin", "btc", "--amount", "2"]).await;
+    ok(&s, &["override", "btc", "100.5"]).await;
+    json(&s, &["sync", "--once"]).await;
+    assert_eq!(json(&s, &["value"]).await["total"], "201");
+    ok(&s, &["override", "btc", "--clear"]).await;
+    assert_eq!(json(&s, &["value"]).await["total"], "134374.6717873132");
+
+    s.fake.inject(
+        Failure::RateLimited { retry_after: 53 },
+        1,
+        Some("/simple/price"),
+    );
+    // A new process has an empty freshness cache, so it asks CoinGecko again.
+    let out = run(&s, &["sync", "--once"]).await;
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("rate limit") && stderr.contains("53 s"),
+        "{stderr}"
+    );
+    let out = run(&s, &["value", "--currency", "doubloons"]).await;
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_keep_the_key_encrypted_and_plans_are_explained() {
+    let s = setup().await;
+    let shown = json(&s, &["settings"]).await;
+    assert_eq!(shown["plan"], "public");
+    assert_eq!(shown["base_currency"], "usd");
+    let key_file = s.dir.with_extension("key");
+    std::fs::write(&key_file, "CG-SecretKeyZQX123\n").unwrap();
+    let shown = json(
+        &s,
+        &[
+            "settings",
+            "--plan",
+            "pro",
+            "--api-key-file",
+            key_file.to_str().unwrap(),
+            "--base-currency",
+            "EUR",
+        ],
+    )
+    .await;
+    assert_eq!(
+        (shown["plan"].as_str(), shown["has_api_key"].as_bool()),
+        (Some("pro"), Some(true))
+    );
+    assert_eq!(shown["base_currency"], "eur");
+    assert!(
+        !files_contain(&s.dir, "CG-SecretKeyZQX123"),
+        "the key is stored encrypted"
+    );
+
+    // The public fake refuses a key it does not know; the message says what to check.
+    ok(&s, &["holdings", "add", "--coin", "eth", "--amount", "1"]).await;
+    let out = run(&s, &["sync", "--once"]).await;
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("API key"), "{stderr}");
+    assert!(!stderr.contains("CG-SecretKeyZQX123"));
+
+    let out = run(&s, &["settings", "--refresh-interval", "5"]).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("between 30 and 86400"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_daemon_prints_updates_holds_the_lock_and_stops_on_sigterm() {
+    let s = setup().await;
+    ok(
+        &s,
+        &["holdings", "add", "--coin", "solana", "--amount", "3"],
+    )
+    .await;
+    let mut daemon = tokio::process::Command::from(command(&s, &["--json", "daemon"]))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("daemon starts");
+    let stdout = daemon.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let first = tokio::time::timeout(Duration::from_secs(20), lines.next_line())
+        .await
+        .expect("an update within 20 s")
+        .unwrap()
+        .expect("a line");
+    let event: Value = serde_json::from_str(&first).expect("one JSON object per line");
+    assert_eq!(event["event"], "rates_updated");
+    assert_eq!(event["total"], "517.35");
+
+    // Only one loop per data folder.
+    let out = run(&s, &["sync", "--once"]).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already being refreshed"));
+
+    let pid = daemon.id().expect("running");
+    let killed = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = tokio::time::timeout(Duration::from_secs(20), daemon.wait())
+        .await
+        .expect("stops within 20 s")
+        .unwrap();
+    assert!(status.success(), "{status:?}");
+    // The lock is free again.
+    json(&s, &["sync", "--once"]).await;
+}
