@@ -24,6 +24,14 @@ fn main() {
             "create_account",
             "rename_account",
             "delete_account",
+            "portfolio_value",
+            "sync_status",
+            "refresh_rates",
+            "rates_settings",
+            "update_rates_settings",
+            "set_price_override",
+            "price_history",
+            "search_coins",
         ]));
     if let Err(error) = tauri_build::try_build(attributes) {
         // A build script reports failure by panicking; the message names the broken file.

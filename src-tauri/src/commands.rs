@@ -3,4 +3,5 @@
 
 pub mod app;
 pub mod holdings;
+pub mod rates;
 pub mod vault;

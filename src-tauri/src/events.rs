@@ -2,3 +2,9 @@
 
 /// Holdings or accounts changed (a command, an import, a restore).
 pub const HOLDINGS_CHANGED: &str = "holdings-changed";
+
+/// A sync cycle stored new rates; the payload is the cycle's report.
+pub const RATES_UPDATED: &str = "rates-updated";
+
+/// The sync loop's state changed (syncing, idle, backing off, needs attention, paused).
+pub const SYNC_STATUS: &str = "sync-status";

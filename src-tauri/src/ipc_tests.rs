@@ -8,18 +8,28 @@ use tauri::{Manager, WebviewWindow};
 
 use std::sync::Arc;
 
+use crypto_balance_core::holdings::NewHolding;
+use crypto_balance_core::rates::CoinGeckoOverrides;
 use crypto_balance_core::vault::{KdfParams, MemoryKeychain};
 use crypto_balance_core::{App, AppConfig};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-fn start(
+type Started = (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>);
+
+fn start(data_dir: &std::path::Path) -> Result<Started, Box<dyn std::error::Error>> {
+    start_with(data_dir, CoinGeckoOverrides::default())
+}
+
+fn start_with(
     data_dir: &std::path::Path,
-) -> Result<(tauri::App<MockRuntime>, WebviewWindow<MockRuntime>), Box<dyn std::error::Error>> {
+    coingecko: CoinGeckoOverrides,
+) -> Result<Started, Box<dyn std::error::Error>> {
     let core = App::open(AppConfig {
         data_dir: Some(data_dir.to_path_buf()),
         keychain: Some(Arc::new(MemoryKeychain::default())),
         kdf: Some(KdfParams::insecure_for_tests()),
+        coingecko,
         ..AppConfig::default()
     })?;
     let app = crate::configure(mock_builder())
@@ -128,5 +138,53 @@ fn commands_the_ui_does_not_use_yet_are_not_granted() -> TestResult {
             "{command} should be denied"
         );
     }
+    Ok(())
+}
+
+#[test]
+fn unlocking_starts_the_rates_loop_and_the_portfolio_is_valued() -> TestResult {
+    let fake = tauri::async_runtime::block_on(coingecko_fake::FakeCoinGecko::start_default())?;
+    let temp = tempfile::tempdir()?;
+    let overrides = CoinGeckoOverrides {
+        base_url: Some(fake.base_url()),
+        ..CoinGeckoOverrides::default()
+    };
+    let (app, window) = start_with(temp.path(), overrides)?;
+    let not_yet = invoke(&window, "refresh_rates")?.expect_err("no loop before unlock");
+    assert!(not_yet["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("unlock")));
+    invoke_with(
+        &window,
+        "create_vault",
+        serde_json::json!({ "passphrase": "a long enough passphrase", "useKeychain": false }),
+    )?
+    .map_err(|e| format!("create_vault rejected: {e}"))?;
+    // The add form is the UI issue's; add through core.
+    tauri::async_runtime::block_on(app.state::<App>().add_holding(NewHolding {
+        coin: "bitcoin".into(),
+        amount: "0.5".parse()?,
+        account: None,
+        price: None,
+        currency: None,
+        note: None,
+    }))?;
+    invoke(&window, "refresh_rates")?.map_err(|e| format!("refresh_rates rejected: {e}"))?;
+    let mut valuation = serde_json::Value::Null;
+    for _ in 0..100 {
+        valuation = invoke(&window, "portfolio_value")?.map_err(|e| format!("{e}"))?;
+        if valuation["missing_prices"] == serde_json::json!([]) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(valuation["total"], "33593.6679468283", "{valuation}");
+    let status = invoke(&window, "sync_status")?.map_err(|e| format!("{e}"))?;
+    assert!(status["last_success_at"].is_i64(), "{status}");
+    assert!(fake.calls_to("/simple/price") >= 1);
+
+    tauri::async_runtime::block_on(crate::sync::stop(app.handle()));
+    let status = invoke(&window, "sync_status")?.map_err(|e| format!("{e}"))?;
+    assert_eq!(status["state"], "stopped");
     Ok(())
 }

@@ -4,11 +4,13 @@
 //! Modules:
 //! - [`commands`]: the IPC commands, one file per area, errors as `{ code, message }`.
 //! - [`events`]: the names of the events the UI listens to.
+//! - [`sync`]: the core sync loop in the app's runtime, bridged to events and the tray.
 //! - [`tray`]: the tray icon and its menu.
 //! - [`window`]: the main window's lifecycle (closing hides it to the tray).
 
 mod commands;
 mod events;
+mod sync;
 mod tray;
 mod window;
 
@@ -19,14 +21,17 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crypto_balance_core::paths::DATA_DIR_ENV;
+use crypto_balance_core::rates::CoinGeckoOverrides;
+use crypto_balance_core::secret::ApiKey;
 use crypto_balance_core::{App, AppConfig};
-use tauri::{Builder, Runtime};
+use tauri::{Builder, Manager, RunEvent, Runtime};
 
 /// Starts the desktop app and blocks until it quits.
 pub fn run() -> ExitCode {
     init_logging();
     let config = AppConfig {
         data_dir: std::env::var_os(DATA_DIR_ENV).map(PathBuf::from),
+        coingecko: coingecko_from_env(),
         ..AppConfig::default()
     };
     let app = match App::open(config) {
@@ -36,15 +41,18 @@ pub fn run() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = configure(Builder::default())
+    let built = configure(Builder::default())
         .manage(app)
         .setup(|app| {
             tray::build(app.handle())?;
             Ok(())
         })
-        .run(tauri::generate_context!());
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
+        .build(tauri::generate_context!());
+    match built {
+        Ok(app) => {
+            app.run(on_run_event);
+            ExitCode::SUCCESS
+        }
         Err(error) => {
             tracing::error!(%error, "the app stopped with an error");
             ExitCode::FAILURE
@@ -52,10 +60,38 @@ pub fn run() -> ExitCode {
     }
 }
 
+/// On quit: stop the sync loop (a cycle in flight rolls back) and close the database cleanly.
+fn on_run_event<R: Runtime>(handle: &tauri::AppHandle<R>, event: RunEvent) {
+    if let RunEvent::Exit = event {
+        tauri::async_runtime::block_on(async {
+            sync::stop(handle).await;
+            handle.state::<App>().lock().await;
+        });
+    }
+}
+
+/// `CRYPTO_BALANCE_COINGECKO_URL`, `_PLAN` and `_KEY`, as the CLI reads them (design.md 9).
+fn coingecko_from_env() -> CoinGeckoOverrides {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    CoinGeckoOverrides {
+        base_url: var("CRYPTO_BALANCE_COINGECKO_URL"),
+        plan: var("CRYPTO_BALANCE_COINGECKO_PLAN").and_then(|plan| match plan.parse() {
+            Ok(plan) => Some(plan),
+            Err(error) => {
+                tracing::warn!(%error, "ignoring CRYPTO_BALANCE_COINGECKO_PLAN");
+                None
+            }
+        }),
+        api_key: var("CRYPTO_BALANCE_COINGECKO_KEY").and_then(|key| ApiKey::new(&key)),
+        timeout: None,
+    }
+}
+
 /// Plugins, commands and window behaviour, shared by [`run`] and the tests' mock runtime.
 fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     builder
         .plugin(tauri_plugin_opener::init())
+        .manage(sync::Syncer::default())
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
             commands::app::open_data_dir,
@@ -77,6 +113,14 @@ fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::holdings::create_account,
             commands::holdings::rename_account,
             commands::holdings::delete_account,
+            commands::rates::portfolio_value,
+            commands::rates::sync_status,
+            commands::rates::refresh_rates,
+            commands::rates::rates_settings,
+            commands::rates::update_rates_settings,
+            commands::rates::set_price_override,
+            commands::rates::price_history,
+            commands::rates::search_coins,
         ])
         .on_window_event(window::on_event)
 }

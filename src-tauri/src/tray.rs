@@ -1,21 +1,27 @@
-//! The tray icon: Show/Hide and Quit. It keeps the app reachable while the window is hidden.
+//! The tray icon: Show/Hide, Refresh now and Quit, and a tooltip with the portfolio total. It
+//! keeps the app reachable while the window is hidden.
 
+use crypto_balance_core::clock::iso8601;
+use crypto_balance_core::sync::{CycleReport, SyncCommand};
 use tauri::menu::{Menu, MenuEvent, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Runtime};
 
 use crate::window;
 
+const TRAY_ID: &str = "main";
 const TOGGLE: &str = "toggle";
+const REFRESH: &str = "refresh";
 const QUIT: &str = "quit";
 
 pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     let toggle = MenuItem::with_id(app, TOGGLE, "Show/Hide", true, None::<&str>)?;
+    let refresh = MenuItem::with_id(app, REFRESH, "Refresh now", true, None::<&str>)?;
     let quit = MenuItem::with_id(app, QUIT, "Quit Crypto Balance", true, None::<&str>)?;
     let separator = PredefinedMenuItem::separator(app)?;
-    let menu = Menu::with_items(app, &[&toggle, &separator, &quit])?;
+    let menu = Menu::with_items(app, &[&toggle, &refresh, &separator, &quit])?;
 
-    let mut tray = TrayIconBuilder::with_id("main")
+    let mut tray = TrayIconBuilder::with_id(TRAY_ID)
         .tooltip(crypto_balance_core::PRODUCT_NAME)
         .menu(&menu)
         .on_menu_event(on_menu_event);
@@ -27,9 +33,33 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     Ok(())
 }
 
+/// The tooltip shows the portfolio total and when it was last synced.
+pub fn show_total<R: Runtime>(app: &AppHandle<R>, report: &CycleReport) {
+    let Some(tray) = app.tray_by_id(TRAY_ID) else {
+        return;
+    };
+    let total = report.total.round_dp(2);
+    let tooltip = format!(
+        "{}: {} {} (synced {} UTC)",
+        crypto_balance_core::PRODUCT_NAME,
+        total,
+        report.currency.to_uppercase(),
+        &iso8601(report.at)[11..16]
+    );
+    if let Err(error) = tray.set_tooltip(Some(tooltip)) {
+        tracing::debug!(%error, "cannot set the tray tooltip");
+    }
+}
+
 fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
     match event.id().as_ref() {
         TOGGLE => window::toggle(app),
+        REFRESH => {
+            let app = app.clone();
+            tauri::async_runtime::spawn(async move {
+                crate::sync::send(&app, SyncCommand::RefreshNow).await;
+            });
+        }
         QUIT => app.exit(0),
         _ => {}
     }

@@ -352,27 +352,32 @@ impl AppCycle {
 
 impl Cycle for AppCycle {
     async fn run(&self) -> Result<CycleReport, CycleFailure> {
-        match self.app.sync_cycle().await {
-            Ok(report) => Ok(report),
-            Err(error) => {
-                let retry = match &error {
-                    Error::Rates(e) => e.retry_policy(),
-                    Error::Locked => RetryPolicy::NeedsUser,
-                    _ => RetryPolicy::Backoff,
-                };
-                let interval = self.app.planned_interval(1).await;
-                Err(CycleFailure {
-                    message: error.to_string(),
-                    code: error.code(),
-                    retry,
-                    interval,
-                })
-            }
-        }
+        run_app_cycle(&self.app).await
     }
 
     fn now(&self) -> i64 {
         self.app.now()
+    }
+}
+
+/// Runs [`App::sync_cycle`] and turns a failure into what the loop needs: a message, a code and
+/// a retry policy. Shells whose `App` lives elsewhere (Tauri's state) call this from their cycle.
+pub async fn run_app_cycle(app: &App) -> Result<CycleReport, CycleFailure> {
+    match app.sync_cycle().await {
+        Ok(report) => Ok(report),
+        Err(error) => {
+            let retry = match &error {
+                Error::Rates(e) => e.retry_policy(),
+                Error::Locked => RetryPolicy::NeedsUser,
+                _ => RetryPolicy::Backoff,
+            };
+            Err(CycleFailure {
+                message: error.to_string(),
+                code: error.code(),
+                retry,
+                interval: app.planned_interval(1).await,
+            })
+        }
     }
 }
 

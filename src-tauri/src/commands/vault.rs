@@ -15,30 +15,42 @@ pub async fn vault_status(app: State<'_, App>) -> Result<VaultStatus, ErrorRepor
     Ok(app.status().await)
 }
 
-/// First start: creates the vault protected by `passphrase`.
+/// First start: creates the vault protected by `passphrase`, then starts refreshing rates.
 #[tauri::command]
-pub async fn create_vault(
+pub async fn create_vault<R: Runtime>(
+    handle: AppHandle<R>,
     app: State<'_, App>,
     passphrase: String,
     use_keychain: bool,
 ) -> Result<UnlockOutcome, ErrorReport> {
-    Ok(app
+    let outcome = app
         .create_vault(&Passphrase::new(passphrase), use_keychain)
-        .await?)
+        .await?;
+    crate::sync::start(&handle).await;
+    Ok(outcome)
 }
 
-/// Unlocks silently from the keychain (no passphrase), or with the passphrase.
+/// Unlocks silently from the keychain (no passphrase), or with the passphrase, then starts
+/// refreshing rates.
 #[tauri::command]
-pub async fn unlock_vault(
+pub async fn unlock_vault<R: Runtime>(
+    handle: AppHandle<R>,
     app: State<'_, App>,
     passphrase: Option<String>,
 ) -> Result<UnlockOutcome, ErrorReport> {
     let passphrase = passphrase.map(Passphrase::new);
-    Ok(app.unlock(passphrase.as_ref()).await?)
+    let outcome = app.unlock(passphrase.as_ref()).await?;
+    crate::sync::start(&handle).await;
+    Ok(outcome)
 }
 
+/// Stops refreshing rates and closes the database.
 #[tauri::command]
-pub async fn lock_vault(app: State<'_, App>) -> Result<(), ErrorReport> {
+pub async fn lock_vault<R: Runtime>(
+    handle: AppHandle<R>,
+    app: State<'_, App>,
+) -> Result<(), ErrorReport> {
+    crate::sync::stop(&handle).await;
     app.lock().await;
     Ok(())
 }
@@ -85,7 +97,10 @@ pub async fn restore_from<R: Runtime>(
     path: PathBuf,
     passphrase: String,
 ) -> Result<UnlockOutcome, ErrorReport> {
-    let outcome = app.restore(&path, &Passphrase::new(passphrase)).await?;
+    crate::sync::stop(&handle).await;
+    let restored = app.restore(&path, &Passphrase::new(passphrase)).await;
+    crate::sync::start(&handle).await;
+    let outcome = restored?;
     let _ = handle.emit(HOLDINGS_CHANGED, ());
     Ok(outcome)
 }

@@ -2,6 +2,16 @@ export { AppError, toAppError } from "./ipc";
 export { appInfo, openDataDir, type AppInfo } from "./app";
 export { listHoldings, type Holding } from "./holdings";
 export {
+  portfolioValue,
+  refreshRates,
+  syncStatus,
+  type CycleReport,
+  type SyncStatus,
+  type Valuation,
+  type ValuedHolding,
+} from "./rates";
+export { listenAll, onHoldingsChanged, onRatesUpdated, onSyncStatus } from "./events";
+export {
   createVault,
   MIN_PASSPHRASE_CHARS,
   unlockVault,

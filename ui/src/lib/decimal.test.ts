@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatPrice, roundDecimal } from "./decimal";
+import { formatMoney, formatPercent, formatPrice, groupThousands, roundDecimal } from "./decimal";
 
 describe("roundDecimal", () => {
   it("rounds half away from zero on the digits, without floats", () => {
@@ -22,5 +22,23 @@ describe("formatPrice", () => {
     expect(formatPrice("2104.37")).toBe("2104.37");
     expect(formatPrice("0.0000869123456")).toBe("0.0000869123");
     expect(formatPrice("0.4123")).toBe("0.4123");
+  });
+});
+
+describe("money for people", () => {
+  it("groups thousands and shows cents, with more places only for tiny values", () => {
+    expect(groupThousands("1234567.891")).toBe("1,234,567.891");
+    expect(groupThousands("-999")).toBe("-999");
+    expect(formatMoney("33593.6679468283", "usd")).toBe("33,593.67 USD");
+    expect(formatMoney("130", "eur")).toBe("130.00 EUR");
+    expect(formatMoney("0.5", "usd")).toBe("0.50 USD");
+    expect(formatMoney("0.00002607", "usd")).toBe("0.00002607 USD");
+    expect(formatMoney("-1234.5", "gbp")).toBe("-1,234.50 GBP");
+  });
+
+  it("signs percentages", () => {
+    expect(formatPercent("3.63727894677354")).toBe("+3.64%");
+    expect(formatPercent("-0.003253112981338902")).toBe("0%");
+    expect(formatPercent("-1.5")).toBe("-1.5%");
   });
 });

@@ -40,3 +40,28 @@ function trimZeros(sign: string, whole: string, fraction: string): string {
   const text = trimmedFraction ? `${trimmedWhole}.${trimmedFraction}` : trimmedWhole;
   return /^[0.]+$/.test(text) ? text : sign + text;
 }
+
+/** Groups a plain decimal string's whole part in thousands: "1234567.5" -> "1,234,567.5". */
+export function groupThousands(value: string): string {
+  const match = /^(-?)(\d+)(\.\d+)?$/.exec(value);
+  if (!match) return value;
+  const [, sign = "", whole = "", fraction = ""] = match;
+  return sign + whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",") + fraction;
+}
+
+/** Money for people: cents (more places for tiny amounts), grouped, with the currency code. */
+export function formatMoney(value: string, currency: string): string {
+  let text = formatPrice(value);
+  if (!/^-?0\.0/.test(text)) {
+    const [whole = "0", fraction = ""] = text.split(".");
+    text = `${whole}.${fraction.padEnd(2, "0")}`;
+  }
+  return `${groupThousands(text)} ${currency.toUpperCase()}`;
+}
+
+/** A percentage change with its sign: "+3.64%", "-0.33%". */
+export function formatPercent(value: string): string {
+  const rounded = roundDecimal(value, 2);
+  if (rounded === "0") return "0%";
+  return `${rounded.startsWith("-") ? "" : "+"}${rounded}%`;
+}

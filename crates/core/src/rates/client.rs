@@ -66,7 +66,8 @@ pub struct FetchedPrices {
 }
 
 /// A coin from `/coins/list` or `/coins/markets` or `/search`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Listing {
     pub id: String,
     pub symbol: String,

@@ -1,0 +1,101 @@
+//! Commands for rates: the portfolio's value, the sync loop's status, refresh now, settings,
+//! manual prices, price history and coin search.
+
+use crypto_balance_core::rates::Listing;
+use crypto_balance_core::settings::{RatesSettings, RatesSettingsChange};
+use crypto_balance_core::sync::{SyncCommand, SyncStatus};
+use crypto_balance_core::valuation::Valuation;
+use crypto_balance_core::{App, Error, ErrorReport};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use tauri::{AppHandle, Runtime, State};
+use ts_rs::TS;
+
+/// One point of a price chart.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct PricePoint {
+    /// Unix seconds.
+    #[ts(type = "number")]
+    pub at: i64,
+    #[ts(type = "string")]
+    pub price: Decimal,
+}
+
+/// The portfolio valued from last known prices (instant: no network).
+#[tauri::command]
+pub async fn portfolio_value(
+    app: State<'_, App>,
+    currency: Option<String>,
+) -> Result<Valuation, ErrorReport> {
+    Ok(app.valuation(currency.as_deref()).await?)
+}
+
+#[tauri::command]
+pub async fn sync_status<R: Runtime>(handle: AppHandle<R>) -> Result<SyncStatus, ErrorReport> {
+    Ok(crate::sync::status(&handle).await)
+}
+
+/// Asks the loop for a cycle now (prices fresher than CoinGecko's cache are not re-fetched).
+#[tauri::command]
+pub async fn refresh_rates<R: Runtime>(handle: AppHandle<R>) -> Result<(), ErrorReport> {
+    if crate::sync::send(&handle, SyncCommand::RefreshNow).await {
+        return Ok(());
+    }
+    let status = crate::sync::status(&handle).await;
+    Err(Error::InvalidInput(
+        status
+            .message
+            .unwrap_or_else(|| "rates are not being refreshed: unlock the vault first".to_owned()),
+    )
+    .report())
+}
+
+#[tauri::command]
+pub async fn rates_settings(app: State<'_, App>) -> Result<RatesSettings, ErrorReport> {
+    Ok(app.rates_settings().await?)
+}
+
+/// Changes the settings and refreshes at once so a new currency or key applies.
+#[tauri::command]
+pub async fn update_rates_settings<R: Runtime>(
+    handle: AppHandle<R>,
+    app: State<'_, App>,
+    change: RatesSettingsChange,
+) -> Result<RatesSettings, ErrorReport> {
+    app.update_rates_settings(&change).await?;
+    crate::sync::send(&handle, SyncCommand::RefreshNow).await;
+    Ok(app.rates_settings().await?)
+}
+
+/// Sets the user's own price for a coin, or clears it (`price` null).
+#[tauri::command]
+pub async fn set_price_override(
+    app: State<'_, App>,
+    coin: String,
+    price: Option<Decimal>,
+    currency: Option<String>,
+) -> Result<(), ErrorReport> {
+    Ok(app
+        .set_price_override(&coin, price, currency.as_deref())
+        .await?)
+}
+
+#[tauri::command]
+pub async fn price_history(
+    app: State<'_, App>,
+    coin: String,
+    currency: Option<String>,
+    days: u32,
+) -> Result<Vec<PricePoint>, ErrorReport> {
+    let points = app.price_history(&coin, currency.as_deref(), days).await?;
+    Ok(points
+        .into_iter()
+        .map(|(at, price)| PricePoint { at, price })
+        .collect())
+}
+
+#[tauri::command]
+pub async fn search_coins(app: State<'_, App>, query: String) -> Result<Vec<Listing>, ErrorReport> {
+    Ok(app.search_coins(&query).await?)
+}

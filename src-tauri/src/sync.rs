@@ -1,0 +1,133 @@
+//! Runs the core sync loop inside the desktop app's async runtime: started when the vault
+//! unlocks, stopped when it locks or the app quits, and kept running while the window is hidden.
+//! Its updates become the `rates-updated` and `sync-status` events and the tray tooltip.
+
+use crypto_balance_core::sync::{
+    run_app_cycle, Cycle, CycleFailure, CycleReport, SyncCommand, SyncEvent, SyncHandle, SyncLock,
+    SyncState, SyncStatus,
+};
+use crypto_balance_core::{App, Error};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tokio::sync::Mutex;
+
+use crate::events::{RATES_UPDATED, SYNC_STATUS};
+
+/// The running loop, if any (Tauri managed state).
+#[derive(Debug, Default)]
+pub struct Syncer {
+    handle: Mutex<Option<SyncHandle>>,
+    /// Why no loop runs here (another process holds the folder), shown as the status.
+    blocked: std::sync::Mutex<Option<SyncStatus>>,
+}
+
+/// The cycle over the `App` in Tauri's state.
+struct ShellCycle<R: Runtime> {
+    handle: AppHandle<R>,
+}
+
+impl<R: Runtime> Cycle for ShellCycle<R> {
+    async fn run(&self) -> Result<CycleReport, CycleFailure> {
+        let app = self.handle.state::<App>();
+        run_app_cycle(app.inner()).await
+    }
+
+    fn now(&self) -> i64 {
+        self.handle.state::<App>().now()
+    }
+}
+
+/// Starts the loop unless it runs already. When another process (the CLI daemon) holds the data
+/// folder, the status says so and the UI keeps showing stored rates.
+pub async fn start<R: Runtime>(handle: &AppHandle<R>) {
+    let syncer = handle.state::<Syncer>();
+    let mut slot = syncer.handle.lock().await;
+    if slot.is_some() {
+        return;
+    }
+    let data_dir = handle.state::<App>().data_dir().path().to_path_buf();
+    let lock = match SyncLock::acquire(&data_dir) {
+        Ok(lock) => lock,
+        Err(error) => {
+            let error = Error::from(error);
+            let status = SyncStatus {
+                state: SyncState::NeedsAttention,
+                last_success_at: None,
+                next_at: None,
+                interval_seconds: 0,
+                message: Some(error.to_string()),
+                error_code: Some(error.code()),
+            };
+            tracing::warn!(%error, "rates are refreshed elsewhere");
+            if let Ok(mut blocked) = syncer.blocked.lock() {
+                *blocked = Some(status.clone());
+            }
+            emit(handle, SYNC_STATUS, &status);
+            return;
+        }
+    };
+    let sync = SyncHandle::spawn(
+        ShellCycle {
+            handle: handle.clone(),
+        },
+        lock,
+    );
+    let mut events = sync.subscribe();
+    let bridge = handle.clone();
+    tauri::async_runtime::spawn(async move {
+        use tokio::sync::broadcast::error::RecvError;
+        loop {
+            match events.recv().await {
+                Ok(SyncEvent::RatesUpdated(report)) => {
+                    crate::tray::show_total(&bridge, &report);
+                    emit(&bridge, RATES_UPDATED, &report);
+                }
+                Ok(SyncEvent::Status(status)) => emit(&bridge, SYNC_STATUS, &status),
+                Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => break,
+            }
+        }
+    });
+    *slot = Some(sync);
+}
+
+/// Stops the loop (a cycle in flight rolls back) and waits for it.
+pub async fn stop<R: Runtime>(handle: &AppHandle<R>) {
+    let syncer = handle.state::<Syncer>();
+    let running = syncer.handle.lock().await.take();
+    if let Some(sync) = running {
+        sync.stop().await;
+    }
+}
+
+/// Sends a command to the loop; `false` when none runs.
+pub async fn send<R: Runtime>(handle: &AppHandle<R>, command: SyncCommand) -> bool {
+    let syncer = handle.state::<Syncer>();
+    let slot = syncer.handle.lock().await;
+    match slot.as_ref() {
+        Some(sync) => sync.send(command).await,
+        None => false,
+    }
+}
+
+/// The loop's status, or why none runs.
+pub async fn status<R: Runtime>(handle: &AppHandle<R>) -> SyncStatus {
+    let syncer = handle.state::<Syncer>();
+    if let Some(sync) = syncer.handle.lock().await.as_ref() {
+        return sync.status();
+    }
+    let blocked = syncer.blocked.lock().ok().and_then(|b| b.clone());
+    blocked.unwrap_or(SyncStatus {
+        state: SyncState::Stopped,
+        last_success_at: None,
+        next_at: None,
+        interval_seconds: 0,
+        message: None,
+        error_code: None,
+    })
+}
+
+fn emit<R: Runtime, T: serde::Serialize + Clone>(handle: &AppHandle<R>, event: &str, payload: &T) {
+    if let Err(error) = handle.emit(event, payload.clone()) {
+        tracing::warn!(%error, event, "could not publish an event to the UI");
+    }
+}

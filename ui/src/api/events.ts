@@ -1,0 +1,35 @@
+// Backend events (src-tauri/src/events.rs). The UI re-reads what changed; payloads are hints.
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { CycleReport } from "./bindings/CycleReport";
+import type { SyncStatus } from "./bindings/SyncStatus";
+
+export type { UnlistenFn };
+
+export function onRatesUpdated(handler: (report: CycleReport) => void): Promise<UnlistenFn> {
+  return listen<CycleReport>("rates-updated", (event) => handler(event.payload));
+}
+
+export function onSyncStatus(handler: (status: SyncStatus) => void): Promise<UnlistenFn> {
+  return listen<SyncStatus>("sync-status", (event) => handler(event.payload));
+}
+
+export function onHoldingsChanged(handler: () => void): Promise<UnlistenFn> {
+  return listen("holdings-changed", () => handler());
+}
+
+/** Listens to several events until the returned function is called (a component's teardown). */
+export function listenAll(subscriptions: Array<Promise<UnlistenFn>>): () => void {
+  let stopped = false;
+  const unlisteners: UnlistenFn[] = [];
+  for (const subscription of subscriptions) {
+    subscription
+      .then((unlisten) => (stopped ? unlisten() : unlisteners.push(unlisten)))
+      .catch(() => {
+        // Outside Tauri (tests without event mocks) there is nothing to listen to.
+      });
+  }
+  return () => {
+    stopped = true;
+    unlisteners.forEach((unlisten) => unlisten());
+  };
+}
