@@ -80,11 +80,15 @@ build_ui() {
   npm --prefix "$REPO_ROOT/ui" run -s build >/dev/null
 }
 
-# The desktop app; its default `custom-protocol` feature serves the built UI from the binary.
+# The desktop app (its default `custom-protocol` feature serves the built UI from the binary), and
+# the CLI and CoinGecko fake the end-to-end tests seed and serve data with.
 build_app() {
   say "building the desktop app (first build takes a few minutes)"
-  (cd "$REPO_ROOT" && cargo build --locked --quiet -p crypto-balance-desktop)
+  (cd "$REPO_ROOT" && cargo build --locked --quiet -p crypto-balance-desktop \
+    -p crypto-balance-cli -p coingecko-fake)
 }
 
 APP_BINARY="$CARGO_TARGET_DIR/debug/crypto-balance-desktop"
-export APP_BINARY
+CLI_BINARY="$CARGO_TARGET_DIR/debug/crypto-balance"
+FAKE_BINARY="$CARGO_TARGET_DIR/debug/coingecko-fake"
+export APP_BINARY CLI_BINARY FAKE_BINARY

@@ -1,6 +1,9 @@
 // Declares the app's own commands so each one needs a permission (granted in
 // src-tauri/capabilities/), instead of Tauri's default of allowing every app command.
 fn main() {
+    // tauri-build does not watch a custom capabilities path: without this a changed permission
+    // keeps the old grants in an incremental build.
+    println!("cargo:rerun-if-changed=src-tauri/capabilities");
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern("./src-tauri/capabilities/**/*")
         .app_manifest(tauri_build::AppManifest::new().commands(&[

@@ -188,3 +188,25 @@ fn unlocking_starts_the_rates_loop_and_the_portfolio_is_valued() -> TestResult {
     assert_eq!(status["state"], "stopped");
     Ok(())
 }
+
+#[test]
+fn the_ui_may_listen_to_backend_events() -> TestResult {
+    let temp = tempfile::tempdir()?;
+    let (_app, window) = start(temp.path())?;
+    let listened = invoke_with(
+        &window,
+        "plugin:event|listen",
+        serde_json::json!({ "event": "rates-updated", "target": { "kind": "Any" }, "handler": 7 }),
+    )?;
+    assert!(listened.is_ok(), "listening is granted: {listened:?}");
+    let emitted = invoke_with(
+        &window,
+        "plugin:event|emit",
+        serde_json::json!({ "event": "rates-updated", "payload": null }),
+    )?;
+    assert!(
+        emitted.is_err(),
+        "the UI cannot fake backend events: {emitted:?}"
+    );
+    Ok(())
+}

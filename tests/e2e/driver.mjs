@@ -53,14 +53,18 @@ async function waitForDriver(child, url, timeoutMs) {
   );
 }
 
-/** Starts tauri-driver and a session on the app; returns { driver, stop }. */
-export async function startApp() {
+/** Starts tauri-driver and a session on the app; returns { driver, stop }. `env` is added to
+ * the app's environment (tauri-driver passes its own on to the app). */
+export async function startApp(env = {}) {
   const [port, nativePort] = [await freePort(), await freePort()];
   const url = `http://127.0.0.1:${port}`;
   const tauriDriver = spawn(
     "tauri-driver",
     ["--port", String(port), "--native-port", String(nativePort)],
-    { stdio: ["ignore", "inherit", "inherit"] },
+    {
+      stdio: ["ignore", "inherit", "inherit"],
+      env: { ...process.env, ...env },
+    },
   );
   try {
     await waitForDriver(tauriDriver, url, 30_000);
@@ -108,4 +112,45 @@ export async function saveScreenshot(driver, name) {
   const file = path.join(screenshotDir, `${name}.png`);
   await writeFile(file, await driver.takeScreenshot(), "base64");
   return file;
+}
+
+/** A built binary named by an environment variable that scripts/test sets. */
+export function builtBinary(variable) {
+  const binary = process.env[variable];
+  if (!binary) throw new Error(`set ${variable} (scripts/test does)`);
+  return binary;
+}
+
+/** Starts coingecko-fake on a free port; returns { url, control(path, body), stop }. */
+export async function startFake() {
+  const child = spawn(builtBinary("E2E_FAKE"), ["--port", "0"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const url = await withTimeout(
+    new Promise((resolve, reject) => {
+      let text = "";
+      child.stdout.on("data", (chunk) => {
+        text += chunk;
+        const line = text.split("\n")[0];
+        if (text.includes("\n")) resolve(line.trim());
+      });
+      child.once("exit", (code) =>
+        reject(new Error(`coingecko-fake exited with ${code}`)),
+      );
+    }),
+    10_000,
+    "starting coingecko-fake",
+  );
+  const origin = new URL(url).origin;
+  const control = async (route, body) => {
+    const response = await fetch(`${origin}/__fake/${route}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`fake ${route}: HTTP ${response.status}`);
+  };
+  const requests = async () =>
+    (await fetch(`${origin}/__fake/requests`)).json();
+  return { url, control, requests, stop: () => child.kill() };
 }

@@ -24,8 +24,9 @@ export function listenAll(subscriptions: Array<Promise<UnlistenFn>>): () => void
   for (const subscription of subscriptions) {
     subscription
       .then((unlisten) => (stopped ? unlisten() : unlisteners.push(unlisten)))
-      .catch(() => {
-        // Outside Tauri (tests without event mocks) there is nothing to listen to.
+      .catch((reason: unknown) => {
+        // The screen still works from explicit reads; say why it will not update by itself.
+        console.error("cannot listen to backend events:", reason);
       });
   }
   return () => {

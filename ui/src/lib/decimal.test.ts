@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { formatMoney, formatPercent, formatPrice, groupThousands, roundDecimal } from "./decimal";
+import {
+  formatMoney,
+  formatMoneyNumber,
+  formatPercent,
+  formatPrice,
+  groupThousands,
+  roundDecimal,
+} from "./decimal";
 
 describe("roundDecimal", () => {
   it("rounds half away from zero on the digits, without floats", () => {
@@ -34,6 +41,7 @@ describe("money for people", () => {
     expect(formatMoney("0.5", "usd")).toBe("0.50 USD");
     expect(formatMoney("0.00002607", "usd")).toBe("0.00002607 USD");
     expect(formatMoney("-1234.5", "gbp")).toBe("-1,234.50 GBP");
+    expect(formatMoneyNumber("70000")).toBe("70,000.00");
   });
 
   it("signs percentages", () => {

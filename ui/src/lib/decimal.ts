@@ -49,14 +49,19 @@ export function groupThousands(value: string): string {
   return sign + whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",") + fraction;
 }
 
-/** Money for people: cents (more places for tiny amounts), grouped, with the currency code. */
-export function formatMoney(value: string, currency: string): string {
+/** A money number for people: cents (more places for tiny values), grouped in thousands. */
+export function formatMoneyNumber(value: string): string {
   let text = formatPrice(value);
   if (!/^-?0\.0/.test(text)) {
     const [whole = "0", fraction = ""] = text.split(".");
     text = `${whole}.${fraction.padEnd(2, "0")}`;
   }
-  return `${groupThousands(text)} ${currency.toUpperCase()}`;
+  return groupThousands(text);
+}
+
+/** Money with its currency code: "33,593.67 USD". */
+export function formatMoney(value: string, currency: string): string {
+  return `${formatMoneyNumber(value)} ${currency.toUpperCase()}`;
 }
 
 /** A percentage change with its sign: "+3.64%", "-0.33%". */

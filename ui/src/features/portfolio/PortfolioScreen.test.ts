@@ -98,6 +98,6 @@ describe("the portfolio screen", () => {
     });
     const warning = await screen.findByRole("status");
     expect(warning).toHaveTextContent("rate limit was reached");
-    expect(warning).toHaveTextContent("Showing the last known prices (2 min ago)");
+    expect(warning).toHaveTextContent("Showing the last known prices, from 2 min ago.");
   });
 });

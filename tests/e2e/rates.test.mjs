@@ -1,0 +1,143 @@
+// Rates end to end: a vault seeded with the CLI, the real app against coingecko-fake. The app
+// first shows the last known prices with a visible warning while CoinGecko rate-limits it, then
+// the exact new total once the sync loop's retry succeeds.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { By, until } from "selenium-webdriver";
+import { builtBinary, saveScreenshot, startApp, startFake } from "./driver.mjs";
+
+const TIMEOUT = 20_000;
+
+describe("live rates", () => {
+  let app;
+  let fake;
+
+  before(async () => {
+    fake = await startFake();
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "rates-e2e-"));
+    const env = {
+      ...process.env,
+      CRYPTO_BALANCE_DATA_DIR: dataDir,
+      CRYPTO_BALANCE_PASSPHRASE: "an e2e recovery passphrase",
+      CRYPTO_BALANCE_COINGECKO_URL: fake.url,
+    };
+    const cli = (...args) =>
+      execFileSync(builtBinary("E2E_CLI"), args, { env });
+    await fake.control("price", {
+      id: "pepe",
+      currency: "usd",
+      price: "8.69e-05",
+    });
+    cli("init");
+    cli(
+      "holdings",
+      "add",
+      "--coin",
+      "btc",
+      "--amount",
+      "0.5",
+      "--account",
+      "Ledger",
+    );
+    cli("holdings", "add", "--coin", "pepe", "--amount", "0.1");
+    cli(
+      "holdings",
+      "add",
+      "--coin",
+      "pepe",
+      "--amount",
+      "0.2",
+      "--account",
+      "Kraken",
+    );
+    cli("sync", "--once");
+    // CoinGecko moves, then throttles the app's first refresh for 8 seconds.
+    await fake.control("price", {
+      id: "bitcoin",
+      currency: "usd",
+      price: "70000",
+    });
+    await fake.control("failure", {
+      kind: "rate_limited",
+      retry_after: 8,
+      times: 1,
+      path: "/simple/price",
+    });
+    app = await startApp({
+      CRYPTO_BALANCE_DATA_DIR: dataDir,
+      CRYPTO_BALANCE_COINGECKO_URL: fake.url,
+    });
+  });
+
+  after(async () => {
+    await app?.stop();
+    fake?.stop();
+  });
+
+  it("shows the last known total at once and says why it is not fresh", async () => {
+    const { driver } = app;
+    const warning = await driver.wait(
+      until.elementLocated(By.css('[data-sync-problem="rate_limited"]')),
+      TIMEOUT,
+    );
+    assert.match(
+      await warning.getText(),
+      /rate limit.*Showing the last known prices/s,
+    );
+    const total = await driver.findElement(By.css("[data-total]"));
+    assert.equal(await total.getText(), "33,593.67 USD");
+    await saveScreenshot(driver, "portfolio-rate-limited");
+  });
+
+  it("shows the exact new total once the retry after Retry-After succeeds", async () => {
+    const { driver } = app;
+    let shown = "";
+    await driver
+      .wait(async () => {
+        shown = await driver.findElement(By.css("[data-total]")).getText();
+        return shown === "35,000.00 USD";
+      }, TIMEOUT)
+      .catch(async (error) => {
+        await saveScreenshot(driver, "portfolio-not-updated");
+        throw new Error(`the total still reads "${shown}": ${error.message}`);
+      });
+    await driver.wait(async () => {
+      const warnings = await driver.findElements(By.css("[data-sync-problem]"));
+      return warnings.length === 0;
+    }, TIMEOUT);
+    await saveScreenshot(driver, "portfolio-live");
+    const calls = (await fake.requests()).filter(
+      (r) => r.path === "/simple/price",
+    );
+    assert.deepEqual(
+      calls.map((r) => r.status),
+      [200, 429, 200],
+      "the CLI's sync, the throttled refresh, and the retry",
+    );
+  });
+
+  it("lists every holding's exact price and value", async () => {
+    const { driver } = app;
+    await driver.findElement(By.css('nav a[data-screen="holdings"]')).click();
+    const kraken = await driver.wait(
+      until.elementLocated(By.xpath("//tr[td[1][text()='Kraken']]")),
+      TIMEOUT,
+    );
+    assert.equal(
+      await kraken.findElement(By.css("[data-value]")).getText(),
+      "0.00001738 USD",
+    );
+    const ledger = await driver.findElement(
+      By.xpath("//tr[td[1][text()='Ledger']]"),
+    );
+    assert.equal(
+      await ledger.findElement(By.css("[data-value]")).getText(),
+      "35,000.00 USD",
+    );
+    await saveScreenshot(driver, "holdings-valued");
+  });
+});
