@@ -329,7 +329,7 @@ impl App {
         let stored = rates_db::load_rates(store).await?;
         let fiat = crate::assets::fiat_ids(store).await?;
         let book = PriceBook::new(&stored, currency, &fiat);
-        Ok(valuation::value(&held, &book, self.now()))
+        Ok(valuation::value(held, &book, self.now()))
     }
 
     /// Last known prices in the base currency: of `coins` (ids or symbols), or of every coin

@@ -23,6 +23,27 @@ pub struct BookPrice {
     /// Unix seconds: when the price was fetched or set.
     pub as_of: i64,
     pub overridden: bool,
+    /// `change / (100 + change)`: the share of today's value gained in 24 hours, computed once
+    /// per coin so valuing many holdings multiplies instead of dividing.
+    gain_share: Option<Decimal>,
+}
+
+impl BookPrice {
+    fn new(price: Decimal, change_24h: Option<Decimal>, as_of: i64, overridden: bool) -> Self {
+        let gain_share = change_24h.and_then(|pct| {
+            let base = Decimal::ONE_HUNDRED + pct;
+            base.is_sign_positive()
+                .then(|| pct.checked_div(base))
+                .flatten()
+        });
+        Self {
+            price,
+            change_24h,
+            as_of,
+            overridden,
+            gain_share,
+        }
+    }
 }
 
 /// Prices of everything valued in one currency, fiat included.
@@ -42,12 +63,7 @@ impl PriceBook {
             .map(|r| {
                 (
                     r.coin.clone(),
-                    BookPrice {
-                        price: r.price,
-                        change_24h: r.change_24h,
-                        as_of: r.fetched_at,
-                        overridden: r.overridden,
-                    },
+                    BookPrice::new(r.price, r.change_24h, r.fetched_at, r.overridden),
                 )
             })
             .collect();
@@ -56,12 +72,7 @@ impl PriceBook {
             if id == currency {
                 prices.insert(
                     id.clone(),
-                    BookPrice {
-                        price: Decimal::ONE,
-                        change_24h: Some(Decimal::ZERO),
-                        as_of: i64::MAX,
-                        overridden: false,
-                    },
+                    BookPrice::new(Decimal::ONE, Some(Decimal::ZERO), i64::MAX, false),
                 );
                 continue;
             }
@@ -70,15 +81,8 @@ impl PriceBook {
                 .find(|r| r.coin == CROSS_COIN && r.currency == *id);
             if let (Some(base), Some(other)) = (&cross, in_fiat) {
                 if let Some(price) = base.price.checked_div(other.price) {
-                    prices.insert(
-                        id.clone(),
-                        BookPrice {
-                            price,
-                            change_24h: None,
-                            as_of: base.as_of.min(other.fetched_at),
-                            overridden: false,
-                        },
-                    );
+                    let as_of = base.as_of.min(other.fetched_at);
+                    prices.insert(id.clone(), BookPrice::new(price, None, as_of, false));
                 }
             }
         }
@@ -144,35 +148,30 @@ pub struct Valuation {
     pub missing_prices: Vec<String>,
 }
 
-/// Values `holdings` with `book` at `now` (Unix seconds).
-pub fn value(holdings: &[Holding], book: &PriceBook, now: i64) -> Valuation {
-    let hundred = Decimal::ONE_HUNDRED;
+/// Values `holdings` with `book` at `now` (Unix seconds). Takes the holdings by value: their
+/// names move into the result instead of being copied.
+pub fn value(holdings: Vec<Holding>, book: &PriceBook, now: i64) -> Valuation {
     let mut total = Decimal::ZERO;
     let mut change = Decimal::ZERO;
     let mut any_change = false;
     let mut as_of: Option<i64> = None;
     let mut missing: Vec<String> = Vec::new();
     let valued = holdings
-        .iter()
+        .into_iter()
         .map(|h| {
             let quote = book.price(&h.coin);
-            let value = quote.and_then(|q| h.amount.to_decimal().checked_mul(q.price));
+            let amount = h.amount.to_decimal();
+            let value = quote.and_then(|q| amount.checked_mul(q.price));
             match (quote, value) {
                 (Some(q), Some(v)) => {
                     total += v;
                     if q.as_of != i64::MAX {
                         as_of = Some(as_of.map_or(q.as_of, |a| a.min(q.as_of)));
                     }
-                    if let Some(pct) = q.change_24h {
-                        // value - value / (1 + pct/100): what the holding gained in 24 hours.
-                        let before = (hundred + pct).is_sign_positive().then(|| {
-                            v.checked_mul(hundred)
-                                .and_then(|x| x.checked_div(hundred + pct))
-                        });
-                        if let Some(Some(before)) = before {
-                            change += v - before;
-                            any_change = true;
-                        }
+                    // value - value / (1 + pct/100) = value * pct / (100 + pct): the 24h gain.
+                    if let Some(gain) = q.gain_share.and_then(|share| v.checked_mul(share)) {
+                        change += gain;
+                        any_change = true;
                     }
                 }
                 _ if !missing.contains(&h.coin) => missing.push(h.coin.clone()),
@@ -185,10 +184,10 @@ pub fn value(holdings: &[Holding], book: &PriceBook, now: i64) -> Valuation {
                 _ => None,
             };
             ValuedHolding {
-                account: h.account.clone(),
-                coin: h.coin.clone(),
-                symbol: h.symbol.clone(),
-                name: h.name.clone(),
+                account: h.account,
+                coin: h.coin,
+                symbol: h.symbol,
+                name: h.name,
                 amount: h.amount,
                 price: quote.map(|q| q.price),
                 value: value.map(|v| v.normalize()),
@@ -198,7 +197,7 @@ pub fn value(holdings: &[Holding], book: &PriceBook, now: i64) -> Valuation {
                     .map(|q| (now - q.as_of).max(0)),
                 price_overridden: quote.is_some_and(|q| q.overridden),
                 average_cost: h.average_cost,
-                cost_currency: h.cost_currency.clone(),
+                cost_currency: h.cost_currency,
                 unrealized_pnl,
             }
         })
@@ -246,7 +245,7 @@ mod tests {
         let rates = [rate("pepe", "usd", "0.0000869", 1_000)];
         let book = PriceBook::new(&rates, "usd", &HashSet::new());
         let held = [holding("pepe", "0.1"), holding("pepe", "0.2")];
-        let valuation = value(&held, &book, 1_060);
+        let valuation = value(held.to_vec(), &book, 1_060);
         assert_eq!(valuation.total.to_string(), "0.00002607");
         assert_eq!(valuation.holdings[0].price_age_seconds, Some(60));
         assert_eq!(valuation.as_of, Some(1_000));
@@ -257,7 +256,7 @@ mod tests {
         let rates = [rate("bitcoin", "usd", "50000", 0)];
         let book = PriceBook::new(&rates, "usd", &HashSet::new());
         let valuation = value(
-            &[holding("bitcoin", "1"), holding("unpriced", "5")],
+            vec![holding("bitcoin", "1"), holding("unpriced", "5")],
             &book,
             0,
         );
@@ -274,7 +273,7 @@ mod tests {
             rate("bitcoin", "eur", "50000", 0),
         ];
         let book = PriceBook::new(&rates, "usd", &fiat);
-        let valuation = value(&[holding("usd", "10"), holding("eur", "100")], &book, 0);
+        let valuation = value(vec![holding("usd", "10"), holding("eur", "100")], &book, 0);
         assert_eq!(valuation.total.to_string(), "130");
         assert!(valuation.missing_prices.is_empty());
     }
@@ -287,7 +286,7 @@ mod tests {
         let mut h = holding("bitcoin", "2");
         h.average_cost = Some(Decimal::ONE_HUNDRED);
         h.cost_currency = Some("usd".into());
-        let valuation = value(&[h], &book, 0);
+        let valuation = value(vec![h], &book, 0);
         assert_eq!(
             valuation.change_24h.map(|c| c.to_string()).as_deref(),
             Some("20")
