@@ -21,18 +21,23 @@ pub async fn sync_once(app: &App, json: bool) -> Result<(), ErrorReport> {
     let _lock = SyncLock::acquire(app.data_dir().path()).map_err(Error::from)?;
     let report = app.sync_cycle().await?;
     if json {
-        print_json(&json!({
-            "at": iso8601(report.at),
-            "calls": report.calls,
-            "updated": report.updated,
-            "missing": report.missing,
-            "total": report.total,
-            "currency": report.currency,
-        }));
+        print_json(&cycle_json(&report));
     } else {
         print_lines(&[cycle_line(&report)]);
     }
     Ok(())
+}
+
+/// A cycle's report for `--json`: the same fields for `sync --once` and each daemon update.
+fn cycle_json(report: &CycleReport) -> serde_json::Value {
+    json!({
+        "at": iso8601(report.at),
+        "calls": report.calls,
+        "updated": report.updated,
+        "missing": report.missing,
+        "total": report.total,
+        "currency": report.currency,
+    })
 }
 
 fn cycle_line(report: &CycleReport) -> String {
@@ -255,15 +260,11 @@ pub async fn daemon(app: Arc<App>, json: bool) -> Result<(), ErrorReport> {
 
 fn print_event(event: &SyncEvent, json: bool) {
     match event {
-        SyncEvent::RatesUpdated(report) if json => print_json_line(&json!({
-            "event": "rates_updated",
-            "at": iso8601(report.at),
-            "calls": report.calls,
-            "updated": report.updated,
-            "missing": report.missing,
-            "total": report.total,
-            "currency": report.currency,
-        })),
+        SyncEvent::RatesUpdated(report) if json => {
+            let mut line = cycle_json(report);
+            line["event"] = json!("rates_updated");
+            print_json_line(&line);
+        }
         SyncEvent::RatesUpdated(report) => print_lines(&[cycle_line(report)]),
         SyncEvent::Status(status)
             if matches!(

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion};
 use crypto_balance_core::holdings::Holding;
-use crypto_balance_core::rates::client::parse_simple_price;
+use crypto_balance_core::rates::response::parse_simple_price;
 use crypto_balance_core::rates::StoredRate;
 use crypto_balance_core::valuation::{value, PriceBook};
 

@@ -2,7 +2,8 @@
 //! the last known prices on disk, the coin catalog, price history, and the sync budget.
 //!
 //! - [`plan`]: hosts, key headers and limits per plan.
-//! - [`client`]: HTTP calls with batching and timeouts; [`api_error`]: every error shape.
+//! - [`client`]: HTTP calls with batching and timeouts; [`api_error`]: every error shape;
+//!   [`response`]: answers read into exact quotes and chart points.
 //! - [`number`]: JSON number text to `Decimal` without losing a digit.
 //! - [`db`]: rates, history, overrides, catalog and usage in the encrypted database.
 //! - [`budget`]: the interval that keeps within a plan's limits.
@@ -13,6 +14,7 @@ pub mod client;
 pub mod db;
 pub mod number;
 pub mod plan;
+pub mod response;
 
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -1,0 +1,209 @@
+//! The rates side of [`App`]: settings, refresh, valuation, manual prices, history, search and
+//! the sync cycle.
+
+use std::time::Duration;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::App;
+use crate::rates::{self, budget, db as rates_db, Listing, StoredRate};
+use crate::settings::{self, RatesSettings, RatesSettingsChange};
+use crate::store::Store;
+use crate::sync::CycleReport;
+use crate::valuation::{self, PriceBook, Valuation};
+use crate::{holdings, Error};
+
+/// One price as `rates` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct RateView {
+    pub coin: String,
+    pub currency: String,
+    #[ts(type = "string | null")]
+    pub price: Option<Decimal>,
+    #[ts(type = "string | null")]
+    pub change_24h: Option<Decimal>,
+    #[ts(type = "number | null")]
+    pub age_seconds: Option<i64>,
+    pub overridden: bool,
+}
+
+/// Rates, valuation and the sync cycle.
+impl App {
+    pub async fn rates_settings(&self) -> Result<RatesSettings, Error> {
+        let mut stored = settings::load(&self.store().await?).await?;
+        stored.plan = self.rates.plan(&stored);
+        Ok(stored)
+    }
+
+    pub async fn update_rates_settings(&self, change: &RatesSettingsChange) -> Result<(), Error> {
+        Ok(settings::update(&self.store().await?, change).await?)
+    }
+
+    /// Fetches what is due from CoinGecko and stores it.
+    pub async fn refresh_rates(&self) -> Result<rates::RefreshReport, Error> {
+        Ok(self.rates.refresh(&self.store().await?, self.now()).await?)
+    }
+
+    /// The portfolio's value in `currency` (default: the base currency) from last known prices.
+    pub async fn valuation(&self, currency: Option<&str>) -> Result<Valuation, Error> {
+        let store = self.store().await?;
+        let currency = match currency {
+            Some(c) => checked_currency(c)?,
+            None => settings::load(&store).await?.base_currency,
+        };
+        self.valuation_in(&store, &currency).await
+    }
+
+    async fn valuation_in(&self, store: &Store, currency: &str) -> Result<Valuation, Error> {
+        let held = holdings::list(store).await?;
+        let stored = rates_db::load_rates(store).await?;
+        let fiat = crate::assets::fiat_ids(store).await?;
+        let book = PriceBook::new(&stored, currency, &fiat);
+        Ok(valuation::value(held, &book, self.now()))
+    }
+
+    /// Last known prices in the base currency: of `coins` (ids or symbols), or of every coin
+    /// priced so far.
+    pub async fn rates(&self, coins: &[String]) -> Result<Vec<RateView>, Error> {
+        let store = self.store().await?;
+        let currency = settings::load(&store).await?.base_currency;
+        let stored = rates_db::load_rates(&store).await?;
+        let now = self.now();
+        let view = |coin: String, rate: Option<&StoredRate>| RateView {
+            coin,
+            currency: currency.clone(),
+            price: rate.map(|r| r.price),
+            change_24h: rate.and_then(|r| r.change_24h),
+            age_seconds: rate.map(|r| (now - r.fetched_at).max(0)),
+            overridden: rate.is_some_and(|r| r.overridden),
+        };
+        if coins.is_empty() {
+            let mut all: Vec<RateView> = stored
+                .iter()
+                .filter(|r| r.currency == currency)
+                .map(|r| view(r.coin.clone(), Some(r)))
+                .collect();
+            all.sort_by(|a, b| a.coin.cmp(&b.coin));
+            return Ok(all);
+        }
+        let mut views = Vec::with_capacity(coins.len());
+        for coin in coins {
+            let id = crate::assets::resolve_id(&store, coin).await?;
+            let rate = stored
+                .iter()
+                .find(|r| r.coin == id && r.currency == currency);
+            views.push(view(id, rate));
+        }
+        Ok(views)
+    }
+
+    /// Sets the user's own price for a coin (it wins over CoinGecko's), or clears it (`None`).
+    pub async fn set_price_override(
+        &self,
+        coin: &str,
+        price: Option<Decimal>,
+        currency: Option<&str>,
+    ) -> Result<(), Error> {
+        if price.is_some_and(|p| p.is_sign_negative() || p.is_zero()) {
+            return Err(Error::InvalidInput(
+                "a price override must be greater than zero".to_owned(),
+            ));
+        }
+        let store = self.store().await?;
+        let id = crate::assets::resolve_id(&store, coin).await?;
+        let currency = match currency {
+            Some(c) => checked_currency(c)?,
+            None => settings::load(&store).await?.base_currency,
+        };
+        Ok(rates_db::set_override(&store, &id, &currency, price, self.now()).await?)
+    }
+
+    /// Price points of `coin` over the last `days` (cached `/market_chart`).
+    pub async fn price_history(
+        &self,
+        coin: &str,
+        currency: Option<&str>,
+        days: u32,
+    ) -> Result<Vec<(i64, Decimal)>, Error> {
+        let store = self.store().await?;
+        let id = crate::assets::resolve_id(&store, coin).await?;
+        let currency = match currency {
+            Some(c) => checked_currency(c)?,
+            None => settings::load(&store).await?.base_currency,
+        };
+        Ok(self
+            .rates
+            .history(&store, &id, &currency, days.max(1), self.now())
+            .await?)
+    }
+
+    /// Coins matching `query` (CoinGecko `/search`, or the local catalog offline).
+    pub async fn search_coins(&self, query: &str) -> Result<Vec<Listing>, Error> {
+        Ok(self
+            .rates
+            .search(&self.store().await?, query, self.now())
+            .await?)
+    }
+
+    /// One whole sync cycle: fetch and store rates, snapshot the portfolio, plan the next one.
+    pub async fn sync_cycle(&self) -> Result<CycleReport, Error> {
+        let store = self.store().await?;
+        let now = self.now();
+        let refresh = self.rates.refresh(&store, now).await?;
+        let currency = settings::load(&store).await?.base_currency;
+        let valuation = self.valuation_in(&store, &currency).await?;
+        rates_db::record_snapshot(
+            &store,
+            now,
+            &valuation.currency,
+            valuation.total,
+            valuation.missing_prices.len(),
+        )
+        .await?;
+        Ok(CycleReport {
+            at: now,
+            calls: refresh.calls,
+            updated: refresh.updated,
+            missing: refresh.missing,
+            total: valuation.total,
+            currency: valuation.currency,
+            next_interval: self.planned_interval(refresh.calls).await,
+        })
+    }
+
+    /// The interval until the next cycle: the chosen one, stretched to the plan's budget.
+    pub async fn planned_interval(&self, calls_per_cycle: u32) -> Duration {
+        let fallback = Duration::from_secs(u64::from(settings::DEFAULT_REFRESH_SECONDS));
+        let Ok(store) = self.store().await else {
+            return fallback;
+        };
+        let now = self.now();
+        let (Ok(stored), Ok(used)) = (
+            settings::load(&store).await,
+            rates_db::calls_in(&store, &budget::month_key(now)).await,
+        ) else {
+            return fallback;
+        };
+        budget::effective_interval(
+            stored.refresh_interval(),
+            self.rates.plan(&stored),
+            calls_per_cycle,
+            used,
+            now,
+        )
+    }
+}
+
+fn checked_currency(text: &str) -> Result<String, Error> {
+    let currency = text.trim().to_lowercase();
+    if rates::SUPPORTED_VS_CURRENCIES.contains(&currency.as_str()) {
+        Ok(currency)
+    } else {
+        Err(Error::InvalidInput(format!(
+            "'{text}' is not a currency CoinGecko prices in (e.g. usd, eur, gbp, jpy, btc)"
+        )))
+    }
+}
