@@ -84,6 +84,7 @@ fn coingecko_from_env() -> CoinGeckoOverrides {
         }),
         api_key: var("CRYPTO_BALANCE_COINGECKO_KEY").and_then(|key| ApiKey::new(&key)),
         timeout: None,
+        freshness: None,
     }
 }
 

@@ -61,6 +61,7 @@ async fn run(cli: &Cli) -> Result<(), ErrorReport> {
                 .ok()
                 .and_then(|key| ApiKey::new(&key)),
             timeout: None,
+            freshness: None,
         },
         ..AppConfig::default()
     })?);

@@ -21,9 +21,13 @@ use crate::store::{Store, DATABASE_FILE_NAME};
 use crate::vault::{self, KdfParams, Keychain, SystemKeychain, UnlockedBy, VaultError};
 use crate::{AppInfo, DataDir, Error};
 
+mod alerts;
 mod rates;
 
+pub use alerts::ALERT_STALE_AFTER;
 pub use rates::RateView;
+
+use rates::checked_currency;
 
 /// What a shell knows before opening the app: its explicit choices, already parsed.
 #[derive(Debug, Clone, Default)]

@@ -7,6 +7,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::accounts::AccountError;
+use crate::alerts::AlertError;
 use crate::assets::AssetError;
 use crate::backup::BackupError;
 use crate::holdings::HoldingsError;
@@ -57,6 +58,9 @@ pub enum Error {
     #[error(transparent)]
     Sync(#[from] SyncError),
 
+    #[error(transparent)]
+    Alert(#[from] AlertError),
+
     /// Bad input outside any domain module (a price, a currency): the message says which.
     #[error("{0}")]
     InvalidInput(String),
@@ -83,6 +87,10 @@ impl Error {
             Error::Settings(_) | Error::InvalidInput(_) => ErrorCode::InvalidInput,
             Error::Sync(SyncError::AlreadyRunning(_)) => ErrorCode::Conflict,
             Error::Sync(SyncError::Lock { .. }) => ErrorCode::Storage,
+            Error::Alert(AlertError::Store(e)) => store_code(e),
+            Error::Alert(AlertError::Duplicate(_)) => ErrorCode::Conflict,
+            Error::Alert(AlertError::NotFound(_)) => ErrorCode::NotFound,
+            Error::Alert(_) => ErrorCode::InvalidInput,
         }
     }
 

@@ -19,8 +19,10 @@
 //! - [`settings`]: base currency, refresh interval, CoinGecko plan and key (encrypted).
 //! - [`valuation`]: holdings times prices, exactly; missing prices listed, never zero.
 //! - [`sync`]: the background loop that keeps rates fresh, one per data folder.
+//! - [`alerts`]: rules evaluated after every sync cycle, edge-triggered, with their history.
 
 pub mod accounts;
+pub mod alerts;
 pub mod app;
 pub mod assets;
 pub mod backup;

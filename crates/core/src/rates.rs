@@ -59,6 +59,9 @@ pub struct CoinGeckoOverrides {
     pub api_key: Option<ApiKey>,
     /// Per-call timeout; `None` means the client's default.
     pub timeout: Option<Duration>,
+    /// How long fetched prices count as fresh (not fetched again); `None`, always in the app,
+    /// means CoinGecko's own cache time for the plan. Tests shorten it to drive many cycles.
+    pub freshness: Option<Duration>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -161,7 +164,7 @@ impl Rates {
             fresh: Cache::builder()
                 .max_capacity(100_000)
                 // No shorter than CoinGecko's own cache: asking sooner returns the same numbers.
-                .time_to_live(plan.upstream_cache())
+                .time_to_live(self.overrides.freshness.unwrap_or(plan.upstream_cache()))
                 .build(),
         });
         *slot = Some(connection.clone());
@@ -340,8 +343,8 @@ impl Rates {
     }
 }
 
-/// Held coins (plus bitcoin for fiat cross rates) and the currencies to price them in, the base
-/// currency first.
+/// Held and alert-watched coins (plus bitcoin for fiat cross rates) and the currencies to price
+/// them in, the base currency first. Alerts join the same batched request: they cost no calls.
 async fn wanted(store: &Store, base: &str) -> Result<(Vec<String>, Vec<String>), StoreError> {
     let held: Vec<(String, String)> = sqlx::query_as(
         "SELECT DISTINCT a.id, a.kind FROM balances b JOIN assets a ON a.id = b.asset_id \
@@ -360,6 +363,13 @@ async fn wanted(store: &Store, base: &str) -> Result<(Vec<String>, Vec<String>),
             }
         } else {
             coins.insert(id);
+        }
+    }
+    let (alert_coins, alert_currencies) = crate::alerts::db::watched(store).await?;
+    coins.extend(alert_coins);
+    for currency in alert_currencies {
+        if !currencies.contains(&currency) {
+            currencies.push(currency);
         }
     }
     Ok((coins.into_iter().collect(), currencies))

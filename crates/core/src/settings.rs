@@ -14,6 +14,7 @@ const BASE_CURRENCY: &str = "base_currency";
 const REFRESH_INTERVAL: &str = "refresh_interval_seconds";
 const PLAN: &str = "coingecko_plan";
 const API_KEY: &str = "coingecko_api_key";
+const ALERTS_PAUSED: &str = "alerts_paused";
 
 pub const DEFAULT_BASE_CURRENCY: &str = "usd";
 /// Five minutes: fresh enough to watch a portfolio, and within every plan's budget.
@@ -122,6 +123,24 @@ pub async fn update(store: &Store, change: &RatesSettingsChange) -> Result<(), S
         query.execute(&mut *tx).await.map_err(err)?;
     }
     tx.commit().await.map_err(err)?;
+    Ok(())
+}
+
+/// Whether every alert is paused (the tray's "Pause alerts").
+pub async fn alerts_paused(store: &Store) -> Result<bool, StoreError> {
+    Ok(get(store, ALERTS_PAUSED).await?.as_deref() == Some("1"))
+}
+
+pub async fn set_alerts_paused(store: &Store, paused: bool) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO settings (key, value) VALUES (?, ?) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(ALERTS_PAUSED)
+    .bind(if paused { "1" } else { "0" })
+    .execute(store.pool())
+    .await
+    .map_err(|e| store.error(e))?;
     Ok(())
 }
 

@@ -20,6 +20,7 @@ use ts_rs::TS;
 
 pub use lock::{SyncError, SyncLock};
 
+use crate::alerts::FiredAlert;
 use crate::error::ErrorCode;
 use crate::rates::RetryPolicy;
 use crate::{App, Error};
@@ -103,6 +104,8 @@ pub struct CycleReport {
     #[ts(type = "string")]
     pub total: Decimal,
     pub currency: String,
+    /// Alerts this cycle fired (already stored in the history).
+    pub alerts_fired: Vec<FiredAlert>,
     /// When the next cycle is due.
     #[serde(skip)]
     #[ts(skip)]

@@ -154,7 +154,13 @@ impl App {
         let now = self.now();
         let refresh = self.rates.refresh(&store, now).await?;
         let currency = settings::load(&store).await?.base_currency;
-        let valuation = self.valuation_in(&store, &currency).await?;
+        // Holdings and rates are read once and shared by the alerts and the snapshot.
+        let held = holdings::list(&store).await?;
+        let stored = rates_db::load_rates(&store).await?;
+        let alerts_fired = self.evaluate_alerts(&store, &held, &stored, now).await?;
+        let fiat = crate::assets::fiat_ids(&store).await?;
+        let book = PriceBook::new(&stored, &currency, &fiat);
+        let valuation = valuation::value(held, &book, now);
         rates_db::record_snapshot(
             &store,
             now,
@@ -170,6 +176,7 @@ impl App {
             missing: refresh.missing,
             total: valuation.total,
             currency: valuation.currency,
+            alerts_fired,
             next_interval: self.planned_interval(refresh.calls).await,
         })
     }
@@ -197,7 +204,7 @@ impl App {
     }
 }
 
-fn checked_currency(text: &str) -> Result<String, Error> {
+pub(super) fn checked_currency(text: &str) -> Result<String, Error> {
     let currency = text.trim().to_lowercase();
     if rates::SUPPORTED_VS_CURRENCIES.contains(&currency.as_str()) {
         Ok(currency)

@@ -15,6 +15,7 @@ fn success(interval: Duration) -> Result<CycleReport, CycleFailure> {
         missing: Vec::new(),
         total: Decimal::ONE,
         currency: "usd".into(),
+        alerts_fired: Vec::new(),
         next_interval: interval,
     })
 }

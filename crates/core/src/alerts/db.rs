@@ -1,0 +1,307 @@
+//! Alert rules, their evaluation state and the fired history, in the encrypted database.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::{AlertChange, AlertError, AlertKind, AlertRule, AlertState, FiredAlert};
+use crate::store::{Store, StoreError};
+
+/// A validated rule ready to insert.
+#[derive(Debug, Clone)]
+pub struct RuleToAdd {
+    pub kind: AlertKind,
+    pub coin: Option<String>,
+    pub account: Option<String>,
+    pub currency: String,
+    pub threshold: Decimal,
+    pub note: Option<String>,
+    pub repeating: bool,
+    pub cooldown_seconds: i64,
+}
+
+impl RuleToAdd {
+    /// What makes two rules the same rule (notes and schedules aside).
+    fn identity(&self) -> String {
+        format!(
+            "{}|{}|{}|{}|{}",
+            self.kind.as_str(),
+            self.coin.as_deref().unwrap_or(""),
+            self.account.as_deref().unwrap_or(""),
+            self.currency,
+            self.threshold.normalize()
+        )
+    }
+}
+
+/// A fired alert as kept in the history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct AlertEvent {
+    #[ts(type = "number")]
+    pub id: i64,
+    /// `null` once the rule was deleted.
+    #[ts(type = "number | null")]
+    pub alert_id: Option<i64>,
+    pub kind: AlertKind,
+    pub coin: Option<String>,
+    pub currency: String,
+    #[ts(type = "string")]
+    pub threshold: Decimal,
+    #[ts(type = "string")]
+    pub observed: Decimal,
+    #[ts(type = "number")]
+    pub fired_at: i64,
+    pub message: String,
+}
+
+const RULE_COLUMNS: &str = "id, kind, asset_id, account, vs_currency, threshold, note, repeating, \
+     cooldown_secs, paused, snoozed_until, created_at, last_fired_at, done, armed";
+
+type RuleRow = (
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    Option<String>,
+    bool,
+    i64,
+    bool,
+    Option<i64>,
+    i64,
+    Option<i64>,
+    bool,
+    Option<bool>,
+);
+
+fn corrupt(store: &Store) -> StoreError {
+    StoreError::Corrupt(store.path().to_path_buf())
+}
+
+fn rule_from(store: &Store, row: RuleRow) -> Result<(AlertRule, AlertState), StoreError> {
+    let (id, kind, coin, account, currency, threshold, note, repeating, cooldown, paused) = (
+        row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9,
+    );
+    let (snoozed_until, created_at, last_fired_at, done, armed) =
+        (row.10, row.11, row.12, row.13, row.14);
+    let rule = AlertRule {
+        id,
+        kind: AlertKind::parse(&kind).ok_or_else(|| corrupt(store))?,
+        coin,
+        account,
+        currency,
+        threshold: threshold.parse().map_err(|_| corrupt(store))?,
+        note,
+        repeating,
+        cooldown_seconds: cooldown,
+        paused,
+        snoozed_until,
+        created_at,
+        last_fired_at,
+        done,
+    };
+    let state = AlertState {
+        armed,
+        done,
+        last_fired_at,
+    };
+    Ok((rule, state))
+}
+
+pub async fn create(store: &Store, rule: &RuleToAdd, now: i64) -> Result<i64, AlertError> {
+    let identity = rule.identity();
+    let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM alerts WHERE identity = ?")
+        .bind(&identity)
+        .fetch_optional(store.pool())
+        .await
+        .map_err(|e| store.error(e))?;
+    if let Some(id) = existing {
+        return Err(AlertError::Duplicate(id));
+    }
+    let id = sqlx::query_scalar(
+        "INSERT INTO alerts (kind, asset_id, account, vs_currency, threshold, note, repeating, \
+         cooldown_secs, created_at, identity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(rule.kind.as_str())
+    .bind(&rule.coin)
+    .bind(&rule.account)
+    .bind(&rule.currency)
+    .bind(rule.threshold.normalize().to_string())
+    .bind(&rule.note)
+    .bind(rule.repeating)
+    .bind(rule.cooldown_seconds)
+    .bind(now)
+    .bind(&identity)
+    .fetch_one(store.pool())
+    .await
+    .map_err(|e| store.error(e))?;
+    Ok(id)
+}
+
+/// Every rule with its evaluation state, oldest first.
+pub async fn load(store: &Store) -> Result<Vec<(AlertRule, AlertState)>, StoreError> {
+    let rows: Vec<RuleRow> =
+        sqlx::query_as(&format!("SELECT {RULE_COLUMNS} FROM alerts ORDER BY id"))
+            .fetch_all(store.pool())
+            .await
+            .map_err(|e| store.error(e))?;
+    rows.into_iter().map(|row| rule_from(store, row)).collect()
+}
+
+pub async fn update(store: &Store, id: i64, change: &AlertChange) -> Result<(), AlertError> {
+    let err = |e| store.error(e);
+    let mut tx = store.pool().begin().await.map_err(err)?;
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM alerts WHERE id = ?")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(err)?;
+    if found.is_none() {
+        return Err(AlertError::NotFound(id));
+    }
+    if let Some(paused) = change.paused {
+        sqlx::query("UPDATE alerts SET paused = ? WHERE id = ?")
+            .bind(paused)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+    }
+    if let Some(until) = change.snoozed_until {
+        sqlx::query("UPDATE alerts SET snoozed_until = ? WHERE id = ?")
+            .bind((until > 0).then_some(until))
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+    }
+    if let Some(note) = &change.note {
+        let note = Some(note.trim()).filter(|n| !n.is_empty());
+        sqlx::query("UPDATE alerts SET note = ? WHERE id = ?")
+            .bind(note)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+    }
+    if let Some(cooldown) = change.cooldown_seconds {
+        sqlx::query("UPDATE alerts SET cooldown_secs = ? WHERE id = ?")
+            .bind(cooldown)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+    }
+    tx.commit().await.map_err(err)?;
+    Ok(())
+}
+
+pub async fn delete(store: &Store, id: i64) -> Result<(), AlertError> {
+    let deleted = sqlx::query("DELETE FROM alerts WHERE id = ?")
+        .bind(id)
+        .execute(store.pool())
+        .await
+        .map_err(|e| store.error(e))?
+        .rows_affected();
+    if deleted == 0 {
+        return Err(AlertError::NotFound(id));
+    }
+    Ok(())
+}
+
+/// Saves new states and fired events in one transaction: a crash never leaves an alert fired
+/// without its history, or recorded without its state (which would fire it again).
+pub async fn record(
+    store: &Store,
+    changed: &[(i64, AlertState)],
+    fired: &[FiredAlert],
+) -> Result<(), StoreError> {
+    if changed.is_empty() && fired.is_empty() {
+        return Ok(());
+    }
+    let err = |e| store.error(e);
+    let mut tx = store.pool().begin().await.map_err(err)?;
+    for (id, state) in changed {
+        sqlx::query("UPDATE alerts SET armed = ?, done = ?, last_fired_at = ? WHERE id = ?")
+            .bind(state.armed)
+            .bind(state.done)
+            .bind(state.last_fired_at)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+    }
+    for alert in fired {
+        sqlx::query(
+            "INSERT INTO alert_events (alert_id, fired_at, kind, asset_id, vs_currency, threshold, \
+             observed, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(alert.alert_id)
+        .bind(alert.at)
+        .bind(alert.kind.as_str())
+        .bind(&alert.coin)
+        .bind(&alert.currency)
+        .bind(alert.threshold.to_string())
+        .bind(alert.observed.to_string())
+        .bind(&alert.message)
+        .execute(&mut *tx)
+        .await
+        .map_err(err)?;
+    }
+    tx.commit().await.map_err(err)
+}
+
+/// The newest `limit` fired alerts, newest first.
+pub async fn history(store: &Store, limit: u32) -> Result<Vec<AlertEvent>, StoreError> {
+    type Row = (
+        i64,
+        Option<i64>,
+        String,
+        Option<String>,
+        String,
+        String,
+        String,
+        i64,
+        String,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT id, alert_id, kind, asset_id, vs_currency, threshold, observed, fired_at, message \
+         FROM alert_events ORDER BY fired_at DESC, id DESC LIMIT ?",
+    )
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await
+    .map_err(|e| store.error(e))?;
+    rows.into_iter()
+        .map(
+            |(id, alert_id, kind, coin, currency, threshold, observed, fired_at, message)| {
+                Ok(AlertEvent {
+                    id,
+                    alert_id,
+                    kind: AlertKind::parse(&kind).ok_or_else(|| corrupt(store))?,
+                    coin,
+                    currency,
+                    threshold: threshold.parse().map_err(|_| corrupt(store))?,
+                    observed: observed.parse().map_err(|_| corrupt(store))?,
+                    fired_at,
+                    message,
+                })
+            },
+        )
+        .collect()
+}
+
+/// Coins and currencies the rules watch, so the sync fetches them (no extra calls: they join the
+/// same batched request).
+pub async fn watched(store: &Store) -> Result<(Vec<String>, Vec<String>), StoreError> {
+    let rows: Vec<(Option<String>, String)> =
+        sqlx::query_as("SELECT DISTINCT asset_id, vs_currency FROM alerts WHERE done = 0")
+            .fetch_all(store.pool())
+            .await
+            .map_err(|e| store.error(e))?;
+    let coins = rows.iter().filter_map(|(c, _)| c.clone()).collect();
+    let currencies = rows.into_iter().map(|(_, cur)| cur).collect();
+    Ok((coins, currencies))
+}

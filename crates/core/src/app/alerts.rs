@@ -1,0 +1,268 @@
+//! The alerts side of [`App`]: rules in, evaluation after each sync cycle, history out.
+
+use std::collections::{HashMap, HashSet};
+
+use rust_decimal::Decimal;
+
+use super::{checked_currency, App};
+use crate::alerts::db::{self as alerts_db, AlertEvent, RuleToAdd};
+use crate::alerts::evaluate::{evaluate, Market, Observation};
+use crate::alerts::{AlertChange, AlertError, AlertRule, AlertState, FiredAlert, NewAlert};
+use crate::holdings::Holding;
+use crate::rates::StoredRate;
+use crate::settings;
+use crate::store::Store;
+use crate::valuation::{self, PriceBook};
+use crate::Error;
+
+/// Prices older than this never fire an alert (the loop is failing, or the coin is not traded).
+pub const ALERT_STALE_AFTER: i64 = 30 * 60;
+/// CoinGecko stopped updating a coin's price this long ago: treat it as stale too.
+const UPSTREAM_STALE_AFTER: i64 = 2 * 3_600;
+const MAX_NOTE_CHARS: usize = 500;
+const MAX_COOLDOWN: i64 = 30 * 86_400;
+
+impl App {
+    /// Validates and stores a rule. Nothing is saved when anything is wrong.
+    pub async fn add_alert(&self, new: NewAlert) -> Result<AlertRule, Error> {
+        let store = self.store().await?;
+        let rule = self.checked_rule(&store, new).await?;
+        let id = alerts_db::create(&store, &rule, self.now())
+            .await
+            .map_err(alert_error)?;
+        self.alert(id).await
+    }
+
+    async fn checked_rule(&self, store: &Store, new: NewAlert) -> Result<RuleToAdd, Error> {
+        let kind = new.kind;
+        let coin = match (kind.needs_coin(), new.coin.as_deref().map(str::trim)) {
+            (true, Some(coin)) if !coin.is_empty() => {
+                Some(crate::assets::resolve_id(store, coin).await?)
+            }
+            (true, _) => return Err(alert_error(AlertError::CoinNeeded(kind.as_str()))),
+            (false, Some(coin)) if !coin.is_empty() => {
+                return Err(alert_error(AlertError::CoinNotAllowed))
+            }
+            (false, _) => None,
+        };
+        let account = match new.account.as_deref().map(str::trim) {
+            Some(name) if !name.is_empty() => {
+                if !kind.is_holding() {
+                    return Err(alert_error(AlertError::AccountNotAllowed));
+                }
+                let accounts = crate::accounts::list(store).await?;
+                let found = accounts
+                    .into_iter()
+                    .find(|a| a.name.eq_ignore_ascii_case(name));
+                Some(
+                    found
+                        .ok_or_else(|| crate::accounts::AccountError::NotFound(name.to_owned()))?
+                        .name,
+                )
+            }
+            _ => None,
+        };
+        let currency = match new.currency.as_deref() {
+            Some(c) => checked_currency(c)?,
+            None => settings::load(store).await?.base_currency,
+        };
+        let hundred_x = Decimal::ONE_THOUSAND;
+        if kind.is_change() && (new.threshold <= Decimal::ZERO || new.threshold > hundred_x) {
+            return Err(alert_error(AlertError::PercentOutOfRange(new.threshold)));
+        }
+        if new.threshold <= Decimal::ZERO {
+            return Err(alert_error(AlertError::NotPositive(new.threshold)));
+        }
+        if !(0..=MAX_COOLDOWN).contains(&new.cooldown_seconds) {
+            return Err(alert_error(AlertError::CooldownOutOfRange(
+                new.cooldown_seconds,
+            )));
+        }
+        let note = new
+            .note
+            .map(|n| n.trim().to_owned())
+            .filter(|n| !n.is_empty());
+        if note
+            .as_ref()
+            .is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS)
+        {
+            return Err(alert_error(AlertError::NoteTooLong));
+        }
+        Ok(RuleToAdd {
+            kind,
+            coin,
+            account,
+            currency,
+            threshold: new.threshold,
+            note,
+            repeating: new.repeating,
+            cooldown_seconds: new.cooldown_seconds,
+        })
+    }
+
+    pub async fn alerts(&self) -> Result<Vec<AlertRule>, Error> {
+        let rules = alerts_db::load(&self.store().await?).await?;
+        Ok(rules.into_iter().map(|(rule, _)| rule).collect())
+    }
+
+    async fn alert(&self, id: i64) -> Result<AlertRule, Error> {
+        self.alerts()
+            .await?
+            .into_iter()
+            .find(|rule| rule.id == id)
+            .ok_or_else(|| alert_error(AlertError::NotFound(id)))
+    }
+
+    /// Pauses, resumes, snoozes or re-notes a rule.
+    pub async fn update_alert(&self, id: i64, change: &AlertChange) -> Result<AlertRule, Error> {
+        if let Some(cooldown) = change.cooldown_seconds {
+            if !(0..=MAX_COOLDOWN).contains(&cooldown) {
+                return Err(alert_error(AlertError::CooldownOutOfRange(cooldown)));
+            }
+        }
+        if change
+            .note
+            .as_ref()
+            .is_some_and(|n| n.trim().chars().count() > MAX_NOTE_CHARS)
+        {
+            return Err(alert_error(AlertError::NoteTooLong));
+        }
+        alerts_db::update(&self.store().await?, id, change)
+            .await
+            .map_err(alert_error)?;
+        self.alert(id).await
+    }
+
+    pub async fn delete_alert(&self, id: i64) -> Result<(), Error> {
+        alerts_db::delete(&self.store().await?, id)
+            .await
+            .map_err(alert_error)
+    }
+
+    /// The newest fired alerts, newest first.
+    pub async fn alert_history(&self, limit: u32) -> Result<Vec<AlertEvent>, Error> {
+        Ok(alerts_db::history(&self.store().await?, limit).await?)
+    }
+
+    /// Whether every alert is paused (the tray's "Pause alerts").
+    pub async fn alerts_paused(&self) -> Result<bool, Error> {
+        Ok(settings::alerts_paused(&self.store().await?).await?)
+    }
+
+    pub async fn set_alerts_paused(&self, paused: bool) -> Result<(), Error> {
+        Ok(settings::set_alerts_paused(&self.store().await?, paused).await?)
+    }
+
+    /// Evaluates every rule against the stored rates and saves states and fired events in one
+    /// transaction. No API calls: this reads what the sync just stored.
+    pub(crate) async fn evaluate_alerts(
+        &self,
+        store: &Store,
+        holdings: &[Holding],
+        rates: &[StoredRate],
+        now: i64,
+    ) -> Result<Vec<FiredAlert>, Error> {
+        let mut rules = alerts_db::load(store).await?;
+        if rules.is_empty() {
+            return Ok(Vec::new());
+        }
+        if settings::alerts_paused(store).await? {
+            for (rule, _) in &mut rules {
+                rule.paused = true;
+            }
+        }
+        let market = market(store, &rules, holdings, rates, now).await?;
+        let evaluation = evaluate(&rules, &market, now, ALERT_STALE_AFTER);
+        alerts_db::record(store, &evaluation.changed, &evaluation.fired).await?;
+        Ok(evaluation.fired)
+    }
+}
+
+fn alert_error(error: AlertError) -> Error {
+    Error::Alert(error)
+}
+
+/// What the rules can observe: fresh market prices and changes, and values in each currency a
+/// portfolio or holding rule asks for.
+async fn market(
+    store: &Store,
+    rules: &[(AlertRule, AlertState)],
+    holdings: &[Holding],
+    rates: &[StoredRate],
+    now: i64,
+) -> Result<Market, Error> {
+    let mut market = Market::default();
+    for rate in rates.iter().filter(|r| !r.overridden) {
+        let upstream_stale = rate
+            .last_updated_at
+            .is_some_and(|at| now - at > UPSTREAM_STALE_AFTER);
+        if upstream_stale {
+            continue;
+        }
+        let key = (rate.coin.clone(), rate.currency.clone());
+        let at = rate.fetched_at;
+        market.prices.insert(
+            key.clone(),
+            Observation {
+                value: rate.price,
+                at,
+            },
+        );
+        if let Some(change) = rate.change_24h {
+            market
+                .changes
+                .insert(key, Observation { value: change, at });
+        }
+    }
+    let value_currencies: HashSet<&str> = rules
+        .iter()
+        .filter(|(rule, _)| !rule.kind.needs_coin() || rule.kind.is_holding())
+        .map(|(rule, _)| rule.currency.as_str())
+        .collect();
+    if value_currencies.is_empty() {
+        return Ok(market);
+    }
+    let fiat = crate::assets::fiat_ids(store).await?;
+    for currency in value_currencies {
+        let book = PriceBook::new(rates, currency, &fiat);
+        let valuation = valuation::value(holdings.to_vec(), &book, now);
+        let mut per_coin: HashMap<String, Option<(Decimal, i64)>> = HashMap::new();
+        for held in &valuation.holdings {
+            let at = held.price_age_seconds.map(|age| now - age).unwrap_or(now);
+            let entry = per_coin
+                .entry(held.coin.clone())
+                .or_insert(Some((Decimal::ZERO, at)));
+            match (held.value, entry.as_mut()) {
+                (Some(value), Some((sum, oldest))) => {
+                    *sum += value;
+                    *oldest = (*oldest).min(at);
+                    market.holdings.insert(
+                        (held.coin.clone(), held.account.clone(), currency.to_owned()),
+                        Observation { value, at },
+                    );
+                }
+                _ => *entry = None,
+            }
+        }
+        for (coin, total) in per_coin {
+            if let Some((value, at)) = total {
+                market.holdings.insert(
+                    (coin, String::new(), currency.to_owned()),
+                    Observation { value, at },
+                );
+            }
+        }
+        if valuation.missing_prices.is_empty() {
+            if let Some(at) = valuation.as_of.or(Some(now)) {
+                market.portfolio.insert(
+                    currency.to_owned(),
+                    Observation {
+                        value: valuation.total,
+                        at,
+                    },
+                );
+            }
+        }
+    }
+    Ok(market)
+}
