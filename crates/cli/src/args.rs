@@ -134,10 +134,93 @@ pub enum Command {
         #[arg(long, value_name = "CUR")]
         currency: Option<String>,
     },
-    /// Keep rates fresh until stopped (SIGINT or SIGTERM), printing each update
-    Daemon,
+    /// Keep rates fresh and alerts firing until stopped (SIGINT or SIGTERM), printing each update
+    Daemon {
+        /// Run this shell command for each fired alert, with CRYPTO_BALANCE_ALERT_* variables set
+        #[arg(long, value_name = "CMD")]
+        notify_command: Option<String>,
+    },
+    /// Price alerts: add, list, pause, resume, remove, history
+    #[command(subcommand)]
+    Alerts(AlertsCommand),
     /// Show or change the base currency, refresh interval and CoinGecko plan and key
     Settings(SettingsArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AlertsCommand {
+    /// Add a rule: a coin's price (--above/--below), its 24h move (--change-24h), or a value
+    /// (--portfolio-above/-below, --holding-above/-below)
+    Add(AlertArgs),
+    /// List every rule
+    List,
+    /// Delete a rule (its fired history stays)
+    Remove {
+        #[arg(value_name = "ID")]
+        id: i64,
+    },
+    /// Stop a rule from firing until resumed
+    Pause {
+        #[arg(value_name = "ID")]
+        id: i64,
+    },
+    Resume {
+        #[arg(value_name = "ID")]
+        id: i64,
+    },
+    /// The most recent fired alerts
+    History {
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+    },
+}
+
+/// One alert rule; exactly one of the level options.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("level").required(true).args([
+    "above", "below", "change_24h", "portfolio_above", "portfolio_below", "holding_above", "holding_below",
+])))]
+pub struct AlertArgs {
+    /// Coin id or symbol (price, change and holding rules)
+    #[arg(long, value_name = "ID")]
+    pub coin: Option<String>,
+    /// Fire when the price reaches DEC or more
+    #[arg(long, value_name = "DEC")]
+    pub above: Option<Decimal>,
+    /// Fire when the price falls to DEC or less
+    #[arg(long, value_name = "DEC")]
+    pub below: Option<Decimal>,
+    /// Fire on a 24h move of PCT percent (see --direction)
+    #[arg(long = "change-24h", value_name = "PCT")]
+    pub change_24h: Option<Decimal>,
+    /// Which 24h moves count
+    #[arg(long, value_name = "up|down|either", default_value = "either", value_parser = ["up", "down", "either"], requires = "change_24h")]
+    pub direction: String,
+    /// Fire when the whole portfolio is worth DEC or more
+    #[arg(long, value_name = "DEC")]
+    pub portfolio_above: Option<Decimal>,
+    #[arg(long, value_name = "DEC")]
+    pub portfolio_below: Option<Decimal>,
+    /// Fire when the coin's holding is worth DEC or more
+    #[arg(long, value_name = "DEC")]
+    pub holding_above: Option<Decimal>,
+    #[arg(long, value_name = "DEC")]
+    pub holding_below: Option<Decimal>,
+    /// One account for holding rules [default: all accounts]
+    #[arg(long, value_name = "NAME")]
+    pub account: Option<String>,
+    /// Currency of the level [default: the base currency]
+    #[arg(long, value_name = "CUR")]
+    pub currency: Option<String>,
+    /// Fire once, then stay done
+    #[arg(long)]
+    pub once: bool,
+    /// At most one notification per this many seconds
+    #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+    pub cooldown: i64,
+    /// A note shown with the notification
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
 }
 
 /// Changes to the rate settings; with none, the settings are shown.

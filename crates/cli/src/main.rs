@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 2 usage error (clap), 1 any other failure with a one-line cause on
 //! stderr (and the `{ code, message }` report on stdout with `--json`).
 
+mod alerts;
 mod args;
 mod output;
 mod rates;
@@ -151,9 +152,13 @@ async fn run(cli: &Cli) -> Result<(), ErrorReport> {
             unlock::unlock(&app, global).await?;
             rates::value(&app, currency.as_deref(), json).await?;
         }
-        Command::Daemon => {
+        Command::Daemon { notify_command } => {
             unlock::unlock(&app, global).await?;
-            rates::daemon(app.clone(), json).await?;
+            rates::daemon(app.clone(), json, notify_command.as_deref()).await?;
+        }
+        Command::Alerts(command) => {
+            unlock::unlock(&app, global).await?;
+            alerts::run(&app, command, json).await?;
         }
         Command::Settings(args) => {
             unlock::unlock(&app, global).await?;

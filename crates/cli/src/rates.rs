@@ -24,6 +24,9 @@ pub async fn sync_once(app: &App, json: bool) -> Result<(), ErrorReport> {
         print_json(&cycle_json(&report));
     } else {
         print_lines(&[cycle_line(&report)]);
+        for alert in &report.alerts_fired {
+            crate::alerts::announce(alert, false, None);
+        }
     }
     Ok(())
 }
@@ -37,6 +40,7 @@ fn cycle_json(report: &CycleReport) -> serde_json::Value {
         "missing": report.missing,
         "total": report.total,
         "currency": report.currency,
+        "alerts_fired": report.alerts_fired.iter().map(crate::alerts::fired_json).collect::<Vec<_>>(),
     })
 }
 
@@ -235,7 +239,11 @@ fn read_key_file(path: &std::path::Path) -> Result<String, ErrorReport> {
 }
 
 /// Runs the sync loop until SIGINT or SIGTERM, printing each update (one JSON line with `--json`).
-pub async fn daemon(app: Arc<App>, json: bool) -> Result<(), ErrorReport> {
+pub async fn daemon(
+    app: Arc<App>,
+    json: bool,
+    notify_command: Option<&str>,
+) -> Result<(), ErrorReport> {
     let lock = SyncLock::acquire(app.data_dir().path()).map_err(Error::from)?;
     let handle = SyncHandle::spawn(AppCycle::new(app.clone()), lock);
     let mut events = handle.subscribe();
@@ -245,7 +253,7 @@ pub async fn daemon(app: Arc<App>, json: bool) -> Result<(), ErrorReport> {
     loop {
         tokio::select! {
             event = events.recv() => match event {
-                Ok(event) => print_event(&event, json),
+                Ok(event) => print_event(&event, json, notify_command),
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
             },
@@ -258,14 +266,20 @@ pub async fn daemon(app: Arc<App>, json: bool) -> Result<(), ErrorReport> {
     Ok(())
 }
 
-fn print_event(event: &SyncEvent, json: bool) {
+fn print_event(event: &SyncEvent, json: bool, notify_command: Option<&str>) {
     match event {
-        SyncEvent::RatesUpdated(report) if json => {
-            let mut line = cycle_json(report);
-            line["event"] = json!("rates_updated");
-            print_json_line(&line);
+        SyncEvent::RatesUpdated(report) => {
+            if json {
+                let mut line = cycle_json(report);
+                line["event"] = json!("rates_updated");
+                print_json_line(&line);
+            } else {
+                print_lines(&[cycle_line(report)]);
+            }
+            for alert in &report.alerts_fired {
+                crate::alerts::announce(alert, json, notify_command);
+            }
         }
-        SyncEvent::RatesUpdated(report) => print_lines(&[cycle_line(report)]),
         SyncEvent::Status(status)
             if matches!(
                 status.state,

@@ -256,3 +256,162 @@ async fn the_daemon_prints_updates_holds_the_lock_and_stops_on_sigterm() {
     // The lock is free again.
     json(&s, &["sync", "--once"]).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn alerts_are_added_listed_refused_and_removed() {
+    let s = setup().await;
+    let added = json(
+        &s,
+        &[
+            "alerts", "add", "--coin", "btc", "--above", "70000", "--note", "sell",
+        ],
+    )
+    .await;
+    assert_eq!(
+        (added["kind"].as_str(), added["coin"].as_str()),
+        (Some("price_above"), Some("bitcoin"))
+    );
+    json(
+        &s,
+        &[
+            "alerts",
+            "add",
+            "--coin",
+            "eth",
+            "--change-24h",
+            "5",
+            "--direction",
+            "down",
+            "--once",
+        ],
+    )
+    .await;
+    json(
+        &s,
+        &[
+            "alerts",
+            "add",
+            "--portfolio-below",
+            "1000",
+            "--currency",
+            "eur",
+        ],
+    )
+    .await;
+    let list = json(&s, &["alerts", "list"]).await;
+    assert_eq!(list.as_array().map(Vec::len), Some(3));
+    assert_eq!(list[1]["kind"], "change_down");
+    assert_eq!(list[1]["repeating"], false);
+
+    for (args, expected) in [
+        (
+            vec!["alerts", "add", "--coin", "nosuchcoin", "--above", "1"],
+            "unknown coin",
+        ),
+        (
+            vec!["alerts", "add", "--coin", "btc", "--above=-5"],
+            "greater than zero",
+        ),
+        (
+            vec!["alerts", "add", "--coin", "btc", "--change-24h", "2000"],
+            "between 0 and 1000",
+        ),
+        (
+            vec!["alerts", "add", "--coin", "btc", "--above", "70000"],
+            "exists already",
+        ),
+    ] {
+        let out = run(&s, &args).await;
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+    let out = run(&s, &["alerts", "add", "--coin", "btc"]).await;
+    assert_eq!(out.status.code(), Some(2), "a level is required");
+    assert_eq!(
+        json(&s, &["alerts", "list"]).await.as_array().map(Vec::len),
+        Some(3)
+    );
+
+    ok(&s, &["alerts", "pause", "1"]).await;
+    assert_eq!(json(&s, &["alerts", "list"]).await[0]["paused"], true);
+    ok(&s, &["alerts", "remove", "1"]).await;
+    assert_eq!(
+        json(&s, &["alerts", "list"]).await.as_array().map(Vec::len),
+        Some(2)
+    );
+    assert_eq!(
+        run(&s, &["alerts", "remove", "1"]).await.status.code(),
+        Some(1)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_reports_fired_alerts_and_the_daemon_runs_the_notify_command() {
+    let s = setup().await;
+    json(&s, &["alerts", "add", "--coin", "btc", "--above", "70000"]).await;
+    let first = json(&s, &["sync", "--once"]).await;
+    assert_eq!(first["alerts_fired"], serde_json::json!([]));
+    s.fake.set_price("bitcoin", "usd", "70500.25");
+    let second = json(&s, &["sync", "--once"]).await;
+    let fired = &second["alerts_fired"][0];
+    assert_eq!(
+        (fired["alert_id"].as_i64(), fired["coin"].as_str()),
+        (Some(1), Some("bitcoin"))
+    );
+    assert_eq!(fired["price"], "70500.25");
+    assert!(fired["at"].as_str().unwrap().ends_with('Z'));
+
+    // A second rule, armed by one sync, fires in the daemon's first cycle.
+    json(&s, &["alerts", "add", "--coin", "eth", "--below", "3000"]).await;
+    json(&s, &["sync", "--once"]).await;
+    s.fake.set_price("ethereum", "usd", "2999.5");
+    let hook_file = s.dir.with_extension("hook");
+    let hook = format!(
+        "printf '%s|%s|%s|%s\\n' \"$CRYPTO_BALANCE_ALERT_ID\" \"$CRYPTO_BALANCE_ALERT_COIN\" \"$CRYPTO_BALANCE_ALERT_PRICE\" \"$CRYPTO_BALANCE_ALERT_KIND\" >> '{}'",
+        hook_file.display()
+    );
+    let mut daemon = tokio::process::Command::from(command(
+        &s,
+        &["--json", "daemon", "--notify-command", &hook],
+    ))
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .kill_on_drop(true)
+    .spawn()
+    .unwrap();
+    let mut lines = BufReader::new(daemon.stdout.take().unwrap()).lines();
+    let mut alert_line = None;
+    while alert_line.is_none() {
+        let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line())
+            .await
+            .expect("output within 20 s")
+            .unwrap()
+            .expect("a line");
+        let event: Value = serde_json::from_str(&line).unwrap();
+        if event["event"] == "alert_fired" {
+            alert_line = Some(event);
+        }
+    }
+    let event = alert_line.unwrap();
+    assert_eq!(
+        (event["alert_id"].as_i64(), event["price"].as_str()),
+        (Some(2), Some("2999.5"))
+    );
+    let mut hooked = String::new();
+    for _ in 0..50 {
+        hooked = std::fs::read_to_string(&hook_file).unwrap_or_default();
+        if !hooked.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(hooked, "2|ethereum|2999.5|price_below\n");
+    Command::new("kill")
+        .args(["-TERM", &daemon.id().unwrap().to_string()])
+        .status()
+        .unwrap();
+    daemon.wait().await.unwrap();
+    let history = json(&s, &["alerts", "history"]).await;
+    assert_eq!(history.as_array().map(Vec::len), Some(2));
+}

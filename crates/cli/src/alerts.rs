@@ -1,0 +1,230 @@
+//! `alerts add|list|remove|pause|resume|history`, and how the daemon announces fired alerts:
+//! one line each (JSON with `--json`) and the user's `--notify-command`.
+
+use std::time::Duration;
+
+use crypto_balance_core::alerts::{AlertChange, AlertKind, AlertRule, FiredAlert, NewAlert};
+use crypto_balance_core::clock::iso8601;
+use crypto_balance_core::{App, ErrorReport};
+use serde_json::json;
+
+use crate::args::{AlertArgs, AlertsCommand};
+use crate::output::{done, print_json, print_lines, table};
+
+/// A notify command that runs longer than this is left behind (and logged).
+const NOTIFY_TIMEOUT: Duration = Duration::from_secs(30);
+
+pub async fn run(app: &App, command: &AlertsCommand, json: bool) -> Result<(), ErrorReport> {
+    match command {
+        AlertsCommand::Add(args) => {
+            let rule = app.add_alert(new_alert(args)).await?;
+            if json {
+                print_json(&rule);
+            } else {
+                print_lines(&[
+                    format!("Added alert {}: {}", rule.id, describe(&rule)),
+                    "It fires when the condition becomes true (not at once if it already is)."
+                        .into(),
+                ]);
+            }
+        }
+        AlertsCommand::List => list(&app.alerts().await?, json),
+        AlertsCommand::Remove { id } => {
+            app.delete_alert(*id).await?;
+            done(&format!("Removed alert {id}; its history stays"), json);
+        }
+        AlertsCommand::Pause { id } | AlertsCommand::Resume { id } => {
+            let paused = matches!(command, AlertsCommand::Pause { .. });
+            let change = AlertChange {
+                paused: Some(paused),
+                ..AlertChange::default()
+            };
+            let rule = app.update_alert(*id, &change).await?;
+            let state = if rule.paused { "paused" } else { "active" };
+            done(&format!("Alert {id} is {state}"), json);
+        }
+        AlertsCommand::History { limit } => {
+            let events = app.alert_history(*limit).await?;
+            if json {
+                print_json(&events);
+            } else if events.is_empty() {
+                print_lines(&["No alert has fired yet.".into()]);
+            } else {
+                let lines = events
+                    .iter()
+                    .map(|e| format!("{}  {}", iso8601(e.fired_at), e.message))
+                    .collect::<Vec<_>>();
+                print_lines(&lines);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn new_alert(args: &AlertArgs) -> NewAlert {
+    let (kind, threshold) = if let Some(level) = args.above {
+        (AlertKind::PriceAbove, level)
+    } else if let Some(level) = args.below {
+        (AlertKind::PriceBelow, level)
+    } else if let Some(percent) = args.change_24h {
+        let kind = match args.direction.as_str() {
+            "up" => AlertKind::ChangeUp,
+            "down" => AlertKind::ChangeDown,
+            _ => AlertKind::ChangeEither,
+        };
+        (kind, percent)
+    } else if let Some(level) = args.portfolio_above {
+        (AlertKind::PortfolioAbove, level)
+    } else if let Some(level) = args.portfolio_below {
+        (AlertKind::PortfolioBelow, level)
+    } else if let Some(level) = args.holding_above {
+        (AlertKind::HoldingAbove, level)
+    } else {
+        // clap requires one level option; holding_below is the last one left.
+        (
+            AlertKind::HoldingBelow,
+            args.holding_below.unwrap_or_default(),
+        )
+    };
+    NewAlert {
+        kind,
+        coin: args.coin.clone(),
+        account: args.account.clone(),
+        currency: args.currency.clone(),
+        threshold,
+        note: args.note.clone(),
+        repeating: !args.once,
+        cooldown_seconds: args.cooldown,
+    }
+}
+
+/// "bitcoin above 70000 USD", "ethereum moves 5% in 24 h", "portfolio below 10000 EUR".
+fn describe(rule: &AlertRule) -> String {
+    let coin = rule.coin.as_deref().unwrap_or("portfolio");
+    let (t, cur) = (rule.threshold.normalize(), rule.currency.to_uppercase());
+    let on = match &rule.account {
+        Some(account) => format!("{coin} in {account}"),
+        None => coin.to_owned(),
+    };
+    match rule.kind {
+        AlertKind::PriceAbove => format!("{coin} at or above {t} {cur}"),
+        AlertKind::PriceBelow => format!("{coin} at or below {t} {cur}"),
+        AlertKind::ChangeUp => format!("{coin} up {t}% in 24 h"),
+        AlertKind::ChangeDown => format!("{coin} down {t}% in 24 h"),
+        AlertKind::ChangeEither => format!("{coin} moves {t}% in 24 h"),
+        AlertKind::PortfolioAbove => format!("portfolio at or above {t} {cur}"),
+        AlertKind::PortfolioBelow => format!("portfolio at or below {t} {cur}"),
+        AlertKind::HoldingAbove => format!("{on} worth {t} {cur} or more"),
+        AlertKind::HoldingBelow => format!("{on} worth {t} {cur} or less"),
+    }
+}
+
+fn list(rules: &[AlertRule], json: bool) {
+    if json {
+        print_json(&rules);
+        return;
+    }
+    if rules.is_empty() {
+        print_lines(&[
+            "No alerts yet. Add one with: crypto-balance alerts add --coin btc --above 100000"
+                .into(),
+        ]);
+        return;
+    }
+    let rows: Vec<Vec<String>> = rules
+        .iter()
+        .map(|r| {
+            let state = if r.done {
+                "done"
+            } else if r.paused {
+                "paused"
+            } else {
+                "active"
+            };
+            vec![
+                r.id.to_string(),
+                describe(r),
+                if r.repeating { "repeating" } else { "once" }.into(),
+                state.into(),
+                r.last_fired_at.map(iso8601).unwrap_or_else(|| "-".into()),
+            ]
+        })
+        .collect();
+    table(
+        &["ID", "RULE", "REPEAT", "STATE", "LAST FIRED"],
+        &rows,
+        &[0],
+    );
+}
+
+/// A fired alert as JSON: the rule id, coin, price and time (design.md section 9).
+pub fn fired_json(alert: &FiredAlert) -> serde_json::Value {
+    json!({
+        "alert_id": alert.alert_id,
+        "kind": alert.kind,
+        "coin": alert.coin,
+        "currency": alert.currency,
+        "threshold": alert.threshold,
+        "price": alert.observed,
+        "at": iso8601(alert.at),
+        "message": alert.message,
+        "note": alert.note,
+    })
+}
+
+/// Prints a fired alert for the daemon and runs the user's command for it.
+pub fn announce(alert: &FiredAlert, json: bool, notify_command: Option<&str>) {
+    if json {
+        let mut line = fired_json(alert);
+        line["event"] = json!("alert_fired");
+        print_lines(&[line.to_string()]);
+    } else {
+        print_lines(&[format!("{}  ALERT  {}", iso8601(alert.at), alert.message)]);
+    }
+    if let Some(command) = notify_command {
+        spawn_notify(command.to_owned(), alert.clone());
+    }
+}
+
+/// Runs `command` through the shell with the alert in `CRYPTO_BALANCE_ALERT_*` variables, without
+/// holding up the loop.
+fn spawn_notify(command: String, alert: FiredAlert) {
+    tokio::spawn(async move {
+        let mut shell = if cfg!(windows) {
+            let mut c = tokio::process::Command::new("cmd");
+            c.arg("/C");
+            c
+        } else {
+            let mut c = tokio::process::Command::new("sh");
+            c.arg("-c");
+            c
+        };
+        shell
+            .arg(&command)
+            .env("CRYPTO_BALANCE_ALERT_ID", alert.alert_id.to_string())
+            .env("CRYPTO_BALANCE_ALERT_KIND", alert.kind.as_str())
+            .env(
+                "CRYPTO_BALANCE_ALERT_COIN",
+                alert.coin.clone().unwrap_or_default(),
+            )
+            .env("CRYPTO_BALANCE_ALERT_CURRENCY", &alert.currency)
+            .env(
+                "CRYPTO_BALANCE_ALERT_THRESHOLD",
+                alert.threshold.to_string(),
+            )
+            .env("CRYPTO_BALANCE_ALERT_PRICE", alert.observed.to_string())
+            .env("CRYPTO_BALANCE_ALERT_AT", iso8601(alert.at))
+            .env("CRYPTO_BALANCE_ALERT_MESSAGE", &alert.message)
+            .env(
+                "CRYPTO_BALANCE_ALERT_NOTE",
+                alert.note.clone().unwrap_or_default(),
+            )
+            .kill_on_drop(true);
+        match tokio::time::timeout(NOTIFY_TIMEOUT, shell.status()).await {
+            Ok(Ok(status)) if status.success() => {}
+            Ok(Ok(status)) => tracing::warn!(%status, "the notify command failed"),
+            Ok(Err(error)) => tracing::warn!(%error, "cannot run the notify command"),
+            Err(_) => tracing::warn!("the notify command took longer than 30 s; stopped it"),
+        }
+    });
+}
