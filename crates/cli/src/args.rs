@@ -148,6 +148,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per run
 pub enum AlertsCommand {
     /// Add a rule: a coin's price (--above/--below), its 24h move (--change-24h), or a value
     /// (--portfolio-above/-below, --holding-above/-below)
