@@ -35,6 +35,14 @@ fn main() {
             "set_price_override",
             "price_history",
             "search_coins",
+            "list_alerts",
+            "add_alert",
+            "update_alert",
+            "delete_alert",
+            "alert_history",
+            "alerts_paused",
+            "set_alerts_paused",
+            "notification_permission",
         ]));
     if let Err(error) = tauri_build::try_build(attributes) {
         // A build script reports failure by panicking; the message names the broken file.

@@ -1,6 +1,7 @@
 //! IPC commands, one module per area. Each returns `Result<T, ErrorReport>` when it can fail, so
 //! the UI receives `{ code, message }` and branches on the code, never on the text.
 
+pub mod alerts;
 pub mod app;
 pub mod holdings;
 pub mod rates;

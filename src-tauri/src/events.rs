@@ -8,3 +8,6 @@ pub const RATES_UPDATED: &str = "rates-updated";
 
 /// The sync loop's state changed (syncing, idle, backing off, needs attention, paused).
 pub const SYNC_STATUS: &str = "sync-status";
+
+/// An alert fired (its notification was requested); the payload is the fired alert.
+pub const ALERT_FIRED: &str = "alert-fired";

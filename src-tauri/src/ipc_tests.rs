@@ -210,3 +210,87 @@ fn the_ui_may_listen_to_backend_events() -> TestResult {
     );
     Ok(())
 }
+
+/// Polls `check` every 50 ms for up to 10 s.
+fn wait_until(mut check: impl FnMut() -> bool) -> bool {
+    for _ in 0..200 {
+        if check() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    false
+}
+
+#[test]
+fn a_crossing_requests_exactly_one_notification_and_the_ui_can_read_it() -> TestResult {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tauri::Listener;
+
+    let fake = tauri::async_runtime::block_on(coingecko_fake::FakeCoinGecko::start_default())?;
+    let temp = tempfile::tempdir()?;
+    let overrides = CoinGeckoOverrides {
+        base_url: Some(fake.base_url()),
+        freshness: Some(std::time::Duration::from_millis(1)),
+        ..CoinGeckoOverrides::default()
+    };
+    let (app, window) = start_with(temp.path(), overrides)?;
+    let notified = Arc::new(AtomicUsize::new(0));
+    let counter = notified.clone();
+    app.listen_any(crate::events::ALERT_FIRED, move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
+    });
+    let updates = Arc::new(AtomicUsize::new(0));
+    let update_counter = updates.clone();
+    app.listen_any(crate::events::RATES_UPDATED, move |_| {
+        update_counter.fetch_add(1, Ordering::SeqCst);
+    });
+    invoke_with(
+        &window,
+        "create_vault",
+        serde_json::json!({ "passphrase": "a long enough passphrase", "useKeychain": false }),
+    )?
+    .map_err(|e| format!("create_vault rejected: {e}"))?;
+    assert!(
+        wait_until(|| updates.load(Ordering::SeqCst) >= 1),
+        "the first cycle at unlock"
+    );
+    tauri::async_runtime::block_on(app.state::<App>().add_alert(
+        crypto_balance_core::alerts::NewAlert {
+            kind: crypto_balance_core::alerts::AlertKind::PriceAbove,
+            coin: Some("bitcoin".into()),
+            account: None,
+            currency: None,
+            threshold: "70000".parse()?,
+            note: Some("take profit".into()),
+            repeating: true,
+            cooldown_seconds: 0,
+        },
+    ))?;
+    // One cycle per price: through the line, then jitter inside the hysteresis band.
+    for price in ["67000", "70500", "70400", "69900", "70600"] {
+        fake.set_price("bitcoin", "usd", price);
+        let before = updates.load(Ordering::SeqCst);
+        invoke(&window, "refresh_rates")?.map_err(|e| format!("refresh_rates: {e}"))?;
+        assert!(
+            wait_until(|| updates.load(Ordering::SeqCst) > before),
+            "a cycle after {price}"
+        );
+    }
+    assert_eq!(notified.load(Ordering::SeqCst), 1);
+    let history = invoke(&window, "alert_history")?.map_err(|e| format!("{e}"))?;
+    assert_eq!(history.as_array().map(Vec::len), Some(1), "{history}");
+    assert_eq!(history[0]["observed"], "70500");
+    let rules = invoke(&window, "list_alerts")?.map_err(|e| format!("{e}"))?;
+    assert_eq!(rules[0]["note"], "take profit");
+    assert_eq!(
+        invoke(&window, "notification_permission")?,
+        Ok("granted".into())
+    );
+    assert!(
+        invoke(&window, "add_alert")?.is_err(),
+        "creating is not granted until the UI does it"
+    );
+    tauri::async_runtime::block_on(crate::sync::stop(app.handle()));
+    Ok(())
+}

@@ -5,11 +5,13 @@
 //! - [`commands`]: the IPC commands, one file per area, errors as `{ code, message }`.
 //! - [`events`]: the names of the events the UI listens to.
 //! - [`sync`]: the core sync loop in the app's runtime, bridged to events and the tray.
+//! - [`notify`]: fired alerts as system notifications.
 //! - [`tray`]: the tray icon and its menu.
 //! - [`window`]: the main window's lifecycle (closing hides it to the tray).
 
 mod commands;
 mod events;
+mod notify;
 mod sync;
 mod tray;
 mod window;
@@ -92,6 +94,7 @@ fn coingecko_from_env() -> CoinGeckoOverrides {
 fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     builder
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
         .manage(sync::Syncer::default())
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
@@ -122,6 +125,14 @@ fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::rates::set_price_override,
             commands::rates::price_history,
             commands::rates::search_coins,
+            commands::alerts::list_alerts,
+            commands::alerts::add_alert,
+            commands::alerts::update_alert,
+            commands::alerts::delete_alert,
+            commands::alerts::alert_history,
+            commands::alerts::alerts_paused,
+            commands::alerts::set_alerts_paused,
+            commands::alerts::notification_permission,
         ])
         .on_window_event(window::on_event)
 }

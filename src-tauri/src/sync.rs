@@ -78,6 +78,7 @@ pub async fn start<R: Runtime>(handle: &AppHandle<R>) {
         loop {
             match events.recv().await {
                 Ok(SyncEvent::RatesUpdated(report)) => {
+                    crate::notify::fired(&bridge, &report.alerts_fired);
                     crate::tray::show_total(&bridge, &report);
                     emit(&bridge, RATES_UPDATED, &report);
                 }
@@ -88,6 +89,10 @@ pub async fn start<R: Runtime>(handle: &AppHandle<R>) {
         }
     });
     *slot = Some(sync);
+    drop(slot);
+    // The tray's "Pause alerts" shows the stored state once the vault is open.
+    let paused = handle.state::<App>().alerts_paused().await.unwrap_or(false);
+    crate::tray::show_alerts_paused(handle, paused);
 }
 
 /// Stops the loop (a cycle in flight rolls back) and waits for it.

@@ -1,25 +1,30 @@
-//! The tray icon: Show/Hide, Refresh now and Quit, and a tooltip with the portfolio total. It
+//! The tray icon: Show/Hide, Refresh now, Pause alerts and Quit, and a tooltip with the portfolio
+//! total and the last sync. It
 //! keeps the app reachable while the window is hidden.
 
 use crypto_balance_core::clock::iso8601;
 use crypto_balance_core::sync::{CycleReport, SyncCommand};
-use tauri::menu::{Menu, MenuEvent, MenuItem, PredefinedMenuItem};
+use crypto_balance_core::App;
+use tauri::menu::{CheckMenuItem, Menu, MenuEvent, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
-use tauri::{AppHandle, Runtime};
+use tauri::{AppHandle, Manager, Runtime};
 
 use crate::window;
 
 const TRAY_ID: &str = "main";
 const TOGGLE: &str = "toggle";
 const REFRESH: &str = "refresh";
+const PAUSE_ALERTS: &str = "pause-alerts";
 const QUIT: &str = "quit";
 
 pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     let toggle = MenuItem::with_id(app, TOGGLE, "Show/Hide", true, None::<&str>)?;
     let refresh = MenuItem::with_id(app, REFRESH, "Refresh now", true, None::<&str>)?;
+    let pause =
+        CheckMenuItem::with_id(app, PAUSE_ALERTS, "Pause alerts", true, false, None::<&str>)?;
     let quit = MenuItem::with_id(app, QUIT, "Quit Crypto Balance", true, None::<&str>)?;
     let separator = PredefinedMenuItem::separator(app)?;
-    let menu = Menu::with_items(app, &[&toggle, &refresh, &separator, &quit])?;
+    let menu = Menu::with_items(app, &[&toggle, &refresh, &pause, &separator, &quit])?;
 
     let mut tray = TrayIconBuilder::with_id(TRAY_ID)
         .tooltip(crypto_balance_core::PRODUCT_NAME)
@@ -29,8 +34,21 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
         tray = tray.icon(icon.clone());
     }
     tray.build(app)?;
+    app.manage(PauseItem(pause));
     tracing::info!("tray icon built");
     Ok(())
+}
+
+/// The "Pause alerts" check item, kept to show the stored state.
+struct PauseItem<R: Runtime>(CheckMenuItem<R>);
+
+/// Shows whether every alert is paused in the tray menu.
+pub fn show_alerts_paused<R: Runtime>(app: &AppHandle<R>, paused: bool) {
+    if let Some(item) = app.try_state::<PauseItem<R>>() {
+        if let Err(error) = item.0.set_checked(paused) {
+            tracing::debug!(%error, "cannot update the tray's pause item");
+        }
+    }
 }
 
 /// The tooltip shows the portfolio total and when it was last synced.
@@ -54,6 +72,20 @@ pub fn show_total<R: Runtime>(app: &AppHandle<R>, report: &CycleReport) {
 fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
     match event.id().as_ref() {
         TOGGLE => window::toggle(app),
+        PAUSE_ALERTS => {
+            let app = app.clone();
+            tauri::async_runtime::spawn(async move {
+                let Some(item) = app.try_state::<PauseItem<R>>() else {
+                    return;
+                };
+                // The menu toggled the check mark already; store what it now shows.
+                let paused = item.0.is_checked().unwrap_or(false);
+                if let Err(error) = app.state::<App>().set_alerts_paused(paused).await {
+                    tracing::warn!(%error, "cannot pause or resume alerts");
+                    show_alerts_paused(&app, !paused);
+                }
+            });
+        }
         REFRESH => {
             let app = app.clone();
             tauri::async_runtime::spawn(async move {

@@ -1,6 +1,7 @@
 // Backend events (src-tauri/src/events.rs). The UI re-reads what changed; payloads are hints.
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { CycleReport } from "./bindings/CycleReport";
+import type { FiredAlert } from "./bindings/FiredAlert";
 import type { SyncStatus } from "./bindings/SyncStatus";
 
 export type { UnlistenFn };
@@ -11,6 +12,10 @@ export function onRatesUpdated(handler: (report: CycleReport) => void): Promise<
 
 export function onSyncStatus(handler: (status: SyncStatus) => void): Promise<UnlistenFn> {
   return listen<SyncStatus>("sync-status", (event) => handler(event.payload));
+}
+
+export function onAlertFired(handler: (alert: FiredAlert) => void): Promise<UnlistenFn> {
+  return listen<FiredAlert>("alert-fired", (event) => handler(event.payload));
 }
 
 export function onHoldingsChanged(handler: () => void): Promise<UnlistenFn> {

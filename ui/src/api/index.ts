@@ -10,7 +10,16 @@ export {
   type Valuation,
   type ValuedHolding,
 } from "./rates";
-export { listenAll, onHoldingsChanged, onRatesUpdated, onSyncStatus } from "./events";
+export { listenAll, onAlertFired, onHoldingsChanged, onRatesUpdated, onSyncStatus } from "./events";
+export {
+  alertHistory,
+  listAlerts,
+  notificationPermission,
+  type AlertEvent,
+  type AlertRule,
+  type FiredAlert,
+  type NotificationPermission,
+} from "./alerts";
 export {
   createVault,
   MIN_PASSPHRASE_CHARS,
