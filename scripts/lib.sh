@@ -13,7 +13,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 APT_PACKAGES=(
   build-essential pkg-config file curl libssl-dev
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
-  xvfb xauth dbus dbus-daemon webkit2gtk-driver gnome-keyring libsecret-tools keyutils
+  xvfb xauth dbus dbus-bin dbus-daemon webkit2gtk-driver gnome-keyring libsecret-tools keyutils
 )
 
 say() { printf '==> %s\n' "$*" >&2; }

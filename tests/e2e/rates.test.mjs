@@ -2,7 +2,7 @@
 // first shows the last known prices with a visible warning while CoinGecko rate-limits it, then
 // the exact new total once the sync loop's retry succeeds.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -15,6 +15,8 @@ const TIMEOUT = 20_000;
 describe("live rates", () => {
   let app;
   let fake;
+  let monitor;
+  let busLog = "";
 
   before(async () => {
     fake = await startFake();
@@ -54,7 +56,26 @@ describe("live rates", () => {
       "--account",
       "Kraken",
     );
-    cli("sync", "--once");
+    cli(
+      "alerts",
+      "add",
+      "--coin",
+      "btc",
+      "--above",
+      "68000",
+      "--note",
+      "take profit",
+    );
+    cli("sync", "--once"); // prices stored, the alert armed below its line
+    // What reaches the notification service: the Notify calls on the session bus.
+    monitor = spawn(
+      "dbus-monitor",
+      ["interface=org.freedesktop.Notifications"],
+      {
+        stdio: ["ignore", "pipe", "ignore"],
+      },
+    );
+    monitor.stdout.on("data", (chunk) => (busLog += chunk));
     // CoinGecko moves, then throttles the app's first refresh for 8 seconds.
     await fake.control("price", {
       id: "bitcoin",
@@ -76,6 +97,7 @@ describe("live rates", () => {
   after(async () => {
     await app?.stop();
     fake?.stop();
+    monitor?.kill();
   });
 
   it("shows the last known total at once and says why it is not fresh", async () => {
@@ -139,5 +161,26 @@ describe("live rates", () => {
       "35,000.00 USD",
     );
     await saveScreenshot(driver, "holdings-valued");
+  });
+
+  it("fires the crossed alert once as a system notification and lists it", async () => {
+    const { driver } = app;
+    await driver.findElement(By.css('nav a[data-screen="alerts"]')).click();
+    const fired = await driver.wait(
+      until.elementLocated(By.css("[data-alert-history] li")),
+      TIMEOUT,
+    );
+    assert.match(
+      await fired.getText(),
+      /bitcoin is at or above 68000 USD: 70000 USD/,
+    );
+    await driver.wait(
+      async () => busLog.includes("Crypto Balance alert"),
+      TIMEOUT,
+    );
+    const notifications = busLog.split("Crypto Balance alert").length - 1;
+    assert.equal(notifications, 1, busLog);
+    assert.match(busLog, /take profit/);
+    await saveScreenshot(driver, "alerts-fired");
   });
 });
