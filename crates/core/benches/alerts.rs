@@ -1,0 +1,74 @@
+//! Alert benchmark (issue 5): evaluating 10,000 rules against 1,000 fresh rates (target: <= 5 ms).
+//!
+//! Run: `cargo bench -p crypto-balance-core --bench alerts`
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed expectation is a failed test
+
+use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use crypto_balance_core::alerts::evaluate::{evaluate, Market, Observation};
+use crypto_balance_core::alerts::{AlertKind, AlertRule, AlertState};
+
+const COINS: usize = 1_000;
+const RULES: usize = 10_000;
+const NOW: i64 = 1_800_000_000;
+
+fn evaluation(c: &mut Criterion) {
+    let mut market = Market::default();
+    for n in 0..COINS {
+        let key = (format!("coin-{n:04}"), "usd".to_owned());
+        let price = format!("{}.3358936566", 100 + n).parse().unwrap();
+        market.prices.insert(
+            key.clone(),
+            Observation {
+                value: price,
+                at: NOW,
+            },
+        );
+        let change = "3.63727894677354".parse().unwrap();
+        market.changes.insert(
+            key,
+            Observation {
+                value: change,
+                at: NOW,
+            },
+        );
+    }
+    let kinds = [
+        AlertKind::PriceAbove,
+        AlertKind::PriceBelow,
+        AlertKind::ChangeEither,
+    ];
+    let rules: Vec<(AlertRule, AlertState)> = (0..RULES)
+        .map(|n| {
+            let rule = AlertRule {
+                id: i64::try_from(n).unwrap(),
+                kind: kinds[n % kinds.len()],
+                coin: Some(format!("coin-{:04}", n % COINS)),
+                account: None,
+                currency: "usd".into(),
+                threshold: format!("{}", 50 + n % 1_200).parse().unwrap(),
+                note: None,
+                repeating: true,
+                cooldown_seconds: 0,
+                paused: false,
+                snoozed_until: None,
+                created_at: 0,
+                last_fired_at: None,
+                done: false,
+            };
+            let state = AlertState {
+                armed: Some(n % 2 == 0),
+                ..AlertState::default()
+            };
+            (rule, state)
+        })
+        .collect();
+    let result = evaluate(&rules, &market, NOW, 1_800);
+    assert!(!result.fired.is_empty());
+    c.bench_function("evaluate 10,000 rules against 1,000 rates", |b| {
+        b.iter(|| evaluate(black_box(&rules), black_box(&market), NOW, 1_800))
+    });
+}
+
+criterion_group!(benches, evaluation);
+criterion_main!(benches);
