@@ -90,6 +90,8 @@ pub async fn start<R: Runtime>(handle: &AppHandle<R>) {
     });
     *slot = Some(sync);
     drop(slot);
+    // Ask for notification permission where the system wants it, before an alert fires.
+    crate::notify::ensure_permission(handle);
     // The tray's "Pause alerts" shows the stored state once the vault is open.
     let paused = handle.state::<App>().alerts_paused().await.unwrap_or(false);
     crate::tray::show_alerts_paused(handle, paused);

@@ -1,4 +1,4 @@
-//! `alerts add|list|remove|pause|resume|history`, and how the daemon announces fired alerts:
+//! `alerts add|list|remove|pause|resume|snooze|history`, and how the daemon announces fired alerts:
 //! one line each (JSON with `--json`) and the user's `--notify-command`.
 
 use std::time::Duration;
@@ -28,7 +28,7 @@ pub async fn run(app: &App, command: &AlertsCommand, json: bool) -> Result<(), E
                 ]);
             }
         }
-        AlertsCommand::List => list(&app.alerts().await?, json),
+        AlertsCommand::List => list(&app.alerts().await?, app.now(), json),
         AlertsCommand::Remove { id } => {
             app.delete_alert(*id).await?;
             done(&format!("Removed alert {id}; its history stays"), json);
@@ -42,6 +42,18 @@ pub async fn run(app: &App, command: &AlertsCommand, json: bool) -> Result<(), E
             let rule = app.update_alert(*id, &change).await?;
             let state = if rule.paused { "paused" } else { "active" };
             done(&format!("Alert {id} is {state}"), json);
+        }
+        AlertsCommand::Snooze { id, minutes } => {
+            let until = app.now() + minutes * 60;
+            let change = AlertChange {
+                snoozed_until: Some(until),
+                ..AlertChange::default()
+            };
+            app.update_alert(*id, &change).await?;
+            done(
+                &format!("Alert {id} is snoozed until {}", iso8601(until)),
+                json,
+            );
         }
         AlertsCommand::History { limit } => {
             let events = app.alert_history(*limit).await?;
@@ -119,7 +131,7 @@ fn describe(rule: &AlertRule) -> String {
     }
 }
 
-fn list(rules: &[AlertRule], json: bool) {
+fn list(rules: &[AlertRule], now: i64, json: bool) {
     if json {
         print_json(&rules);
         return;
@@ -134,10 +146,13 @@ fn list(rules: &[AlertRule], json: bool) {
     let rows: Vec<Vec<String>> = rules
         .iter()
         .map(|r| {
+            let snoozed = r.snoozed_until.is_some_and(|until| until > now);
             let state = if r.done {
                 "done"
             } else if r.paused {
                 "paused"
+            } else if snoozed {
+                "snoozed"
             } else {
                 "active"
             };

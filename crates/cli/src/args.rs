@@ -169,6 +169,13 @@ pub enum AlertsCommand {
         #[arg(value_name = "ID")]
         id: i64,
     },
+    /// Keep a rule quiet for MINUTES (crossings meanwhile are skipped, not saved for later)
+    Snooze {
+        #[arg(value_name = "ID")]
+        id: i64,
+        #[arg(value_name = "MINUTES", value_parser = clap::value_parser!(i64).range(1..=43_200))]
+        minutes: i64,
+    },
     /// The most recent fired alerts
     History {
         #[arg(long, default_value_t = 20)]

@@ -335,6 +335,9 @@ async fn alerts_are_added_listed_refused_and_removed() {
 
     ok(&s, &["alerts", "pause", "1"]).await;
     assert_eq!(json(&s, &["alerts", "list"]).await[0]["paused"], true);
+    ok(&s, &["alerts", "snooze", "2", "90"]).await;
+    assert!(json(&s, &["alerts", "list"]).await[1]["snoozed_until"].is_i64());
+    assert!(ok(&s, &["alerts", "list"]).await.contains("snoozed"));
     ok(&s, &["alerts", "remove", "1"]).await;
     assert_eq!(
         json(&s, &["alerts", "list"]).await.as_array().map(Vec::len),
