@@ -22,7 +22,7 @@ pub async fn run(app: &App, command: &AlertsCommand, json: bool) -> Result<(), E
                 print_json(&rule);
             } else {
                 print_lines(&[
-                    format!("Added alert {}: {}", rule.id, describe(&rule)),
+                    format!("Added alert {}: {}", rule.id, rule.describe()),
                     "It fires when the condition becomes true (not at once if it already is)."
                         .into(),
                 ]);
@@ -110,27 +110,6 @@ fn new_alert(args: &AlertArgs) -> NewAlert {
     }
 }
 
-/// "bitcoin above 70000 USD", "ethereum moves 5% in 24 h", "portfolio below 10000 EUR".
-fn describe(rule: &AlertRule) -> String {
-    let coin = rule.coin.as_deref().unwrap_or("portfolio");
-    let (t, cur) = (rule.threshold.normalize(), rule.currency.to_uppercase());
-    let on = match &rule.account {
-        Some(account) => format!("{coin} in {account}"),
-        None => coin.to_owned(),
-    };
-    match rule.kind {
-        AlertKind::PriceAbove => format!("{coin} at or above {t} {cur}"),
-        AlertKind::PriceBelow => format!("{coin} at or below {t} {cur}"),
-        AlertKind::ChangeUp => format!("{coin} up {t}% in 24 h"),
-        AlertKind::ChangeDown => format!("{coin} down {t}% in 24 h"),
-        AlertKind::ChangeEither => format!("{coin} moves {t}% in 24 h"),
-        AlertKind::PortfolioAbove => format!("portfolio at or above {t} {cur}"),
-        AlertKind::PortfolioBelow => format!("portfolio at or below {t} {cur}"),
-        AlertKind::HoldingAbove => format!("{on} worth {t} {cur} or more"),
-        AlertKind::HoldingBelow => format!("{on} worth {t} {cur} or less"),
-    }
-}
-
 fn list(rules: &[AlertRule], now: i64, json: bool) {
     if json {
         print_json(&rules);
@@ -158,7 +137,7 @@ fn list(rules: &[AlertRule], now: i64, json: bool) {
             };
             vec![
                 r.id.to_string(),
-                describe(r),
+                r.describe(),
                 if r.repeating { "repeating" } else { "once" }.into(),
                 state.into(),
                 r.last_fired_at.map(iso8601).unwrap_or_else(|| "-".into()),

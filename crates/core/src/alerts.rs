@@ -112,6 +112,29 @@ pub struct AlertRule {
     pub done: bool,
 }
 
+impl AlertRule {
+    /// The rule for people: "bitcoin at or above 70000 USD", "sol moves 10% in 24 h".
+    pub fn describe(&self) -> String {
+        let coin = self.coin.as_deref().unwrap_or("portfolio");
+        let (t, cur) = (self.threshold.normalize(), self.currency.to_uppercase());
+        let on = match &self.account {
+            Some(account) => format!("{coin} in {account}"),
+            None => coin.to_owned(),
+        };
+        match self.kind {
+            AlertKind::PriceAbove => format!("{coin} at or above {t} {cur}"),
+            AlertKind::PriceBelow => format!("{coin} at or below {t} {cur}"),
+            AlertKind::ChangeUp => format!("{coin} up {t}% in 24 h"),
+            AlertKind::ChangeDown => format!("{coin} down {t}% in 24 h"),
+            AlertKind::ChangeEither => format!("{coin} moves {t}% in 24 h"),
+            AlertKind::PortfolioAbove => format!("portfolio at or above {t} {cur}"),
+            AlertKind::PortfolioBelow => format!("portfolio at or below {t} {cur}"),
+            AlertKind::HoldingAbove => format!("{on} worth {t} {cur} or more"),
+            AlertKind::HoldingBelow => format!("{on} worth {t} {cur} or less"),
+        }
+    }
+}
+
 /// A rule's evaluation state, persisted so restarts never repeat or lose a crossing.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AlertState {
