@@ -140,6 +140,30 @@ pub enum Command {
         #[arg(long, value_name = "CMD")]
         notify_command: Option<String>,
     },
+    /// Import a CSV file (preview with --dry-run); one undo-able change, or nothing
+    Import {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The file's layout [default: detected from the header]
+        #[arg(long, default_value = "auto", value_parser = ["auto", "native"])]
+        format: String,
+        /// Account for rows that name none
+        #[arg(long, value_name = "NAME")]
+        account: Option<String>,
+        /// Which coin a symbol means, e.g. --map BTC=bitcoin (repeatable)
+        #[arg(long, value_name = "SYMBOL=ID")]
+        map: Vec<String>,
+        /// Show what would be imported, and write nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Export holdings or the whole ledger as CSV to FILE, or to stdout with -
+    Export {
+        #[arg(value_name = "FILE|-")]
+        target: String,
+        #[arg(long, default_value = "ledger", value_parser = ["holdings", "ledger"])]
+        what: String,
+    },
     /// Price alerts: add, list, pause, resume, remove, history
     #[command(subcommand)]
     Alerts(AlertsCommand),

@@ -7,6 +7,7 @@ mod alerts;
 mod args;
 mod output;
 mod rates;
+mod transfer;
 mod unlock;
 
 use std::process::ExitCode;
@@ -155,6 +156,29 @@ async fn run(cli: &Cli) -> Result<(), ErrorReport> {
         Command::Daemon { notify_command } => {
             unlock::unlock(&app, global).await?;
             rates::daemon(app.clone(), json, notify_command.as_deref()).await?;
+        }
+        Command::Import {
+            file,
+            format,
+            account,
+            map,
+            dry_run,
+        } => {
+            unlock::unlock(&app, global).await?;
+            transfer::import(
+                &app,
+                file,
+                format,
+                account.clone(),
+                map.clone(),
+                *dry_run,
+                json,
+            )
+            .await?;
+        }
+        Command::Export { target, what } => {
+            unlock::unlock(&app, global).await?;
+            transfer::export(&app, target, what, json).await?;
         }
         Command::Alerts(command) => {
             unlock::unlock(&app, global).await?;

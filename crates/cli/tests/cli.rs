@@ -296,3 +296,77 @@ fn backup_restore_passphrase_change_and_app_lock() {
         .expect("runs");
     assert!(String::from_utf8_lossy(&new.stdout).contains("1.25"));
 }
+
+#[test]
+fn export_and_import_round_trip_through_files_and_stdout() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let dir = temp.path().join("data");
+    assert!(with_passphrase(&["init"], &dir).status.success());
+    let out = with_passphrase(
+        &[
+            "holdings",
+            "add",
+            "--coin",
+            "btc",
+            "--amount",
+            "0.25",
+            "--price",
+            "40000",
+            "--currency",
+            "usd",
+        ],
+        &dir,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let file = temp.path().join("ledger.csv");
+    let out = with_passphrase(
+        &["export", file.to_str().expect("utf-8"), "--what", "ledger"],
+        &dir,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let written = std::fs::read_to_string(&file).expect("exported");
+    let out = with_passphrase(&["export", "-"], &dir);
+    assert_eq!(stdout(&out), written, "stdout gets the same CSV");
+
+    let other = temp.path().join("other");
+    assert!(with_passphrase(&["init"], &other).status.success());
+    let out = with_passphrase(
+        &[
+            "--json",
+            "import",
+            file.to_str().expect("utf-8"),
+            "--dry-run",
+        ],
+        &other,
+    );
+    let preview: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(preview["format"], "native");
+    assert_eq!(
+        (preview["rows"].as_u64(), preview["imported"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(preview["assets"]["bitcoin"], "0.25");
+    assert_eq!(preview["skipped"], serde_json::json!([]));
+    assert_eq!(preview["unresolved"], serde_json::json!([]));
+    let out = with_passphrase(&["import", file.to_str().expect("utf-8")], &other);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Undo with: crypto-balance undo"));
+    let list = with_passphrase(&["--json", "holdings", "list"], &other);
+    let holdings: serde_json::Value = serde_json::from_slice(&list.stdout).expect("JSON");
+    assert_eq!(holdings[0]["amount"], "0.25");
+    assert_eq!(holdings[0]["average_cost"], "40000");
+
+    let bad = temp.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "time,account,coin,amount,kind,price,price_currency,note,id\nnot a time,A,btc,1,buy,,,,\n",
+    )
+    .expect("writes");
+    let out = with_passphrase(&["import", bad.to_str().expect("utf-8")], &other);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("bad.csv, line 2, column time"),
+        "{}",
+        stderr(&out)
+    );
+}

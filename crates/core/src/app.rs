@@ -23,6 +23,7 @@ use crate::{AppInfo, DataDir, Error};
 
 mod alerts;
 mod rates;
+mod transfer;
 
 pub use alerts::ALERT_STALE_AFTER;
 pub use rates::RateView;

@@ -82,9 +82,92 @@ pub(crate) fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// Reads an ISO 8601 style UTC time: `2024-01-02T03:04:05Z`, `2024-01-02 03:04:05`, with optional
+/// fractional seconds, a `Z`, ` UTC` or a `+hh:mm`/`-hhmm` offset (no zone means UTC).
+pub fn parse_timestamp(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let bytes = text.as_bytes();
+    if bytes.len() < 19 || !matches!(bytes.get(10), Some(b'T' | b' ')) {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| -> Option<i64> {
+        let part = text.get(range)?;
+        part.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| part.parse().ok())
+            .flatten()
+    };
+    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
+    let separators = [(4, b'-'), (7, b'-'), (13, b':'), (16, b':')];
+    if separators.iter().any(|(i, c)| bytes.get(*i) != Some(c))
+        || !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
+        return None;
+    }
+    let mut rest = &text[19..];
+    if let Some(fraction) = rest.strip_prefix('.') {
+        let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
+        rest = &fraction[digits..];
+    }
+    let offset = match rest.trim() {
+        "" | "Z" | "UTC" | "+00:00" => 0,
+        zone => {
+            let sign = match zone.as_bytes().first() {
+                Some(b'+') => 1,
+                Some(b'-') => -1,
+                _ => return None,
+            };
+            let digits: String = zone[1..].chars().filter(|c| *c != ':').collect();
+            if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            let hours: i64 = digits[..2].parse().ok()?;
+            let minutes: i64 = digits[2..].parse().ok()?;
+            sign * (hours * 3_600 + minutes * 60)
+        }
+    };
+    let month = u32::try_from(month).ok()?;
+    let day = u32::try_from(day).ok()?;
+    let days = days_from_civil(year, month, day);
+    // Reject dates that do not exist (2023-02-30).
+    if civil_from_days(days) != (year, month, day) {
+        return None;
+    }
+    Some(days * 86_400 + hour * 3_600 + minute * 60 + second - offset)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_the_times_exports_write() {
+        let noon = Some(1_795_521_600);
+        assert_eq!(parse_timestamp("2026-11-24T12:00:00Z"), noon);
+        assert_eq!(parse_timestamp("2026-11-24 12:00:00"), noon);
+        assert_eq!(parse_timestamp("2026-11-24 12:00:00 UTC"), noon);
+        assert_eq!(parse_timestamp("2026-11-24T12:00:00.4856Z"), noon);
+        assert_eq!(parse_timestamp("2026-11-24 08:00:00-04:00"), noon);
+        assert_eq!(parse_timestamp("2026-11-24T13:00:00+0100"), noon);
+        for bad in [
+            "2026-02-30T00:00:00Z",
+            "2026-13-01 00:00:00",
+            "24-05-16 12:57:55",
+            "yesterday",
+            "2026-11-24T12:00:00 CET",
+        ] {
+            assert_eq!(parse_timestamp(bad), None, "{bad}");
+        }
+        assert_eq!(
+            parse_timestamp(&iso8601(1_234_567_890)),
+            Some(1_234_567_890)
+        );
+    }
 
     #[test]
     fn formats_utc_times() {

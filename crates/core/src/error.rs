@@ -15,6 +15,7 @@ use crate::rates::{ApiError, RatesError, RetryPolicy};
 use crate::settings::SettingsError;
 use crate::store::StoreError;
 use crate::sync::SyncError;
+use crate::transfer::TransferError;
 use crate::vault::{KeyFileError, VaultError};
 
 /// Everything that can go wrong in core, with the context a person needs to act on it.
@@ -61,6 +62,9 @@ pub enum Error {
     #[error(transparent)]
     Alert(#[from] AlertError),
 
+    #[error(transparent)]
+    Transfer(#[from] TransferError),
+
     /// Bad input outside any domain module (a price, a currency): the message says which.
     #[error("{0}")]
     InvalidInput(String),
@@ -91,6 +95,13 @@ impl Error {
             Error::Alert(AlertError::Duplicate(_)) => ErrorCode::Conflict,
             Error::Alert(AlertError::NotFound(_)) => ErrorCode::NotFound,
             Error::Alert(_) => ErrorCode::InvalidInput,
+            Error::Transfer(TransferError::Store(e)) => store_code(e),
+            Error::Transfer(TransferError::Read { .. } | TransferError::Write { .. }) => {
+                ErrorCode::Storage
+            }
+            Error::Transfer(TransferError::Unresolved { .. }) => ErrorCode::AmbiguousCoin,
+            Error::Transfer(TransferError::UnknownMappedCoin { .. }) => ErrorCode::UnknownCoin,
+            Error::Transfer(_) => ErrorCode::InvalidInput,
         }
     }
 

@@ -20,6 +20,7 @@
 //! - [`valuation`]: holdings times prices, exactly; missing prices listed, never zero.
 //! - [`sync`]: the background loop that keeps rates fresh, one per data folder.
 //! - [`alerts`]: rules evaluated after every sync cycle, edge-triggered, with their history.
+//! - [`transfer`]: CSV import (preview, one-transaction commit, undo) and export.
 
 pub mod accounts;
 pub mod alerts;
@@ -38,6 +39,7 @@ pub mod secret;
 pub mod settings;
 pub mod store;
 pub mod sync;
+pub mod transfer;
 pub mod valuation;
 pub mod vault;
 

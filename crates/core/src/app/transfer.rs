@@ -1,0 +1,43 @@
+//! The import/export side of [`App`].
+
+use std::io::Write;
+use std::path::Path;
+
+use super::App;
+use crate::holdings;
+use crate::transfer::import::{import_file, ImportOptions};
+use crate::transfer::{self, native, ExportWhat, ImportReport, TransferError};
+use crate::Error;
+
+impl App {
+    /// Previews (`dry_run`) or imports a CSV file: all rows in one transaction, one undo-able
+    /// batch, or nothing when anything is wrong.
+    pub async fn import(
+        &self,
+        path: &Path,
+        options: &ImportOptions,
+    ) -> Result<ImportReport, Error> {
+        let store = self.store().await?;
+        Ok(import_file(&store, path, options, self.now()).await?)
+    }
+
+    /// Writes holdings or the ledger as native CSV to `out`; `target` names it in errors.
+    pub async fn export<W: Write>(
+        &self,
+        what: ExportWhat,
+        out: W,
+        target: &Path,
+    ) -> Result<(), Error> {
+        let store = self.store().await?;
+        let written = match what {
+            ExportWhat::Holdings => native::write_holdings(out, &holdings::list(&store).await?),
+            ExportWhat::Ledger => native::write_ledger(out, &transfer::ledger_rows(&store).await?),
+        };
+        written.map_err(|e| {
+            Error::Transfer(TransferError::Write {
+                path: target.to_path_buf(),
+                source: std::io::Error::other(e.to_string()),
+            })
+        })
+    }
+}

@@ -1,0 +1,306 @@
+//! Native CSV import and export against a real encrypted database.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed expectation is a failed test
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crypto_balance_core::clock::FixedClock;
+use crypto_balance_core::holdings::NewHolding;
+use crypto_balance_core::transfer::import::ImportOptions;
+use crypto_balance_core::transfer::ExportWhat;
+use crypto_balance_core::vault::{KdfParams, MemoryKeychain};
+use crypto_balance_core::{App, AppConfig, ErrorCode, Passphrase};
+
+async fn vault(dir: &Path) -> App {
+    let app = App::open(AppConfig {
+        data_dir: Some(dir.to_path_buf()),
+        keychain: Some(Arc::new(MemoryKeychain::default())),
+        kdf: Some(KdfParams::insecure_for_tests()),
+        clock: Some(Arc::new(FixedClock::at(1_700_000_000))),
+        ..AppConfig::default()
+    })
+    .unwrap();
+    app.create_vault(&Passphrase::new("transfer test passphrase".into()), false)
+        .await
+        .unwrap();
+    app
+}
+
+async fn export(app: &App, what: ExportWhat) -> String {
+    let mut bytes = Vec::new();
+    app.export(what, &mut bytes, Path::new("test"))
+        .await
+        .unwrap();
+    String::from_utf8(bytes).unwrap()
+}
+
+fn write(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, content).unwrap();
+    path
+}
+
+fn options() -> ImportOptions {
+    ImportOptions::default()
+}
+
+async fn seed(app: &App) {
+    let add = |coin: &str, amount: &str, account: &str, price: Option<&str>, note: Option<&str>| {
+        NewHolding {
+            coin: coin.into(),
+            amount: amount.parse().unwrap(),
+            account: Some(account.into()),
+            price: price.map(|p| p.parse().unwrap()),
+            currency: price.map(|_| "usd".into()),
+            note: note.map(str::to_owned),
+        }
+    };
+    app.add_holding(add(
+        "btc",
+        "0.123456789012345678",
+        "Ledger",
+        Some("40000.5"),
+        Some("=HYPERLINK(\"http://evil\")"),
+    ))
+    .await
+    .unwrap();
+    app.add_holding(add(
+        "ethereum",
+        "2",
+        "+Kraken",
+        None,
+        Some("line one\nline \"two\""),
+    ))
+    .await
+    .unwrap();
+    app.add_holding(add(
+        "pepe",
+        "123456789012.5",
+        "Ledger",
+        Some("0.0000086"),
+        None,
+    ))
+    .await
+    .unwrap();
+    app.set_holding("ethereum", "1.5".parse().unwrap(), Some("+Kraken"))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn export_then_import_into_a_new_vault_reproduces_the_ledger_exactly() {
+    let temp = tempfile::tempdir().unwrap();
+    let first = vault(&temp.path().join("a")).await;
+    seed(&first).await;
+    let ledger = export(&first, ExportWhat::Ledger).await;
+    assert!(ledger.starts_with("time,account,coin,amount,kind,price,price_currency,note,id\n"));
+    assert!(
+        ledger.contains("'=HYPERLINK"),
+        "formulas are defused: {ledger}"
+    );
+    assert!(ledger.contains("'+Kraken"));
+    let file = write(temp.path(), "ledger.csv", ledger.as_bytes());
+
+    let second = vault(&temp.path().join("b")).await;
+    let report = second.import(&file, &options()).await.unwrap();
+    assert_eq!((report.rows, report.imported, report.duplicates), (4, 4, 0));
+    assert_eq!(report.assets["ethereum"].to_string(), "1.5");
+    assert!(report.batch_id.is_some());
+    assert_eq!(export(&second, ExportWhat::Ledger).await, ledger);
+    assert_eq!(
+        second.holdings().await.unwrap(),
+        first.holdings().await.unwrap()
+    );
+
+    // The same file again, and into the vault it came from: nothing twice.
+    let again = second.import(&file, &options()).await.unwrap();
+    assert_eq!(
+        (again.imported, again.duplicates, again.batch_id),
+        (0, 4, None)
+    );
+    let home = first.import(&file, &options()).await.unwrap();
+    assert_eq!(home.duplicates, 4);
+}
+
+#[tokio::test]
+async fn an_import_is_one_undo_able_batch_and_a_dry_run_writes_nothing() {
+    let temp = tempfile::tempdir().unwrap();
+    let app = vault(temp.path()).await;
+    let csv = "\u{feff}time,account,coin,amount,kind,price,price_currency,note,id\r\n\
+               2024-01-02T03:04:05Z,Kraken,BTC,0.5,buy,42000,USD,,\r\n\
+               2024-01-03 10:00:00,Kraken,eth,3,deposit,,,,\r\n\
+               \r\n\
+               2024-01-03 10:00:00,Kraken,eth,3,deposit,,,,\r\n";
+    let file = write(temp.path(), "mine.csv", csv.as_bytes());
+    let preview = app
+        .import(
+            &file,
+            &ImportOptions {
+                dry_run: true,
+                ..options()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (preview.rows, preview.imported, preview.batch_id),
+        (3, 3, None)
+    );
+    assert_eq!(preview.assets["ethereum"].to_string(), "6");
+    assert!(
+        app.holdings().await.unwrap().is_empty(),
+        "a dry run writes nothing"
+    );
+
+    let report = app.import(&file, &options()).await.unwrap();
+    assert_eq!(report.imported, 3, "two identical rows are two entries");
+    let holdings = app.holdings().await.unwrap();
+    assert_eq!(holdings.len(), 2);
+    assert_eq!(
+        holdings[0].average_cost.map(|c| c.to_string()).as_deref(),
+        Some("42000")
+    );
+    assert_eq!(app.import(&file, &options()).await.unwrap().duplicates, 3);
+    app.undo(report.batch_id.unwrap()).await.unwrap();
+    assert!(app.holdings().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn bad_files_name_the_file_line_and_column_and_change_nothing() {
+    let temp = tempfile::tempdir().unwrap();
+    let app = vault(temp.path()).await;
+    app.add_holding(NewHolding {
+        coin: "bitcoin".into(),
+        amount: "1".parse().unwrap(),
+        account: None,
+        price: None,
+        currency: None,
+        note: None,
+    })
+    .await
+    .unwrap();
+    let header = "time,account,coin,amount,kind,price,price_currency,note,id\n";
+    let good = "2024-01-02T03:04:05Z,A,bitcoin,1,deposit,,,,\n";
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("empty.csv", Vec::new(), "is empty"),
+        (
+            "binary.csv",
+            vec![0xff, 0xfe, 0x00, 0x41, 0x0a, 0x00],
+            "UTF-8",
+        ),
+        (
+            "other.csv",
+            b"Date,Sent Amount,Sent Currency\n2024-01-01,1,BTC\n".to_vec(),
+            "not a layout this version knows",
+        ),
+        (
+            "ragged.csv",
+            format!("{header}{good}2024-01-02T03:04:05Z,A,bitcoin,1\n").into_bytes(),
+            "line 3: the row has 4 fields but the header has 9",
+        ),
+        (
+            "number.csv",
+            format!("{header}{good}2024-01-02T03:04:05Z,A,bitcoin,1.5.5,deposit,,,,\n")
+                .into_bytes(),
+            "line 3, column amount",
+        ),
+        (
+            "date.csv",
+            format!("{header}{good}02/01/2024,A,bitcoin,1,deposit,,,,\n").into_bytes(),
+            "line 3, column time",
+        ),
+        (
+            "latin1.csv",
+            [
+                header.as_bytes(),
+                b"2024-01-02T03:04:05Z,Caf\xe9,bitcoin,1,deposit,,,,\n",
+            ]
+            .concat(),
+            "line 2",
+        ),
+        (
+            "kind.csv",
+            format!("{header}2024-01-02T03:04:05Z,A,bitcoin,1,gift,,,,\n").into_bytes(),
+            "column kind",
+        ),
+    ];
+    for (name, bytes, expected) in cases {
+        let file = write(temp.path(), name, &bytes);
+        let error = app.import(&file, &options()).await.expect_err(name);
+        let message = error.to_string();
+        assert!(message.contains(name), "{name}: {message}");
+        assert!(message.contains(expected), "{name}: {message}");
+        assert_eq!(error.code(), ErrorCode::InvalidInput, "{name}");
+    }
+    let holdings = app.holdings().await.unwrap();
+    assert_eq!(holdings.len(), 1, "nothing was written");
+    let missing = app
+        .import(&temp.path().join("nope.csv"), &options())
+        .await
+        .unwrap_err();
+    assert_eq!(missing.code(), ErrorCode::Storage);
+}
+
+#[tokio::test]
+async fn unknown_symbols_are_reported_with_suggestions_and_resolved_by_a_mapping() {
+    let temp = tempfile::tempdir().unwrap();
+    let app = vault(temp.path()).await;
+    let csv = "time,account,coin,amount,kind,price,price_currency,note,id\n\
+               2024-01-02T03:04:05Z,A,DOGGO,5,deposit,,,,\n\
+               2024-01-02T03:04:05Z,A,sol,1,deposit,,,,\n";
+    let file = write(temp.path(), "symbols.csv", csv.as_bytes());
+    let preview = app
+        .import(
+            &file,
+            &ImportOptions {
+                dry_run: true,
+                ..options()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(preview.unresolved.len(), 1);
+    assert_eq!(preview.unresolved[0].symbol, "DOGGO");
+    let error = app.import(&file, &options()).await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::AmbiguousCoin);
+    assert!(error.to_string().contains("--map"), "{error}");
+    assert!(app.holdings().await.unwrap().is_empty());
+
+    let mapped = ImportOptions {
+        maps: vec!["DOGGO=dogecoin".into()],
+        ..options()
+    };
+    let report = app.import(&file, &mapped).await.unwrap();
+    assert_eq!(report.imported, 2);
+    assert_eq!(report.assets["dogecoin"].to_string(), "5");
+    let bad_map = ImportOptions {
+        maps: vec!["DOGGO=no-such-coin".into()],
+        ..options()
+    };
+    assert_eq!(
+        app.import(&file, &bad_map).await.unwrap_err().code(),
+        ErrorCode::UnknownCoin
+    );
+}
+
+#[tokio::test]
+async fn holdings_export_is_a_spreadsheet_safe_snapshot() {
+    let temp = tempfile::tempdir().unwrap();
+    let app = vault(temp.path()).await;
+    seed(&app).await;
+    let csv = export(&app, ExportWhat::Holdings).await;
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "account,coin,symbol,name,amount,average_cost,cost_currency"
+    );
+    assert!(
+        lines.contains(&"'+Kraken,ethereum,eth,Ethereum,1.5,,"),
+        "{csv}"
+    );
+    assert!(
+        lines.contains(&"Ledger,bitcoin,btc,Bitcoin,0.123456789012345678,40000.5,usd"),
+        "{csv}"
+    );
+}
