@@ -170,16 +170,16 @@ fn unlocking_starts_the_rates_loop_and_the_portfolio_is_valued() -> TestResult {
         note: None,
     }))?;
     invoke(&window, "refresh_rates")?.map_err(|e| format!("refresh_rates rejected: {e}"))?;
-    let mut valuation = serde_json::Value::Null;
+    let (mut valuation, mut status) = (serde_json::Value::Null, serde_json::Value::Null);
     for _ in 0..100 {
         valuation = invoke(&window, "portfolio_value")?.map_err(|e| format!("{e}"))?;
-        if valuation["missing_prices"] == serde_json::json!([]) {
+        status = invoke(&window, "sync_status")?.map_err(|e| format!("{e}"))?;
+        if valuation["missing_prices"] == serde_json::json!([]) && status["state"] == "idle" {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     assert_eq!(valuation["total"], "33593.6679468283", "{valuation}");
-    let status = invoke(&window, "sync_status")?.map_err(|e| format!("{e}"))?;
     assert!(status["last_success_at"].is_i64(), "{status}");
     assert!(fake.calls_to("/simple/price") >= 1);
 

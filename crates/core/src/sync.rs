@@ -263,7 +263,10 @@ async fn run_loop<C: Cycle>(
             state: SyncState::Syncing,
             ..publisher.current()
         });
-        // Commands that arrive mid-cycle: Stop cancels it, Pause applies after it.
+        // Commands that arrive mid-cycle: Stop cancels it, Pause applies after it, and Refresh now
+        // runs another cycle straight after (this one may have started before the change the
+        // user wants priced).
+        let mut refresh_again = false;
         let outcome = {
             let run = cycle.run();
             tokio::pin!(run);
@@ -274,7 +277,7 @@ async fn run_loop<C: Cycle>(
                         Some(SyncCommand::Stop) | None => break None,
                         Some(SyncCommand::Pause) => paused = true,
                         Some(SyncCommand::Resume) => paused = false,
-                        Some(SyncCommand::RefreshNow) => {}
+                        Some(SyncCommand::RefreshNow) => refresh_again = true,
                     },
                 }
             }
@@ -324,6 +327,9 @@ async fn run_loop<C: Cycle>(
             }
         };
         next = Instant::now() + wait;
+        if refresh_again && !paused {
+            next = Instant::now();
+        }
         if paused {
             publisher.status(SyncStatus {
                 state: SyncState::Paused,

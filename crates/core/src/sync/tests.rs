@@ -173,6 +173,19 @@ async fn refresh_now_runs_at_once_and_restarts_the_interval() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn refresh_now_during_a_cycle_runs_another_right_after_it() {
+    let (_dir, lock) = lock();
+    // Cycles take 20 s; the request arrives 5 s into the first.
+    let script = Scripted::taking(Vec::new(), Duration::from_secs(20));
+    let handle = SyncHandle::spawn(script.clone(), lock);
+    wait(5).await;
+    assert!(handle.send(SyncCommand::RefreshNow).await);
+    wait(30).await;
+    assert_eq!(script.runs(), [0, 20]);
+    handle.stop().await;
+}
+
+#[tokio::test(start_paused = true)]
 async fn pause_stops_refreshing_and_resume_refreshes_at_once() {
     let (_dir, lock) = lock();
     let script = Scripted::new(Vec::new());
