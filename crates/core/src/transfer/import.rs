@@ -282,26 +282,18 @@ async fn resolve_coins(
 /// The source id of every row: the file's own id, else a hash of the row's content and how many
 /// identical rows came before it, so re-importing the same or an overlapping file adds nothing.
 fn fingerprint(rows: Vec<(u64, ParsedRow)>) -> Vec<ReadyRow> {
-    let mut occurrences: HashMap<String, u32> = HashMap::new();
+    let mut occurrences: HashMap<[u8; 16], u32> = HashMap::new();
     rows.into_iter()
         .map(|(line, row)| {
             let source = match &row.id {
                 Some(id) => id.clone(),
                 None => {
-                    let content = format!(
-                        "{}|{}|{}|{}|{}|{:?}|{}",
-                        row.occurred_at,
-                        row.account.as_deref().unwrap_or(""),
-                        coin_key(&row.coin),
-                        row.amount,
-                        row.kind.as_str(),
-                        row.price,
-                        row.note.as_deref().unwrap_or("")
-                    );
-                    let seen = occurrences.entry(content.clone()).or_insert(0);
-                    let hash = hash_hex(&format!("{content}#{seen}"));
+                    let content = content_hash(&row);
+                    let seen = occurrences.entry(content).or_insert(0);
+                    let mut occurrence = content.to_vec();
+                    occurrence.extend_from_slice(&seen.to_le_bytes());
                     *seen += 1;
-                    format!("native:{hash}")
+                    format!("native:{}", hex::encode(hash(&[&occurrence])))
                 }
             };
             ReadyRow { line, row, source }
@@ -309,19 +301,36 @@ fn fingerprint(rows: Vec<(u64, ParsedRow)>) -> Vec<ReadyRow> {
         .collect()
 }
 
-fn hash_hex(text: &str) -> String {
+/// Blake2b-128 of a row's fields (the coin as written, lower-cased), each field terminated so
+/// `ab|c` and `a|bc` differ.
+fn content_hash(row: &ParsedRow) -> [u8; 16] {
+    let price = row
+        .price
+        .as_ref()
+        .map(|(p, c)| format!("{p} {c}"))
+        .unwrap_or_default();
+    hash(&[
+        row.occurred_at.to_string().as_bytes(),
+        row.account.as_deref().unwrap_or("").as_bytes(),
+        coin_key(&row.coin).as_bytes(),
+        row.amount.to_string().as_bytes(),
+        row.kind.as_str().as_bytes(),
+        price.as_bytes(),
+        row.note.as_deref().unwrap_or("").as_bytes(),
+    ])
+}
+
+fn hash(parts: &[&[u8]]) -> [u8; 16] {
     let mut out = [0u8; 16];
-    match Blake2bVar::new(out.len()) {
-        Ok(mut hasher) => {
-            hasher.update(text.as_bytes());
-            if hasher.finalize_variable(&mut out).is_err() {
-                return hex::encode(text.as_bytes());
-            }
-            hex::encode(out)
+    // 16 bytes is a valid Blake2b output length, so neither call can fail.
+    if let Ok(mut hasher) = Blake2bVar::new(out.len()) {
+        for part in parts {
+            hasher.update(part);
+            hasher.update(&[0x1f]);
         }
-        // 16 bytes is a valid Blake2b length; fall back to the text itself rather than panic.
-        Err(_) => hex::encode(text.as_bytes()),
+        let _ = hasher.finalize_variable(&mut out);
     }
+    out
 }
 
 async fn existing_sources(
@@ -363,6 +372,7 @@ async fn commit(
     .await
     .map_err(err)?;
     let mut accounts: HashMap<String, i64> = HashMap::new();
+    let mut currencies: HashMap<String, String> = HashMap::new();
     let mut entries = Vec::with_capacity(rows.len());
     for ready in rows {
         let name = ready
@@ -386,20 +396,25 @@ async fn commit(
             }
         };
         let price = match &ready.row.price {
-            Some((price, currency)) => {
-                let currency = assets::resolve_currency(&mut tx, currency)
-                    .await
-                    .map_err(|e| TransferError::Field {
-                        path: path.to_path_buf(),
-                        line: ready.line,
-                        column: "price_currency",
-                        reason: e.to_string(),
-                    })?;
-                Some(UnitPrice {
-                    price: *price,
-                    currency,
-                })
-            }
+            Some((price, currency)) => Some(UnitPrice {
+                price: *price,
+                currency: match currencies.get(currency) {
+                    Some(id) => id.clone(),
+                    None => {
+                        let id =
+                            assets::resolve_currency(&mut tx, currency)
+                                .await
+                                .map_err(|e| TransferError::Field {
+                                    path: path.to_path_buf(),
+                                    line: ready.line,
+                                    column: "price_currency",
+                                    reason: e.to_string(),
+                                })?;
+                        currencies.insert(currency.clone(), id.clone());
+                        id
+                    }
+                },
+            }),
             None => None,
         };
         entries.push(NewEntry {
