@@ -19,7 +19,11 @@ pub async fn import(
     json: bool,
 ) -> Result<(), ErrorReport> {
     let options = ImportOptions {
-        format: (format == "native").then_some(ImportFormat::Native),
+        format: match format {
+            "native" => Some(ImportFormat::Native),
+            "koinly" => Some(ImportFormat::Koinly),
+            _ => None,
+        },
         account,
         maps,
         dry_run,

@@ -1,13 +1,16 @@
-//! CSV import and export (design.md section 7). This build reads and writes the native format;
-//! exchange formats plug into the same pipeline: parse rows, resolve coins, fingerprint, preview,
-//! then commit everything in one transaction as one undo-able batch.
+//! CSV import and export (design.md section 7). This build reads and writes the native format and
+//! reads Koinly's universal template; other formats plug into the same pipeline: parse rows into
+//! ledger legs, resolve coins, fingerprint, preview, then commit everything in one transaction as
+//! one undo-able batch.
 //!
 //! - [`native`]: our own ledger and holdings CSV.
+//! - [`koinly`]: Koinly's universal import template.
 //! - [`cell`]: spreadsheet formula injection, defused on export.
 //! - [`import`]: the pipeline and its report.
 
 pub mod cell;
 pub mod import;
+pub mod koinly;
 pub mod native;
 
 use std::collections::BTreeMap;
@@ -27,12 +30,14 @@ use crate::store::StoreError;
 #[ts(export)]
 pub enum ImportFormat {
     Native,
+    Koinly,
 }
 
 impl ImportFormat {
     pub fn as_str(self) -> &'static str {
         match self {
             ImportFormat::Native => "native",
+            ImportFormat::Koinly => "koinly",
         }
     }
 }
@@ -133,7 +138,7 @@ pub enum TransferError {
         line: u64,
         reason: String,
     },
-    #[error("{path}: the header ({header}) is not a layout this version knows; the native layout starts with time,account,coin,amount,kind")]
+    #[error("{path}: the header ({header}) is not a layout this version knows (native, koinly); the native layout starts with time,account,coin,amount,kind")]
     UnknownLayout { path: PathBuf, header: String },
     #[error("{path}, line {line}, column {column}: {reason}; nothing was imported")]
     Field {

@@ -304,3 +304,36 @@ async fn holdings_export_is_a_spreadsheet_safe_snapshot() {
         "{csv}"
     );
 }
+
+#[tokio::test]
+async fn a_koinly_file_becomes_legs_and_re_importing_it_adds_nothing() {
+    let temp = tempfile::tempdir().unwrap();
+    let app = vault(temp.path()).await;
+    let csv = "Date,Sent Amount,Sent Currency,Received Amount,Received Currency,Fee Amount,Fee Currency,Net Worth Amount,Net Worth Currency,Label,Description,TxHash\n\
+               2024-01-02 13:45 UTC,1000,USD,0.025,BTC,1.5,USD,1000,USD,,bought,0xabc\n\
+               2024-01-05 08:00 UTC,,,0.1,SOL,,,17.25,USD,staking,,\n\
+               2024-01-06 09:30:15 UTC,0.01,BTC,,,0.0001,BTC,,,,to cold storage,\n";
+    let file = write(temp.path(), "koinly.csv", csv.as_bytes());
+    let options = ImportOptions {
+        account: Some("Koinly".into()),
+        ..ImportOptions::default()
+    };
+    let report = app.import(&file, &options).await.unwrap();
+    assert_eq!(
+        report.format,
+        crypto_balance_core::transfer::ImportFormat::Koinly
+    );
+    assert_eq!((report.rows, report.imported), (3, 6));
+    assert_eq!(report.assets["bitcoin"].to_string(), "0.0149");
+    assert_eq!(report.assets["usd"].to_string(), "-1001.5");
+    assert_eq!(report.assets["solana"].to_string(), "0.1");
+    let again = app.import(&file, &options).await.unwrap();
+    assert_eq!((again.imported, again.duplicates), (0, 6));
+    let holdings = app.holdings().await.unwrap();
+    let btc = holdings.iter().find(|h| h.coin == "bitcoin").unwrap();
+    assert_eq!(btc.account, "Koinly");
+    assert_eq!(
+        btc.average_cost.map(|c| c.to_string()).as_deref(),
+        Some("40000")
+    );
+}

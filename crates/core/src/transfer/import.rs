@@ -44,8 +44,7 @@ pub async fn import_file(
     options: &ImportOptions,
     now: i64,
 ) -> Result<ImportReport, TransferError> {
-    let (format, rows) = read_rows(path, options.format)?;
-    let row_count = u64::try_from(rows.len()).unwrap_or(u64::MAX);
+    let (format, rows, row_count) = read_rows(path, options.format)?;
     let maps = parse_maps(store, &options.maps).await?;
     let (resolved, unresolved) = resolve_coins(store, &rows, &maps).await?;
     let ready = fingerprint(rows);
@@ -95,10 +94,7 @@ pub async fn import_file(
 }
 
 /// Reads every data row. The file is streamed; rows are kept for the one-transaction commit.
-fn read_rows(
-    path: &Path,
-    wanted: Option<ImportFormat>,
-) -> Result<(ImportFormat, Vec<(u64, ParsedRow)>), TransferError> {
+fn read_rows(path: &Path, wanted: Option<ImportFormat>) -> Result<Parsed, TransferError> {
     let file = File::open(path).map_err(|source| TransferError::Read {
         path: path.to_path_buf(),
         source,
@@ -106,12 +102,15 @@ fn read_rows(
     parse(file, path, wanted)
 }
 
+/// A file's layout, its ledger legs with their line numbers, and how many data rows it had.
+pub type Parsed = (ImportFormat, Vec<(u64, ParsedRow)>, u64);
+
 /// Reads rows from any byte source; `path` names it in errors.
 pub fn parse<R: std::io::Read>(
     source: R,
     path: &Path,
     wanted: Option<ImportFormat>,
-) -> Result<(ImportFormat, Vec<(u64, ParsedRow)>), TransferError> {
+) -> Result<Parsed, TransferError> {
     let read_error = |source| TransferError::Read {
         path: path.to_path_buf(),
         source,
@@ -143,6 +142,7 @@ pub fn parse<R: std::io::Read>(
         });
     };
     let mut rows = Vec::new();
+    let mut read = 0u64;
     for record in records {
         let record = record.map_err(|e| csv_error(path, &e))?;
         let line = record.position().map_or(0, |p| p.line());
@@ -150,22 +150,30 @@ pub fn parse<R: std::io::Read>(
         if fields.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
+        read += 1;
         let parsed = match format {
-            ImportFormat::Native => native::parse_row(&fields),
+            ImportFormat::Native => native::parse_row(&fields).map(|row| vec![row]),
+            ImportFormat::Koinly => super::koinly::parse_row(&fields),
         };
-        let row = parsed.map_err(|e| TransferError::Field {
+        let legs = parsed.map_err(|e| TransferError::Field {
             path: path.to_path_buf(),
             line,
             column: e.column,
             reason: e.reason,
         })?;
-        rows.push((line, row));
+        rows.extend(legs.into_iter().map(|leg| (line, leg)));
     }
-    Ok((format, rows))
+    Ok((format, rows, read))
 }
 
 fn detect(header: &[&str]) -> Option<ImportFormat> {
-    native::is_ledger_header(header).then_some(ImportFormat::Native)
+    if native::is_ledger_header(header) {
+        Some(ImportFormat::Native)
+    } else if super::koinly::is_header(header) {
+        Some(ImportFormat::Koinly)
+    } else {
+        None
+    }
 }
 
 fn text_fields(record: &csv::ByteRecord) -> Result<Vec<&str>, String> {
@@ -482,7 +490,7 @@ mod tests {
         fn export_then_import_reads_back_every_field_exactly(rows in proptest::collection::vec(row(), 0..20)) {
             let mut bytes = Vec::new();
             write_ledger(&mut bytes, &rows).unwrap_or_else(|e| panic!("{e}"));
-            let (format, parsed) = parse(bytes.as_slice(), Path::new("export.csv"), None)
+            let (format, parsed, _) = parse(bytes.as_slice(), Path::new("export.csv"), None)
                 .unwrap_or_else(|e| panic!("{e}"));
             prop_assert_eq!(format, ImportFormat::Native);
             prop_assert_eq!(parsed.len(), rows.len());
