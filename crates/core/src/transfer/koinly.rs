@@ -97,10 +97,8 @@ pub fn parse_row(fields: &[&str]) -> Result<Vec<ParsedRow>, FieldError> {
     let sent = side(fields, 1, 2, "Sent Amount")?;
     let received = side(fields, 3, 4, "Received Amount")?;
     let fee = side(fields, 5, 6, "Fee Amount")?;
-    let worth = match side(fields, 7, 8, "Net Worth Amount")? {
-        Some((amount, currency)) => Some((amount.to_decimal(), currency)),
-        None => None,
-    };
+    let worth = side(fields, 7, 8, "Net Worth Amount")?
+        .map(|(amount, currency)| (amount.to_decimal(), currency));
     let label = get(9).to_lowercase();
     let note = [get(10), get(11)]
         .iter()
