@@ -145,7 +145,7 @@ pub enum Command {
         #[arg(value_name = "FILE")]
         file: PathBuf,
         /// The file's layout [default: detected from the header]
-        #[arg(long, default_value = "auto", value_parser = ["auto", "native", "koinly"])]
+        #[arg(long, default_value = "auto", value_parser = ["auto", "native", "koinly", "delta"])]
         format: String,
         /// Account for rows that name none
         #[arg(long, value_name = "NAME")]

@@ -22,6 +22,7 @@ pub async fn import(
         format: match format {
             "native" => Some(ImportFormat::Native),
             "koinly" => Some(ImportFormat::Koinly),
+            "delta" => Some(ImportFormat::Delta),
             _ => None,
         },
         account,

@@ -5,10 +5,12 @@
 //!
 //! - [`native`]: our own ledger and holdings CSV.
 //! - [`koinly`]: Koinly's universal import template.
+//! - [`delta`]: Delta's CSV.
 //! - [`cell`]: spreadsheet formula injection, defused on export.
 //! - [`import`]: the pipeline and its report.
 
 pub mod cell;
+pub mod delta;
 pub mod import;
 pub mod koinly;
 pub mod native;
@@ -31,6 +33,7 @@ use crate::store::StoreError;
 pub enum ImportFormat {
     Native,
     Koinly,
+    Delta,
 }
 
 impl ImportFormat {
@@ -38,6 +41,7 @@ impl ImportFormat {
         match self {
             ImportFormat::Native => "native",
             ImportFormat::Koinly => "koinly",
+            ImportFormat::Delta => "delta",
         }
     }
 }
@@ -138,7 +142,7 @@ pub enum TransferError {
         line: u64,
         reason: String,
     },
-    #[error("{path}: the header ({header}) is not a layout this version knows (native, koinly); the native layout starts with time,account,coin,amount,kind")]
+    #[error("{path}: the header ({header}) is not a layout this version knows (native, koinly, delta); the native layout starts with time,account,coin,amount,kind")]
     UnknownLayout { path: PathBuf, header: String },
     #[error("{path}, line {line}, column {column}: {reason}; nothing was imported")]
     Field {

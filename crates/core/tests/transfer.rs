@@ -337,3 +337,49 @@ async fn a_koinly_file_becomes_legs_and_re_importing_it_adds_nothing() {
         Some("40000")
     );
 }
+
+#[tokio::test]
+async fn the_delta_sample_imports_and_bracketed_names_pick_the_coin() {
+    let temp = tempfile::tempdir().unwrap();
+    let app = vault(temp.path()).await;
+    let store = app.store().await.unwrap();
+    sqlx::query("INSERT INTO assets (id, symbol, name, kind) VALUES ('solana-wormhole', 'sol', 'Solana (Wormhole)', 'coin')")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let sample =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/delta.csv"))
+            .unwrap();
+    let file = write(temp.path(), "delta.csv", &sample);
+    let preview = app
+        .import(
+            &file,
+            &ImportOptions {
+                dry_run: true,
+                ..options()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        preview.format,
+        crypto_balance_core::transfer::ImportFormat::Delta
+    );
+    assert!(preview.unresolved.is_empty(), "{:?}", preview.unresolved);
+    assert_eq!((preview.rows, preview.imported), (5, 9));
+    assert_eq!(preview.assets["ethereum"].to_string(), "10.88");
+    assert_eq!(preview.assets["solana"].to_string(), "-100");
+    assert_eq!(preview.assets["polkadot"].to_string(), "-0.101");
+    assert_eq!(preview.assets["bitcoin"].to_string(), "-0.599");
+    // "SOL (Solana Wormhole)": the bracketed name picks the other coin with that symbol.
+    assert_eq!(preview.assets["solana-wormhole"].to_string(), "2");
+    app.import(&file, &options()).await.unwrap();
+    let accounts: Vec<String> = app
+        .accounts()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.name)
+        .collect();
+    assert_eq!(accounts, ["Binance", "MY_WALLET"]);
+}

@@ -72,6 +72,12 @@ pub async fn import_file(
             continue; // listed under `unresolved`
         };
         ready.row.coin = id.clone();
+        if let Some((_, currency)) = &mut ready.row.price {
+            match resolved.get(&coin_key(currency)) {
+                Some(id) => *currency = id.clone(),
+                None => continue, // listed under `unresolved`
+            }
+        }
         let net = report.assets.entry(id.clone()).or_insert(Amount::ZERO);
         *net = net.checked_add(ready.row.amount).unwrap_or(*net);
         to_write.push(ready);
@@ -154,6 +160,7 @@ pub fn parse<R: std::io::Read>(
         let parsed = match format {
             ImportFormat::Native => native::parse_row(&fields).map(|row| vec![row]),
             ImportFormat::Koinly => super::koinly::parse_row(&fields),
+            ImportFormat::Delta => super::delta::parse_row(&fields),
         };
         let legs = parsed.map_err(|e| TransferError::Field {
             path: path.to_path_buf(),
@@ -171,6 +178,8 @@ fn detect(header: &[&str]) -> Option<ImportFormat> {
         Some(ImportFormat::Native)
     } else if super::koinly::is_header(header) {
         Some(ImportFormat::Koinly)
+    } else if super::delta::is_header(header) {
+        Some(ImportFormat::Delta)
     } else {
         None
     }
@@ -207,6 +216,17 @@ fn csv_error(path: &Path, error: &csv::Error) -> TransferError {
         path: path.to_path_buf(),
         line,
         reason,
+    }
+}
+
+/// `sol (solana)` -> (`sol`, Some(`solana`)); anything else is just a symbol or id.
+fn split_name(key: &str) -> (&str, Option<&str>) {
+    match (key.find(" ("), key.ends_with(')')) {
+        (Some(open), true) if open > 0 && open + 2 < key.len() - 1 => (
+            key[..open].trim(),
+            Some(key[open + 2..key.len() - 1].trim()),
+        ),
+        _ => (key, None),
     }
 }
 
@@ -252,10 +272,16 @@ async fn resolve_coins(
     let mut unresolved = Vec::new();
     let err = |e| TransferError::Store(store.error(e));
     let mut tx = store.pool().begin().await.map_err(err)?;
-    for (_, row) in rows {
-        let key = coin_key(&row.coin);
+    // Coins, and the currencies prices are given in (a coin or fiat too).
+    let texts = rows.iter().flat_map(|(_, row)| {
+        std::iter::once(row.coin.as_str()).chain(row.price.as_ref().map(|(_, c)| c.as_str()))
+    });
+    for text in texts {
+        let key = coin_key(text);
         if resolved.contains_key(&key)
-            || unresolved.iter().any(|u: &Unresolved| u.symbol == row.coin)
+            || unresolved
+                .iter()
+                .any(|u: &Unresolved| coin_key(&u.symbol) == key)
         {
             continue;
         }
@@ -263,17 +289,33 @@ async fn resolve_coins(
             resolved.insert(key, id.clone());
             continue;
         }
-        match assets::resolve(&mut tx, &key).await {
+        // `SOL (Solana)`: the name in brackets picks among coins that share the symbol.
+        let (symbol, name) = split_name(&key);
+        if let Some(name) = name {
+            let named: Vec<String> = sqlx::query_scalar(
+                "SELECT id FROM assets WHERE symbol = ? COLLATE NOCASE AND name = ? COLLATE NOCASE LIMIT 2",
+            )
+            .bind(symbol)
+            .bind(name)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(err)?;
+            if let [id] = named.as_slice() {
+                resolved.insert(key, id.clone());
+                continue;
+            }
+        }
+        match assets::resolve(&mut tx, symbol).await {
             Ok(asset) => {
                 resolved.insert(key, asset.id);
             }
             Err(AssetError::Ambiguous { candidates, .. }) => unresolved.push(Unresolved {
-                symbol: row.coin.clone(),
+                symbol: text.to_owned(),
                 candidates: candidates.split(", ").map(str::to_owned).collect(),
             }),
             Err(AssetError::Database(e)) => return Err(err(e)),
             Err(_) => unresolved.push(Unresolved {
-                symbol: row.coin.clone(),
+                symbol: text.to_owned(),
                 candidates: Vec::new(),
             }),
         }
@@ -380,7 +422,6 @@ async fn commit(
     .await
     .map_err(err)?;
     let mut accounts: HashMap<String, i64> = HashMap::new();
-    let mut currencies: HashMap<String, String> = HashMap::new();
     let mut entries = Vec::with_capacity(rows.len());
     for ready in rows {
         let name = ready
@@ -403,28 +444,10 @@ async fn commit(
                 account.id
             }
         };
-        let price = match &ready.row.price {
-            Some((price, currency)) => Some(UnitPrice {
-                price: *price,
-                currency: match currencies.get(currency) {
-                    Some(id) => id.clone(),
-                    None => {
-                        let id =
-                            assets::resolve_currency(&mut tx, currency)
-                                .await
-                                .map_err(|e| TransferError::Field {
-                                    path: path.to_path_buf(),
-                                    line: ready.line,
-                                    column: "price_currency",
-                                    reason: e.to_string(),
-                                })?;
-                        currencies.insert(currency.clone(), id.clone());
-                        id
-                    }
-                },
-            }),
-            None => None,
-        };
+        let price = ready.row.price.as_ref().map(|(price, currency)| UnitPrice {
+            price: *price,
+            currency: currency.clone(),
+        });
         entries.push(NewEntry {
             account_id,
             asset_id: ready.row.coin.clone(),

@@ -3,4 +3,4 @@
 /**
  * The file layouts this build can import.
  */
-export type ImportFormat = "native" | "koinly";
+export type ImportFormat = "native" | "koinly" | "delta";
