@@ -7,13 +7,15 @@
 //! - [`koinly`]: Koinly's universal import template.
 //! - [`delta`]: Delta's CSV.
 //! - [`cell`]: spreadsheet formula injection, defused on export.
-//! - [`import`]: the pipeline and its report.
+//! - [`read`]: a file into ledger legs, with line numbers.
+//! - [`import`]: resolve, fingerprint, preview and commit.
 
 pub mod cell;
 pub mod delta;
 pub mod import;
 pub mod koinly;
 pub mod native;
+pub mod read;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
