@@ -43,6 +43,9 @@ fn main() {
             "alerts_paused",
             "set_alerts_paused",
             "notification_permission",
+            "preview_import",
+            "import_csv",
+            "export_csv",
         ]));
     if let Err(error) = tauri_build::try_build(attributes) {
         // A build script reports failure by panicking; the message names the broken file.

@@ -5,4 +5,5 @@ pub mod alerts;
 pub mod app;
 pub mod holdings;
 pub mod rates;
+pub mod transfer;
 pub mod vault;

@@ -132,7 +132,15 @@ fn first_start_creates_the_vault_then_holdings_can_be_listed() -> TestResult {
 fn commands_the_ui_does_not_use_yet_are_not_granted() -> TestResult {
     let temp = tempfile::tempdir()?;
     let (_app, window) = start(temp.path())?;
-    for command in ["add_holding", "backup_to", "restore_from", "delete_account"] {
+    for command in [
+        "add_holding",
+        "backup_to",
+        "restore_from",
+        "delete_account",
+        "preview_import",
+        "import_csv",
+        "export_csv",
+    ] {
         assert!(
             invoke(&window, command)?.is_err(),
             "{command} should be denied"

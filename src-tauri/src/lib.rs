@@ -133,6 +133,9 @@ fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::alerts::alerts_paused,
             commands::alerts::set_alerts_paused,
             commands::alerts::notification_permission,
+            commands::transfer::preview_import,
+            commands::transfer::import_csv,
+            commands::transfer::export_csv,
         ])
         .on_window_event(window::on_event)
 }

@@ -149,9 +149,14 @@ async fn resolve_coins(
     let err = |e| TransferError::Store(store.error(e));
     let mut tx = store.pool().begin().await.map_err(err)?;
     // Coins, and the currencies prices are given in (a coin or fiat too).
-    let texts = rows.iter().flat_map(|(_, row)| {
-        std::iter::once(row.coin.as_str()).chain(row.price.as_ref().map(|(_, c)| c.as_str()))
-    });
+    // A plain list, not a lazy iterator: the future stays `Send` across the awaits below.
+    let mut texts: Vec<&str> = Vec::new();
+    for (_, row) in rows {
+        texts.push(row.coin.as_str());
+        if let Some((_, currency)) = &row.price {
+            texts.push(currency.as_str());
+        }
+    }
     for text in texts {
         let key = coin_key(text);
         if resolved.contains_key(&key)
