@@ -1,11 +1,10 @@
 //! `import` and `export`.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crypto_balance_core::transfer::import::ImportOptions;
 use crypto_balance_core::transfer::{ExportWhat, ImportFormat, ImportReport};
-use crypto_balance_core::{App, ErrorCode, ErrorReport};
+use crypto_balance_core::{App, ErrorReport};
 
 use crate::output::{print_json, print_lines};
 
@@ -94,20 +93,8 @@ pub async fn export(app: &App, target: &str, what: &str, json: bool) -> Result<(
         let stdout = std::io::stdout().lock();
         return Ok(app.export(what, stdout, Path::new("stdout")).await?);
     }
-    // Written beside the target and renamed over it, so a failed export leaves no half file.
     let path = PathBuf::from(target);
-    let folder = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let write_error = |e: std::io::Error| ErrorReport {
-        code: ErrorCode::Storage,
-        message: format!("cannot write {}: {e}", path.display()),
-    };
-    let mut temp = tempfile::NamedTempFile::new_in(folder).map_err(write_error)?;
-    app.export(what, temp.as_file_mut(), &path).await?;
-    temp.as_file_mut().flush().map_err(write_error)?;
-    temp.persist(&path).map_err(|e| write_error(e.error))?;
+    app.export_to_file(what, &path).await?;
     crate::output::done(&format!("Exported to {}", path.display()), json);
     Ok(())
 }

@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use crypto_balance_core::transfer::import::ImportOptions;
-use crypto_balance_core::transfer::{ExportWhat, ImportFormat, ImportReport, TransferError};
-use crypto_balance_core::{App, Error, ErrorReport};
+use crypto_balance_core::transfer::{ExportWhat, ImportFormat, ImportReport};
+use crypto_balance_core::{App, ErrorReport};
 use tauri::{AppHandle, Emitter, Runtime, State};
 
 use crate::events::HOLDINGS_CHANGED;
@@ -62,18 +62,5 @@ pub async fn export_csv(
     path: PathBuf,
     what: ExportWhat,
 ) -> Result<(), ErrorReport> {
-    let write_error = |source: std::io::Error| {
-        ErrorReport::from(Error::Transfer(TransferError::Write {
-            path: path.clone(),
-            source,
-        }))
-    };
-    let folder = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let mut temp = tempfile::NamedTempFile::new_in(folder).map_err(write_error)?;
-    app.export(what, temp.as_file_mut(), &path).await?;
-    temp.persist(&path).map_err(|e| write_error(e.error))?;
-    Ok(())
+    Ok(app.export_to_file(what, &path).await?)
 }

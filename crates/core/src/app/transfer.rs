@@ -21,6 +21,26 @@ impl App {
         Ok(import_file(&store, path, options, self.now()).await?)
     }
 
+    /// Writes holdings or the ledger as native CSV to the file at `path`: into a temporary file
+    /// beside it, renamed over it at the end, so a failed export never leaves half a file.
+    pub async fn export_to_file(&self, what: ExportWhat, path: &Path) -> Result<(), Error> {
+        let write_error = |source: std::io::Error| {
+            Error::Transfer(TransferError::Write {
+                path: path.to_path_buf(),
+                source,
+            })
+        };
+        let folder = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let mut temp = tempfile::NamedTempFile::new_in(folder).map_err(write_error)?;
+        self.export(what, temp.as_file_mut(), path).await?;
+        temp.as_file_mut().flush().map_err(write_error)?;
+        temp.persist(path).map_err(|e| write_error(e.error))?;
+        Ok(())
+    }
+
     /// Writes holdings or the ledger as native CSV to `out`; `target` names it in errors.
     pub async fn export<W: Write>(
         &self,
