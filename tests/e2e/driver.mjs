@@ -1,6 +1,6 @@
 // Starts tauri-driver, opens a WebDriver session on the built app, and cleans both up.
 // tauri-driver (cargo install tauri-driver) proxies to WebKitWebDriver (Debian: webkit2gtk-driver).
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
@@ -83,11 +83,38 @@ export async function startApp(env = {}) {
     const stop = async () => {
       await driver.quit().catch(() => {});
       tauriDriver.kill();
+      await endLeftoverApps();
     };
     return { driver, stop };
   } catch (error) {
     tauriDriver.kill();
     throw error;
+  }
+}
+
+/**
+ * Ends app processes that outlived their session. Closing the window only hides the app to the
+ * tray (by design), so an app can survive WebDriver's goodbye; a survivor would keep the sync
+ * lock and the test runner's output pipe open.
+ */
+async function endLeftoverApps() {
+  const app = appBinary();
+  const running = () => {
+    try {
+      execFileSync("pgrep", ["-f", app]);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  for (const signal of ["TERM", "TERM", "KILL"]) {
+    if (!running()) return;
+    try {
+      execFileSync("pkill", [`-${signal}`, "-f", app]);
+    } catch {
+      // already gone
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1500));
   }
 }
 
