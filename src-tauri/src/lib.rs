@@ -62,13 +62,23 @@ pub fn run() -> ExitCode {
     }
 }
 
-/// On quit: stop the sync loop (a cycle in flight rolls back) and close the database cleanly.
+/// How long quitting waits for the sync loop to stop and the database to close.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// On quit: stop the sync loop (a cycle in flight rolls back) and close the database cleanly,
+/// within a grace period: every write is one transaction, so quitting after it is still safe.
 fn on_run_event<R: Runtime>(handle: &tauri::AppHandle<R>, event: RunEvent) {
     if let RunEvent::Exit = event {
-        tauri::async_runtime::block_on(async {
-            sync::stop(handle).await;
-            handle.state::<App>().lock().await;
+        let finished = tauri::async_runtime::block_on(async {
+            tokio::time::timeout(SHUTDOWN_GRACE, async {
+                sync::stop(handle).await;
+                handle.state::<App>().lock().await;
+            })
+            .await
         });
+        if finished.is_err() {
+            tracing::warn!("shutdown took longer than 5 s; quitting anyway");
+        }
     }
 }
 

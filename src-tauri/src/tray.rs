@@ -44,18 +44,27 @@ struct PauseItem<R: Runtime>(CheckMenuItem<R>);
 
 /// Shows whether every alert is paused in the tray menu.
 pub fn show_alerts_paused<R: Runtime>(app: &AppHandle<R>, paused: bool) {
-    if let Some(item) = app.try_state::<PauseItem<R>>() {
-        if let Err(error) = item.0.set_checked(paused) {
-            tracing::debug!(%error, "cannot update the tray's pause item");
+    let handle = app.clone();
+    on_main_thread(app, move || {
+        if let Some(item) = handle.try_state::<PauseItem<R>>() {
+            if let Err(error) = item.0.set_checked(paused) {
+                tracing::debug!(%error, "cannot update the tray's pause item");
+            }
         }
+    });
+}
+
+/// Runs a tray change on the main thread without waiting for it: tray calls made elsewhere
+/// block their thread until the main thread answers, which must never hold up the sync loop
+/// (or its stop while the app quits).
+fn on_main_thread<R: Runtime>(app: &AppHandle<R>, change: impl FnOnce() + Send + 'static) {
+    if let Err(error) = app.run_on_main_thread(change) {
+        tracing::debug!(%error, "cannot reach the main thread for a tray change");
     }
 }
 
 /// The tooltip shows the portfolio total and when it was last synced.
 pub fn show_total<R: Runtime>(app: &AppHandle<R>, report: &CycleReport) {
-    let Some(tray) = app.tray_by_id(TRAY_ID) else {
-        return;
-    };
     let total = report.total.round_dp(2);
     let tooltip = format!(
         "{}: {} {} (synced {} UTC)",
@@ -64,9 +73,14 @@ pub fn show_total<R: Runtime>(app: &AppHandle<R>, report: &CycleReport) {
         report.currency.to_uppercase(),
         &iso8601(report.at)[11..16]
     );
-    if let Err(error) = tray.set_tooltip(Some(tooltip)) {
-        tracing::debug!(%error, "cannot set the tray tooltip");
-    }
+    let handle = app.clone();
+    on_main_thread(app, move || {
+        if let Some(tray) = handle.tray_by_id(TRAY_ID) {
+            if let Err(error) = tray.set_tooltip(Some(tooltip)) {
+                tracing::debug!(%error, "cannot set the tray tooltip");
+            }
+        }
+    });
 }
 
 fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
