@@ -42,8 +42,17 @@ pub const SUPPORTED_VS_CURRENCIES: &[&str] = &[
     "twd", "uah", "vef", "vnd", "zar", "xdr", "xag", "xau", "bits", "sats",
 ];
 
-/// The coin whose price in every currency gives fiat cross rates.
-const CROSS_COIN: &str = "bitcoin";
+/// The coin whose price in every currency gives fiat cross rates: fetched whenever another fiat
+/// than the base is held, and divided through by [`crate::valuation`].
+pub const CROSS_COIN: &str = "bitcoin";
+
+/// `text` as a vs currency code (trimmed, lower-case) when CoinGecko prices in it.
+pub fn vs_currency(text: &str) -> Option<String> {
+    let currency = text.trim().to_lowercase();
+    SUPPORTED_VS_CURRENCIES
+        .contains(&currency.as_str())
+        .then_some(currency)
+}
 /// The coin catalog (`/coins/list` + ranks) is refreshed at most daily.
 const CATALOG_MAX_AGE: i64 = 86_400;
 /// After a failed catalog download, try again in an hour, not every cycle.

@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::rates::{Plan, SUPPORTED_VS_CURRENCIES};
+use crate::rates::{vs_currency, Plan};
 use crate::secret::ApiKey;
 use crate::store::{Store, StoreError};
 
@@ -90,11 +90,9 @@ pub async fn api_key(store: &Store) -> Result<Option<ApiKey>, StoreError> {
 pub async fn update(store: &Store, change: &RatesSettingsChange) -> Result<(), SettingsError> {
     let mut writes: Vec<(&str, Option<String>)> = Vec::new();
     if let Some(currency) = &change.base_currency {
-        let currency = currency.trim().to_lowercase();
-        if !SUPPORTED_VS_CURRENCIES.contains(&currency.as_str()) {
-            return Err(SettingsError::UnknownCurrency(currency));
-        }
-        writes.push((BASE_CURRENCY, Some(currency)));
+        let checked = vs_currency(currency)
+            .ok_or_else(|| SettingsError::UnknownCurrency(currency.trim().to_lowercase()))?;
+        writes.push((BASE_CURRENCY, Some(checked)));
     }
     if let Some(seconds) = change.refresh_interval_seconds {
         if !(MIN_REFRESH_SECONDS..=MAX_REFRESH_SECONDS).contains(&seconds) {

@@ -9,10 +9,7 @@ use ts_rs::TS;
 
 use crate::holdings::Holding;
 use crate::money::Amount;
-use crate::rates::StoredRate;
-
-/// CoinGecko has no fiat-to-fiat rates; they are crossed through this coin's price in both.
-const CROSS_COIN: &str = "bitcoin";
+use crate::rates::{StoredRate, CROSS_COIN};
 
 /// A price usable for valuation in one currency.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -205,12 +205,9 @@ impl App {
 }
 
 pub(super) fn checked_currency(text: &str) -> Result<String, Error> {
-    let currency = text.trim().to_lowercase();
-    if rates::SUPPORTED_VS_CURRENCIES.contains(&currency.as_str()) {
-        Ok(currency)
-    } else {
-        Err(Error::InvalidInput(format!(
+    rates::vs_currency(text).ok_or_else(|| {
+        Error::InvalidInput(format!(
             "'{text}' is not a currency CoinGecko prices in (e.g. usd, eur, gbp, jpy, btc)"
-        )))
-    }
+        ))
+    })
 }
