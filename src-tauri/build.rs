@@ -45,6 +45,7 @@ fn main() {
             "notification_permission",
             "preview_import",
             "import_csv",
+            "cancel_import",
             "export_csv",
         ]));
     if let Err(error) = tauri_build::try_build(attributes) {

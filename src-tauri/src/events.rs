@@ -11,3 +11,6 @@ pub const SYNC_STATUS: &str = "sync-status";
 
 /// An alert fired (its notification was requested); the payload is the fired alert.
 pub const ALERT_FIRED: &str = "alert-fired";
+
+/// A running import moved on; the payload is its progress (phase, bytes, rows).
+pub const IMPORT_PROGRESS: &str = "import-progress";

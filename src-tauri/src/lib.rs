@@ -106,6 +106,7 @@ fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
         .manage(sync::Syncer::default())
+        .manage(commands::transfer::RunningImport::default())
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
             commands::app::open_data_dir,
@@ -145,6 +146,7 @@ fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::alerts::notification_permission,
             commands::transfer::preview_import,
             commands::transfer::import_csv,
+            commands::transfer::cancel_import,
             commands::transfer::export_csv,
         ])
         .on_window_event(window::on_event)

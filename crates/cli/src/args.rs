@@ -144,8 +144,8 @@ pub enum Command {
     Import {
         #[arg(value_name = "FILE")]
         file: PathBuf,
-        /// The file's layout [default: detected from the header]
-        #[arg(long, default_value = "auto", value_parser = ["auto", "native", "koinly", "delta"])]
+        /// The file's layout [default: detected from the header]; generic needs --column
+        #[arg(long, default_value = "auto", value_parser = ["auto", "native", "coinbase", "kraken-ledgers", "kraken-trades", "binance", "binance-trades", "cointracking", "koinly", "delta", "coinstats", "generic"])]
         format: String,
         /// Account for rows that name none
         #[arg(long, value_name = "NAME")]
@@ -153,6 +153,14 @@ pub enum Command {
         /// Which coin a symbol means, e.g. --map BTC=bitcoin (repeatable)
         #[arg(long, value_name = "SYMBOL=ID")]
         map: Vec<String>,
+        /// For any other CSV: which column holds what, e.g. --column time=Date --column coin=Asset
+        /// --column amount=Qty (also kind, price, price_currency, account, note, id)
+        #[arg(long, value_name = "FIELD=COLUMN")]
+        column: Vec<String>,
+        /// The zone of times written without one, e.g. +02:00 [default: UTC, or the zone a Binance
+        /// file name gives]
+        #[arg(long, value_name = "±HH:MM", allow_hyphen_values = true)]
+        utc_offset: Option<String>,
         /// Show what would be imported, and write nothing
         #[arg(long)]
         dry_run: bool,

@@ -162,19 +162,20 @@ async fn run(cli: &Cli) -> Result<(), ErrorReport> {
             format,
             account,
             map,
+            column,
+            utc_offset,
             dry_run,
         } => {
-            unlock::unlock(&app, global).await?;
-            transfer::import(
-                &app,
-                file,
+            let options = transfer::options(
                 format,
                 account.clone(),
                 map.clone(),
+                column.clone(),
+                utc_offset.as_deref(),
                 *dry_run,
-                json,
-            )
-            .await?;
+            )?;
+            unlock::unlock(&app, global).await?;
+            transfer::import(&app, file, &options, json).await?;
         }
         Command::Export { target, what } => {
             unlock::unlock(&app, global).await?;

@@ -1,34 +1,77 @@
 //! `import` and `export`.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use crypto_balance_core::transfer::import::ImportOptions;
-use crypto_balance_core::transfer::{ExportWhat, ImportFormat, ImportReport};
-use crypto_balance_core::{App, ErrorReport};
+use crypto_balance_core::transfer::dates;
+use crypto_balance_core::transfer::import::{ImportControl, ImportOptions};
+use crypto_balance_core::transfer::{
+    ExportWhat, ImportFormat, ImportPhase, ImportProgress, ImportReport,
+};
+use crypto_balance_core::{App, Error, ErrorReport};
 
 use crate::output::{print_json, print_lines};
 
-pub async fn import(
-    app: &App,
-    file: &Path,
+/// The import's options from the command line; a bad `--utc-offset` is refused before anything runs.
+pub fn options(
     format: &str,
     account: Option<String>,
     maps: Vec<String>,
+    columns: Vec<String>,
+    utc_offset: Option<&str>,
     dry_run: bool,
-    json: bool,
-) -> Result<(), ErrorReport> {
-    let options = ImportOptions {
-        format: match format {
-            "native" => Some(ImportFormat::Native),
-            "koinly" => Some(ImportFormat::Koinly),
-            "delta" => Some(ImportFormat::Delta),
-            _ => None,
-        },
+) -> Result<ImportOptions, ErrorReport> {
+    let utc_offset = match utc_offset {
+        None => None,
+        Some(text) => Some(dates::parse_zone(text).ok_or_else(|| {
+            Error::InvalidInput(format!(
+                "--utc-offset {text}: use a zone like +02:00, -06:00 or UTC"
+            ))
+            .report()
+        })?),
+    };
+    Ok(ImportOptions {
+        format: ImportFormat::parse(format),
         account,
         maps,
         dry_run,
-    };
-    let report = app.import(file, &options).await?;
+        columns,
+        utc_offset,
+    })
+}
+
+/// Imports with progress on a terminal's stderr; Ctrl-C cancels and writes nothing.
+pub async fn import(
+    app: &App,
+    file: &Path,
+    options: &ImportOptions,
+    json: bool,
+) -> Result<(), ErrorReport> {
+    let show = std::io::stderr().is_terminal();
+    let control = ImportControl::with_progress(move |progress: ImportProgress| {
+        if show {
+            let percent = (progress.bytes_done * 100)
+                .checked_div(progress.bytes_total)
+                .unwrap_or(100);
+            let phase = match progress.phase {
+                ImportPhase::Reading => "Reading",
+                ImportPhase::Importing => "Importing",
+            };
+            eprint!("\r{phase}: {percent:>3}% ({} rows)   ", progress.rows);
+        }
+    });
+    let canceller = control.clone();
+    let ctrl_c = tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            canceller.cancel();
+        }
+    });
+    let result = app.import_with(file, options, &control).await;
+    ctrl_c.abort();
+    if show {
+        eprint!("\r\x1b[K");
+    }
+    let report = result?;
     if json {
         print_json(&report);
     } else {
@@ -39,13 +82,13 @@ pub async fn import(
 
 fn summary(report: &ImportReport) -> Vec<String> {
     let mut lines = vec![format!(
-        "{} ({} format): {} rows read, {} {}, {} duplicates, {} skipped",
+        "{} ({}): {} rows read, {} {}, {} duplicates, {} skipped",
         if report.dry_run {
             "Preview"
         } else {
             "Imported"
         },
-        report.format.as_str(),
+        report.format.label(),
         report.rows,
         report.imported,
         if report.dry_run {
@@ -54,14 +97,21 @@ fn summary(report: &ImportReport) -> Vec<String> {
             "imported"
         },
         report.duplicates,
-        report.skipped.len()
+        report.skipped_count
     )];
+    lines.extend(report.notes.iter().map(|note| format!("  Note: {note}")));
     lines.extend(
         report
             .skipped
             .iter()
-            .map(|s| format!("  line {}: {}", s.line, s.reason)),
+            .map(|s| format!("  line {}: skipped, {}", s.line, s.reason)),
     );
+    if report.skipped_count > report.skipped.len() as u64 {
+        lines.push(format!(
+            "  … and {} more skipped rows",
+            report.skipped_count - report.skipped.len() as u64
+        ));
+    }
     for (coin, net) in &report.assets {
         lines.push(format!("  {coin}: {net}"));
     }

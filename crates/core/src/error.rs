@@ -101,6 +101,7 @@ impl Error {
             }
             Error::Transfer(TransferError::Unresolved { .. }) => ErrorCode::AmbiguousCoin,
             Error::Transfer(TransferError::UnknownMappedCoin { .. }) => ErrorCode::UnknownCoin,
+            Error::Transfer(TransferError::Cancelled(_)) => ErrorCode::Cancelled,
             Error::Transfer(_) => ErrorCode::InvalidInput,
         }
     }
@@ -232,6 +233,8 @@ pub enum ErrorCode {
     CoingeckoUnavailable,
     /// The CoinGecko plan or API key needs the user's attention (the message says which).
     CoingeckoSetup,
+    /// The person cancelled the work; nothing of it was kept.
+    Cancelled,
 }
 
 /// An error as it crosses to the UI or to machine output: a stable code and a message a person

@@ -1,20 +1,32 @@
-//! CSV import and export (design.md section 7). This build reads and writes the native format and
-//! reads Koinly's universal template; other formats plug into the same pipeline: parse rows into
-//! ledger legs, resolve coins, fingerprint, preview, then commit everything in one transaction as
-//! one undo-able batch.
+//! CSV import and export (design.md section 7): our native format, the exports of Coinbase,
+//! Kraken, Binance, CoinTracking, Koinly, Delta and CoinStats, and any other CSV whose columns the
+//! person names. Every importer turns rows into ledger legs; the pipeline then resolves coins,
+//! fingerprints each leg, previews, and commits everything in one transaction as one undo-able
+//! batch, streaming the file so memory stays flat however long it is.
 //!
-//! - [`native`]: our own ledger and holdings CSV.
-//! - [`koinly`]: Koinly's universal import template.
-//! - [`delta`]: Delta's CSV.
+//! - [`read`]: a file into rows (preamble, BOM, separator, layout detection, line numbers).
+//! - [`layout`]: what an importer implements; [`formats`]: which importer reads a file.
+//! - [`number`], [`dates`]: numbers and times as exchanges write them.
+//! - [`native`], [`coinbase`], [`kraken`], [`binance`], [`cointracking`], [`koinly`], [`delta`],
+//!   [`coinstats`], [`generic`]: the importers.
+//! - [`import`]: resolve, fingerprint, preview and commit, with progress and cancel.
 //! - [`cell`]: spreadsheet formula injection, defused on export.
-//! - [`read`]: a file into ledger legs, with line numbers.
-//! - [`import`]: resolve, fingerprint, preview and commit.
 
+pub mod binance;
 pub mod cell;
+pub mod coinbase;
+pub mod coinstats;
+pub mod cointracking;
+pub mod dates;
 pub mod delta;
+pub mod formats;
+pub mod generic;
 pub mod import;
 pub mod koinly;
+pub mod kraken;
+pub mod layout;
 pub mod native;
+pub mod number;
 pub mod read;
 
 use std::collections::BTreeMap;
@@ -34,17 +46,71 @@ use crate::store::StoreError;
 #[ts(export)]
 pub enum ImportFormat {
     Native,
+    Coinbase,
+    KrakenLedgers,
+    KrakenTrades,
+    Binance,
+    BinanceTrades,
+    Cointracking,
     Koinly,
     Delta,
+    Coinstats,
+    Generic,
 }
 
 impl ImportFormat {
+    pub const ALL: [ImportFormat; 11] = [
+        ImportFormat::Native,
+        ImportFormat::Coinbase,
+        ImportFormat::KrakenLedgers,
+        ImportFormat::KrakenTrades,
+        ImportFormat::Binance,
+        ImportFormat::BinanceTrades,
+        ImportFormat::Cointracking,
+        ImportFormat::Koinly,
+        ImportFormat::Delta,
+        ImportFormat::Coinstats,
+        ImportFormat::Generic,
+    ];
+
+    /// The name `--format` takes.
     pub fn as_str(self) -> &'static str {
         match self {
             ImportFormat::Native => "native",
+            ImportFormat::Coinbase => "coinbase",
+            ImportFormat::KrakenLedgers => "kraken-ledgers",
+            ImportFormat::KrakenTrades => "kraken-trades",
+            ImportFormat::Binance => "binance",
+            ImportFormat::BinanceTrades => "binance-trades",
+            ImportFormat::Cointracking => "cointracking",
             ImportFormat::Koinly => "koinly",
             ImportFormat::Delta => "delta",
+            ImportFormat::Coinstats => "coinstats",
+            ImportFormat::Generic => "generic",
         }
+    }
+
+    /// The name people know the source by.
+    pub fn label(self) -> &'static str {
+        match self {
+            ImportFormat::Native => "Crypto Balance",
+            ImportFormat::Coinbase => "Coinbase transaction history",
+            ImportFormat::KrakenLedgers => "Kraken ledgers",
+            ImportFormat::KrakenTrades => "Kraken trades",
+            ImportFormat::Binance => "Binance transaction history",
+            ImportFormat::BinanceTrades => "Binance spot trade history",
+            ImportFormat::Cointracking => "CoinTracking trade list",
+            ImportFormat::Koinly => "Koinly universal",
+            ImportFormat::Delta => "Delta",
+            ImportFormat::Coinstats => "CoinStats",
+            ImportFormat::Generic => "generic (your columns)",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ImportFormat> {
+        ImportFormat::ALL
+            .into_iter()
+            .find(|f| f.as_str().eq_ignore_ascii_case(text.trim()))
     }
 }
 
@@ -111,7 +177,11 @@ pub struct ImportReport {
     /// Rows already in the ledger (or twice in the file).
     #[ts(type = "number")]
     pub duplicates: u64,
+    /// The first 1,000 skipped rows.
     pub skipped: Vec<SkippedRow>,
+    /// How many rows were skipped in all.
+    #[ts(type = "number")]
+    pub skipped_count: u64,
     /// Net amount per coin id among the rows to import.
     #[ts(type = "Record<string, string>")]
     pub assets: BTreeMap<String, Amount>,
@@ -120,6 +190,30 @@ pub struct ImportReport {
     #[ts(type = "number | null")]
     pub batch_id: Option<i64>,
     pub dry_run: bool,
+    /// What the person should know about how the file was read (e.g. the timezone assumed).
+    pub notes: Vec<String>,
+}
+
+/// Where a long import is, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ImportProgress {
+    /// `reading` checks the whole file first; `importing` writes (or, in a preview, counts).
+    pub phase: ImportPhase,
+    #[ts(type = "number")]
+    pub bytes_done: u64,
+    #[ts(type = "number")]
+    pub bytes_total: u64,
+    #[ts(type = "number")]
+    pub rows: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ImportPhase {
+    Reading,
+    Importing,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -144,8 +238,16 @@ pub enum TransferError {
         line: u64,
         reason: String,
     },
-    #[error("{path}: the header ({header}) is not a layout this version knows (native, koinly, delta); the native layout starts with time,account,coin,amount,kind")]
-    UnknownLayout { path: PathBuf, header: String },
+    #[error("{}", describe_unknown_layout(.path, .header, *.wanted))]
+    UnknownLayout {
+        path: PathBuf,
+        header: String,
+        wanted: Option<ImportFormat>,
+    },
+    #[error("--column {given}: {reason}")]
+    BadColumn { given: String, reason: String },
+    #[error("the import of {0} was cancelled; nothing was imported")]
+    Cancelled(PathBuf),
     #[error("{path}, line {line}, column {column}: {reason}; nothing was imported")]
     Field {
         path: PathBuf,
@@ -170,6 +272,26 @@ pub enum TransferError {
     },
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+fn describe_unknown_layout(
+    path: &std::path::Path,
+    header: &str,
+    wanted: Option<ImportFormat>,
+) -> String {
+    let path = path.display();
+    match wanted {
+        Some(ImportFormat::Generic) => format!(
+            "{path}: none of the first 20 lines has every column you named (the first line is: {header}); check the --column names"
+        ),
+        Some(format) => format!(
+            "{path}: no {} header in the first 20 lines (the first line is: {header}); choose another format or auto-detection",
+            format.label()
+        ),
+        None => format!(
+            "{path}: the header ({header}) is not a layout this version knows (Coinbase, Kraken ledgers or trades, Binance history or trades, CoinTracking, Koinly, Delta, CoinStats, or our own time,account,coin,amount,kind,…); name the columns with --format generic --column time=… --column coin=… --column amount=…"
+        ),
+    }
 }
 
 fn describe_unresolved(unresolved: &[Unresolved]) -> String {

@@ -2,30 +2,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failed expectation is a failed test
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+mod common;
 
-use crypto_balance_core::clock::FixedClock;
+use std::path::Path;
+
+use common::{vault, write};
 use crypto_balance_core::holdings::NewHolding;
 use crypto_balance_core::transfer::import::ImportOptions;
 use crypto_balance_core::transfer::ExportWhat;
-use crypto_balance_core::vault::{KdfParams, MemoryKeychain};
-use crypto_balance_core::{App, AppConfig, ErrorCode, Passphrase};
-
-async fn vault(dir: &Path) -> App {
-    let app = App::open(AppConfig {
-        data_dir: Some(dir.to_path_buf()),
-        keychain: Some(Arc::new(MemoryKeychain::default())),
-        kdf: Some(KdfParams::insecure_for_tests()),
-        clock: Some(Arc::new(FixedClock::at(1_700_000_000))),
-        ..AppConfig::default()
-    })
-    .unwrap();
-    app.create_vault(&Passphrase::new("transfer test passphrase".into()), false)
-        .await
-        .unwrap();
-    app
-}
+use crypto_balance_core::{App, ErrorCode};
 
 async fn export(app: &App, what: ExportWhat) -> String {
     let mut bytes = Vec::new();
@@ -33,12 +18,6 @@ async fn export(app: &App, what: ExportWhat) -> String {
         .await
         .unwrap();
     String::from_utf8(bytes).unwrap()
-}
-
-fn write(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, content).unwrap();
-    path
 }
 
 fn options() -> ImportOptions {
@@ -347,9 +326,10 @@ async fn the_delta_sample_imports_and_bracketed_names_pick_the_coin() {
         .execute(store.pool())
         .await
         .unwrap();
-    let sample =
-        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/delta.csv"))
-            .unwrap();
+    let sample = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/delta.csv"),
+    )
+    .unwrap();
     let file = write(temp.path(), "delta.csv", &sample);
     let preview = app
         .import(

@@ -1,40 +1,81 @@
-//! Commands for the import wizard and export: preview a file, import it, export holdings or the
-//! ledger. Paths come from the system file dialog; nothing is written on a preview.
+//! Commands for the import wizard and export: preview a file, import it (with `import-progress`
+//! events and a cancel), export holdings or the ledger. Paths come from the system file dialog;
+//! nothing is written on a preview or a cancelled import.
 
 use std::path::PathBuf;
+use std::sync::Mutex;
 
-use crypto_balance_core::transfer::import::ImportOptions;
-use crypto_balance_core::transfer::{ExportWhat, ImportFormat, ImportReport};
+use crypto_balance_core::transfer::import::{ImportControl, ImportOptions};
+use crypto_balance_core::transfer::{ExportWhat, ImportFormat, ImportProgress, ImportReport};
 use crypto_balance_core::{App, ErrorReport};
+use serde::Deserialize;
 use tauri::{AppHandle, Emitter, Runtime, State};
 
-use crate::events::HOLDINGS_CHANGED;
+use crate::events::{HOLDINGS_CHANGED, IMPORT_PROGRESS};
 
-fn options(
-    format: Option<ImportFormat>,
-    account: Option<String>,
-    maps: Vec<String>,
-    dry_run: bool,
-) -> ImportOptions {
-    ImportOptions {
-        format,
-        account,
-        maps,
-        dry_run,
+/// What the wizard chose; every field but the path may be left out.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ImportChoices {
+    pub format: Option<ImportFormat>,
+    pub account: Option<String>,
+    /// `SYMBOL=ID` answers for unresolved symbols.
+    pub maps: Vec<String>,
+    /// The generic importer's `FIELD=Column` choices.
+    pub columns: Vec<String>,
+    /// Seconds east of UTC for times written without a zone.
+    pub utc_offset: Option<i64>,
+}
+
+impl ImportChoices {
+    fn options(self, dry_run: bool) -> ImportOptions {
+        ImportOptions {
+            format: self.format,
+            account: self.account,
+            maps: self.maps,
+            dry_run,
+            columns: self.columns,
+            utc_offset: self.utc_offset,
+        }
     }
 }
 
-/// What importing `path` would do: rows, duplicates, net amounts, unresolved symbols.
+/// The import (or preview) running now, so `cancel_import` can stop it.
+#[derive(Debug, Default)]
+pub struct RunningImport(Mutex<Option<ImportControl>>);
+
+impl RunningImport {
+    fn start<R: Runtime>(&self, handle: AppHandle<R>) -> ImportControl {
+        let control = ImportControl::with_progress(move |progress: ImportProgress| {
+            let _ = handle.emit(IMPORT_PROGRESS, progress);
+        });
+        if let Ok(mut running) = self.0.lock() {
+            *running = Some(control.clone());
+        }
+        control
+    }
+
+    fn finish(&self) {
+        if let Ok(mut running) = self.0.lock() {
+            *running = None;
+        }
+    }
+}
+
+/// What importing `path` would do: rows, duplicates, skipped rows, net amounts, unresolved symbols.
 #[tauri::command]
-pub async fn preview_import(
+pub async fn preview_import<R: Runtime>(
+    handle: AppHandle<R>,
     app: State<'_, App>,
+    running: State<'_, RunningImport>,
     path: PathBuf,
-    format: Option<ImportFormat>,
-    account: Option<String>,
-    maps: Vec<String>,
+    choices: Option<ImportChoices>,
 ) -> Result<ImportReport, ErrorReport> {
-    let options = options(format, account, maps, true);
-    Ok(app.import(&path, &options).await?)
+    let control = running.start(handle);
+    let options = choices.unwrap_or_default().options(true);
+    let result = app.import_with(&path, &options, &control).await;
+    running.finish();
+    Ok(result?)
 }
 
 /// Imports `path` in one transaction as one undo-able change.
@@ -42,17 +83,29 @@ pub async fn preview_import(
 pub async fn import_csv<R: Runtime>(
     handle: AppHandle<R>,
     app: State<'_, App>,
+    running: State<'_, RunningImport>,
     path: PathBuf,
-    format: Option<ImportFormat>,
-    account: Option<String>,
-    maps: Vec<String>,
+    choices: Option<ImportChoices>,
 ) -> Result<ImportReport, ErrorReport> {
-    let options = options(format, account, maps, false);
-    let report = app.import(&path, &options).await?;
+    let control = running.start(handle.clone());
+    let options = choices.unwrap_or_default().options(false);
+    let result = app.import_with(&path, &options, &control).await;
+    running.finish();
+    let report = result?;
     if report.batch_id.is_some() {
         let _ = handle.emit(HOLDINGS_CHANGED, ());
     }
     Ok(report)
+}
+
+/// Stops the running import or preview; it rolls back and reports that it was cancelled.
+#[tauri::command]
+pub fn cancel_import(running: State<'_, RunningImport>) {
+    if let Ok(running) = running.0.lock() {
+        if let Some(control) = running.as_ref() {
+            control.cancel();
+        }
+    }
 }
 
 /// Writes holdings or the ledger as native CSV to `path` (replaced whole, never half-written).

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::App;
 use crate::holdings;
-use crate::transfer::import::{import_file, ImportOptions};
+use crate::transfer::import::{import_file, ImportControl, ImportOptions};
 use crate::transfer::{self, native, ExportWhat, ImportReport, TransferError};
 use crate::Error;
 
@@ -17,8 +17,19 @@ impl App {
         path: &Path,
         options: &ImportOptions,
     ) -> Result<ImportReport, Error> {
+        self.import_with(path, options, &ImportControl::default())
+            .await
+    }
+
+    /// [`App::import`] with progress reports and a cancel switch.
+    pub async fn import_with(
+        &self,
+        path: &Path,
+        options: &ImportOptions,
+        control: &ImportControl,
+    ) -> Result<ImportReport, Error> {
         let store = self.store().await?;
-        Ok(import_file(&store, path, options, self.now()).await?)
+        Ok(import_file(&store, path, options, control, self.now()).await?)
     }
 
     /// Writes holdings or the ledger as native CSV to the file at `path`: into a temporary file

@@ -5,7 +5,7 @@
 
 use rust_decimal::Decimal;
 
-use super::native::parse_amount;
+use super::number::{self, NumberStyle};
 use super::{FieldError, ParsedRow};
 use crate::clock::parse_timestamp;
 use crate::ledger::EntryKind;
@@ -36,8 +36,8 @@ pub fn is_header(header: &[&str]) -> bool {
             .all(|(got, want)| got.trim().eq_ignore_ascii_case(want))
 }
 
-fn amount(text: &str, column: &'static str) -> Result<Amount, FieldError> {
-    let amount = parse_amount(text).map_err(|reason| FieldError { column, reason })?;
+fn amount(text: &str, column: &'static str, style: NumberStyle) -> Result<Amount, FieldError> {
+    let amount = number::amount(text, style).map_err(|reason| FieldError { column, reason })?;
     if amount.is_negative() || amount.is_zero() {
         return Err(FieldError {
             column,
@@ -51,7 +51,7 @@ fn negative(amount: Amount) -> Amount {
     amount.checked_neg().unwrap_or(amount)
 }
 
-pub fn parse_row(fields: &[&str]) -> Result<Vec<ParsedRow>, FieldError> {
+pub fn parse_row(fields: &[&str], style: NumberStyle) -> Result<Vec<ParsedRow>, FieldError> {
     let get = |i: usize| fields.get(i).map(|f| f.trim()).unwrap_or("");
     let text = |i: usize| Some(get(i).to_owned()).filter(|t| !t.is_empty());
     let occurred_at = parse_timestamp(get(0)).ok_or_else(|| FieldError {
@@ -59,7 +59,7 @@ pub fn parse_row(fields: &[&str]) -> Result<Vec<ParsedRow>, FieldError> {
         reason: format!("'{}' is not a date like 2023-06-02 16:06:47-04:00", get(0)),
     })?;
     let way = get(1).to_uppercase();
-    let base = amount(get(2), "Base amount")?;
+    let base = amount(get(2), "Base amount", style)?;
     let base_coin = get(3).to_owned();
     if base_coin.is_empty() {
         return Err(FieldError {
@@ -87,7 +87,7 @@ pub fn parse_row(fields: &[&str]) -> Result<Vec<ParsedRow>, FieldError> {
                 reason: format!("a {way} needs the quote currency"),
             });
         }
-        Ok((amount(get(5), "Quote amount")?, coin.to_owned()))
+        Ok((amount(get(5), "Quote amount", style)?, coin.to_owned()))
     };
     // The unit price of the base in the quote currency, when the quote is a plain code.
     let price = |quote_amount: Amount, quote_coin: &str| -> Option<(Decimal, String)> {
@@ -170,7 +170,7 @@ pub fn parse_row(fields: &[&str]) -> Result<Vec<ParsedRow>, FieldError> {
     match (get(10), get(11)) {
         ("", "") => {}
         (fee, coin) if !fee.is_empty() && !coin.is_empty() => {
-            let fee = amount(fee, "Fee amount")?;
+            let fee = amount(fee, "Fee amount", style)?;
             legs.push(leg(fee_account, coin, negative(fee), EntryKind::Fee, None));
         }
         _ => {
@@ -196,7 +196,7 @@ mod tests {
             .and_then(Result::ok)
             .unwrap_or_default();
         let fields: Vec<&str> = record.iter().collect();
-        parse_row(&fields)
+        parse_row(&fields, NumberStyle::default())
     }
 
     #[test]

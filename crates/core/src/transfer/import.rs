@@ -1,21 +1,38 @@
-//! The import pipeline: rows from [`super::read`], coins resolved (never guessed), each row
-//! fingerprinted, duplicates counted, then a preview or everything committed in one transaction
-//! as one undo-able batch. Any unreadable value stops the import with its file, line and column.
+//! The import pipeline, in two streamed passes so memory stays flat however long the file is:
+//! first every row is read and checked (any unreadable value stops the import with its file,
+//! line and column, before anything is written) and the coins it names are collected and
+//! resolved, never guessed; then the file is read again, each leg fingerprinted, duplicates
+//! counted, and everything written in one transaction as one undo-able batch (or, for a preview,
+//! only counted). Progress is reported per batch of rows, and a cancel rolls everything back.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use blake2::digest::{Update, VariableOutput};
 use blake2::Blake2bVar;
+use sqlx::SqliteConnection;
 
-use super::{ImportFormat, ImportReport, ParsedRow, TransferError, Unresolved};
+use super::layout::{Context, Out};
+use super::read::RowReader;
+use super::{
+    generic, ImportFormat, ImportPhase, ImportProgress, ImportReport, ParsedRow, SkippedRow,
+    TransferError, Unresolved,
+};
 use crate::assets::{self, AssetError};
 use crate::holdings::DEFAULT_ACCOUNT;
 use crate::ledger::{self, BatchKind, NewEntry, UnitPrice};
 use crate::money::Amount;
 use crate::store::Store;
 
-/// What the user chose for this import.
+/// Legs handled per step: one duplicate lookup, one insert, one progress report each.
+const BATCH: usize = 4_096;
+/// Skipped rows listed in the report (all are counted).
+const SKIPPED_LISTED: usize = 1_000;
+
+/// What the person chose for this import.
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
     /// `None`: detect from the header.
@@ -25,74 +42,295 @@ pub struct ImportOptions {
     /// `SYMBOL=ID` answers for symbols the file uses.
     pub maps: Vec<String>,
     pub dry_run: bool,
+    /// The generic importer's `FIELD=Column` choices (implies `--format generic`).
+    pub columns: Vec<String>,
+    /// The zone (seconds east of UTC) of times the file writes without one.
+    pub utc_offset: Option<i64>,
 }
 
-/// A row ready to write, with where it came from.
-struct ReadyRow {
-    line: u64,
-    row: ParsedRow,
-    source: String,
+/// Progress reports and a cancel switch for one running import.
+#[derive(Clone, Default)]
+pub struct ImportControl {
+    progress: Option<Arc<dyn Fn(ImportProgress) + Send + Sync>>,
+    cancelled: Arc<AtomicBool>,
+}
+
+impl fmt::Debug for ImportControl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ImportControl")
+            .field("cancelled", &self.is_cancelled())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ImportControl {
+    pub fn with_progress(report: impl Fn(ImportProgress) + Send + Sync + 'static) -> Self {
+        ImportControl::default().on_progress(report)
+    }
+
+    /// The same control (clones share the cancel switch) reporting progress to `report`.
+    pub fn on_progress(mut self, report: impl Fn(ImportProgress) + Send + Sync + 'static) -> Self {
+        self.progress = Some(Arc::new(report));
+        self
+    }
+
+    /// Stops the import at its next batch; nothing it did is kept.
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::SeqCst)
+    }
+
+    fn report<R: std::io::Read>(&self, phase: ImportPhase, reader: &RowReader<R>, total: u64) {
+        if let Some(progress) = &self.progress {
+            progress(ImportProgress {
+                phase,
+                bytes_done: reader.bytes().min(total),
+                bytes_total: total,
+                rows: reader.rows(),
+            });
+        }
+    }
+}
+
+/// What the first pass learns about a file.
+struct Scan {
+    format: ImportFormat,
+    rows: u64,
+    /// Each coin or price currency text, by its lower-cased key.
+    coins: BTreeMap<String, String>,
+    skipped: Vec<SkippedRow>,
+    skipped_count: u64,
+    notes: Vec<String>,
 }
 
 pub async fn import_file(
     store: &Store,
     path: &Path,
     options: &ImportOptions,
+    control: &ImportControl,
     now: i64,
 ) -> Result<ImportReport, TransferError> {
-    let (format, rows, row_count) = super::read::read_rows(path, options.format)?;
+    let generic = options.format == Some(ImportFormat::Generic) || !options.columns.is_empty();
+    if generic {
+        generic::parse_columns(&options.columns)?;
+    }
+    let wanted = if generic {
+        Some(ImportFormat::Generic)
+    } else {
+        options.format
+    };
+    let context = Context {
+        file_name: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        utc_offset: options.utc_offset,
+        columns: options.columns.clone(),
+    };
+    let total = std::fs::metadata(path)
+        .map_err(|source| TransferError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?
+        .len();
+    let scan = scan(path, wanted, &context, control, total)?;
     let maps = parse_maps(store, &options.maps).await?;
-    let (resolved, unresolved) = resolve_coins(store, &rows, &maps).await?;
-    let ready = fingerprint(rows);
-    let existing = existing_sources(store, &ready).await?;
-
+    let (resolved, unresolved) = resolve_coins(store, scan.coins.values(), &maps).await?;
+    let fiat = assets::fiat_ids(store).await?;
     let mut report = ImportReport {
-        format,
-        rows: row_count,
+        format: scan.format,
+        rows: scan.rows,
         imported: 0,
         duplicates: 0,
-        skipped: Vec::new(),
+        skipped: scan.skipped,
+        skipped_count: scan.skipped_count,
         assets: BTreeMap::new(),
         unresolved,
         batch_id: None,
         dry_run: options.dry_run,
+        notes: scan.notes,
     };
-    let mut seen = std::collections::HashSet::new();
-    let mut to_write: Vec<ReadyRow> = Vec::new();
-    for mut ready in ready {
-        if existing.contains(&ready.source) || !seen.insert(ready.source.clone()) {
-            report.duplicates += 1;
-            continue;
-        }
-        let Some(id) = resolved.get(&coin_key(&ready.row.coin)) else {
-            continue; // listed under `unresolved`
-        };
-        ready.row.coin = id.clone();
-        if let Some((_, currency)) = &mut ready.row.price {
-            match resolved.get(&coin_key(currency)) {
-                Some(id) => *currency = id.clone(),
-                None => continue, // listed under `unresolved`
-            }
-        }
-        let net = report.assets.entry(id.clone()).or_insert(Amount::ZERO);
-        *net = net.checked_add(ready.row.amount).unwrap_or(*net);
-        to_write.push(ready);
-    }
-    report.imported = u64::try_from(to_write.len()).unwrap_or(u64::MAX);
-    if !report.unresolved.is_empty() {
-        if options.dry_run {
-            return Ok(report);
-        }
+    if !report.unresolved.is_empty() && !options.dry_run {
         return Err(TransferError::Unresolved {
             path: path.to_path_buf(),
             unresolved: report.unresolved,
         });
     }
-    if options.dry_run || to_write.is_empty() {
-        return Ok(report);
+
+    let err = |e| TransferError::Store(store.error(e));
+    let mut reader = RowReader::open(path, Some(scan.format), &context)?;
+    let default_account = options
+        .account
+        .clone()
+        .or_else(|| reader.account().map(str::to_owned))
+        .unwrap_or_else(|| DEFAULT_ACCOUNT.to_owned());
+    let mut tx = store.pool().begin().await.map_err(err)?;
+    let batch = if options.dry_run {
+        None
+    } else {
+        Some(
+            ledger::new_batch(
+                &mut tx,
+                BatchKind::Import,
+                &format!("Import of {}", context.file_name),
+                now,
+            )
+            .await
+            .map_err(err)?,
+        )
+    };
+    let mut fingerprints = Fingerprints::default();
+    let mut accounts: HashMap<String, i64> = HashMap::new();
+    let mut out = Vec::with_capacity(BATCH);
+    loop {
+        out.clear();
+        let more = reader.next_batch(&mut out, BATCH)?;
+        if control.is_cancelled() {
+            return Err(TransferError::Cancelled(path.to_path_buf()));
+        }
+        let legs: Vec<(u64, ParsedRow, String)> = out
+            .drain(..)
+            .filter_map(|item| match item {
+                Out::Leg(line, row) => Some((line, row)),
+                Out::Skip(..) => None,
+            })
+            .map(|(line, row)| {
+                let source = fingerprints.source(&row);
+                (line, row, source)
+            })
+            .collect();
+        let existing = existing_sources(&mut tx, &legs).await.map_err(err)?;
+        let mut entries = Vec::with_capacity(legs.len());
+        for (line, mut row, source) in legs {
+            if existing.contains(&source) || !fingerprints.first_time(&source) {
+                report.duplicates += 1;
+                continue;
+            }
+            let Some(id) = resolved.get(&coin_key(&row.coin)) else {
+                continue; // listed under `unresolved`
+            };
+            row.coin = id.clone();
+            if let Some((_, currency)) = &mut row.price {
+                match resolved.get(&coin_key(currency)) {
+                    Some(id) => *currency = id.clone(),
+                    None => continue, // listed under `unresolved`
+                }
+            }
+            if fiat.contains(&row.coin) {
+                row.price = None; // the price of a euro in bitcoin is no cost basis
+            }
+            let net = report
+                .assets
+                .entry(row.coin.clone())
+                .or_insert(Amount::ZERO);
+            *net = net.checked_add(row.amount).unwrap_or(*net);
+            report.imported += 1;
+            if options.dry_run {
+                continue;
+            }
+            let name = row
+                .account
+                .take()
+                .unwrap_or_else(|| default_account.clone());
+            let account_id = match accounts.get(&name) {
+                Some(id) => *id,
+                None => {
+                    let account = crate::accounts::find_or_create(store, &mut tx, &name, now)
+                        .await
+                        .map_err(|e| TransferError::Account {
+                            path: PathBuf::from(path),
+                            line,
+                            reason: e.to_string(),
+                        })?;
+                    accounts.insert(name, account.id);
+                    account.id
+                }
+            };
+            entries.push(NewEntry {
+                account_id,
+                asset_id: row.coin,
+                amount: row.amount,
+                kind: row.kind,
+                occurred_at: row.occurred_at,
+                price: row
+                    .price
+                    .map(|(price, currency)| UnitPrice { price, currency }),
+                note: row.note,
+                source,
+            });
+        }
+        if let Some(batch) = batch {
+            ledger::insert_entries(&mut tx, batch, &entries)
+                .await
+                .map_err(err)?;
+        }
+        control.report(ImportPhase::Importing, &reader, total);
+        if !more {
+            break;
+        }
     }
-    report.batch_id = Some(commit(store, path, options, &to_write, now).await?);
+    match batch {
+        Some(batch) if report.imported > 0 => {
+            tx.commit().await.map_err(err)?;
+            report.batch_id = Some(batch);
+        }
+        _ => tx.rollback().await.map_err(err)?,
+    }
     Ok(report)
+}
+
+/// The first pass: every row read and checked, the coins collected, skipped rows listed.
+fn scan(
+    path: &Path,
+    wanted: Option<ImportFormat>,
+    context: &Context,
+    control: &ImportControl,
+    total: u64,
+) -> Result<Scan, TransferError> {
+    let mut reader = RowReader::open(path, wanted, context)?;
+    let mut scan = Scan {
+        format: reader.format(),
+        rows: 0,
+        coins: BTreeMap::new(),
+        skipped: Vec::new(),
+        skipped_count: 0,
+        notes: reader.notes(),
+    };
+    let mut out = Vec::with_capacity(BATCH);
+    loop {
+        out.clear();
+        let more = reader.next_batch(&mut out, BATCH)?;
+        if control.is_cancelled() {
+            return Err(TransferError::Cancelled(path.to_path_buf()));
+        }
+        for item in out.drain(..) {
+            match item {
+                Out::Leg(_, row) => {
+                    for text in std::iter::once(&row.coin).chain(row.price.as_ref().map(|(_, c)| c))
+                    {
+                        let key = coin_key(text);
+                        scan.coins.entry(key).or_insert_with(|| text.clone());
+                    }
+                }
+                Out::Skip(line, reason) => {
+                    scan.skipped_count += 1;
+                    if scan.skipped.len() < SKIPPED_LISTED {
+                        scan.skipped.push(SkippedRow { line, reason });
+                    }
+                }
+            }
+        }
+        control.report(ImportPhase::Reading, &reader, total);
+        if !more {
+            break;
+        }
+    }
+    scan.rows = reader.rows();
+    scan.skipped.sort_by_key(|s| s.line);
+    Ok(scan)
 }
 
 /// `sol (solana)` -> (`sol`, Some(`solana`)); anything else is just a symbol or id.
@@ -141,24 +379,17 @@ async fn parse_maps(
 /// Everything else is unresolved, with the coins it could mean.
 async fn resolve_coins(
     store: &Store,
-    rows: &[(u64, ParsedRow)],
+    texts: impl Iterator<Item = &String>,
     maps: &HashMap<String, String>,
 ) -> Result<(HashMap<String, String>, Vec<Unresolved>), TransferError> {
     let mut resolved = HashMap::new();
     let mut unresolved = Vec::new();
     let err = |e| TransferError::Store(store.error(e));
-    let mut tx = store.pool().begin().await.map_err(err)?;
-    // Coins, and the currencies prices are given in (a coin or fiat too).
     // A plain list, not a lazy iterator: the future stays `Send` across the awaits below.
-    let mut texts: Vec<&str> = Vec::new();
-    for (_, row) in rows {
-        texts.push(row.coin.as_str());
-        if let Some((_, currency)) = &row.price {
-            texts.push(currency.as_str());
-        }
-    }
+    let texts: Vec<String> = texts.cloned().collect();
+    let mut tx = store.pool().begin().await.map_err(err)?;
     for text in texts {
-        let key = coin_key(text);
+        let key = coin_key(&text);
         if resolved.contains_key(&key)
             || unresolved
                 .iter()
@@ -191,12 +422,12 @@ async fn resolve_coins(
                 resolved.insert(key, asset.id);
             }
             Err(AssetError::Ambiguous { candidates, .. }) => unresolved.push(Unresolved {
-                symbol: text.to_owned(),
+                symbol: text.clone(),
                 candidates: candidates.split(", ").map(str::to_owned).collect(),
             }),
             Err(AssetError::Database(e)) => return Err(err(e)),
             Err(_) => unresolved.push(Unresolved {
-                symbol: text.to_owned(),
+                symbol: text.clone(),
                 candidates: Vec::new(),
             }),
         }
@@ -210,26 +441,34 @@ async fn resolve_coins(
     Ok((resolved, unresolved))
 }
 
-/// The source id of every row: the file's own id, else a hash of the row's content and how many
-/// identical rows came before it, so re-importing the same or an overlapping file adds nothing.
-fn fingerprint(rows: Vec<(u64, ParsedRow)>) -> Vec<ReadyRow> {
-    let mut occurrences: HashMap<[u8; 16], u32> = HashMap::new();
-    rows.into_iter()
-        .map(|(line, row)| {
-            let source = match &row.id {
-                Some(id) => id.clone(),
-                None => {
-                    let content = content_hash(&row);
-                    let seen = occurrences.entry(content).or_insert(0);
-                    let mut occurrence = content.to_vec();
-                    occurrence.extend_from_slice(&seen.to_le_bytes());
-                    *seen += 1;
-                    format!("native:{}", hex::encode(hash(&[&occurrence])))
-                }
-            };
-            ReadyRow { line, row, source }
-        })
-        .collect()
+/// Source ids: the file's own id, else a hash of the row's content and how many identical rows
+/// came before it, so re-importing the same or an overlapping file adds nothing. Only hashes are
+/// kept, so a million rows cost tens of megabytes, not the rows themselves.
+#[derive(Default)]
+struct Fingerprints {
+    occurrences: HashMap<[u8; 16], u32>,
+    seen: HashSet<[u8; 16]>,
+}
+
+impl Fingerprints {
+    fn source(&mut self, row: &ParsedRow) -> String {
+        match &row.id {
+            Some(id) => id.clone(),
+            None => {
+                let content = content_hash(row);
+                let seen = self.occurrences.entry(content).or_insert(0);
+                let mut occurrence = content.to_vec();
+                occurrence.extend_from_slice(&seen.to_le_bytes());
+                *seen += 1;
+                format!("native:{}", hex::encode(hash(&[&occurrence])))
+            }
+        }
+    }
+
+    /// `false` when the file already had this source.
+    fn first_time(&mut self, source: &str) -> bool {
+        self.seen.insert(hash(&[source.as_bytes()]))
+    }
 }
 
 /// Blake2b-128 of a row's fields (the coin as written, lower-cased), each field terminated so
@@ -265,84 +504,16 @@ fn hash(parts: &[&[u8]]) -> [u8; 16] {
 }
 
 async fn existing_sources(
-    store: &Store,
-    rows: &[ReadyRow],
-) -> Result<std::collections::HashSet<String>, TransferError> {
-    let sources: Vec<&str> = rows.iter().map(|r| r.source.as_str()).collect();
+    conn: &mut SqliteConnection,
+    legs: &[(u64, ParsedRow, String)],
+) -> Result<HashSet<String>, sqlx::Error> {
+    let sources: Vec<&str> = legs.iter().map(|(_, _, source)| source.as_str()).collect();
     let json = serde_json::to_string(&sources).unwrap_or_else(|_| "[]".to_owned());
     let found: Vec<String> = sqlx::query_scalar(
         "SELECT source FROM entries WHERE source IN (SELECT value FROM json_each(?))",
     )
     .bind(json)
-    .fetch_all(store.pool())
-    .await
-    .map_err(|e| store.error(e))?;
+    .fetch_all(conn)
+    .await?;
     Ok(found.into_iter().collect())
-}
-
-/// Writes every row in one transaction as one batch; returns the batch id.
-async fn commit(
-    store: &Store,
-    path: &Path,
-    options: &ImportOptions,
-    rows: &[ReadyRow],
-    now: i64,
-) -> Result<i64, TransferError> {
-    let err = |e| TransferError::Store(store.error(e));
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string());
-    let mut tx = store.pool().begin().await.map_err(err)?;
-    let batch = ledger::new_batch(
-        &mut tx,
-        BatchKind::Import,
-        &format!("Import of {file_name}"),
-        now,
-    )
-    .await
-    .map_err(err)?;
-    let mut accounts: HashMap<String, i64> = HashMap::new();
-    let mut entries = Vec::with_capacity(rows.len());
-    for ready in rows {
-        let name = ready
-            .row
-            .account
-            .clone()
-            .or_else(|| options.account.clone())
-            .unwrap_or_else(|| DEFAULT_ACCOUNT.to_owned());
-        let account_id = match accounts.get(&name) {
-            Some(id) => *id,
-            None => {
-                let account = crate::accounts::find_or_create(store, &mut tx, &name, now)
-                    .await
-                    .map_err(|e| TransferError::Account {
-                        path: PathBuf::from(path),
-                        line: ready.line,
-                        reason: e.to_string(),
-                    })?;
-                accounts.insert(name, account.id);
-                account.id
-            }
-        };
-        let price = ready.row.price.as_ref().map(|(price, currency)| UnitPrice {
-            price: *price,
-            currency: currency.clone(),
-        });
-        entries.push(NewEntry {
-            account_id,
-            asset_id: ready.row.coin.clone(),
-            amount: ready.row.amount,
-            kind: ready.row.kind,
-            occurred_at: ready.row.occurred_at,
-            price,
-            note: ready.row.note.clone(),
-            source: ready.source.clone(),
-        });
-    }
-    ledger::insert_entries(&mut tx, batch, &entries)
-        .await
-        .map_err(err)?;
-    tx.commit().await.map_err(err)?;
-    Ok(batch)
 }

@@ -5,7 +5,7 @@
 
 use rust_decimal::Decimal;
 
-use super::native::parse_amount;
+use super::number::{self, NumberStyle};
 use super::{FieldError, ParsedRow};
 use crate::clock::parse_timestamp;
 use crate::ledger::EntryKind;
@@ -60,12 +60,14 @@ fn side(
     amount: usize,
     currency: usize,
     column: &'static str,
+    style: NumberStyle,
 ) -> Result<Option<(Amount, String)>, FieldError> {
     let get = |i: usize| fields.get(i).map(|f| f.trim()).unwrap_or("");
     match (get(amount), get(currency)) {
         ("", "") => Ok(None),
         (value, currency) if !value.is_empty() && !currency.is_empty() => {
-            let amount = parse_amount(value).map_err(|reason| FieldError { column, reason })?;
+            let amount =
+                number::amount(value, style).map_err(|reason| FieldError { column, reason })?;
             if amount.is_negative() {
                 return Err(FieldError {
                     column,
@@ -88,16 +90,16 @@ fn unit_price(worth: &Option<(Decimal, String)>, amount: Amount) -> Option<(Deci
     (!price.is_zero()).then(|| (price.normalize(), currency.to_lowercase()))
 }
 
-pub fn parse_row(fields: &[&str]) -> Result<Vec<ParsedRow>, FieldError> {
+pub fn parse_row(fields: &[&str], style: NumberStyle) -> Result<Vec<ParsedRow>, FieldError> {
     let get = |i: usize| fields.get(i).map(|f| f.trim()).unwrap_or("");
     let occurred_at = timestamp(get(0)).ok_or_else(|| FieldError {
         column: "Date",
         reason: format!("'{}' is not a UTC date like 2024-01-02 13:45", get(0)),
     })?;
-    let sent = side(fields, 1, 2, "Sent Amount")?;
-    let received = side(fields, 3, 4, "Received Amount")?;
-    let fee = side(fields, 5, 6, "Fee Amount")?;
-    let worth = side(fields, 7, 8, "Net Worth Amount")?
+    let sent = side(fields, 1, 2, "Sent Amount", style)?;
+    let received = side(fields, 3, 4, "Received Amount", style)?;
+    let fee = side(fields, 5, 6, "Fee Amount", style)?;
+    let worth = side(fields, 7, 8, "Net Worth Amount", style)?
         .map(|(amount, currency)| (amount.to_decimal(), currency));
     let label = get(9).to_lowercase();
     let note = [get(10), get(11)]
@@ -158,7 +160,7 @@ mod tests {
 
     fn row(text: &str) -> Result<Vec<ParsedRow>, FieldError> {
         let fields: Vec<&str> = text.split(',').collect();
-        parse_row(&fields)
+        parse_row(&fields, NumberStyle::default())
     }
 
     #[test]

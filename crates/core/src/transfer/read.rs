@@ -1,101 +1,324 @@
-//! Reading a CSV file into ledger legs: BOM and CRLF tolerated, the layout detected from the
-//! header, every row parsed by its format with its line number kept, and anything unreadable
-//! reported with the file, line and column.
+//! Reading a CSV file into ledger legs, streamed: a BOM and CRLF tolerated, the header found among
+//! the first 20 lines (Coinbase writes a preamble), `,` or `;` as the separator (`;` files use
+//! decimal commas), the layout detected from the header, each row handed to its importer with its
+//! line number, and anything unreadable reported with the file, line and column.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
 
-use super::{delta, koinly, native, ImportFormat, ParsedRow, TransferError};
+use super::layout::{Cells, Context, Header, Layout, Out};
+use super::number::NumberStyle;
+use super::{formats, ImportFormat, TransferError};
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
+/// How far down the header may be (BittyTax scans as far).
+const HEADER_SEARCH_LINES: usize = 20;
+/// How much of the file is looked at to find the header.
+const PEEK_BYTES: usize = 64 * 1024;
 
-/// Reads every data row. The file is streamed; rows are kept for the one-transaction commit.
-pub(super) fn read_rows(
-    path: &Path,
-    wanted: Option<ImportFormat>,
-) -> Result<Parsed, TransferError> {
-    let file = File::open(path).map_err(|source| TransferError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    parse(file, path, wanted)
+/// Rows of one file, read a batch at a time.
+pub struct RowReader<R: Read> {
+    path: PathBuf,
+    records: csv::Reader<BufReader<MarkBlankLines<R>>>,
+    record: csv::ByteRecord,
+    layout: Box<dyn Layout>,
+    style: NumberStyle,
+    width: usize,
+    rows: u64,
+    bom: u64,
+    bytes: u64,
+    done: bool,
 }
 
-/// A file's layout, its ledger legs with their line numbers, and how many data rows it had.
-pub type Parsed = (ImportFormat, Vec<(u64, ParsedRow)>, u64);
-
-/// Reads rows from any byte source; `path` names it in errors.
-pub fn parse<R: std::io::Read>(
-    source: R,
-    path: &Path,
-    wanted: Option<ImportFormat>,
-) -> Result<Parsed, TransferError> {
-    let read_error = |source| TransferError::Read {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut input = BufReader::new(source);
-    if input.fill_buf().map_err(read_error)?.starts_with(BOM) {
-        input.consume(BOM.len());
+impl<R: Read> std::fmt::Debug for RowReader<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RowReader")
+            .field("path", &self.path)
+            .field("format", &self.layout.format())
+            .field("rows", &self.rows)
+            .finish_non_exhaustive()
     }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(false)
-        .from_reader(input);
-    let mut records = reader.byte_records();
-    let not_csv = |line: u64, reason: String| TransferError::NotCsv {
-        path: path.to_path_buf(),
-        line,
-        reason,
-    };
-    let header = match records.next() {
-        None => return Err(TransferError::Empty(path.to_path_buf())),
-        Some(record) => record.map_err(|e| csv_error(path, &e))?,
-    };
-    let header = text_fields(&header).map_err(|reason| not_csv(1, reason))?;
-    let format = detect(&header).filter(|f| wanted.is_none_or(|w| w == *f));
-    let Some(format) = format else {
-        return Err(TransferError::UnknownLayout {
+}
+
+impl RowReader<File> {
+    pub fn open(
+        path: &Path,
+        wanted: Option<ImportFormat>,
+        context: &Context,
+    ) -> Result<Self, TransferError> {
+        let file = File::open(path).map_err(|source| TransferError::Read {
             path: path.to_path_buf(),
-            header: header.join(",").chars().take(120).collect(),
-        });
-    };
-    let mut rows = Vec::new();
-    let mut read = 0u64;
-    for record in records {
-        let record = record.map_err(|e| csv_error(path, &e))?;
-        let line = record.position().map_or(0, |p| p.line());
-        let fields = text_fields(&record).map_err(|reason| not_csv(line, reason))?;
-        if fields.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        read += 1;
-        let parsed = match format {
-            ImportFormat::Native => native::parse_row(&fields).map(|row| vec![row]),
-            ImportFormat::Koinly => koinly::parse_row(&fields),
-            ImportFormat::Delta => delta::parse_row(&fields),
-        };
-        let legs = parsed.map_err(|e| TransferError::Field {
-            path: path.to_path_buf(),
-            line,
-            column: e.column,
-            reason: e.reason,
+            source,
         })?;
-        rows.extend(legs.into_iter().map(|leg| (line, leg)));
+        RowReader::new(file, path, wanted, context)
     }
-    Ok((format, rows, read))
 }
 
-fn detect(header: &[&str]) -> Option<ImportFormat> {
-    if native::is_ledger_header(header) {
-        Some(ImportFormat::Native)
-    } else if koinly::is_header(header) {
-        Some(ImportFormat::Koinly)
-    } else if delta::is_header(header) {
-        Some(ImportFormat::Delta)
-    } else {
-        None
+impl<R: Read> RowReader<R> {
+    /// Finds the header and its layout; `path` names the source in errors.
+    pub fn new(
+        source: R,
+        path: &Path,
+        wanted: Option<ImportFormat>,
+        context: &Context,
+    ) -> Result<Self, TransferError> {
+        let read_error = |source| TransferError::Read {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut input = BufReader::with_capacity(PEEK_BYTES, MarkBlankLines::new(source));
+        let mut bom = 0;
+        if input.fill_buf().map_err(read_error)?.starts_with(BOM) {
+            input.consume(BOM.len());
+            bom = BOM.len();
+        }
+        let peek = input.fill_buf().map_err(read_error)?;
+        let (delimiter, skip, layout, width) = find_header(peek, path, wanted, context)?;
+        let mut records = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(input);
+        let mut record = csv::ByteRecord::new();
+        for _ in 0..=skip {
+            records
+                .read_byte_record(&mut record)
+                .map_err(|e| csv_error(path, &e))?;
+        }
+        Ok(RowReader {
+            path: path.to_path_buf(),
+            records,
+            record,
+            layout,
+            style: NumberStyle {
+                decimal_comma: delimiter == b';',
+            },
+            width,
+            rows: 0,
+            bom: u64::try_from(bom).unwrap_or(0),
+            bytes: 0,
+            done: false,
+        })
+    }
+
+    pub fn format(&self) -> ImportFormat {
+        self.layout.format()
+    }
+
+    pub fn account(&self) -> Option<&'static str> {
+        self.layout.account()
+    }
+
+    pub fn notes(&self) -> Vec<String> {
+        self.layout.notes()
+    }
+
+    /// Data rows read so far (blank lines not counted).
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    /// Bytes of the file read so far.
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    /// Reads rows until `out` holds at least `want` items or the file ends; `false` once it has.
+    pub fn next_batch(&mut self, out: &mut Vec<Out>, want: usize) -> Result<bool, TransferError> {
+        while !self.done && out.len() < want {
+            let more = self
+                .records
+                .read_byte_record(&mut self.record)
+                .map_err(|e| csv_error(&self.path, &e))?;
+            // Where the reader is now: the end of the record just read (line ends normalised, so
+            // a little short of the file's own offset until the end).
+            self.bytes = self.bom + self.records.position().byte();
+            if !more {
+                self.layout.finish(out);
+                self.done = true;
+                self.bytes = u64::MAX; // everything: the caller caps it at the file's size
+                break;
+            }
+            let line = self.record.position().map_or(0, |p| p.line());
+            let fields = text_fields(&self.record).map_err(|reason| TransferError::NotCsv {
+                path: self.path.clone(),
+                line,
+                reason,
+            })?;
+            if fields.iter().all(|f| f.trim().is_empty()) {
+                continue;
+            }
+            let extra = fields.iter().skip(self.width).any(|f| !f.trim().is_empty());
+            if extra || (self.layout.exact_width() && fields.len() != self.width) {
+                return Err(TransferError::NotCsv {
+                    path: self.path.clone(),
+                    line,
+                    reason: format!(
+                        "the row has {} fields but the header has {}",
+                        fields.len(),
+                        self.width
+                    ),
+                });
+            }
+            self.rows += 1;
+            let cells = Cells::new(&fields, self.style);
+            self.layout
+                .row(line, &cells, out)
+                .map_err(|e| TransferError::Field {
+                    path: self.path.clone(),
+                    line,
+                    column: e.column,
+                    reason: e.reason,
+                })?;
+        }
+        Ok(!self.done)
+    }
+}
+
+/// Where the reader is in the CSV grammar, to tell a blank line from a line break inside quotes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Grammar {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    /// A quote inside a quoted field: the end of the field, or the first half of `""`.
+    QuoteInQuoted,
+}
+
+/// Normalises line ends outside quoted fields to `\n` and turns every blank line into a record
+/// of one empty quoted field (`""`). The CSV reader skips blank lines without counting them and
+/// miscounts `\r\n`, so without this the line numbers in messages would drift; normalised and
+/// marked, every line is counted (blank records are ignored). Quoted fields are left alone.
+struct MarkBlankLines<R> {
+    inner: R,
+    grammar: Grammar,
+    line_start: bool,
+    /// A `\r` outside quotes, waiting to see whether a `\n` follows.
+    pending_cr: bool,
+    buffer: Vec<u8>,
+    at: usize,
+}
+
+impl<R> MarkBlankLines<R> {
+    fn new(inner: R) -> Self {
+        MarkBlankLines {
+            inner,
+            grammar: Grammar::FieldStart,
+            line_start: true,
+            pending_cr: false,
+            buffer: Vec::new(),
+            at: 0,
+        }
+    }
+
+    fn mark(&mut self, input: &[u8]) {
+        self.buffer.clear();
+        self.at = 0;
+        for &byte in input {
+            if self.pending_cr {
+                self.pending_cr = false;
+                self.push(b'\n');
+                if byte == b'\n' {
+                    continue; // `\r\n` is one line end
+                }
+            }
+            if byte == b'\r' && self.grammar != Grammar::Quoted {
+                self.pending_cr = true;
+                continue;
+            }
+            self.push(byte);
+        }
+    }
+
+    fn push(&mut self, byte: u8) {
+        if byte == b'\n' && self.line_start && self.grammar == Grammar::FieldStart {
+            self.buffer.extend_from_slice(b"\"\"");
+        }
+        self.grammar = match (self.grammar, byte) {
+            (Grammar::Quoted, b'"') => Grammar::QuoteInQuoted,
+            (Grammar::Quoted, _) => Grammar::Quoted,
+            (Grammar::QuoteInQuoted, b'"') => Grammar::Quoted,
+            (Grammar::FieldStart, b'"') => Grammar::Quoted,
+            (_, b',' | b';' | b'\n') => Grammar::FieldStart,
+            _ => Grammar::Unquoted,
+        };
+        if self.grammar != Grammar::Quoted {
+            self.line_start = byte == b'\n';
+        }
+        self.buffer.push(byte);
+    }
+}
+
+impl<R: Read> Read for MarkBlankLines<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        while self.at == self.buffer.len() {
+            let mut chunk = [0u8; 16 * 1024];
+            let read = self.inner.read(&mut chunk)?;
+            if read == 0 {
+                if !self.pending_cr {
+                    return Ok(0);
+                }
+                self.mark(&[]);
+                self.pending_cr = false;
+                self.buffer.push(b'\n');
+                continue;
+            }
+            self.mark(&chunk[..read]);
+        }
+        let n = out.len().min(self.buffer.len() - self.at);
+        out[..n].copy_from_slice(&self.buffer[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// The separator, how many records precede the header, the layout and the header's width.
+fn find_header(
+    peek: &[u8],
+    path: &Path,
+    wanted: Option<ImportFormat>,
+    context: &Context,
+) -> Result<(u8, usize, Box<dyn Layout>, usize), TransferError> {
+    let mut first_line = None;
+    for delimiter in [b',', b';'] {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(peek);
+        let mut record = csv::ByteRecord::new();
+        for index in 0..HEADER_SEARCH_LINES {
+            match reader.read_byte_record(&mut record) {
+                Ok(true) => {}
+                // A cut-off record at the end of the peek, or the end of the file.
+                Ok(false) | Err(_) => break,
+            }
+            let line = record.position().map_or(0, |p| p.line());
+            let fields = text_fields(&record).map_err(|reason| TransferError::NotCsv {
+                path: path.to_path_buf(),
+                line,
+                reason,
+            })?;
+            if fields.iter().all(|f| f.trim().is_empty()) {
+                continue;
+            }
+            if first_line.is_none() {
+                first_line = Some(fields.join(","));
+            }
+            let header = Header::new(&fields);
+            if let Some(layout) = formats::detect(&header, context, wanted) {
+                return Ok((delimiter, index, layout, fields.len()));
+            }
+        }
+    }
+    match first_line {
+        None => Err(TransferError::Empty(path.to_path_buf())),
+        Some(line) => Err(TransferError::UnknownLayout {
+            path: path.to_path_buf(),
+            header: line.chars().take(120).collect(),
+            wanted,
+        }),
     }
 }
 
@@ -117,9 +340,6 @@ fn text_fields(record: &csv::ByteRecord) -> Result<Vec<&str>, String> {
 fn csv_error(path: &Path, error: &csv::Error) -> TransferError {
     let line = error.position().map_or(0, |p| p.line());
     let reason = match error.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => format!("the row has {len} fields but the header has {expected_len}"),
         csv::ErrorKind::Utf8 { .. } => {
             "the file is not UTF-8 text: save it as UTF-8 and try again".to_owned()
         }
@@ -131,6 +351,19 @@ fn csv_error(path: &Path, error: &csv::Error) -> TransferError {
         line,
         reason,
     }
+}
+
+/// Every leg and skipped row of a whole source, for tests and small files.
+pub fn read_all<R: Read>(
+    source: R,
+    path: &Path,
+    wanted: Option<ImportFormat>,
+    context: &Context,
+) -> Result<(ImportFormat, Vec<Out>), TransferError> {
+    let mut reader = RowReader::new(source, path, wanted, context)?;
+    let mut out = Vec::new();
+    while reader.next_batch(&mut out, usize::MAX)? {}
+    Ok((reader.format(), out))
 }
 
 #[cfg(test)]
@@ -181,8 +414,9 @@ mod tests {
         fn export_then_import_reads_back_every_field_exactly(rows in proptest::collection::vec(row(), 0..20)) {
             let mut bytes = Vec::new();
             write_ledger(&mut bytes, &rows).unwrap_or_else(|e| panic!("{e}"));
-            let (format, parsed, _) = parse(bytes.as_slice(), Path::new("export.csv"), None)
+            let (format, parsed) = read_all(bytes.as_slice(), Path::new("export.csv"), None, &Context::default())
                 .unwrap_or_else(|e| panic!("{e}"));
+            let parsed: Vec<(u64, crate::transfer::ParsedRow)> = parsed.into_iter().filter_map(|o| match o { Out::Leg(line, row) => Some((line, row)), Out::Skip(..) => None }).collect();
             prop_assert_eq!(format, ImportFormat::Native);
             prop_assert_eq!(parsed.len(), rows.len());
             for ((_, got), want) in parsed.iter().zip(&rows) {
@@ -198,13 +432,48 @@ mod tests {
 
         #[test]
         fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
-            let _ = parse(bytes.as_slice(), Path::new("junk.csv"), None);
+            let _ = read_all(bytes.as_slice(), Path::new("junk.csv"), None, &Context::default());
         }
 
         #[test]
         fn native_looking_junk_never_panics(lines in proptest::collection::vec("[0-9a-z,.:TZ\"=+-]{0,60}", 0..10)) {
             let text = format!("time,account,coin,amount,kind,price,price_currency,note,id\n{}", lines.join("\n"));
-            let _ = parse(text.as_bytes(), Path::new("junk.csv"), None);
+            let _ = read_all(text.as_bytes(), Path::new("junk.csv"), None, &Context::default());
         }
+    }
+}
+
+#[cfg(test)]
+mod line_tests {
+    use super::*;
+
+    fn lines_of(text: &str) -> Vec<u64> {
+        let (_, out) = read_all(
+            text.as_bytes(),
+            Path::new("t.csv"),
+            None,
+            &Context::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        out.iter()
+            .map(|o| match o {
+                Out::Leg(line, _) | Out::Skip(line, _) => *line,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn line_numbers_count_blank_lines_and_crlf() {
+        let header = "time,account,coin,amount,kind,price,price_currency,note,id";
+        let row = "2024-01-02T03:04:05Z,A,bitcoin,1,deposit,,,,";
+        assert_eq!(lines_of(&format!("{header}\n{row}\n\n{row}\n")), [2, 4]);
+        assert_eq!(
+            lines_of(&format!("{header}\r\n{row}\r\n\r\n{row}\r\n")),
+            [2, 4]
+        );
+        assert_eq!(
+            lines_of(&format!("\"pre\r\namble\"\r\n\r\n{header}\r\n{row}\r\n")),
+            [5]
+        );
     }
 }

@@ -3,4 +3,4 @@
 /**
  * The file layouts this build can import.
  */
-export type ImportFormat = "native" | "koinly" | "delta";
+export type ImportFormat = "native" | "coinbase" | "kraken-ledgers" | "kraken-trades" | "binance" | "binance-trades" | "cointracking" | "koinly" | "delta" | "coinstats" | "generic";

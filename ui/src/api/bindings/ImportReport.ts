@@ -18,7 +18,15 @@ imported: number,
 /**
  * Rows already in the ledger (or twice in the file).
  */
-duplicates: number, skipped: Array<SkippedRow>, 
+duplicates: number, 
+/**
+ * The first 1,000 skipped rows.
+ */
+skipped: Array<SkippedRow>, 
+/**
+ * How many rows were skipped in all.
+ */
+skipped_count: number, 
 /**
  * Net amount per coin id among the rows to import.
  */
@@ -26,4 +34,8 @@ assets: Record<string, string>, unresolved: Array<Unresolved>,
 /**
  * The batch to undo (`crypto-balance undo ID`); `null` for a dry run or nothing written.
  */
-batch_id: number | null, dry_run: boolean, };
+batch_id: number | null, dry_run: boolean, 
+/**
+ * What the person should know about how the file was read (e.g. the timezone assumed).
+ */
+notes: Array<string>, };

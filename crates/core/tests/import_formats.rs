@@ -1,0 +1,567 @@
+//! Every exchange layout, one fixture per generation and quirk, imported into a real encrypted
+//! vault: detected by its header, read into the right legs, skipped rows listed with their reason,
+//! and a second import of the same file adding nothing.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed expectation is a failed test
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+
+use common::{fixture, vault, write};
+use crypto_balance_core::transfer::import::{ImportControl, ImportOptions};
+use crypto_balance_core::transfer::{ImportFormat, ImportPhase};
+use crypto_balance_core::{App, ErrorCode};
+
+struct Case {
+    file: &'static str,
+    format: ImportFormat,
+    options: ImportOptions,
+    rows: u64,
+    imported: u64,
+    skipped: &'static [(u64, &'static str)],
+    /// Net amount per coin id.
+    assets: &'static [(&'static str, &'static str)],
+    /// Average cost per coin id after the import, where the file prices it.
+    costs: &'static [(&'static str, &'static str)],
+}
+
+fn maps(maps: &[&str]) -> ImportOptions {
+    ImportOptions {
+        maps: maps.iter().map(|m| (*m).to_owned()).collect(),
+        ..ImportOptions::default()
+    }
+}
+
+fn cases() -> Vec<Case> {
+    vec![
+        Case {
+            file: "coinbase-2024.csv",
+            format: ImportFormat::Coinbase,
+            options: maps(&["ETH2=ethereum"]),
+            rows: 5,
+            imported: 8,
+            skipped: &[],
+            assets: &[
+                ("ethereum", "0.000037835729"),
+                ("bitcoin", "-0.00196346"),
+                ("ripple", "156.145683"),
+                ("eur", "-70"),
+            ],
+            costs: &[],
+        },
+        Case {
+            file: "coinbase-2025.csv",
+            format: ImportFormat::Coinbase,
+            options: ImportOptions::default(),
+            rows: 5,
+            imported: 10,
+            skipped: &[],
+            assets: &[
+                ("solana", "4.5165"),
+                ("usd", "-873.21"),
+                ("cardano", "-0.9"),
+            ],
+            costs: &[],
+        },
+        Case {
+            file: "coinbase-2021.csv",
+            format: ImportFormat::Coinbase,
+            options: ImportOptions::default(),
+            rows: 8,
+            imported: 12,
+            skipped: &[(16, "Coinbase type 'Vault Withdrawal'")],
+            assets: &[
+                ("bitcoin", "0.008"),
+                ("usd", "-46.44"),
+                ("ethereum", "0.4"),
+                ("stellar", "12.5"),
+                ("cosmos", "0.05"),
+            ],
+            costs: &[],
+        },
+        Case {
+            file: "coinbase-2020.csv",
+            format: ImportFormat::Coinbase,
+            options: ImportOptions::default(),
+            rows: 2,
+            imported: 4,
+            skipped: &[],
+            assets: &[("bitcoin", "0.006"), ("eur", "-84")],
+            costs: &[],
+        },
+        Case {
+            file: "kraken-ledgers-2019.csv",
+            format: ImportFormat::KrakenLedgers,
+            options: ImportOptions::default(),
+            rows: 6,
+            imported: 7,
+            skipped: &[(2, "pending")],
+            assets: &[
+                ("eur", "149.09"),
+                ("bitcoin", "0.0495"),
+                ("tezos", "1.2345"),
+            ],
+            costs: &[],
+        },
+        Case {
+            file: "kraken-ledgers-2024.csv",
+            format: ImportFormat::KrakenLedgers,
+            options: ImportOptions::default(),
+            rows: 10,
+            imported: 11,
+            skipped: &[(9, "pending")],
+            assets: &[
+                ("eur", "-80.2"),
+                ("ethereum", "0.501"),
+                ("dogecoin", "1000"),
+                ("cardano", "50"),
+            ],
+            // Paired by refid across other rows: 80 EUR for 1,000 DOGE; 996 EUR for 0.5 ETH.
+            costs: &[("dogecoin", "0.08"), ("ethereum", "1992")],
+        },
+        Case {
+            file: "kraken-trades.csv",
+            format: ImportFormat::KrakenTrades,
+            options: ImportOptions::default(),
+            rows: 2,
+            imported: 6,
+            skipped: &[],
+            assets: &[("bitcoin", "0.0699"), ("eur", "-501.3"), ("ethereum", "-1")],
+            costs: &[],
+        },
+        Case {
+            file: "Binance-Transaction-History-202405200400(UTC+8)_a1b2.csv",
+            format: ImportFormat::Binance,
+            options: ImportOptions::default(),
+            rows: 9,
+            imported: 8,
+            skipped: &[(10, "the change is 0")],
+            assets: &[("tether", "400"), ("binancecoin", "0.99891105")],
+            costs: &[],
+        },
+        Case {
+            file: "binance-trades.csv",
+            format: ImportFormat::BinanceTrades,
+            options: ImportOptions::default(),
+            rows: 2,
+            imported: 6,
+            skipped: &[],
+            assets: &[
+                ("ethereum", "0.17982"),
+                ("tether", "1465"),
+                ("bitcoin", "-0.1"),
+                ("binancecoin", "-0.00002"),
+            ],
+            costs: &[],
+        },
+        Case {
+            file: "binance-trades-2019.csv",
+            format: ImportFormat::BinanceTrades,
+            options: ImportOptions::default(),
+            rows: 1,
+            imported: 3,
+            skipped: &[],
+            assets: &[("binancecoin", "9.9925"), ("bitcoin", "-0.016")],
+            costs: &[],
+        },
+        Case {
+            file: "cointracking.csv",
+            format: ImportFormat::Cointracking,
+            options: ImportOptions::default(),
+            rows: 4,
+            imported: 7,
+            skipped: &[],
+            assets: &[("bitcoin", "0.0065"), ("eur", "-521")],
+            costs: &[],
+        },
+        Case {
+            file: "cointracking-full.csv",
+            format: ImportFormat::Cointracking,
+            options: ImportOptions::default(),
+            rows: 4,
+            imported: 5,
+            skipped: &[(5, "no buy, sell or fee amount")],
+            assets: &[
+                ("ethereum", "0.999"),
+                ("tether", "-4000"),
+                ("cardano", "50"),
+            ],
+            costs: &[],
+        },
+        Case {
+            file: "coinstats-template.csv",
+            format: ImportFormat::Coinstats,
+            options: ImportOptions::default(),
+            rows: 3,
+            imported: 5,
+            skipped: &[],
+            assets: &[("bitcoin", "0.4"), ("ethereum", "2"), ("usd", "-20")],
+            costs: &[("bitcoin", "30000")],
+        },
+        Case {
+            file: "coinstats-export.csv",
+            format: ImportFormat::Coinstats,
+            options: ImportOptions::default(),
+            rows: 4,
+            imported: 3,
+            skipped: &[(3, "balance fill"), (4, "duplicate")],
+            assets: &[("solana", "7"), ("tether", "-0.02")],
+            costs: &[],
+        },
+        Case {
+            file: "koinly-eu-semicolons.csv",
+            format: ImportFormat::Koinly,
+            options: ImportOptions::default(),
+            rows: 2,
+            imported: 4,
+            skipped: &[],
+            assets: &[("eur", "-1252"), ("ethereum", "0.51")],
+            costs: &[],
+        },
+        Case {
+            file: "generic.csv",
+            format: ImportFormat::Generic,
+            options: ImportOptions {
+                columns: [
+                    "time=Datum",
+                    "coin=Munt",
+                    "amount=Aantal",
+                    "kind=Soort",
+                    "price=Koers",
+                    "price_currency=Valuta",
+                    "account=Rekening",
+                    "note=Omschrijving",
+                ]
+                .map(str::to_owned)
+                .to_vec(),
+                ..ImportOptions::default()
+            },
+            rows: 2,
+            imported: 2,
+            skipped: &[],
+            assets: &[("bitcoin", "0.01"), ("ethereum", "-0.5")],
+            costs: &[],
+        },
+    ]
+}
+
+async fn check(app: &App, case: &Case) {
+    let file = fixture(case.file);
+    let name = case.file;
+    let preview = app
+        .import(
+            &file,
+            &ImportOptions {
+                dry_run: true,
+                ..case.options.clone()
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert_eq!(preview.format, case.format, "{name}");
+    assert!(
+        preview.unresolved.is_empty(),
+        "{name}: {:?}",
+        preview.unresolved
+    );
+    assert_eq!(
+        (preview.rows, preview.imported, preview.skipped_count),
+        (case.rows, case.imported, case.skipped.len() as u64),
+        "{name}: {:?}",
+        preview.skipped
+    );
+    for ((line, reason), skipped) in case.skipped.iter().zip(&preview.skipped) {
+        assert_eq!(skipped.line, *line, "{name}: {skipped:?}");
+        assert!(skipped.reason.contains(reason), "{name}: {skipped:?}");
+    }
+    for (coin, net) in case.assets {
+        let got = preview.assets.get(*coin).map(ToString::to_string);
+        assert_eq!(
+            got.as_deref(),
+            Some(*net),
+            "{name}: {coin} in {:?}",
+            preview.assets
+        );
+    }
+    assert_eq!(
+        preview.assets.len(),
+        case.assets.len(),
+        "{name}: {:?}",
+        preview.assets
+    );
+
+    let report = app.import(&file, &case.options).await.unwrap();
+    assert_eq!(report.imported, case.imported, "{name}");
+    assert!(report.batch_id.is_some(), "{name}");
+    let holdings = app.holdings().await.unwrap();
+    for (coin, cost) in case.costs {
+        let costs: Vec<String> = holdings
+            .iter()
+            .filter(|h| h.coin == *coin)
+            .filter_map(|h| h.average_cost.map(|c| c.to_string()))
+            .collect();
+        assert!(
+            costs.iter().any(|c| c == cost),
+            "{name}: {coin} costs {costs:?}"
+        );
+    }
+    let again = app.import(&file, &case.options).await.unwrap();
+    assert_eq!(
+        (again.imported, again.duplicates),
+        (0, case.imported),
+        "{name}: re-import"
+    );
+    assert_eq!(again.batch_id, None, "{name}");
+}
+
+#[tokio::test]
+async fn every_layout_imports_its_fixture_and_a_re_import_adds_nothing() {
+    for case in cases() {
+        // A vault per file, so each file's net amounts are its own.
+        let temp = tempfile::tempdir().unwrap();
+        let app = vault(temp.path()).await;
+        check(&app, &case).await;
+    }
+}
+
+#[tokio::test]
+async fn the_binance_sample_needs_its_unknown_coins_resolved_first() {
+    let temp = tempfile::tempdir().unwrap();
+    let app = vault(temp.path()).await;
+    let file = fixture("binance-2017.csv");
+    let dry = ImportOptions {
+        dry_run: true,
+        ..ImportOptions::default()
+    };
+    let preview = app.import(&file, &dry).await.unwrap();
+    let unresolved: Vec<&str> = preview
+        .unresolved
+        .iter()
+        .map(|u| u.symbol.as_str())
+        .collect();
+    assert_eq!(unresolved, ["ETF", "IOTA"]);
+    let refused = app
+        .import(&file, &ImportOptions::default())
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::AmbiguousCoin);
+    assert!(refused.to_string().contains("--map"), "{refused}");
+    // The coin list learns them (a catalog refresh); then the file imports as it is.
+    let store = app.store().await.unwrap();
+    sqlx::query("INSERT INTO assets (id, symbol, name, kind) VALUES ('iota', 'iota', 'IOTA', 'coin'), ('ethereum-fair', 'etf', 'EthereumFair', 'coin')")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let report = app.import(&file, &ImportOptions::default()).await.unwrap();
+    assert_eq!(
+        (report.format, report.rows, report.imported),
+        (ImportFormat::Binance, 8, 8)
+    );
+    assert_eq!(report.assets["ethereum"].to_string(), "0.55886756");
+    assert_eq!(report.assets["iota"].to_string(), "79.92");
+    assert_eq!(report.assets["ethereum-fair"].to_string(), "0.0000006");
+    let holdings = app.holdings().await.unwrap();
+    assert!(
+        holdings.iter().all(|h| h.account == "Binance"),
+        "{holdings:?}"
+    );
+    // The 20:51:10 trade: 80 IOTA for 0.4960368 ETH, each priced in the other.
+    let iota = holdings.iter().find(|h| h.coin == "iota").unwrap();
+    assert_eq!(
+        iota.average_cost.map(|c| c.to_string()).as_deref(),
+        Some("0.00620046")
+    );
+}
+
+#[tokio::test]
+async fn times_are_read_in_the_zone_the_file_or_the_person_names() {
+    let temp = tempfile::tempdir().unwrap();
+    let app = vault(temp.path()).await;
+    let named = fixture("Binance-Transaction-History-202405200400(UTC+8)_a1b2.csv");
+    let preview = app
+        .import(
+            &named,
+            &ImportOptions {
+                dry_run: true,
+                ..ImportOptions::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(
+        preview.notes.iter().any(|n| n.contains("UTC+08:00")),
+        "{:?}",
+        preview.notes
+    );
+    // Renamed, the file no longer says; the preview says UTC was assumed, and a chosen zone wins.
+    let renamed = write(
+        temp.path(),
+        "statement.csv",
+        &std::fs::read(&named).unwrap(),
+    );
+    let preview = app
+        .import(
+            &renamed,
+            &ImportOptions {
+                dry_run: true,
+                ..ImportOptions::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(
+        preview
+            .notes
+            .iter()
+            .any(|n| n.contains("times read as UTC")),
+        "{:?}",
+        preview.notes
+    );
+    app.import(&named, &ImportOptions::default()).await.unwrap();
+    let ledger = export_ledger(&app).await;
+    // 24-05-16 12:57:55 at UTC+8.
+    assert!(
+        ledger.contains("2024-05-16T04:57:55Z,Binance,tether,1000,deposit"),
+        "{ledger}"
+    );
+    let chosen = ImportOptions {
+        utc_offset: Some(-6 * 3_600),
+        dry_run: true,
+        ..ImportOptions::default()
+    };
+    let preview = app.import(&renamed, &chosen).await.unwrap();
+    assert!(
+        preview.notes.iter().any(|n| n.contains("UTC-06:00")),
+        "{:?}",
+        preview.notes
+    );
+    assert_eq!(preview.duplicates, 0, "other times are other rows");
+}
+
+async fn export_ledger(app: &App) -> String {
+    let mut bytes = Vec::new();
+    app.export(
+        crypto_balance_core::transfer::ExportWhat::Ledger,
+        &mut bytes,
+        std::path::Path::new("test"),
+    )
+    .await
+    .unwrap();
+    String::from_utf8(bytes).unwrap()
+}
+
+#[tokio::test]
+async fn a_forced_format_that_does_not_fit_and_bad_column_choices_are_refused() {
+    let temp = tempfile::tempdir().unwrap();
+    let app = vault(temp.path()).await;
+    let forced = ImportOptions {
+        format: Some(ImportFormat::KrakenLedgers),
+        ..ImportOptions::default()
+    };
+    let error = app
+        .import(&fixture("coinbase-2024.csv"), &forced)
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("no Kraken ledgers header"),
+        "{error}"
+    );
+    let missing = ImportOptions {
+        columns: vec!["time=Datum".into(), "coin=Munt".into()],
+        ..ImportOptions::default()
+    };
+    let error = app
+        .import(&fixture("generic.csv"), &missing)
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("needs the amount column"),
+        "{error}"
+    );
+    let absent = ImportOptions {
+        columns: vec![
+            "time=Date".into(),
+            "coin=Munt".into(),
+            "amount=Aantal".into(),
+        ],
+        ..ImportOptions::default()
+    };
+    let error = app
+        .import(&fixture("generic.csv"), &absent)
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("every column you named"),
+        "{error}"
+    );
+    let bad_row = write(
+        temp.path(),
+        "kraken-bad.csv",
+        b"\"txid\",\"refid\",\"time\",\"type\",\"aclass\",\"asset\",\"amount\",\"fee\",\"balance\"\n\"L1\",\"R1\",\"2019-03-01 10:00:00\",\"deposit\",\"currency\",\"ZEUR\",5O0.0000,0.0000,500\n",
+    );
+    let error = app
+        .import(&bad_row, &ImportOptions::default())
+        .await
+        .unwrap_err();
+    let message = error.to_string();
+    assert!(
+        message.contains("kraken-bad.csv, line 2, column amount"),
+        "{message}"
+    );
+    assert!(app.holdings().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn progress_is_reported_and_a_cancel_leaves_nothing_behind() {
+    let temp = tempfile::tempdir().unwrap();
+    let app = vault(temp.path()).await;
+    let mut csv = String::from("time,account,coin,amount,kind,price,price_currency,note,id\n");
+    for n in 0..20_000 {
+        csv.push_str(&format!(
+            "2024-01-02T03:04:05Z,A,bitcoin,0.{n:05},deposit,,,,\n"
+        ));
+    }
+    let file = write(temp.path(), "big.csv", csv.as_bytes());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let control = ImportControl::with_progress(move |p| log.lock().unwrap().push(p));
+    let report = app
+        .import_with(&file, &ImportOptions::default(), &control)
+        .await
+        .unwrap();
+    assert_eq!(report.imported, 20_000);
+    let progress = seen.lock().unwrap().clone();
+    let last = progress.last().copied().unwrap();
+    assert_eq!((last.phase, last.rows), (ImportPhase::Importing, 20_000));
+    assert_eq!(last.bytes_done, last.bytes_total);
+    assert!(progress.iter().any(|p| p.phase == ImportPhase::Reading));
+    assert!(progress
+        .windows(2)
+        .all(|w| w[0].phase != w[1].phase || w[0].bytes_done <= w[1].bytes_done));
+
+    // Cancelled from its own progress report, halfway through writing.
+    let other = write(
+        temp.path(),
+        "other.csv",
+        csv.replace("A,bitcoin", "B,ethereum").as_bytes(),
+    );
+    let control = ImportControl::default();
+    let switch = control.clone();
+    let control = control.on_progress(move |p| {
+        if p.phase == ImportPhase::Importing && p.rows > 5_000 {
+            switch.cancel();
+        }
+    });
+    let cancelled = app
+        .import_with(&other, &ImportOptions::default(), &control)
+        .await
+        .unwrap_err();
+    assert_eq!(cancelled.code(), ErrorCode::Cancelled);
+    assert!(
+        cancelled.to_string().contains("nothing was imported"),
+        "{cancelled}"
+    );
+    let holdings = app.holdings().await.unwrap();
+    assert_eq!(holdings.len(), 1, "only the first import: {holdings:?}");
+}
