@@ -370,3 +370,71 @@ fn export_and_import_round_trip_through_files_and_stdout() {
         stderr(&out)
     );
 }
+
+#[test]
+fn exchange_files_import_by_detection_by_named_columns_and_in_a_chosen_zone() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let dir = temp.path().join("data");
+    assert!(with_passphrase(&["init"], &dir).status.success());
+    let fixtures =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/fixtures/import");
+    let kraken = fixtures.join("kraken-ledgers-2024.csv");
+    let out = with_passphrase(
+        &["import", kraken.to_str().expect("utf-8"), "--dry-run"],
+        &dir,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "Preview (Kraken ledgers): 10 rows read, 11 to import, 0 duplicates, 1 skipped"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("line 9: skipped, pending"), "{text}");
+
+    let generic = fixtures.join("generic.csv");
+    let args = [
+        "--json",
+        "import",
+        generic.to_str().expect("utf-8"),
+        "--column",
+        "time=Datum",
+        "--column",
+        "coin=Munt",
+        "--column",
+        "amount=Aantal",
+        "--column",
+        "kind=Soort",
+        "--utc-offset",
+        "+01:00",
+    ];
+    let out = with_passphrase(&args, &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(
+        (report["format"].as_str(), report["imported"].as_u64()),
+        (Some("generic"), Some(2))
+    );
+    let ledger = stdout(&with_passphrase(&["export", "-"], &dir));
+    assert!(
+        ledger.contains("2024-02-01T08:00:00Z,Manual,bitcoin,0.01,buy"),
+        "{ledger}"
+    );
+
+    let out = with_passphrase(
+        &[
+            "import",
+            generic.to_str().expect("utf-8"),
+            "--utc-offset",
+            "noon",
+        ],
+        &dir,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("--utc-offset noon"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -68,7 +68,7 @@ pub struct NewEntry {
 }
 
 /// Rows per multi-row INSERT: 10 parameters each stays below SQLite's 32,766 limit.
-const INSERT_CHUNK: usize = 3_000;
+pub(crate) const INSERT_CHUNK: usize = 3_000;
 
 /// Writes `entries` under `batch_id` and updates each position they touch, inside the caller's
 /// transaction. Positions are folded in memory and saved once each, so a large import costs one

@@ -16,6 +16,9 @@ use crate::secret::DataKey;
 /// File name of the database inside the data folder.
 pub const DATABASE_FILE_NAME: &str = "crypto-balance.db";
 
+/// SQLite's page cache (KiB): a 10,000-holding portfolio and its indexes stay in memory.
+pub const CACHE_KIB: i64 = 64 * 1024;
+
 static MIGRATOR: Migrator = sqlx::migrate!("../../migrations");
 
 #[derive(Debug, thiserror::Error)]
@@ -109,7 +112,7 @@ impl Store {
             .pragma("temp_store", "MEMORY")
             // 64 MiB of page cache keeps a large import's pages in memory until commit instead
             // of spilling them to the WAL twice.
-            .pragma("cache_size", "-65536")
+            .pragma("cache_size", format!("-{CACHE_KIB}"))
             .busy_timeout(Duration::from_secs(10));
         // One connection: SQLite serialises writers anyway, and a single connection leaves no
         // idle reader pinning the WAL, so checkpoints complete.

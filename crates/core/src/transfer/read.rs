@@ -214,6 +214,7 @@ impl<R> MarkBlankLines<R> {
 
     fn mark(&mut self, input: &[u8]) {
         self.buffer.clear();
+        self.buffer.reserve(input.len() + input.len() / 8 + 4);
         self.at = 0;
         for &byte in input {
             if self.pending_cr {
@@ -231,6 +232,7 @@ impl<R> MarkBlankLines<R> {
         }
     }
 
+    #[inline]
     fn push(&mut self, byte: u8) {
         if byte == b'\n' && self.line_start && self.grammar == Grammar::FieldStart {
             self.buffer.extend_from_slice(b"\"\"");
