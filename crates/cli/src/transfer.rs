@@ -112,6 +112,12 @@ fn summary(report: &ImportReport) -> Vec<String> {
             report.skipped_count - report.skipped.len() as u64
         ));
     }
+    for resolved in &report.resolved {
+        lines.push(format!(
+            "  {} is {}: {}",
+            resolved.symbol, resolved.id, resolved.how
+        ));
+    }
     for (coin, net) in &report.assets {
         lines.push(format!("  {coin}: {net}"));
     }

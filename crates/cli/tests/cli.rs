@@ -392,6 +392,7 @@ fn exchange_files_import_by_detection_by_named_columns_and_in_a_chosen_zone() {
         "{text}"
     );
     assert!(text.contains("line 9: skipped, pending"), "{text}");
+    assert!(text.contains("EUR is eur: fiat currency"), "{text}");
 
     let generic = fixtures.join("generic.csv");
     let args = [

@@ -36,17 +36,50 @@ pub(crate) async fn resolve(
     tx: &mut Transaction<'_, Sqlite>,
     text: &str,
 ) -> Result<Asset, AssetError> {
+    resolve_explained(tx, text).await.map(|(asset, _)| asset)
+}
+
+/// How a coin text was resolved, for previews that say so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Resolution {
+    /// The text is a coin id (or a fiat code).
+    Id { fiat: bool },
+    /// The only coin in the catalog with that symbol.
+    OnlyCoin,
+    /// The only coin among the top 250 by market cap with that symbol.
+    TopRanked { rank: u32, others: usize },
+}
+
+impl Resolution {
+    pub(crate) fn describe(self) -> String {
+        match self {
+            Resolution::Id { fiat: true } => "fiat currency".to_owned(),
+            Resolution::Id { fiat: false } => "CoinGecko id".to_owned(),
+            Resolution::OnlyCoin => "the only coin with this symbol".to_owned(),
+            Resolution::TopRanked { rank, others } => format!(
+                "the only top-250 coin with this symbol (rank {rank}; {others} smaller coin(s) share it)"
+            ),
+        }
+    }
+}
+
+/// [`resolve`], saying how.
+pub(crate) async fn resolve_explained(
+    tx: &mut Transaction<'_, Sqlite>,
+    text: &str,
+) -> Result<(Asset, Resolution), AssetError> {
     let wanted = text.trim().to_lowercase();
     if wanted.is_empty() {
         return Err(AssetError::UnknownCoin(text.to_owned()));
     }
-    let by_id: Option<(String, String, String)> =
-        sqlx::query_as("SELECT id, symbol, name FROM assets WHERE id = ?")
+    let by_id: Option<(String, String, String, String)> =
+        sqlx::query_as("SELECT id, symbol, name, kind FROM assets WHERE id = ?")
             .bind(&wanted)
             .fetch_optional(&mut **tx)
             .await?;
-    if let Some((id, symbol, name)) = by_id {
-        return Ok(Asset { id, symbol, name });
+    if let Some((id, symbol, name, kind)) = by_id {
+        let fiat = kind == "fiat";
+        return Ok((Asset { id, symbol, name }, Resolution::Id { fiat }));
     }
     // Ranked coins first: a symbol that only one top-250 coin uses resolves to it.
     let by_symbol: Vec<(String, String, String, Option<u32>)> = sqlx::query_as(
@@ -62,16 +95,23 @@ pub(crate) async fn resolve(
         .filter(|(_, _, _, rank)| rank.is_some_and(|r| r <= TOP_RANKS))
         .collect();
     let chosen = match (by_symbol.as_slice(), top.as_slice()) {
-        ([only], _) => Some(only),
-        (_, [only]) => Some(*only),
+        ([only], _) => Some((only, Resolution::OnlyCoin)),
+        (_, [only]) => Some((
+            *only,
+            Resolution::TopRanked {
+                rank: only.3.unwrap_or(0),
+                others: by_symbol.len() - 1,
+            },
+        )),
         _ => None,
     };
-    if let Some((id, symbol, name, _)) = chosen {
-        return Ok(Asset {
+    if let Some(((id, symbol, name, _), how)) = chosen {
+        let asset = Asset {
             id: id.clone(),
             symbol: symbol.clone(),
             name: name.clone(),
-        });
+        };
+        return Ok((asset, how));
     }
     if by_symbol.is_empty() {
         return Err(AssetError::UnknownCoin(text.to_owned()));

@@ -163,6 +163,16 @@ pub struct Unresolved {
     pub candidates: Vec<String>,
 }
 
+/// A symbol the file uses and the coin it was taken to mean, with why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ResolvedSymbol {
+    pub symbol: String,
+    pub id: String,
+    /// e.g. "the only top-250 coin with this symbol (rank 5; 2 smaller coin(s) share it)".
+    pub how: String,
+}
+
 /// The preview of an import, and after a commit what was written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
@@ -186,6 +196,8 @@ pub struct ImportReport {
     #[ts(type = "Record<string, string>")]
     pub assets: BTreeMap<String, Amount>,
     pub unresolved: Vec<Unresolved>,
+    /// How each symbol that is not already a coin id was resolved.
+    pub resolved: Vec<ResolvedSymbol>,
     /// The batch to undo (`crypto-balance undo ID`); `null` for a dry run or nothing written.
     #[ts(type = "number | null")]
     pub batch_id: Option<i64>,

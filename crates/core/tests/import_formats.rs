@@ -361,6 +361,20 @@ async fn the_binance_sample_needs_its_unknown_coins_resolved_first() {
     assert_eq!(report.assets["ethereum"].to_string(), "0.55886756");
     assert_eq!(report.assets["iota"].to_string(), "79.92");
     assert_eq!(report.assets["ethereum-fair"].to_string(), "0.0000006");
+    // The preview says how each symbol was read.
+    let how: Vec<(&str, &str, &str)> = report
+        .resolved
+        .iter()
+        .map(|r| (r.symbol.as_str(), r.id.as_str(), r.how.as_str()))
+        .collect();
+    assert!(
+        how.contains(&("ETF", "ethereum-fair", "the only coin with this symbol")),
+        "{how:?}"
+    );
+    assert!(
+        how.contains(&("ETH", "ethereum", "the only coin with this symbol")),
+        "{how:?}"
+    );
     let holdings = app.holdings().await.unwrap();
     assert!(
         holdings.iter().all(|h| h.account == "Binance"),

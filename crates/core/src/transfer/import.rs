@@ -19,8 +19,8 @@ use sqlx::SqliteConnection;
 use super::layout::{Context, Out};
 use super::read::RowReader;
 use super::{
-    generic, ImportFormat, ImportPhase, ImportProgress, ImportReport, ParsedRow, SkippedRow,
-    TransferError, Unresolved,
+    generic, ImportFormat, ImportPhase, ImportProgress, ImportReport, ParsedRow, ResolvedSymbol,
+    SkippedRow, TransferError, Unresolved,
 };
 use crate::assets::{self, AssetError};
 use crate::holdings::DEFAULT_ACCOUNT;
@@ -165,7 +165,8 @@ async fn import(
         .len();
     let scan = scan(path, wanted, &context, control, total)?;
     let maps = parse_maps(store, &options.maps).await?;
-    let (resolved, unresolved) = resolve_coins(store, scan.coins.values(), &maps).await?;
+    let (resolved, explained, unresolved) =
+        resolve_coins(store, scan.coins.values(), &maps).await?;
     let fiat = assets::fiat_ids(store).await?;
     let mut report = ImportReport {
         format: scan.format,
@@ -176,6 +177,7 @@ async fn import(
         skipped_count: scan.skipped_count,
         assets: BTreeMap::new(),
         unresolved,
+        resolved: explained,
         batch_id: None,
         dry_run: options.dry_run,
         notes: scan.notes,
@@ -398,8 +400,16 @@ async fn resolve_coins(
     store: &Store,
     texts: impl Iterator<Item = &String>,
     maps: &HashMap<String, String>,
-) -> Result<(HashMap<String, String>, Vec<Unresolved>), TransferError> {
+) -> Result<
+    (
+        HashMap<String, String>,
+        Vec<ResolvedSymbol>,
+        Vec<Unresolved>,
+    ),
+    TransferError,
+> {
     let mut resolved = HashMap::new();
+    let mut explained = Vec::new();
     let mut unresolved = Vec::new();
     let err = |e| TransferError::Store(store.error(e));
     // A plain list, not a lazy iterator: the future stays `Send` across the awaits below.
@@ -414,7 +424,17 @@ async fn resolve_coins(
         {
             continue;
         }
+        let mut explain = |id: &str, how: String| {
+            if text != id {
+                explained.push(ResolvedSymbol {
+                    symbol: text.clone(),
+                    id: id.to_owned(),
+                    how,
+                });
+            }
+        };
         if let Some(id) = maps.get(&key) {
+            explain(id, "your mapping".to_owned());
             resolved.insert(key, id.clone());
             continue;
         }
@@ -430,12 +450,14 @@ async fn resolve_coins(
             .await
             .map_err(err)?;
             if let [id] = named.as_slice() {
+                explain(id, "the name in brackets".to_owned());
                 resolved.insert(key, id.clone());
                 continue;
             }
         }
-        match assets::resolve(&mut tx, symbol).await {
-            Ok(asset) => {
+        match assets::resolve_explained(&mut tx, symbol).await {
+            Ok((asset, how)) => {
+                explain(&asset.id, how.describe());
                 resolved.insert(key, asset.id);
             }
             Err(AssetError::Ambiguous { candidates, .. }) => unresolved.push(Unresolved {
@@ -455,7 +477,7 @@ async fn resolve_coins(
         let similar = assets::search_local(store, &coin_key(&unknown.symbol), 5).await?;
         unknown.candidates = similar.into_iter().map(|c| c.id).collect();
     }
-    Ok((resolved, unresolved))
+    Ok((resolved, explained, unresolved))
 }
 
 /// Source ids: the file's own id, else a hash of the row's content and how many identical rows
