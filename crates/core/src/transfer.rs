@@ -9,7 +9,8 @@
 //! - [`number`], [`dates`]: numbers and times as exchanges write them.
 //! - [`native`], [`coinbase`], [`kraken`], [`binance`], [`cointracking`], [`koinly`], [`delta`],
 //!   [`coinstats`], [`generic`]: the importers.
-//! - [`import`]: resolve, fingerprint, preview and commit, with progress and cancel.
+//! - [`resolve`]: which coin each symbol means, and how that was decided.
+//! - [`import`]: fingerprint, preview and commit, with progress and cancel.
 //! - [`cell`]: spreadsheet formula injection, defused on export.
 
 pub mod binance;
@@ -28,6 +29,7 @@ pub mod layout;
 pub mod native;
 pub mod number;
 pub mod read;
+pub mod resolve;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
