@@ -132,12 +132,8 @@ impl History {
             let (a, b) = (*a, *b);
             let (first, second) = self.group.split_at_mut(b);
             let (x, y) = (&mut first[a].1, &mut second[0].1);
-            if x.coin != y.coin && x.amount.is_negative() != y.amount.is_negative() {
-                if x.amount.is_negative() {
-                    layout::price_each_other(y, x);
-                } else {
-                    layout::price_each_other(x, y);
-                }
+            if x.coin != y.coin {
+                layout::price_each_other(x, y);
             }
         }
         out.extend(self.group.drain(..).map(|(line, leg)| Out::Leg(line, leg)));
@@ -384,11 +380,7 @@ impl Layout for Trades {
                 leg(at, &quote.1, inflow(quote.0), EntryKind::Buy),
             )
         };
-        if buy {
-            layout::price_each_other(&mut base_leg, &mut quote_leg);
-        } else {
-            layout::price_each_other(&mut quote_leg, &mut base_leg);
-        }
+        layout::price_each_other(&mut base_leg, &mut quote_leg);
         out.push(Out::Leg(line, base_leg));
         out.push(Out::Leg(line, quote_leg));
         if let Some((value, coin)) = fee.filter(|(v, _)| !v.is_zero()) {

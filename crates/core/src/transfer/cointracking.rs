@@ -134,7 +134,7 @@ impl Layout for CoinTracking {
             } else {
                 EntryKind::Deposit
             };
-            legs.push(("buy", leg(at, coin, inflow(*value), entry)));
+            legs.push(leg(at, coin, inflow(*value), entry));
         }
         if let Some((value, coin)) = &sell {
             let entry = if trade {
@@ -144,19 +144,19 @@ impl Layout for CoinTracking {
             } else {
                 EntryKind::Withdrawal
             };
-            legs.push(("sell", leg(at, coin, outflow(*value), entry)));
+            legs.push(leg(at, coin, outflow(*value), entry));
         }
-        if let [(_, bought), (_, sold)] = legs.as_mut_slice() {
+        if let [bought, sold] = legs.as_mut_slice() {
             layout::price_each_other(bought, sold);
         }
         if let Some((value, coin)) = &fee {
-            legs.push(("fee", leg(at, coin, outflow(*value), EntryKind::Fee)));
+            legs.push(leg(at, coin, outflow(*value), EntryKind::Fee));
         }
         if legs.is_empty() {
             out.push(Out::Skip(line, "no buy, sell or fee amount".into()));
             return Ok(());
         }
-        for (_, mut one) in legs {
+        for mut one in legs {
             one.account = account.clone();
             one.note = note.clone();
             out.push(Out::Leg(line, one));

@@ -178,13 +178,7 @@ impl Layout for Ledgers {
         match (entry, refid) {
             (EntryKind::Buy | EntryKind::Sell, Some(refid)) => match self.waiting.remove(&refid) {
                 Some((other_line, mut other)) => {
-                    if moved.amount.is_negative() != other.amount.is_negative() {
-                        if moved.amount.is_negative() {
-                            layout::price_each_other(&mut other, &mut moved);
-                        } else {
-                            layout::price_each_other(&mut moved, &mut other);
-                        }
-                    }
+                    layout::price_each_other(&mut moved, &mut other);
                     out.push(Out::Leg(other_line, other));
                     out.push(Out::Leg(line, moved));
                 }
@@ -288,11 +282,7 @@ impl Layout for Trades {
                 leg(at, &quote, inflow(cost), EntryKind::Buy),
             )
         };
-        if buy {
-            layout::price_each_other(&mut base_leg, &mut quote_leg);
-        } else {
-            layout::price_each_other(&mut quote_leg, &mut base_leg);
-        }
+        layout::price_each_other(&mut base_leg, &mut quote_leg);
         base_leg.id = Some(format!("kraken-trade:{txid}"));
         quote_leg.id = Some(format!("kraken-trade:{txid}:quote"));
         out.push(Out::Leg(line, base_leg));

@@ -221,10 +221,19 @@ pub fn inflow(amount: Amount) -> Amount {
     }
 }
 
-/// Prices the two sides of a trade in each other: what was received cost `|given| / received`
-/// of the given currency, and the reverse. Fiat legs lose their price later, when the import
-/// knows which coins are fiat.
-pub fn price_each_other(received: &mut ParsedRow, given: &mut ParsedRow) {
+/// Prices the two sides of a trade in each other, in either order: what was received cost
+/// `|given| / received` of the given currency, and the reverse. Legs moving the same way are not
+/// a trade and stay unpriced. Fiat legs lose their price later, when the import knows which
+/// coins are fiat.
+pub fn price_each_other(a: &mut ParsedRow, b: &mut ParsedRow) {
+    if a.amount.is_negative() == b.amount.is_negative() {
+        return;
+    }
+    let (received, given) = if a.amount.is_negative() {
+        (b, a)
+    } else {
+        (a, b)
+    };
     let (got, gave) = (
         received.amount.to_decimal(),
         given.amount.to_decimal().abs(),
