@@ -98,6 +98,19 @@ impl PriceBook {
     }
 }
 
+/// One recorded total of the portfolio (the net-worth chart).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct NetWorthPoint {
+    /// Unix seconds.
+    #[ts(type = "number")]
+    pub at: i64,
+    #[ts(type = "string")]
+    pub total: Decimal,
+    /// Holdings that had no price then (the total leaves them out).
+    pub missing_prices: u32,
+}
+
 /// One holding with its value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
@@ -137,12 +150,61 @@ pub struct Valuation {
     /// Change of the total over 24 hours, from the holdings whose 24h change is known.
     #[ts(type = "string | null")]
     pub change_24h: Option<Decimal>,
+    /// That change in percent of the total 24 hours ago (2 decimals).
+    #[ts(type = "string | null")]
+    pub change_24h_percent: Option<Decimal>,
     /// Unix seconds of the oldest price used (`null` when none was).
     #[ts(type = "number | null")]
     pub as_of: Option<i64>,
+    /// Value minus cost over the holdings whose cost is known in this currency.
+    #[ts(type = "string | null")]
+    pub unrealized_pnl: Option<Decimal>,
+    /// What those holdings cost.
+    #[ts(type = "string | null")]
+    pub cost_basis: Option<Decimal>,
     pub holdings: Vec<ValuedHolding>,
+    /// One line per coin across accounts, most valuable first (the allocation by asset).
+    pub assets: Vec<AssetSummary>,
+    /// One line per account, most valuable first (the allocation by account).
+    pub accounts: Vec<AccountSummary>,
     /// Coin ids held without a known price.
     pub missing_prices: Vec<String>,
+}
+
+/// A coin's holdings summed over every account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct AssetSummary {
+    pub coin: String,
+    pub symbol: String,
+    pub name: String,
+    #[ts(type = "string")]
+    pub amount: Decimal,
+    #[ts(type = "string | null")]
+    pub price: Option<Decimal>,
+    #[ts(type = "string | null")]
+    pub value: Option<Decimal>,
+    /// Percent of the portfolio's total (2 decimals).
+    #[ts(type = "string | null")]
+    pub share: Option<Decimal>,
+    /// The price's percent change over 24 hours.
+    #[ts(type = "string | null")]
+    pub change_24h: Option<Decimal>,
+    /// Known only when every account's cost is known in this currency.
+    #[ts(type = "string | null")]
+    pub unrealized_pnl: Option<Decimal>,
+}
+
+/// An account's holdings, valued.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct AccountSummary {
+    pub account: String,
+    #[ts(type = "string")]
+    pub value: Decimal,
+    /// Percent of the portfolio's total (2 decimals).
+    #[ts(type = "string | null")]
+    pub share: Option<Decimal>,
 }
 
 /// Values `holdings` with `book` at `now` (Unix seconds). Takes the holdings by value: their
@@ -153,7 +215,7 @@ pub fn value(holdings: Vec<Holding>, book: &PriceBook, now: i64) -> Valuation {
     let mut any_change = false;
     let mut as_of: Option<i64> = None;
     let mut missing: Vec<String> = Vec::new();
-    let valued = holdings
+    let valued: Vec<ValuedHolding> = holdings
         .into_iter()
         .map(|h| {
             let quote = book.price(&h.coin);
@@ -199,14 +261,104 @@ pub fn value(holdings: Vec<Holding>, book: &PriceBook, now: i64) -> Valuation {
             }
         })
         .collect();
+    let (unrealized_pnl, cost_basis) = cost_totals(&valued);
     Valuation {
         currency: book.currency().to_owned(),
         total: total.normalize(),
         change_24h: any_change.then(|| change.round_dp(8).normalize()),
+        change_24h_percent: any_change
+            .then(|| share_of(change, total - change))
+            .flatten(),
         as_of,
+        unrealized_pnl,
+        cost_basis,
+        assets: summarize_assets(&valued, total),
+        accounts: summarize_accounts(&valued, total),
         holdings: valued,
         missing_prices: missing,
     }
+}
+
+/// Percent of `total`, to 2 decimals; none of an empty portfolio.
+fn share_of(value: Decimal, total: Decimal) -> Option<Decimal> {
+    (!total.is_zero())
+        .then(|| (value * Decimal::ONE_HUNDRED).checked_div(total))
+        .flatten()
+        .map(|share| share.round_dp(2).normalize())
+}
+
+/// Total P/L and cost over the holdings whose cost is known (`None` when none is).
+fn cost_totals(valued: &[ValuedHolding]) -> (Option<Decimal>, Option<Decimal>) {
+    let mut pnl: Option<Decimal> = None;
+    let mut cost: Option<Decimal> = None;
+    for h in valued {
+        if let (Some(p), Some(v)) = (h.unrealized_pnl, h.value) {
+            pnl = Some(pnl.unwrap_or_default() + p);
+            cost = Some(cost.unwrap_or_default() + (v - p));
+        }
+    }
+    (pnl.map(|d| d.normalize()), cost.map(|d| d.normalize()))
+}
+
+fn summarize_assets(valued: &[ValuedHolding], total: Decimal) -> Vec<AssetSummary> {
+    let mut assets: Vec<AssetSummary> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for h in valued {
+        let at = *index.entry(h.coin.as_str()).or_insert_with(|| {
+            assets.push(AssetSummary {
+                coin: h.coin.clone(),
+                symbol: h.symbol.clone(),
+                name: h.name.clone(),
+                amount: Decimal::ZERO,
+                price: h.price,
+                value: h.price.map(|_| Decimal::ZERO),
+                share: None,
+                change_24h: h.change_24h,
+                unrealized_pnl: Some(Decimal::ZERO),
+            });
+            assets.len() - 1
+        });
+        let asset = &mut assets[at];
+        asset.amount += h.amount.to_decimal();
+        asset.value = asset.value.zip(h.value).map(|(a, b)| a + b);
+        asset.unrealized_pnl = asset
+            .unrealized_pnl
+            .zip(h.unrealized_pnl)
+            .map(|(a, b)| a + b);
+    }
+    for asset in &mut assets {
+        asset.amount = asset.amount.normalize();
+        asset.value = asset.value.map(|d| d.normalize());
+        asset.unrealized_pnl = asset.unrealized_pnl.map(|d| d.normalize());
+        asset.share = asset.value.and_then(|v| share_of(v, total));
+    }
+    assets.sort_by(|a, b| b.value.cmp(&a.value).then_with(|| a.name.cmp(&b.name)));
+    assets
+}
+
+fn summarize_accounts(valued: &[ValuedHolding], total: Decimal) -> Vec<AccountSummary> {
+    let mut accounts: Vec<AccountSummary> = Vec::new();
+    for h in valued {
+        let value = h.value.unwrap_or_default();
+        match accounts.iter_mut().find(|a| a.account == h.account) {
+            Some(account) => account.value += value,
+            None => accounts.push(AccountSummary {
+                account: h.account.clone(),
+                value,
+                share: None,
+            }),
+        }
+    }
+    for account in &mut accounts {
+        account.value = account.value.normalize();
+        account.share = share_of(account.value, total);
+    }
+    accounts.sort_by(|a, b| {
+        b.value
+            .cmp(&a.value)
+            .then_with(|| a.account.cmp(&b.account))
+    });
+    accounts
 }
 
 #[cfg(test)]
@@ -288,12 +440,77 @@ mod tests {
             valuation.change_24h.map(|c| c.to_string()).as_deref(),
             Some("20")
         );
+        let percent = valuation.change_24h_percent.map(|c| c.to_string());
+        assert_eq!(percent.as_deref(), Some("10"), "20 on the 200 of a day ago");
         assert_eq!(
             valuation.holdings[0]
                 .unrealized_pnl
                 .map(|p| p.to_string())
                 .as_deref(),
             Some("20")
+        );
+    }
+
+    #[test]
+    fn assets_and_accounts_are_summed_exactly_with_their_shares() {
+        let rates = [
+            rate("bitcoin", "usd", "30000.5", 1_000),
+            rate("pepe", "usd", "0.0000001", 1_000),
+        ];
+        let book = PriceBook::new(&rates, "usd", &HashSet::new());
+        let mut ledger = holding("bitcoin", "0.5");
+        ledger.account = "Ledger".into();
+        ledger.average_cost = Some("20000".parse().unwrap_or_default());
+        ledger.cost_currency = Some("usd".into());
+        let held = vec![
+            holding("bitcoin", "0.25"),
+            ledger,
+            holding("pepe", "3"),
+            holding("nope", "1"),
+        ];
+        let v = value(held, &book, 1_000);
+        assert_eq!(v.total.to_string(), "22500.3750003");
+        let btc = &v.assets[0];
+        assert_eq!(
+            (btc.coin.as_str(), btc.amount.to_string()),
+            ("bitcoin", "0.75".into())
+        );
+        assert_eq!(
+            btc.value.map(|d| d.to_string()).as_deref(),
+            Some("22500.375")
+        );
+        assert_eq!(btc.share.map(|d| d.to_string()).as_deref(), Some("100"));
+        assert_eq!(
+            btc.unrealized_pnl, None,
+            "the Manual account's cost is unknown"
+        );
+        assert_eq!(
+            v.unrealized_pnl.map(|d| d.to_string()).as_deref(),
+            Some("5000.25")
+        );
+        assert_eq!(
+            v.cost_basis.map(|d| d.to_string()).as_deref(),
+            Some("10000")
+        );
+        assert_eq!(
+            v.assets.last().map(|a| (a.coin.as_str(), a.value)),
+            Some(("nope", None))
+        );
+        let accounts: Vec<(&str, String)> = v
+            .accounts
+            .iter()
+            .map(|a| (a.account.as_str(), a.value.to_string()))
+            .collect();
+        assert_eq!(
+            accounts,
+            [
+                ("Ledger", "15000.25".into()),
+                ("Manual", "7500.1250003".into())
+            ]
+        );
+        assert_eq!(
+            v.accounts[0].share.map(|d| d.to_string()).as_deref(),
+            Some("66.67")
         );
     }
 }

@@ -209,3 +209,37 @@ async fn paused_alerts_stay_quiet_and_bad_rules_are_refused() {
         ErrorCode::NotFound
     );
 }
+
+#[tokio::test]
+async fn a_new_rule_is_armed_from_the_last_known_price_so_the_next_refresh_can_fire_it() {
+    let fake = FakeCoinGecko::start_default().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_with(&fake, dir.path()).await;
+    app.add_holding(NewHolding {
+        coin: "solana".into(),
+        amount: "3".parse().unwrap(),
+        account: None,
+        price: None,
+        currency: None,
+        note: None,
+    })
+    .await
+    .unwrap();
+    app.sync_cycle().await.unwrap(); // solana at 172.45 is stored
+    let below = app
+        .add_alert(alert(AlertKind::PriceAbove, Some("sol"), "180"))
+        .await
+        .unwrap();
+    let already_past = app
+        .add_alert(alert(AlertKind::PriceAbove, Some("sol"), "170"))
+        .await
+        .unwrap();
+    fake.set_price("solana", "usd", "181.5");
+    let report = app.sync_cycle().await.unwrap();
+    let fired: Vec<i64> = report.alerts_fired.iter().map(|f| f.alert_id).collect();
+    assert_eq!(
+        fired,
+        [below.id],
+        "the first refresh after creation fires the rule that was below its line, not the one already past it ({already_past:?})"
+    );
+}

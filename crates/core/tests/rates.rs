@@ -461,3 +461,39 @@ async fn a_sync_cycle_stores_rates_and_a_snapshot_and_counts_the_budget() {
         "prices still inside the freshness cache on a fixed clock"
     );
 }
+
+#[tokio::test]
+async fn net_worth_history_is_thinned_exact_and_in_the_base_currency() {
+    let w = world().await;
+    let store = w.app.store().await.unwrap();
+    // Ten days of 5-minute snapshots (2,880), plus one in another currency.
+    for i in 0..2_880_i64 {
+        sqlx::query("INSERT INTO snapshots (at, currency, total) VALUES (?, 'usd', ?)")
+            .bind(START - 864_000 + i * 300)
+            .bind(format!("1000.{i:04}00000000001"))
+            .execute(store.pool())
+            .await
+            .unwrap();
+    }
+    sqlx::query("INSERT INTO snapshots (at, currency, total) VALUES (?, 'eur', '1')")
+        .bind(START - 100)
+        .execute(store.pool())
+        .await
+        .unwrap();
+
+    let all = w.app.net_worth_history(0).await.unwrap();
+    assert!(
+        (700..=721).contains(&all.len()),
+        "{} points for ten days",
+        all.len()
+    );
+    assert!(all.windows(2).all(|pair| pair[0].at < pair[1].at));
+    let newest = all.last().unwrap();
+    assert_eq!(newest.at, START - 864_000 + 2_879 * 300);
+    assert_eq!(newest.total.to_string(), "1000.287900000000001");
+
+    let last_day = w.app.net_worth_history(START - 86_400).await.unwrap();
+    assert!(last_day.iter().all(|p| p.at >= START - 86_400));
+    assert_eq!(last_day.len(), 288, "a day of snapshots needs no thinning");
+    assert_eq!(w.app.net_worth_history(START + 1).await.unwrap(), []);
+}

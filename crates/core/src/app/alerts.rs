@@ -30,7 +30,26 @@ impl App {
         let id = alerts_db::create(&store, &rule, self.now())
             .await
             .map_err(alert_error)?;
+        self.arm_alert(&store, id).await?;
         self.alert(id).await
+    }
+
+    /// Shows a new rule the last known prices at once, so a crossing before the next refresh
+    /// still fires: below its line it is armed; already past it, it waits for the line to clear
+    /// (the same first sight a refresh would give it). Never fires by itself.
+    async fn arm_alert(&self, store: &Store, id: i64) -> Result<(), Error> {
+        let rules: Vec<_> = alerts_db::load(store)
+            .await?
+            .into_iter()
+            .filter(|(rule, _)| rule.id == id)
+            .collect();
+        let now = self.now();
+        let held = crate::holdings::list(store).await?;
+        let stored = crate::rates::db::load_rates(store).await?;
+        let market = market(store, &rules, &held, &stored, now).await?;
+        let evaluation = evaluate(&rules, &market, now, ALERT_STALE_AFTER);
+        alerts_db::record(store, &evaluation.changed, &[]).await?;
+        Ok(())
     }
 
     async fn checked_rule(&self, store: &Store, new: NewAlert) -> Result<RuleToAdd, Error> {

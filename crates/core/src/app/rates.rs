@@ -12,8 +12,12 @@ use crate::rates::{self, budget, db as rates_db, Listing, StoredRate};
 use crate::settings::{self, RatesSettings, RatesSettingsChange};
 use crate::store::Store;
 use crate::sync::CycleReport;
-use crate::valuation::{self, PriceBook, Valuation};
+use crate::valuation::{self, NetWorthPoint, PriceBook, Valuation};
 use crate::{holdings, Error};
+
+/// The most points a net-worth chart gets: more than a chart's width in pixels, far fewer than
+/// a year of snapshots.
+pub const NET_WORTH_POINTS: u32 = 720;
 
 /// One price as `rates` shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -138,6 +142,23 @@ impl App {
             .rates
             .history(&store, &id, &currency, days.max(1), self.now())
             .await?)
+    }
+
+    /// Recorded portfolio totals in the base currency since `since` (Unix seconds), oldest
+    /// first, at most about [`NET_WORTH_POINTS`] of them.
+    pub async fn net_worth_history(&self, since: i64) -> Result<Vec<NetWorthPoint>, Error> {
+        let store = self.store().await?;
+        let currency = settings::load(&store).await?.base_currency;
+        let points =
+            rates_db::snapshots(&store, &currency, since, self.now(), NET_WORTH_POINTS).await?;
+        Ok(points
+            .into_iter()
+            .map(|(at, total, missing_prices)| NetWorthPoint {
+                at,
+                total,
+                missing_prices,
+            })
+            .collect())
     }
 
     /// Coins matching `query` (CoinGecko `/search`, or the local catalog offline).

@@ -319,6 +319,46 @@ pub async fn save_history(
     tx.commit().await.map_err(err)
 }
 
+/// The recorded totals in `currency` since `since`, oldest first, thinned to at most about
+/// `max_points` (the last snapshot of each equal time slice) so a year of 5-minute snapshots
+/// still draws as one quick chart.
+pub async fn snapshots(
+    store: &Store,
+    currency: &str,
+    since: i64,
+    until: i64,
+    max_points: u32,
+) -> Result<Vec<(i64, Decimal, u32)>, StoreError> {
+    let first: Option<i64> =
+        sqlx::query_scalar("SELECT MIN(at) FROM snapshots WHERE currency = ? AND at >= ?")
+            .bind(currency)
+            .bind(since)
+            .fetch_one(store.pool())
+            .await
+            .map_err(|e| store.error(e))?;
+    let Some(first) = first else {
+        return Ok(Vec::new());
+    };
+    let slice = ((until - first) / i64::from(max_points.max(1))).max(1);
+    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT at, total, missing_prices FROM snapshots WHERE currency = ?1 AND at IN \
+         (SELECT MAX(at) FROM snapshots WHERE currency = ?1 AND at >= ?2 GROUP BY (at - ?2) / ?3) \
+         ORDER BY at",
+    )
+    .bind(currency)
+    .bind(first)
+    .bind(slice)
+    .fetch_all(store.pool())
+    .await
+    .map_err(|e| store.error(e))?;
+    rows.into_iter()
+        .map(|(at, total, missing)| {
+            let total = total.parse::<Decimal>().map_err(|_| corrupt(store))?;
+            Ok((at, total, u32::try_from(missing).unwrap_or(u32::MAX)))
+        })
+        .collect()
+}
+
 /// Writes one portfolio snapshot (the net-worth history).
 pub async fn record_snapshot(
     store: &Store,
