@@ -34,6 +34,7 @@ fn main() {
             "update_rates_settings",
             "set_price_override",
             "price_history",
+            "net_worth_history",
             "search_coins",
             "list_alerts",
             "add_alert",

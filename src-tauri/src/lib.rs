@@ -82,7 +82,8 @@ fn on_run_event<R: Runtime>(handle: &tauri::AppHandle<R>, event: RunEvent) {
     }
 }
 
-/// `CRYPTO_BALANCE_COINGECKO_URL`, `_PLAN` and `_KEY`, as the CLI reads them (design.md 9).
+/// `CRYPTO_BALANCE_COINGECKO_URL`, `_PLAN` and `_KEY`, as the CLI reads them (design.md 9), and
+/// `_FRESHNESS_SECONDS` for tests.
 fn coingecko_from_env() -> CoinGeckoOverrides {
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
     CoinGeckoOverrides {
@@ -96,13 +97,18 @@ fn coingecko_from_env() -> CoinGeckoOverrides {
         }),
         api_key: var("CRYPTO_BALANCE_COINGECKO_KEY").and_then(|key| ApiKey::new(&key)),
         timeout: None,
-        freshness: None,
+        // For tests against the fake: how long fetched prices count as fresh (default: the
+        // plan's own cache time, so real CoinGecko is never asked for what it has not changed).
+        freshness: var("CRYPTO_BALANCE_COINGECKO_FRESHNESS_SECONDS")
+            .and_then(|seconds| seconds.parse().ok())
+            .map(std::time::Duration::from_secs),
     }
 }
 
 /// Plugins, commands and window behaviour, shared by [`run`] and the tests' mock runtime.
 fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
     builder
+        .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
         .manage(sync::Syncer::default())
@@ -135,6 +141,7 @@ fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::rates::update_rates_settings,
             commands::rates::set_price_override,
             commands::rates::price_history,
+            commands::rates::net_worth_history,
             commands::rates::search_coins,
             commands::alerts::list_alerts,
             commands::alerts::add_alert,

@@ -4,7 +4,7 @@
 use crypto_balance_core::rates::Listing;
 use crypto_balance_core::settings::{RatesSettings, RatesSettingsChange};
 use crypto_balance_core::sync::{SyncCommand, SyncStatus};
-use crypto_balance_core::valuation::Valuation;
+use crypto_balance_core::valuation::{NetWorthPoint, Valuation};
 use crypto_balance_core::{App, Error, ErrorReport};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -93,6 +93,15 @@ pub async fn price_history(
         .into_iter()
         .map(|(at, price)| PricePoint { at, price })
         .collect())
+}
+
+/// The portfolio's recorded totals since `since` (Unix seconds), for the net-worth chart.
+#[tauri::command]
+pub async fn net_worth_history(
+    app: State<'_, App>,
+    since: i64,
+) -> Result<Vec<NetWorthPoint>, ErrorReport> {
+    Ok(app.net_worth_history(since).await?)
 }
 
 #[tauri::command]
