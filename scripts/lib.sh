@@ -92,3 +92,22 @@ APP_BINARY="$CARGO_TARGET_DIR/debug/crypto-balance-desktop"
 CLI_BINARY="$CARGO_TARGET_DIR/debug/crypto-balance"
 FAKE_BINARY="$CARGO_TARGET_DIR/debug/coingecko-fake"
 export APP_BINARY CLI_BINARY FAKE_BINARY
+
+# The end-to-end suite: the real binary under Xvfb, driven through tauri-driver + WebKitWebDriver,
+# in a throwaway home (first argument) so WebKit, tray-icon and the app write nothing into the
+# user's real folders. Further arguments go to `node --test` (a reporter, test files).
+run_e2e() { # home node-test-args...
+  local home="$1"
+  shift
+  mkdir -p "$home"/{data,config,cache,runtime,app-data}
+  chmod 700 "$home/runtime"
+  (
+    cd "$REPO_ROOT/tests/e2e" &&
+      env HOME="$home" XDG_DATA_HOME="$home/data" XDG_CONFIG_HOME="$home/config" \
+        XDG_CACHE_HOME="$home/cache" XDG_RUNTIME_DIR="$home/runtime" TMPDIR="$home" \
+        CRYPTO_BALANCE_DATA_DIR="$home/app-data" E2E_APP="$APP_BINARY" \
+        E2E_CLI="$CLI_BINARY" E2E_FAKE="$FAKE_BINARY" \
+        timeout 900 dbus-run-session -- ./session.sh \
+        node --test --test-concurrency=1 --test-timeout=180000 "$@"
+  )
+}

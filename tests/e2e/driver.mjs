@@ -141,6 +141,15 @@ export async function saveScreenshot(driver, name) {
   return file;
 }
 
+/**
+ * The text an element shows, as laid out (`innerText`). WebKitWebDriver's own getText reads ""
+ * for cells of the virtualized holdings table (absolutely positioned rows in a scroller), though
+ * they are drawn; screenshots show them.
+ */
+export function renderedText(driver, element) {
+  return driver.executeScript("return arguments[0].innerText.trim()", element);
+}
+
 /** A built binary named by an environment variable that scripts/test sets. */
 export function builtBinary(variable) {
   const binary = process.env[variable];

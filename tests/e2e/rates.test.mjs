@@ -8,7 +8,13 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { By, until } from "selenium-webdriver";
-import { builtBinary, saveScreenshot, startApp, startFake } from "./driver.mjs";
+import {
+  builtBinary,
+  renderedText,
+  saveScreenshot,
+  startApp,
+  startFake,
+} from "./driver.mjs";
 
 const TIMEOUT = 20_000;
 
@@ -145,21 +151,24 @@ describe("live rates", () => {
   it("lists every holding's exact price and value", async () => {
     const { driver } = app;
     await driver.findElement(By.css('nav a[data-screen="holdings"]')).click();
-    const kraken = await driver.wait(
-      until.elementLocated(By.xpath("//tr[td[1][text()='Kraken']]")),
+    const value = async (css) =>
+      renderedText(
+        driver,
+        await driver.findElement(By.css(`${css} [data-value]`)),
+      );
+    const pepe = await driver.wait(
+      until.elementLocated(By.css('[data-asset="pepe"]')),
       TIMEOUT,
     );
-    assert.equal(
-      await kraken.findElement(By.css("[data-value]")).getText(),
-      "0.00001738 USD",
+    assert.equal(await value('[data-asset="pepe"]'), "0.00002607 USD");
+    await pepe.findElement(By.css("button[aria-expanded]")).click();
+    await driver.wait(
+      until.elementLocated(By.css('[data-holding="pepe/Kraken"]')),
+      TIMEOUT,
     );
-    const ledger = await driver.findElement(
-      By.xpath("//tr[td[1][text()='Ledger']]"),
-    );
-    assert.equal(
-      await ledger.findElement(By.css("[data-value]")).getText(),
-      "35,000.00 USD",
-    );
+    assert.equal(await value('[data-holding="pepe/Kraken"]'), "0.00001738 USD");
+    assert.equal(await value('[data-holding="pepe/Manual"]'), "0.00000869 USD");
+    assert.equal(await value('[data-asset="bitcoin"]'), "35,000.00 USD");
     await saveScreenshot(driver, "holdings-valued");
   });
 

@@ -1,6 +1,9 @@
 import { mount } from "svelte";
 import "./app.css";
 import App from "./App.svelte";
+import { followSystemTheme } from "./lib/preferences.svelte";
+
+followSystemTheme();
 
 const target = document.getElementById("app");
 if (!target) throw new Error("index.html lacks #app");

@@ -2,6 +2,7 @@
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { CycleReport } from "./bindings/CycleReport";
 import type { FiredAlert } from "./bindings/FiredAlert";
+import type { ImportProgress } from "./bindings/ImportProgress";
 import type { SyncStatus } from "./bindings/SyncStatus";
 
 export type { UnlistenFn };
@@ -20,6 +21,10 @@ export function onAlertFired(handler: (alert: FiredAlert) => void): Promise<Unli
 
 export function onHoldingsChanged(handler: () => void): Promise<UnlistenFn> {
   return listen("holdings-changed", () => handler());
+}
+
+export function onImportProgress(handler: (progress: ImportProgress) => void): Promise<UnlistenFn> {
+  return listen<ImportProgress>("import-progress", (event) => handler(event.payload));
 }
 
 /** Listens to several events until the returned function is called (a component's teardown). */

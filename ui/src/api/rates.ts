@@ -1,12 +1,29 @@
 // Rates and the portfolio's value (src-tauri/src/commands/rates.rs). Money arrives as exact
 // decimal strings; the UI formats them and never computes with them.
 import type { CycleReport } from "./bindings/CycleReport";
+import type { Listing } from "./bindings/Listing";
+import type { NetWorthPoint } from "./bindings/NetWorthPoint";
+import type { Plan } from "./bindings/Plan";
+import type { PricePoint } from "./bindings/PricePoint";
+import type { RatesSettings } from "./bindings/RatesSettings";
+import type { RatesSettingsChange } from "./bindings/RatesSettingsChange";
 import type { SyncStatus } from "./bindings/SyncStatus";
 import type { Valuation } from "./bindings/Valuation";
 import type { ValuedHolding } from "./bindings/ValuedHolding";
 import { call } from "./ipc";
 
-export type { CycleReport, SyncStatus, Valuation, ValuedHolding };
+export type {
+  CycleReport,
+  Listing,
+  NetWorthPoint,
+  Plan,
+  PricePoint,
+  RatesSettings,
+  RatesSettingsChange,
+  SyncStatus,
+  Valuation,
+  ValuedHolding,
+};
 
 /** The portfolio valued from last known prices: instant, no network. */
 export function portfolioValue(currency?: string): Promise<Valuation> {
@@ -20,4 +37,27 @@ export function syncStatus(): Promise<SyncStatus> {
 /** Asks the background loop for a refresh now. */
 export async function refreshRates(): Promise<void> {
   await call<unknown>("refresh_rates");
+}
+
+export function ratesSettings(): Promise<RatesSettings> {
+  return call<RatesSettings>("rates_settings");
+}
+
+export function updateRatesSettings(change: RatesSettingsChange): Promise<RatesSettings> {
+  return call<RatesSettings>("update_rates_settings", { change });
+}
+
+/** Coins matching a name, symbol or id, best ranked first. */
+export function searchCoins(query: string): Promise<Listing[]> {
+  return call<Listing[]>("search_coins", { query });
+}
+
+/** A coin's price over the last `days` (CoinGecko's market_chart, cached). */
+export function priceHistory(coin: string, days: number): Promise<PricePoint[]> {
+  return call<PricePoint[]>("price_history", { coin, currency: null, days });
+}
+
+/** The portfolio's recorded totals since `since` (Unix seconds; 0 for all). */
+export function netWorthHistory(since: number): Promise<NetWorthPoint[]> {
+  return call<NetWorthPoint[]>("net_worth_history", { since });
 }

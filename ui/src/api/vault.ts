@@ -21,3 +21,31 @@ export function createVault(passphrase: string, useKeychain: boolean): Promise<U
 export function unlockVault(passphrase: string | null): Promise<UnlockOutcome> {
   return call<UnlockOutcome>("unlock_vault", { passphrase });
 }
+
+/** Closes the database and stops refreshing until the next unlock. */
+export async function lockVault(): Promise<void> {
+  await call<null>("lock_vault");
+}
+
+export async function changePassphrase(old: string, next: string): Promise<void> {
+  await call<null>("change_passphrase", { old, new: next });
+}
+
+/** Whether the passphrase is asked at every start. */
+export function appLock(): Promise<boolean> {
+  return call<boolean>("app_lock");
+}
+
+export async function setAppLock(passphrase: string, locked: boolean): Promise<void> {
+  await call<null>("set_app_lock", { passphrase, locked });
+}
+
+/** Writes an encrypted backup; returns its size in bytes. */
+export function backupTo(path: string): Promise<number> {
+  return call<number>("backup_to", { path });
+}
+
+/** Replaces all data with a backup (the old files are kept beside it). */
+export function restoreFrom(path: string, passphrase: string): Promise<UnlockOutcome> {
+  return call<UnlockOutcome>("restore_from", { path, passphrase });
+}

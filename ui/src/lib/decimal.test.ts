@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
+  compareDecimal,
+  parseDecimalInput,
   formatMoney,
   formatMoneyNumber,
   formatPercent,
@@ -48,5 +50,34 @@ describe("money for people", () => {
     expect(formatPercent("3.63727894677354")).toBe("+3.64%");
     expect(formatPercent("-0.003253112981338902")).toBe("0%");
     expect(formatPercent("-1.5")).toBe("-1.5%");
+  });
+});
+
+describe("locale and input", () => {
+  it("writes exact decimals with the locale's separators", () => {
+    expect(groupThousands("1234567.5", "en-US")).toBe("1,234,567.5");
+    expect(groupThousands("1234567.5", "de-DE")).toBe("1.234.567,5");
+    expect(groupThousands("-0.000000012345", "de-DE")).toBe("-0,000000012345");
+  });
+
+  it("reads what people type in their locale, refusing anything else", () => {
+    expect(parseDecimalInput("1,234.5", "en-US")).toBe("1234.5");
+    expect(parseDecimalInput("1.234,5", "de-DE")).toBe("1234.5");
+    expect(parseDecimalInput("0,5", "de-DE")).toBe("0.5");
+    expect(parseDecimalInput(".25", "en-US")).toBe("0.25");
+    expect(parseDecimalInput("  3 ", "en-US")).toBe("3");
+    for (const bad of ["", "-1", "1e5", "abc", "1.2.3", "1,2,3"]) {
+      expect(parseDecimalInput(bad, "en-US")).toBeNull();
+    }
+  });
+
+  it("orders decimal strings exactly, beyond what a float can tell apart", () => {
+    expect(compareDecimal("0.30000000000000000001", "0.3")).toBe(1);
+    expect(compareDecimal("-2", "-10")).toBe(1);
+    expect(compareDecimal("10", "9.999")).toBe(1);
+    expect(compareDecimal("-0", "0.000")).toBe(0);
+    expect(compareDecimal("0.5", "1")).toBe(-1);
+    const sorted = ["3", "-1.5", "0.25", "100", "-20"].sort(compareDecimal);
+    expect(sorted).toEqual(["-20", "-1.5", "0.25", "3", "100"]);
   });
 });

@@ -41,12 +41,75 @@ function trimZeros(sign: string, whole: string, fraction: string): string {
   return /^[0.]+$/.test(text) ? text : sign + text;
 }
 
-/** Groups a plain decimal string's whole part in thousands: "1234567.5" -> "1,234,567.5". */
-export function groupThousands(value: string): string {
-  const match = /^(-?)(\d+)(\.\d+)?$/.exec(value);
+/** The user's locale (the system's, as the web view reports it). */
+export function userLocale(): string {
+  return typeof navigator !== "undefined" && navigator.language ? navigator.language : "en-US";
+}
+
+/** The group and decimal separators `locale` writes numbers with. */
+export function separators(locale: string = userLocale()): { group: string; decimal: string } {
+  let group = ",";
+  let decimal = ".";
+  try {
+    for (const part of new Intl.NumberFormat(locale).formatToParts(12345.6)) {
+      if (part.type === "group") group = part.value;
+      if (part.type === "decimal") decimal = part.value;
+    }
+  } catch {
+    // An unknown locale: keep the defaults.
+  }
+  return { group, decimal };
+}
+
+/**
+ * Writes a plain decimal string the way `locale` writes numbers, digit for digit:
+ * "1234567.5" -> "1,234,567.5" (en-US), "1.234.567,5" (de-DE).
+ */
+export function groupThousands(value: string, locale: string = userLocale()): string {
+  const match = /^(-?)(\d+)(?:\.(\d+))?$/.exec(value);
   if (!match) return value;
-  const [, sign = "", whole = "", fraction = ""] = match;
-  return sign + whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",") + fraction;
+  const [, sign = "", whole = "", fraction] = match;
+  const { group, decimal } = separators(locale);
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, group);
+  return sign + grouped + (fraction === undefined ? "" : decimal + fraction);
+}
+
+/**
+ * Reads a number a person typed, in their locale or with a plain ".", into a plain decimal
+ * string ("1 234,5" -> "1234.5"); `null` when it is not a non-negative number.
+ */
+export function parseDecimalInput(text: string, locale: string = userLocale()): string | null {
+  const { group, decimal } = separators(locale);
+  let plain = text.trim().replace(/[\s\u00a0\u202f']/g, "");
+  if (decimal !== "." && plain.includes(decimal)) {
+    plain = plain.split(group).join("").replace(decimal, ".");
+  } else if (group === "," && /^\d{1,3}(,\d{3})+(\.\d+)?$/.test(plain)) {
+    plain = plain.replace(/,/g, "");
+  }
+  return /^\d+(\.\d+)?$/.test(plain) || /^\.\d+$/.test(plain) ? plain.replace(/^\./, "0.") : null;
+}
+
+/** Orders two plain decimal strings exactly (for sorting): negative, zero or positive. */
+export function compareDecimal(a: string, b: string): number {
+  const parse = (value: string) => {
+    const match = /^(-?)(\d*)(?:\.(\d*))?$/.exec(value.trim());
+    const negative = match?.[1] === "-";
+    const whole = (match?.[2] ?? "0").replace(/^0+/, "");
+    const fraction = (match?.[3] ?? "").replace(/0+$/, "");
+    const zero = whole === "" && fraction === "";
+    return { negative: negative && !zero, whole, fraction };
+  };
+  const x = parse(a);
+  const y = parse(b);
+  if (x.negative !== y.negative) return x.negative ? -1 : 1;
+  const direction = x.negative ? -1 : 1;
+  if (x.whole.length !== y.whole.length) {
+    return (x.whole.length - y.whole.length) * direction;
+  }
+  const width = Math.max(x.fraction.length, y.fraction.length);
+  const left = x.whole + x.fraction.padEnd(width, "0");
+  const right = y.whole + y.fraction.padEnd(width, "0");
+  return left === right ? 0 : (left < right ? -1 : 1) * direction;
 }
 
 /** A money number for people: cents (more places for tiny values), grouped in thousands. */

@@ -1,5 +1,5 @@
 // How a rule reads to people. Levels are exact decimal strings from the backend, shown grouped.
-import type { AlertRule } from "../../api";
+import type { AlertKind, AlertRule } from "../../api";
 import { groupThousands } from "../../lib/decimal";
 
 export function describeRule(rule: AlertRule): string {
@@ -32,4 +32,25 @@ export function ruleState(rule: AlertRule): string {
   if (rule.done) return "Fired (once)";
   if (rule.paused) return "Paused";
   return "Active";
+}
+
+/** What each kind of rule watches, as the form offers it. */
+export const kindLabels: Record<AlertKind, string> = {
+  price_above: "a price rises to a level",
+  price_below: "a price falls to a level",
+  change_up: "a coin rises by a percentage in 24 h",
+  change_down: "a coin falls by a percentage in 24 h",
+  change_either: "a coin moves by a percentage in 24 h",
+  portfolio_above: "the portfolio rises to a value",
+  portfolio_below: "the portfolio falls to a value",
+  holding_above: "a holding's value rises to a level",
+  holding_below: "a holding's value falls to a level",
+};
+
+export function isPercentKind(kind: AlertKind): boolean {
+  return kind.startsWith("change_");
+}
+
+export function needsCoin(kind: AlertKind): boolean {
+  return !kind.startsWith("portfolio_");
 }

@@ -3,6 +3,7 @@ import { emit } from "@tauri-apps/api/event";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, it } from "vitest";
 import type { SyncStatus, Valuation, ValuedHolding } from "../../api";
+import { valuation as valuationOf, valuedHolding } from "../../test-fixtures";
 import PortfolioScreen from "./PortfolioScreen.svelte";
 
 // Unmount first: the screen removes its event listeners, which needs the mocks still in place.
@@ -14,32 +15,27 @@ afterEach(() => {
 const now = Math.floor(Date.now() / 1000);
 
 function holding(coin: string, price: string | null, value: string | null): ValuedHolding {
-  return {
-    account: "Manual",
+  return valuedHolding({
     coin,
     symbol: coin.slice(0, 3),
     name: coin,
-    amount: "0.5",
     price,
     value,
-    change_24h: null,
     price_age_seconds: price === null ? null : 120,
-    price_overridden: false,
-    average_cost: null,
-    cost_currency: null,
-    unrealized_pnl: null,
-  };
+  });
 }
 
 function valuation(total: string): Valuation {
-  return {
-    currency: "usd",
-    total,
-    change_24h: "-12.5",
-    as_of: now - 120,
-    holdings: [holding("bitcoin", "67187.3358936566", total), holding("01coin", null, null)],
-    missing_prices: ["01coin"],
-  };
+  return valuationOf(
+    [holding("bitcoin", "67187.3358936566", total), holding("01coin", null, null)],
+    {
+      total,
+      change_24h: "-12.5",
+      change_24h_percent: "-0.04",
+      as_of: now - 120,
+      missing_prices: ["01coin"],
+    },
+  );
 }
 
 const idle: SyncStatus = {
@@ -59,6 +55,7 @@ function backend(totals: string[]) {
       if (command === "portfolio_value") return valuation(totals.shift() ?? "0");
       if (command === "sync_status") return idle;
       if (command === "refresh_rates") return null;
+      if (command === "net_worth_history") return [];
       throw `${command} not mocked`;
     },
     { shouldMockEvents: true },
@@ -71,7 +68,7 @@ describe("the portfolio screen", () => {
     backend(["33593.6679468283"]);
     render(PortfolioScreen);
     expect(await screen.findByText("33,593.67 USD")).toBeInTheDocument();
-    expect(screen.getByText(/-12.50 USD in 24 h/)).toBeInTheDocument();
+    expect(screen.getByText(/-12.50 USD \(-0.04%\) in 24 h/)).toBeInTheDocument();
     expect(screen.getByText("Prices from CoinGecko, 2 min ago")).toBeInTheDocument();
     expect(screen.getByText(/No USD price yet for 01coin/)).toBeInTheDocument();
   });

@@ -1,7 +1,7 @@
 import { fireEvent, render, screen } from "@testing-library/svelte";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, it } from "vitest";
-import SettingsScreen from "./SettingsScreen.svelte";
+import AboutSettings from "./AboutSettings.svelte";
 
 afterEach(() => clearMocks());
 
@@ -15,7 +15,7 @@ const info = {
 describe("Settings → About", () => {
   it("shows the version and data folder the backend reports", async () => {
     mockIPC((command) => (command === "app_info" ? info : null));
-    render(SettingsScreen);
+    render(AboutSettings);
     expect(await screen.findByText("0.9.1")).toBeInTheDocument();
     expect(screen.getByText(info.data_dir)).toBeInTheDocument();
   });
@@ -25,7 +25,7 @@ describe("Settings → About", () => {
       if (command === "app_info") return info;
       throw { code: "os_integration", message: "cannot open the folder: no file manager" };
     });
-    render(SettingsScreen);
+    render(AboutSettings);
     await fireEvent.click(await screen.findByRole("button", { name: /open/i }));
     const alert = await screen.findByRole("alert");
     expect(alert).toHaveTextContent("cannot open the folder: no file manager");
@@ -36,7 +36,7 @@ describe("Settings → About", () => {
     mockIPC(() => {
       throw { code: "data_dir_unavailable", message: "cannot use data folder /x" };
     });
-    render(SettingsScreen);
+    render(AboutSettings);
     expect(await screen.findByRole("alert")).toHaveTextContent("cannot use data folder /x");
   });
 });

@@ -1,0 +1,235 @@
+// What a person does in the app, end to end, against coingecko-fake: first run, adding holdings
+// and seeing their exact value, privacy mode, importing a file with a symbol only they can
+// answer, an alert created in the UI firing, locking and unlocking. Screenshots of every screen
+// in both themes land in target/e2e/.
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { By, Key, until } from "selenium-webdriver";
+import {
+  renderedText,
+  saveScreenshot,
+  startApp,
+  startFake,
+} from "./driver.mjs";
+
+const TIMEOUT = 20_000;
+const PASSPHRASE = "a journey recovery passphrase";
+
+describe("a person's journey", () => {
+  let app;
+  let fake;
+  let driver;
+  let dataDir;
+
+  const find = (css) =>
+    driver
+      .wait(until.elementLocated(By.css(css)), TIMEOUT)
+      .catch(async (error) => {
+        await saveScreenshot(driver, `failed-find`);
+        throw error;
+      });
+  const click = async (css) => (await find(css)).click();
+  const textOf = async (css) => (await find(css)).getText();
+  const typeIn = async (css, text) => {
+    const field = await find(css);
+    await field.clear();
+    await field.sendKeys(text);
+  };
+  const go = (screen) => click(`nav a[data-screen="${screen}"]`);
+  /** Waits until `css` reads `expected`; on failure says what it read and saves a screenshot. */
+  const waitForText = async (css, expected, name) => {
+    let shown = "";
+    await driver
+      .wait(async () => {
+        const found = await driver.findElements(By.css(css));
+        shown = found.length
+          ? await renderedText(driver, found[0])
+          : "(absent)";
+        return expected instanceof RegExp
+          ? expected.test(shown)
+          : shown === expected;
+      }, TIMEOUT)
+      .catch(async (error) => {
+        await saveScreenshot(driver, `failed-${name}`);
+        throw new Error(
+          `${css} reads "${shown}", not ${expected}: ${error.message}`,
+        );
+      });
+  };
+  /** Picks a coin in the open coin search by typing `query` and choosing `id`. */
+  const pickCoin = async (scope, query, id) => {
+    await typeIn(`${scope} [data-coin-search]`, query);
+    await click(`${scope} [data-coin-option="${id}"]`);
+  };
+
+  before(async () => {
+    fake = await startFake();
+    dataDir = mkdtempSync(path.join(os.tmpdir(), "journey-e2e-"));
+    app = await startApp({
+      CRYPTO_BALANCE_DATA_DIR: dataDir,
+      CRYPTO_BALANCE_COINGECKO_URL: fake.url,
+      // "Refresh now" after the fake's price moves must fetch again, not reuse a 60 s cache.
+      CRYPTO_BALANCE_COINGECKO_FRESHNESS_SECONDS: "1",
+    });
+    driver = app.driver;
+  });
+
+  after(async () => {
+    await app?.stop();
+    await fake?.stop();
+  });
+
+  it("creates the vault on first run", async () => {
+    await find('form[data-vault="create"]');
+    await typeIn('input[name="passphrase"]', PASSPHRASE);
+    await typeIn('input[name="confirmation"]', PASSPHRASE);
+    await click('form[data-vault="create"] button[type="submit"]');
+    await find("nav a[data-screen]");
+  });
+
+  it("adds holdings and shows their exact value", async () => {
+    await go("holdings");
+    await click("[data-add-holding]");
+    await pickCoin("[data-holding-form]", "sol", "solana");
+    await typeIn('[data-holding-form] [data-field="amount"]', "3");
+    await typeIn('[data-holding-form] [data-field="account"]', "Ledger");
+    await typeIn('[data-holding-form] [data-field="cost"]', "100");
+    await click("[data-holding-form] [data-save]");
+    await find('[data-asset="solana"]');
+    await go("portfolio");
+    await click("[data-refresh]"); // Refresh now: price the new coin
+    await waitForText("[data-total]", "517.35 USD", "total");
+    await waitForText("[data-pnl] .figure", "+217.35 USD", "pnl");
+  });
+
+  it("hides every amount in privacy mode and shows them again", async () => {
+    const shortcut = () =>
+      driver
+        .actions()
+        .keyDown(Key.CONTROL)
+        .keyDown(Key.SHIFT)
+        .sendKeys("h")
+        .keyUp(Key.SHIFT)
+        .keyUp(Key.CONTROL)
+        .perform();
+    await shortcut();
+    try {
+      await waitForText("[data-total]", "••••", "privacy-on");
+      await go("holdings");
+      await waitForText(
+        '[data-asset="solana"] [data-value]',
+        "••••",
+        "privacy-holdings",
+      );
+    } finally {
+      await go("portfolio");
+      if ((await textOf("[data-total]")) === "••••")
+        await click("[data-privacy-toggle]");
+    }
+    await waitForText("[data-total]", "517.35 USD", "privacy-off");
+  });
+
+  it("imports a CSV whose unknown symbol the person resolves, then undoes it", async () => {
+    const file = path.join(dataDir, "..", `journey-import-${Date.now()}.csv`);
+    writeFileSync(
+      file,
+      [
+        "time,account,coin,amount,kind,price,price_currency,note,id",
+        "2024-03-01T10:00:00Z,Kraken,XBTQ,0.25,buy,,,,a1",
+        "2024-03-02T10:00:00Z,Kraken,solana,2,deposit,,,,a2",
+        "",
+      ].join("\n"),
+    );
+    await go("transfer");
+    await typeIn("[data-import-path]", file);
+    await click("[data-preview]");
+    await find('[data-unresolved] [data-symbol="XBTQ"]');
+    await waitForText("[data-import-preview] [data-rows]", "2", "rows");
+    assert.equal(
+      await (await find("[data-import]")).isEnabled(),
+      false,
+      "nothing imports while a symbol is unanswered",
+    );
+    await pickCoin('[data-symbol="XBTQ"]', "bitcoin", "bitcoin");
+    await click("[data-apply-answers]");
+    await waitForText("[data-import]", "Import 2 entries", "import-button");
+    await saveScreenshot(driver, "import-preview");
+    await click("[data-import]");
+    await find("[data-import-done]");
+    await go("holdings");
+    await find('[data-asset="bitcoin"]');
+    await go("transfer");
+    // The wizard starts over on return; the toast still offers to undo the import.
+    await click("[data-undo-toast] [data-undo]");
+    await go("holdings");
+    await driver.wait(
+      async () =>
+        (await driver.findElements(By.css('[data-asset="bitcoin"]'))).length ===
+        0,
+      TIMEOUT,
+    );
+  });
+
+  it("fires an alert created in the app", async () => {
+    await go("alerts");
+    await click("[data-new-alert]");
+    await pickCoin("[data-alert-form]", "sol", "solana");
+    await typeIn('[data-alert-form] [data-field="threshold"]', "180");
+    await typeIn('[data-alert-form] [data-field="note"]', "journey alert");
+    await click("[data-alert-form] [data-save]");
+    await waitForText(
+      "[data-alerts] tbody tr",
+      /solana at or above 180 USD/,
+      "alert-listed",
+    );
+    await fake.control("price", {
+      id: "solana",
+      currency: "usd",
+      price: "181.5",
+    });
+    await go("portfolio");
+    await click("[data-refresh]");
+    await waitForText("[data-total]", /544\.5/, "total-after-move");
+    await go("alerts");
+    await waitForText(
+      "[data-alert-history] li",
+      /solana is at or above 180 USD/,
+      "alert-fired",
+    );
+  });
+
+  it("locks and unlocks with the passphrase", async () => {
+    await go("settings");
+    await click("[data-lock-now]");
+    await find('form[data-vault="unlock"]');
+    await typeIn(
+      'form[data-vault="unlock"] input[type="password"]',
+      PASSPHRASE,
+    );
+    await click('form[data-vault="unlock"] button[type="submit"]');
+    await go("portfolio");
+    await waitForText("[data-total]", /544\.5/, "total-after-unlock");
+  });
+
+  it("looks right in both themes", async () => {
+    for (const theme of ["light", "dark"]) {
+      await go("settings");
+      await click(`[data-theme-choice="${theme}"]`);
+      for (const screen of [
+        "portfolio",
+        "holdings",
+        "alerts",
+        "transfer",
+        "settings",
+      ]) {
+        await go(screen);
+        await find("main h1");
+        await driver.sleep(300); // charts measure their width after the first paint
+        await saveScreenshot(driver, `${screen}-${theme}`);
+      }
+    }
+  });
+});

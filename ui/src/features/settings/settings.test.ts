@@ -1,0 +1,101 @@
+import { cleanup, fireEvent, render, screen } from "@testing-library/svelte";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { afterEach, describe, expect, it } from "vitest";
+import { preferences, setPrivacy, setTheme } from "../../lib/preferences.svelte";
+import AppearanceSettings from "./AppearanceSettings.svelte";
+import PriceSettings from "./PriceSettings.svelte";
+import SecuritySettings from "./SecuritySettings.svelte";
+import { describeInterval, refreshesPerMonth } from "./intervals";
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+  setTheme("system");
+  setPrivacy(false);
+});
+
+const stored = {
+  base_currency: "usd",
+  refresh_interval_seconds: 300,
+  plan: "demo",
+  has_api_key: false,
+};
+
+describe("price settings", () => {
+  it("explains the budget an interval implies and saves only what changed", async () => {
+    const calls: Array<[string, unknown]> = [];
+    mockIPC((command, args) => {
+      calls.push([command, args]);
+      if (command === "rates_settings") return stored;
+      if (command === "sync_status") return { interval_seconds: 300 };
+      if (command === "update_rates_settings") return { ...stored, base_currency: "eur" };
+      throw `${command} not mocked`;
+    });
+    render(PriceSettings);
+    const budget = await screen.findByText(/refreshes a month/);
+    expect(budget).toHaveTextContent("About 8,640 refreshes a month");
+    expect(budget).toHaveTextContent("Your plan gives 10,000 calls a month");
+
+    const currency = screen.getByLabelText("Base currency");
+    await fireEvent.input(currency, { target: { value: "e-u-r" } });
+    expect(screen.getByText(/Use a currency code/)).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Save" })).toBeDisabled();
+    await fireEvent.input(currency, { target: { value: "EUR" } });
+    await fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    await screen.findByText("Saved.");
+    expect(calls).toContainEqual(["update_rates_settings", { change: { base_currency: "eur" } }]);
+  });
+
+  it("names intervals and counts refreshes in a 30-day month", () => {
+    expect(describeInterval(300)).toBe("every 5 min");
+    expect(describeInterval(3600)).toBe("every hour");
+    expect(describeInterval(7200)).toBe("every 2 h");
+    expect(refreshesPerMonth(60)).toBe(43_200);
+  });
+});
+
+describe("appearance", () => {
+  it("applies the theme to the page and turns privacy mode on", async () => {
+    render(AppearanceSettings);
+    await fireEvent.click(screen.getByLabelText("Dark"));
+    expect(document.documentElement.dataset.theme).toBe("dark");
+    await fireEvent.click(screen.getByLabelText("Light"));
+    expect(document.documentElement.dataset.theme).toBe("light");
+    await fireEvent.click(screen.getByLabelText(/Privacy mode/));
+    expect(preferences.privacy).toBe(true);
+    expect(window.localStorage.getItem("crypto-balance.privacy")).toBe("on");
+  });
+});
+
+describe("security", () => {
+  it("refuses a short or mismatched new passphrase before asking the backend", async () => {
+    const calls: string[] = [];
+    mockIPC((command) => {
+      calls.push(command);
+      if (command === "app_lock") return false;
+      if (command === "change_passphrase") return null;
+      throw `${command} not mocked`;
+    });
+    render(SecuritySettings);
+    await screen.findByRole("button", { name: "Turn on" });
+    await fireEvent.input(screen.getByLabelText("Current passphrase"), {
+      target: { value: "old passphrase" },
+    });
+    await fireEvent.input(screen.getByLabelText("New passphrase"), { target: { value: "short" } });
+    expect(screen.getByText("Use at least 8 characters.")).toBeInTheDocument();
+    await fireEvent.input(screen.getByLabelText("New passphrase"), {
+      target: { value: "a much longer one" },
+    });
+    await fireEvent.input(screen.getByLabelText("New passphrase again"), {
+      target: { value: "a much longer on" },
+    });
+    expect(screen.getByText("The two new passphrases differ.")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Change passphrase" })).toBeDisabled();
+    await fireEvent.input(screen.getByLabelText("New passphrase again"), {
+      target: { value: "a much longer one" },
+    });
+    await fireEvent.click(screen.getByRole("button", { name: "Change passphrase" }));
+    expect(await screen.findByText("The passphrase was changed.")).toBeInTheDocument();
+    expect(calls).toEqual(["app_lock", "change_passphrase"]);
+  });
+});
