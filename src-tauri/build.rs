@@ -23,6 +23,7 @@ fn main() {
             "set_holding",
             "remove_holding",
             "undo_change",
+            "coin_entries",
             "list_accounts",
             "create_account",
             "rename_account",

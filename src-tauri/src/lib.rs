@@ -130,6 +130,7 @@ fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::holdings::set_holding,
             commands::holdings::remove_holding,
             commands::holdings::undo_change,
+            commands::holdings::coin_entries,
             commands::holdings::list_accounts,
             commands::holdings::create_account,
             commands::holdings::rename_account,

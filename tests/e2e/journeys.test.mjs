@@ -87,11 +87,11 @@ describe("a person's journey", () => {
     await typeIn('input[name="passphrase"]', PASSPHRASE);
     await typeIn('input[name="confirmation"]', PASSPHRASE);
     await click('form[data-vault="create"] button[type="submit"]');
-    await find("nav a[data-screen]");
+    await click("[data-first-holding]"); // values in USD, the default
+    await find("[data-add-holding]");
   });
 
   it("adds holdings and shows their exact value", async () => {
-    await go("holdings");
     await click("[data-add-holding]");
     await pickCoin("[data-holding-form]", "sol", "solana");
     await typeIn('[data-holding-form] [data-field="amount"]', "3");

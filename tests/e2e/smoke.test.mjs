@@ -59,6 +59,13 @@ describe("the desktop app", () => {
     await driver
       .findElement(By.css('form[data-vault="create"] button[type="submit"]'))
       .click();
+    // First steps: the base currency, then where to start ("Later": the portfolio).
+    await driver.wait(
+      until.elementLocated(By.css("[data-first-steps]")),
+      TIMEOUT,
+    );
+    await saveScreenshot(driver, "first-steps");
+    await driver.findElement(By.css("[data-first-later]")).click();
     await driver.wait(
       until.elementLocated(By.css("nav a[data-screen]")),
       TIMEOUT,

@@ -322,9 +322,19 @@ fn describe_unresolved(unresolved: &[Unresolved]) -> String {
         .join("; ")
 }
 
-/// Every ledger entry, oldest first, as the native export writes it.
+/// Which ledger entries [`ledger_rows`] reads.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LedgerQuery<'a> {
+    /// Only this coin's entries.
+    pub coin: Option<&'a str>,
+    /// Only the newest this many, newest first (else all, oldest first).
+    pub newest: Option<u32>,
+}
+
+/// Ledger entries as the native export writes them.
 pub async fn ledger_rows(
     store: &crate::store::Store,
+    query: LedgerQuery<'_>,
 ) -> Result<Vec<native::LedgerRow>, StoreError> {
     type Row = (
         i64,
@@ -337,14 +347,21 @@ pub async fn ledger_rows(
         Option<String>,
         String,
     );
-    let rows: Vec<Row> = sqlx::query_as(
+    let order = match query.newest {
+        Some(_) => "ORDER BY e.occurred_at DESC, e.id DESC LIMIT ?2",
+        None => "ORDER BY e.occurred_at, e.id",
+    };
+    let sql = format!(
         "SELECT e.occurred_at, a.name, e.asset_id, e.amount, e.kind, e.price, e.price_currency, \
          e.note, e.source FROM entries e JOIN accounts a ON a.id = e.account_id \
-         ORDER BY e.occurred_at, e.id",
-    )
-    .fetch_all(store.pool())
-    .await
-    .map_err(|e| store.error(e))?;
+         WHERE ?1 IS NULL OR e.asset_id = ?1 {order}"
+    );
+    let rows: Vec<Row> = sqlx::query_as(&sql)
+        .bind(query.coin)
+        .bind(query.newest)
+        .fetch_all(store.pool())
+        .await
+        .map_err(|e| store.error(e))?;
     let corrupt = || StoreError::Corrupt(store.path().to_path_buf());
     rows.into_iter()
         .map(

@@ -363,3 +363,45 @@ async fn the_delta_sample_imports_and_bracketed_names_pick_the_coin() {
         .collect();
     assert_eq!(accounts, ["Binance", "MY_WALLET"]);
 }
+
+#[tokio::test]
+async fn a_coins_entries_are_listed_newest_first_and_only_its_own() {
+    let temp = tempfile::tempdir().unwrap();
+    let app = vault(temp.path()).await;
+    seed(&app).await;
+    let removed = app.remove_holding("btc", Some("Ledger")).await.unwrap();
+    let entries = app.coin_entries("btc", 10).await.unwrap();
+    let seen: Vec<(String, String, String)> = entries
+        .iter()
+        .map(|e| {
+            (
+                e.account.clone(),
+                e.kind.as_str().to_owned(),
+                e.amount.to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (
+                "Ledger".into(),
+                "adjustment".into(),
+                "-0.123456789012345678".into()
+            ),
+            ("Ledger".into(), "buy".into(), "0.123456789012345678".into()),
+        ],
+        "the removal is newest; ethereum and pepe are not listed"
+    );
+    assert_eq!(
+        entries[1].price.map(|p| p.to_string()).as_deref(),
+        Some("40000.5")
+    );
+    assert_eq!(app.coin_entries("btc", 1).await.unwrap().len(), 1);
+    app.undo(removed.batch_id).await.unwrap();
+    assert_eq!(
+        app.coin_entries("btc", 10).await.unwrap().len(),
+        1,
+        "an undone change is gone"
+    );
+}

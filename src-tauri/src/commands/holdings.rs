@@ -2,6 +2,7 @@
 
 use crypto_balance_core::accounts::{Account, AccountKind};
 use crypto_balance_core::holdings::{Holding, HoldingChange, NewHolding};
+use crypto_balance_core::ledger::LedgerEntry;
 use crypto_balance_core::{Amount, App, ErrorReport};
 use tauri::{AppHandle, Emitter, Runtime, State};
 
@@ -61,6 +62,16 @@ pub async fn undo_change<R: Runtime>(
     app.undo(batch_id).await?;
     changed(&handle, ());
     Ok(())
+}
+
+/// A coin's newest ledger entries, newest first (at most `limit`, default 200).
+#[tauri::command]
+pub async fn coin_entries(
+    app: State<'_, App>,
+    coin: String,
+    limit: Option<u32>,
+) -> Result<Vec<LedgerEntry>, ErrorReport> {
+    Ok(app.coin_entries(&coin, limit.unwrap_or(200).min(5_000)).await?)
 }
 
 #[tauri::command]

@@ -3,10 +3,11 @@
 import type { Account } from "./bindings/Account";
 import type { Holding } from "./bindings/Holding";
 import type { HoldingChange } from "./bindings/HoldingChange";
+import type { LedgerEntry } from "./bindings/LedgerEntry";
 import type { NewHolding } from "./bindings/NewHolding";
 import { call } from "./ipc";
 
-export type { Account, Holding, HoldingChange, NewHolding };
+export type { Account, Holding, HoldingChange, LedgerEntry, NewHolding };
 
 export function listHoldings(): Promise<Holding[]> {
   return call<Holding[]>("list_holdings");
@@ -33,4 +34,9 @@ export async function undoChange(batchId: number): Promise<void> {
 
 export function listAccounts(): Promise<Account[]> {
   return call<Account[]>("list_accounts");
+}
+
+/** A coin's newest ledger entries, newest first. */
+export function coinEntries(coin: string, limit = 200): Promise<LedgerEntry[]> {
+  return call<LedgerEntry[]>("coin_entries", { coin, limit });
 }

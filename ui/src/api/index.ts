@@ -2,6 +2,7 @@ export { AppError, toAppError } from "./ipc";
 export { appInfo, openDataDir, type AppInfo } from "./app";
 export {
   addHolding,
+  coinEntries,
   listAccounts,
   listHoldings,
   removeHolding,
@@ -10,6 +11,7 @@ export {
   type Account,
   type Holding,
   type HoldingChange,
+  type LedgerEntry,
   type NewHolding,
 } from "./holdings";
 export {

@@ -5,8 +5,9 @@ use std::path::Path;
 
 use super::App;
 use crate::holdings;
+use crate::ledger::LedgerEntry;
 use crate::transfer::import::{import_file, ImportControl, ImportOptions};
-use crate::transfer::{self, native, ExportWhat, ImportReport, TransferError};
+use crate::transfer::{self, native, ExportWhat, ImportReport, LedgerQuery, TransferError};
 use crate::Error;
 
 impl App {
@@ -52,6 +53,32 @@ impl App {
         Ok(())
     }
 
+    /// A coin's newest `limit` ledger entries, newest first (the asset detail).
+    pub async fn coin_entries(&self, coin: &str, limit: u32) -> Result<Vec<LedgerEntry>, Error> {
+        let store = self.store().await?;
+        let id = crate::assets::resolve_id(&store, coin).await?;
+        let query = LedgerQuery {
+            coin: Some(&id),
+            newest: Some(limit),
+        };
+        Ok(transfer::ledger_rows(&store, query)
+            .await?
+            .into_iter()
+            .map(|row| {
+                let (price, price_currency) = row.price.unzip();
+                LedgerEntry {
+                    at: row.occurred_at,
+                    account: row.account,
+                    kind: row.kind,
+                    amount: row.amount.to_decimal(),
+                    price,
+                    price_currency,
+                    note: row.note,
+                }
+            })
+            .collect())
+    }
+
     /// Writes holdings or the ledger as native CSV to `out`; `target` names it in errors.
     pub async fn export<W: Write>(
         &self,
@@ -62,7 +89,10 @@ impl App {
         let store = self.store().await?;
         let written = match what {
             ExportWhat::Holdings => native::write_holdings(out, &holdings::list(&store).await?),
-            ExportWhat::Ledger => native::write_ledger(out, &transfer::ledger_rows(&store).await?),
+            ExportWhat::Ledger => native::write_ledger(
+                out,
+                &transfer::ledger_rows(&store, LedgerQuery::default()).await?,
+            ),
         };
         written.map_err(|e| {
             Error::Transfer(TransferError::Write {

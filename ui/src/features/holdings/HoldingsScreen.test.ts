@@ -177,3 +177,44 @@ describe("the holdings screen", () => {
     expect(calls).toContainEqual(["undo_change", { batchId: 42 }]);
   });
 });
+
+describe("an asset's detail", () => {
+  it("shows its price chart and its ledger entries, newest first", async () => {
+    backend(
+      () => valuation([valuedHolding({ account: "Ledger", price: "60000", value: "30000" })]),
+      (command, args) => {
+        if (command === "price_history") {
+          expect(args).toEqual({ coin: "bitcoin", currency: null, days: 30 });
+          return [
+            { at: 1_700_000_000, price: "58000.5" },
+            { at: 1_700_086_400, price: "60000" },
+          ];
+        }
+        if (command === "coin_entries") {
+          return [
+            {
+              at: 1_700_000_000,
+              account: "Ledger",
+              kind: "buy",
+              amount: "0.5",
+              price: "40000.5",
+              price_currency: "usd",
+              note: "first coins",
+            },
+          ];
+        }
+        return undefined;
+      },
+    );
+    render(HoldingsScreen);
+    await fireEvent.click(await screen.findByRole("button", { name: "Bitcoin" }));
+    const dialog = screen.getByRole("dialog", { name: "Bitcoin (BTC)" });
+    expect(
+      await within(dialog).findByRole("img", { name: /from 58,000.50 USD to 60,000.00 USD/ }),
+    ).toBeInTheDocument();
+    const entry = (await within(dialog).findByText("first coins")).closest("tr");
+    if (!entry) throw new Error("no entry row");
+    expect(within(entry).getByText("40,000.5 USD")).toBeInTheDocument();
+    expect(within(entry).getByText("buy")).toBeInTheDocument();
+  });
+});

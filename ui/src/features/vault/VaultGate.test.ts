@@ -23,10 +23,11 @@ function backend(handlers: Record<string, (args: Args) => unknown>) {
 }
 
 describe("the vault gate", () => {
-  it("asks for a recovery passphrase on first start and opens the app once created", async () => {
+  it("asks for a recovery passphrase on first start, then the base currency, then opens", async () => {
     const calls = backend({
       vault_status: () => "not_created",
       create_vault: () => unlocked,
+      update_rates_settings: () => ({}),
     });
     render(VaultGate, { children: shell });
     const passphrase = await screen.findByLabelText("Recovery passphrase");
@@ -35,7 +36,9 @@ describe("the vault gate", () => {
     expect(screen.getByText(/at least 8 characters/)).toBeInTheDocument();
     expect(button).toBeDisabled();
 
+    expect(screen.getByText(/Strength: too short/)).toBeInTheDocument();
     await fireEvent.input(passphrase, { target: { value: "a long passphrase" } });
+    expect(screen.getByText(/Strength: very strong/)).toBeInTheDocument();
     await fireEvent.input(screen.getByLabelText("Repeat it"), {
       target: { value: "a long passphrasE" },
     });
@@ -44,11 +47,16 @@ describe("the vault gate", () => {
       target: { value: "a long passphrase" },
     });
     await fireEvent.click(button);
+    const currency = await screen.findByLabelText("Show values in");
+    await fireEvent.change(currency, { target: { value: "eur" } });
+    await fireEvent.click(screen.getByRole("button", { name: "Add a holding" }));
     expect(await screen.findByText("the app shell")).toBeInTheDocument();
+    expect(window.location.hash).toBe("#/holdings");
     expect(calls).toContainEqual([
       "create_vault",
       { passphrase: "a long passphrase", useKeychain: true },
     ]);
+    expect(calls).toContainEqual(["update_rates_settings", { change: { base_currency: "eur" } }]);
   });
 
   it("unlocks silently from the keychain on later starts", async () => {
