@@ -9,6 +9,8 @@ fn main() {
         .app_manifest(tauri_build::AppManifest::new().commands(&[
             "app_info",
             "open_data_dir",
+            "desktop_settings",
+            "set_desktop_settings",
             "vault_status",
             "create_vault",
             "unlock_vault",

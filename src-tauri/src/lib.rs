@@ -7,11 +7,13 @@
 //! - [`sync`]: the core sync loop in the app's runtime, bridged to events and the tray.
 //! - [`notify`]: fired alerts as system notifications.
 //! - [`tray`]: the tray icon and its menu.
-//! - [`window`]: the main window's lifecycle (closing hides it to the tray).
+//! - [`window`]: the main window's lifecycle (closing hides it to the tray, or quits).
+//! - [`prefs`]: the desktop preferences (close to tray, start minimized), read before unlock.
 
 mod commands;
 mod events;
 mod notify;
+mod prefs;
 mod sync;
 mod tray;
 mod window;
@@ -21,6 +23,7 @@ mod ipc_tests;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Mutex;
 
 use crypto_balance_core::paths::DATA_DIR_ENV;
 use crypto_balance_core::rates::CoinGeckoOverrides;
@@ -43,10 +46,23 @@ pub fn run() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let prefs_path = prefs::path_in(app.data_dir().path());
+    let prefs = DesktopPrefsState::load(prefs_path);
+    let in_tray =
+        prefs.get().start_minimized && std::env::args().any(|arg| arg == prefs::AUTOSTART_ARG);
     let built = configure(Builder::default())
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            Some(vec![prefs::AUTOSTART_ARG]),
+        ))
         .manage(app)
-        .setup(|app| {
+        .manage(prefs)
+        .setup(move |app| {
             tray::build(app.handle())?;
+            // The window starts hidden (tauri.conf.json) so a launch at login can stay in the tray.
+            if !in_tray {
+                window::show(app.handle());
+            }
             Ok(())
         })
         .build(tauri::generate_context!());
@@ -58,6 +74,30 @@ pub fn run() -> ExitCode {
         Err(error) => {
             tracing::error!(%error, "the app stopped with an error");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// The desktop preferences, shared by the window events and the settings commands.
+#[derive(Debug)]
+pub struct DesktopPrefsState {
+    path: PathBuf,
+    current: Mutex<prefs::DesktopPrefs>,
+}
+
+impl DesktopPrefsState {
+    fn load(path: PathBuf) -> Self {
+        let current = Mutex::new(prefs::load(&path));
+        Self { path, current }
+    }
+
+    pub fn get(&self) -> prefs::DesktopPrefs {
+        self.current.lock().map(|p| *p).unwrap_or_default()
+    }
+
+    fn set(&self, prefs: prefs::DesktopPrefs) {
+        if let Ok(mut current) = self.current.lock() {
+            *current = prefs;
         }
     }
 }
@@ -116,6 +156,8 @@ fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
             commands::app::open_data_dir,
+            commands::app::desktop_settings,
+            commands::app::set_desktop_settings,
             commands::vault::vault_status,
             commands::vault::create_vault,
             commands::vault::unlock_vault,

@@ -3,7 +3,13 @@
 // answer, an alert created in the UI firing, locking and unlocking. Screenshots of every screen
 // in both themes land in target/e2e/.
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -212,6 +218,25 @@ describe("a person's journey", () => {
     await click('form[data-vault="unlock"] button[type="submit"]');
     await go("portfolio");
     await waitForText("[data-total]", /544\.5/, "total-after-unlock");
+  });
+
+  it("adds itself to the login items when asked", async () => {
+    await go("settings");
+    await click("[data-launch-at-login]");
+    // The login item is a desktop entry in ~/.config/autostart (the auto-launch crate uses
+    // that path whatever XDG_CONFIG_HOME says).
+    const autostart = path.join(os.homedir(), ".config", "autostart");
+    await driver.wait(
+      () => existsSync(autostart) && readdirSync(autostart).length > 0,
+      TIMEOUT,
+    );
+    const [entry] = readdirSync(autostart);
+    assert.match(
+      readFileSync(path.join(autostart, entry), "utf8"),
+      /--autostart/,
+    );
+    await click("[data-launch-at-login]");
+    await driver.wait(() => readdirSync(autostart).length === 0, TIMEOUT);
   });
 
   it("looks right in both themes", async () => {

@@ -1,8 +1,15 @@
-//! Commands about the app itself: what it is and where it keeps data.
+//! Commands about the app itself: what it is, where it keeps data, and how it behaves on the
+//! desktop (tray, login item).
 
 use crypto_balance_core::{App, AppInfo, ErrorCode, ErrorReport};
+use serde::{Deserialize, Serialize};
 use tauri::{Runtime, State};
+use tauri_plugin_autostart::ManagerExt;
 use tauri_plugin_opener::OpenerExt;
+use ts_rs::TS;
+
+use crate::prefs::{self, DesktopPrefs};
+use crate::DesktopPrefsState;
 
 /// This build's name, version and data folder (Settings → About).
 #[tauri::command]
@@ -27,4 +34,55 @@ pub fn open_data_dir<R: Runtime>(
                 folder.display()
             ),
         })
+}
+
+/// The desktop preferences and whether the app launches at login (the system's login items).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DesktopSettings {
+    pub prefs: DesktopPrefs,
+    pub launch_at_login: bool,
+}
+
+fn os_error(what: &str, error: impl std::fmt::Display) -> ErrorReport {
+    ErrorReport {
+        code: ErrorCode::OsIntegration,
+        message: format!("cannot {what}: {error}"),
+    }
+}
+
+#[tauri::command]
+pub fn desktop_settings<R: Runtime>(
+    handle: tauri::AppHandle<R>,
+    state: State<'_, DesktopPrefsState>,
+) -> DesktopSettings {
+    DesktopSettings {
+        prefs: state.get(),
+        // Unknown (no login items on this system): shown as off.
+        launch_at_login: handle.autolaunch().is_enabled().unwrap_or(false),
+    }
+}
+
+/// Saves the preferences and adds or removes the login item.
+#[tauri::command]
+pub fn set_desktop_settings<R: Runtime>(
+    handle: tauri::AppHandle<R>,
+    state: State<'_, DesktopPrefsState>,
+    settings: DesktopSettings,
+) -> Result<DesktopSettings, ErrorReport> {
+    prefs::save(&state.path, &settings.prefs)
+        .map_err(|e| os_error(&format!("save {}", state.path.display()), e))?;
+    state.set(settings.prefs);
+    let login = handle.autolaunch();
+    let enabled = login.is_enabled().unwrap_or(false);
+    if settings.launch_at_login != enabled {
+        let changed = if settings.launch_at_login {
+            login.enable()
+        } else {
+            login.disable()
+        };
+        changed.map_err(|e| os_error("change the login item", e))?;
+    }
+    Ok(desktop_settings(handle, state))
 }

@@ -71,7 +71,9 @@ pub async fn coin_entries(
     coin: String,
     limit: Option<u32>,
 ) -> Result<Vec<LedgerEntry>, ErrorReport> {
-    Ok(app.coin_entries(&coin, limit.unwrap_or(200).min(5_000)).await?)
+    Ok(app
+        .coin_entries(&coin, limit.unwrap_or(200).min(5_000))
+        .await?)
 }
 
 #[tauri::command]

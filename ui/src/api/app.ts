@@ -1,8 +1,9 @@
 // Commands about the app itself (src-tauri/src/commands/app.rs).
 import type { AppInfo } from "./bindings/AppInfo";
+import type { DesktopSettings } from "./bindings/DesktopSettings";
 import { call } from "./ipc";
 
-export type { AppInfo };
+export type { AppInfo, DesktopSettings };
 
 /** This build's name, version and data folder. */
 export function appInfo(): Promise<AppInfo> {
@@ -12,4 +13,13 @@ export function appInfo(): Promise<AppInfo> {
 /** Opens the data folder in the system file manager. */
 export async function openDataDir(): Promise<void> {
   await call<null>("open_data_dir");
+}
+
+/** Close to tray, start minimized, and whether the app launches at login. */
+export function desktopSettings(): Promise<DesktopSettings> {
+  return call<DesktopSettings>("desktop_settings");
+}
+
+export function setDesktopSettings(settings: DesktopSettings): Promise<DesktopSettings> {
+  return call<DesktopSettings>("set_desktop_settings", { settings });
 }

@@ -1,5 +1,12 @@
 export { AppError, toAppError } from "./ipc";
-export { appInfo, openDataDir, type AppInfo } from "./app";
+export {
+  appInfo,
+  desktopSettings,
+  openDataDir,
+  setDesktopSettings,
+  type AppInfo,
+  type DesktopSettings,
+} from "./app";
 export {
   addHolding,
   coinEntries,

@@ -3,6 +3,7 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, it } from "vitest";
 import { preferences, setPrivacy, setTheme } from "../../lib/preferences.svelte";
 import AppearanceSettings from "./AppearanceSettings.svelte";
+import DesktopSettings from "./DesktopSettings.svelte";
 import PriceSettings from "./PriceSettings.svelte";
 import SecuritySettings from "./SecuritySettings.svelte";
 import { describeInterval, refreshesPerMonth } from "./intervals";
@@ -97,5 +98,28 @@ describe("security", () => {
     await fireEvent.click(screen.getByRole("button", { name: "Change passphrase" }));
     expect(await screen.findByText("The passphrase was changed.")).toBeInTheDocument();
     expect(calls).toEqual(["app_lock", "change_passphrase"]);
+  });
+});
+
+describe("desktop behaviour", () => {
+  it("adds the login item and keeps the tray preferences as they were", async () => {
+    const calls: Array<[string, unknown]> = [];
+    const stored = {
+      prefs: { close_to_tray: true, start_minimized: true },
+      launchAtLogin: false,
+    };
+    mockIPC((command, args) => {
+      calls.push([command, args]);
+      if (command === "desktop_settings") return stored;
+      if (command === "set_desktop_settings") return (args as { settings: unknown }).settings;
+      throw `${command} not mocked`;
+    });
+    render(DesktopSettings);
+    await fireEvent.click(await screen.findByLabelText(/Launch Crypto Balance when I log in/));
+    expect(calls).toContainEqual([
+      "set_desktop_settings",
+      { settings: { ...stored, launchAtLogin: true } },
+    ]);
+    expect(screen.getByLabelText(/Launch Crypto Balance/)).toBeChecked();
   });
 });

@@ -1,0 +1,88 @@
+//! The desktop app's own preferences: whether closing the window keeps it in the tray, and whether
+//! a launch at login starts in the tray. Read before the vault is unlocked (the app lock may be
+//! on), so they live in `desktop.json` beside the data: they hold no secrets and no holdings.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+pub const FILE_NAME: &str = "desktop.json";
+
+/// The argument the login item launches the app with.
+pub const AUTOSTART_ARG: &str = "--autostart";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct DesktopPrefs {
+    /// Closing the window hides it to the tray (refreshes and alerts go on); off: closing quits.
+    pub close_to_tray: bool,
+    /// Launched at login, the app starts in the tray without a window.
+    pub start_minimized: bool,
+}
+
+impl Default for DesktopPrefs {
+    fn default() -> Self {
+        Self {
+            close_to_tray: true,
+            start_minimized: true,
+        }
+    }
+}
+
+pub fn path_in(data_dir: &Path) -> PathBuf {
+    data_dir.join(FILE_NAME)
+}
+
+/// The stored preferences; the defaults when the file is missing or unreadable (logged).
+pub fn load(path: &Path) -> DesktopPrefs {
+    match std::fs::read(path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|error| {
+            tracing::warn!(%error, path = %path.display(), "ignoring unreadable desktop preferences");
+            DesktopPrefs::default()
+        }),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => DesktopPrefs::default(),
+        Err(error) => {
+            tracing::warn!(%error, path = %path.display(), "cannot read desktop preferences");
+            DesktopPrefs::default()
+        }
+    }
+}
+
+/// Writes the preferences whole (a temporary file renamed over the old one).
+pub fn save(path: &Path, prefs: &DesktopPrefs) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+    serde_json::to_writer_pretty(&mut temp, prefs)?;
+    temp.as_file_mut().flush()?;
+    temp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_when_missing_or_damaged_and_a_round_trip_otherwise() -> std::io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = path_in(dir.path());
+        assert_eq!(load(&path), DesktopPrefs::default());
+        std::fs::write(&path, "{ not json")?;
+        assert_eq!(load(&path), DesktopPrefs::default());
+        let chosen = DesktopPrefs {
+            close_to_tray: false,
+            start_minimized: false,
+        };
+        save(&path, &chosen)?;
+        assert_eq!(load(&path), chosen);
+        std::fs::write(&path, r#"{"close_to_tray": false}"#)?;
+        assert!(
+            load(&path).start_minimized,
+            "a missing field keeps its default"
+        );
+        Ok(())
+    }
+}
