@@ -11,6 +11,7 @@ fn main() {
             "open_data_dir",
             "desktop_settings",
             "set_desktop_settings",
+            "ui_ready",
             "vault_status",
             "create_vault",
             "unlock_vault",

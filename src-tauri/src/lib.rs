@@ -31,8 +31,13 @@ use crypto_balance_core::secret::ApiKey;
 use crypto_balance_core::{App, AppConfig};
 use tauri::{Builder, Manager, RunEvent, Runtime};
 
+/// When the process started, for the start-up time in the log.
+#[derive(Debug)]
+pub struct Started(std::time::Instant);
+
 /// Starts the desktop app and blocks until it quits.
 pub fn run() -> ExitCode {
+    let started = Started(std::time::Instant::now());
     init_logging();
     let config = AppConfig {
         data_dir: std::env::var_os(DATA_DIR_ENV).map(PathBuf::from),
@@ -57,8 +62,13 @@ pub fn run() -> ExitCode {
         ))
         .manage(app)
         .manage(prefs)
+        .manage(started)
         .setup(move |app| {
             tray::build(app.handle())?;
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                commands::vault::unlock_at_start(&handle).await;
+            });
             // The window starts hidden (tauri.conf.json) so a launch at login can stay in the tray.
             if !in_tray {
                 window::show(app.handle());
@@ -158,6 +168,7 @@ fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::app::open_data_dir,
             commands::app::desktop_settings,
             commands::app::set_desktop_settings,
+            commands::app::ui_ready,
             commands::vault::vault_status,
             commands::vault::create_vault,
             commands::vault::unlock_vault,

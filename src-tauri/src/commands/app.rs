@@ -86,3 +86,15 @@ pub fn set_desktop_settings<R: Runtime>(
     }
     Ok(desktop_settings(handle, state))
 }
+
+/// The UI has drawn its first screen with data: logged with the time since the process started
+/// and since the page began loading (`page_ms`), so start-up time shows in the log (and
+/// scripts/bench-desktop measures it).
+#[tauri::command]
+pub fn ui_ready(started: State<'_, crate::Started>, page_ms: Option<f64>) {
+    tracing::info!(
+        elapsed_ms = started.0.elapsed().as_millis(),
+        page_ms = page_ms.map(|ms| ms.round()).unwrap_or_default(),
+        "first screen rendered"
+    );
+}

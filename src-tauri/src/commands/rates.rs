@@ -22,13 +22,20 @@ pub struct PricePoint {
     pub price: Decimal,
 }
 
-/// The portfolio valued from last known prices (instant: no network).
+/// The portfolio valued from last known prices (instant: no network). `summary` leaves out the
+/// per-account holdings (the portfolio screen needs only the totals, coins and accounts, and a
+/// thousand holdings would otherwise cross the IPC bridge for nothing).
 #[tauri::command]
 pub async fn portfolio_value(
     app: State<'_, App>,
     currency: Option<String>,
+    summary: Option<bool>,
 ) -> Result<Valuation, ErrorReport> {
-    Ok(app.valuation(currency.as_deref()).await?)
+    let mut valuation = app.valuation(currency.as_deref()).await?;
+    if summary.unwrap_or(false) {
+        valuation.holdings = Vec::new();
+    }
+    Ok(valuation)
 }
 
 #[tauri::command]

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crypto_balance_core::app::UnlockOutcome;
 use crypto_balance_core::{App, ErrorReport, Passphrase, VaultStatus};
-use tauri::{AppHandle, Emitter, Runtime, State};
+use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 
 use crate::events::HOLDINGS_CHANGED;
 
@@ -13,6 +13,25 @@ use crate::events::HOLDINGS_CHANGED;
 #[tauri::command]
 pub async fn vault_status(app: State<'_, App>) -> Result<VaultStatus, ErrorReport> {
     Ok(app.status().await)
+}
+
+/// At start-up, unlocks from the keychain before the UI asks, so the first screen does not wait
+/// for it; with the app lock on, or when the keychain cannot answer, the vault stays locked and
+/// the UI asks for the passphrase as before.
+pub async fn unlock_at_start<R: Runtime>(handle: &AppHandle<R>) {
+    let app = handle.state::<App>();
+    if app.status().await != VaultStatus::Locked || app.app_lock().unwrap_or(true) {
+        return;
+    }
+    match app.unlock(None).await {
+        Ok(outcome) => {
+            if let Some(notice) = outcome.keychain_notice {
+                tracing::warn!(%notice, "unlocked at start");
+            }
+            crate::sync::start(handle).await;
+        }
+        Err(error) => tracing::debug!(%error, "not unlocked at start; the UI will ask"),
+    }
 }
 
 /// First start: creates the vault protected by `passphrase`, then starts refreshing rates.

@@ -23,3 +23,14 @@ export function desktopSettings(): Promise<DesktopSettings> {
 export function setDesktopSettings(settings: DesktopSettings): Promise<DesktopSettings> {
   return call<DesktopSettings>("set_desktop_settings", { settings });
 }
+
+let readyReported = false;
+
+/** Tells the backend the first screen with data is drawn (once per window load). */
+export function reportReady(): void {
+  if (readyReported) return;
+  readyReported = true;
+  call<null>("ui_ready", { pageMs: performance.now() }).catch(() => {
+    // Only a log line is lost.
+  });
+}

@@ -3,6 +3,7 @@ export {
   appInfo,
   desktopSettings,
   openDataDir,
+  reportReady,
   setDesktopSettings,
   type AppInfo,
   type DesktopSettings,
@@ -23,6 +24,7 @@ export {
 } from "./holdings";
 export {
   netWorthHistory,
+  portfolioSummary,
   portfolioValue,
   priceHistory,
   ratesSettings,

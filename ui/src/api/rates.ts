@@ -30,6 +30,11 @@ export function portfolioValue(currency?: string): Promise<Valuation> {
   return call<Valuation>("portfolio_value", { currency: currency ?? null });
 }
 
+/** The same without the per-account holdings (`holdings` is empty): totals, coins, accounts. */
+export function portfolioSummary(): Promise<Valuation> {
+  return call<Valuation>("portfolio_value", { currency: null, summary: true });
+}
+
 export function syncStatus(): Promise<SyncStatus> {
   return call<SyncStatus>("sync_status");
 }

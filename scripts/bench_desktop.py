@@ -1,0 +1,110 @@
+"""Measures scripts/bench-desktop's figures; run by it inside Xvfb and a D-Bus session."""
+
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+
+APP, EMPTY = os.environ["BENCH_APP"], os.environ["BENCH_EMPTY"]
+CLI, FAKE = os.environ["BENCH_CLI"], os.environ["BENCH_FAKE"]
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+READY = re.compile(r"first screen rendered.*elapsed_ms=(\d+)")
+IDLE_SECONDS = 10
+# CoinGecko is unreachable during the runs: the portfolio shows the last known rates.
+OFFLINE = "http://127.0.0.1:9/api/v3"
+
+
+def seed():
+    """A vault with 1,000 holdings (50 accounts x 20 coins) and their rates, via the CLI."""
+    fake = subprocess.Popen([FAKE, "--port", "0"], stdout=subprocess.PIPE, text=True)
+    url = fake.stdout.readline().strip()
+    try:
+        with urllib.request.urlopen(f"{url}/coins/list") as answer:
+            coins = [c["id"] for c in json.load(answer)][:20]
+        assert len(coins) == 20, f"the fake lists only {len(coins)} coins"
+        rows = ["time,account,coin,amount,kind,price,price_currency,note,id"]
+        for a in range(50):
+            for c, coin in enumerate(coins):
+                rows.append(f"2024-01-01T00:00:00Z,Account {a},{coin},{a + 1}.{c:02}5,buy,{100 + c}.5,usd,,r{a}-{c}")
+        path = os.path.join(os.environ["TMPDIR"], "holdings.csv")
+        with open(path, "w") as out:
+            out.write("\n".join(rows) + "\n")
+        env = {**os.environ, "CRYPTO_BALANCE_PASSPHRASE": "benchmark passphrase", "CRYPTO_BALANCE_COINGECKO_URL": url}
+        # The first sync learns the coin catalog, so the import can name coins by id.
+        for args in (["init"], ["sync", "--once"], ["import", path], ["sync", "--once"]):
+            subprocess.run([CLI, *args], env=env, check=True, stdout=subprocess.DEVNULL)
+    finally:
+        fake.kill()
+
+
+def descendants(pid):
+    found, queue = [], [pid]
+    while queue:
+        parent = queue.pop()
+        found.append(parent)
+        children = subprocess.run(["pgrep", "-P", str(parent)], capture_output=True, text=True).stdout.split()
+        queue.extend(int(child) for child in children)
+    return found
+
+
+def pss_kb(pids):
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as rollup:
+                total += next(int(line.split()[1]) for line in rollup if line.startswith("Pss:"))
+        except (FileNotFoundError, ProcessLookupError, StopIteration):
+            pass
+    return total
+
+
+def one_run(binary):
+    """(seconds to the first screen, as the app logs it; idle PSS in MB of all its processes)."""
+    env = {**os.environ, "CRYPTO_BALANCE_COINGECKO_URL": OFFLINE, "CRYPTO_BALANCE_LOG": "info", "NO_COLOR": "1"}
+    app = subprocess.Popen([binary], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        elapsed = None
+        while elapsed is None and time.monotonic() < deadline:
+            line = app.stdout.readline()
+            if not line:
+                break
+            match = READY.search(re.sub(r"\x1b\[[0-9;]*m", "", line))
+            if match:
+                elapsed = int(match.group(1)) / 1000
+        if elapsed is None:
+            sys.exit(f"{binary} never reported its first screen")
+        time.sleep(IDLE_SECONDS)
+        return elapsed, pss_kb(descendants(app.pid)) / 1024
+    finally:
+        app.terminate()
+        try:
+            app.wait(10)
+        except subprocess.TimeoutExpired:
+            app.kill()
+
+
+def main():
+    seed()
+    figures = {"Crypto Balance": [], "empty Tauri app": []}
+    for _ in range(RUNS):  # alternating, so both see the same machine state
+        figures["Crypto Balance"].append(one_run(APP))
+        figures["empty Tauri app"].append(one_run(EMPTY))
+    median = {name: (statistics.median(t for t, _ in runs), statistics.median(m for _, m in runs)) for name, runs in figures.items()}
+    print(f"{'':18} {'start (median of ' + str(RUNS) + ')':>24} {'idle memory (PSS)':>20}")
+    for name, (start, memory) in median.items():
+        print(f"{name:18} {start * 1000:>21.0f} ms {memory:>17.1f} MB")
+    (app_start, app_mem), (empty_start, empty_mem) = median["Crypto Balance"], median["empty Tauri app"]
+    print(f"{'ratio':18} {app_start / empty_start:>23.2f}x {app_mem / empty_mem:>19.2f}x")
+    met = lambda ok: "met" if ok else "MISSED"  # noqa: E731
+    print(f"targets: start <= 1000 ms ({met(app_start <= 1)}) and <= 1.3x the empty app "
+          f"({met(app_start <= 1.3 * empty_start)}); memory <= 1.3x the empty app "
+          f"({met(app_mem <= 1.3 * empty_mem)})")
+
+
+if __name__ == "__main__":
+    main()
