@@ -28,6 +28,11 @@ pub async fn unlock_at_start<R: Runtime>(handle: &AppHandle<R>) {
             if let Some(notice) = outcome.keychain_notice {
                 tracing::warn!(%notice, "unlocked at start");
             }
+            // Value the portfolio once while the page loads: the database pages it reads are
+            // then in memory when the first screen asks.
+            if let Err(error) = app.valuation(None).await {
+                tracing::debug!(%error, "no valuation at start");
+            }
             crate::sync::start(handle).await;
         }
         Err(error) => tracing::debug!(%error, "not unlocked at start; the UI will ask"),

@@ -30,9 +30,25 @@ export function portfolioValue(currency?: string): Promise<Valuation> {
   return call<Valuation>("portfolio_value", { currency: currency ?? null });
 }
 
+const askSummary = () => call<Valuation>("portfolio_value", { currency: null, summary: true });
+let early: Promise<Valuation> | null = null;
+
+/**
+ * Asks for the portfolio summary as the page starts, alongside the vault check, so the first
+ * screen does not wait for two round trips in a row. The first `portfolioSummary()` takes it.
+ */
+export function prefetchPortfolioSummary(): void {
+  early = askSummary();
+  early.catch(() => {
+    // Locked or not created yet: the screen asks again when it opens.
+  });
+}
+
 /** The same without the per-account holdings (`holdings` is empty): totals, coins, accounts. */
 export function portfolioSummary(): Promise<Valuation> {
-  return call<Valuation>("portfolio_value", { currency: null, summary: true });
+  const prefetched = early;
+  early = null;
+  return prefetched ? prefetched.catch(askSummary) : askSummary();
 }
 
 export function syncStatus(): Promise<SyncStatus> {

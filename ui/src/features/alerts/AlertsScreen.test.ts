@@ -1,4 +1,4 @@
-import { cleanup, render, screen } from "@testing-library/svelte";
+import { cleanup, fireEvent, render, screen, within } from "@testing-library/svelte";
 import { emit } from "@tauri-apps/api/event";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, it } from "vitest";
@@ -69,5 +69,91 @@ describe("the alerts screen", () => {
     backend("denied");
     render(AlertsScreen);
     expect(await screen.findByRole("status")).toHaveTextContent(/Notifications are turned off/);
+  });
+});
+
+describe("changing alerts", () => {
+  function recording(extra: (command: string) => unknown = () => undefined) {
+    const calls: Array<[string, unknown]> = [];
+    mockIPC(
+      (command, args) => {
+        calls.push([command, args]);
+        if (command === "list_alerts") return [rule];
+        if (command === "alert_history") return [];
+        if (command === "notification_permission") return "granted";
+        if (command === "alerts_paused") return false;
+        if (command === "portfolio_value") throw { code: "locked", message: "locked" };
+        const answer = extra(command);
+        if (answer !== undefined) return answer;
+        throw `${command} not mocked`;
+      },
+      { shouldMockEvents: true },
+    );
+    return calls;
+  }
+
+  it("creates a rule only once its coin and level make sense", async () => {
+    const calls = recording((command) => {
+      if (command === "search_coins") {
+        return [{ id: "solana", symbol: "sol", name: "Solana", market_cap_rank: 6 }];
+      }
+      if (command === "add_alert") return { ...rule, id: 2 };
+      return undefined;
+    });
+    render(AlertsScreen);
+    await fireEvent.click(await screen.findByRole("button", { name: /New alert/ }));
+    const dialog = screen.getByRole("dialog");
+    await fireEvent.click(within(dialog).getByRole("button", { name: "Create alert" }));
+    expect(within(dialog).getByText("Choose a coin from the list.")).toBeInTheDocument();
+    expect(within(dialog).getByText(/Enter a level in USD/)).toBeInTheDocument();
+    await fireEvent.input(within(dialog).getByLabelText("Coin"), { target: { value: "sol" } });
+    await fireEvent.mouseDown(
+      await within(dialog).findByRole("option", { name: /Solana/ }, { timeout: 2000 }),
+    );
+    await fireEvent.input(within(dialog).getByLabelText("Level in USD"), {
+      target: { value: "180.5" },
+    });
+    await fireEvent.click(within(dialog).getByRole("button", { name: "Create alert" }));
+    await screen.findByRole("button", { name: /New alert/ });
+    expect(calls).toContainEqual([
+      "add_alert",
+      {
+        alert: {
+          kind: "price_above",
+          coin: "solana",
+          threshold: "180.5",
+          repeating: true,
+          cooldown_seconds: 3600,
+        },
+      },
+    ]);
+  });
+
+  it("pauses, edits and deletes only after a confirmation", async () => {
+    const calls = recording((command) => {
+      if (command === "update_alert") return rule;
+      if (command === "delete_alert") return null;
+      return undefined;
+    });
+    render(AlertsScreen);
+    const name = "bitcoin at or above 70,000 USD";
+    await fireEvent.click(await screen.findByRole("button", { name: `Pause ${name}` }));
+    expect(calls).toContainEqual(["update_alert", { id: 1, change: { paused: true } }]);
+
+    await fireEvent.click(screen.getByRole("button", { name: `Edit ${name}` }));
+    const dialog = screen.getByRole("dialog");
+    await fireEvent.input(within(dialog).getByLabelText(/Note/), {
+      target: { value: "sell half" },
+    });
+    await fireEvent.click(within(dialog).getByRole("button", { name: "Save" }));
+    expect(calls).toContainEqual([
+      "update_alert",
+      { id: 1, change: { note: "sell half", cooldown_seconds: 0, snoozed_until: 0 } },
+    ]);
+
+    await fireEvent.click(screen.getByRole("button", { name: `Delete ${name}` }));
+    expect(calls.some(([command]) => command === "delete_alert")).toBe(false);
+    await fireEvent.click(screen.getByRole("button", { name: "Delete" }));
+    expect(calls).toContainEqual(["delete_alert", { id: 1 }]);
   });
 });

@@ -28,9 +28,12 @@ export function describeRule(rule: AlertRule): string {
   }
 }
 
-export function ruleState(rule: AlertRule): string {
+export function ruleState(rule: AlertRule, nowMs: number = Date.now()): string {
   if (rule.done) return "Fired (once)";
   if (rule.paused) return "Paused";
+  if (rule.snoozed_until !== null && rule.snoozed_until * 1000 > nowMs) {
+    return `Snoozed until ${new Date(rule.snoozed_until * 1000).toLocaleString()}`;
+  }
   return "Active";
 }
 
