@@ -26,3 +26,9 @@ export function topMovers(assets: AssetSummary[], count: number): AssetSummary[]
     .sort((a, b) => compareDecimal(magnitude(b), magnitude(a)))
     .slice(0, count);
 }
+
+/** The colour class of a signed figure: "gain", "loss", or none for zero or unknown. */
+export function toneOf(value: string | null): string {
+  if (value === null || /^-?0(\.0+)?$/.test(value)) return "";
+  return value.startsWith("-") ? "loss" : "gain";
+}
