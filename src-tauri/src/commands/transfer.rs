@@ -2,7 +2,7 @@
 //! events and a cancel), export holdings or the ledger. Paths come from the system file dialog;
 //! nothing is written on a preview or a cancelled import.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use crypto_balance_core::transfer::import::{ImportControl, ImportOptions};
@@ -60,6 +60,20 @@ impl RunningImport {
             *running = None;
         }
     }
+
+    /// Runs one preview or import as the running one, so `cancel_import` reaches it.
+    async fn run<R: Runtime>(
+        &self,
+        handle: AppHandle<R>,
+        app: &App,
+        path: &Path,
+        options: ImportOptions,
+    ) -> Result<ImportReport, crypto_balance_core::Error> {
+        let control = self.start(handle);
+        let result = app.import_with(path, &options, &control).await;
+        self.finish();
+        result
+    }
 }
 
 /// What importing `path` would do: rows, duplicates, skipped rows, net amounts, unresolved symbols.
@@ -71,11 +85,8 @@ pub async fn preview_import<R: Runtime>(
     path: PathBuf,
     choices: Option<ImportChoices>,
 ) -> Result<ImportReport, ErrorReport> {
-    let control = running.start(handle);
     let options = choices.unwrap_or_default().options(true);
-    let result = app.import_with(&path, &options, &control).await;
-    running.finish();
-    Ok(result?)
+    Ok(running.run(handle, &app, &path, options).await?)
 }
 
 /// Imports `path` in one transaction as one undo-able change.
@@ -87,11 +98,8 @@ pub async fn import_csv<R: Runtime>(
     path: PathBuf,
     choices: Option<ImportChoices>,
 ) -> Result<ImportReport, ErrorReport> {
-    let control = running.start(handle.clone());
     let options = choices.unwrap_or_default().options(false);
-    let result = app.import_with(&path, &options, &control).await;
-    running.finish();
-    let report = result?;
+    let report = running.run(handle.clone(), &app, &path, options).await?;
     if report.batch_id.is_some() {
         let _ = handle.emit(HOLDINGS_CHANGED, ());
     }
