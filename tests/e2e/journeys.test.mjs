@@ -103,6 +103,7 @@ describe("a person's journey", () => {
     await typeIn('[data-holding-form] [data-field="amount"]', "3");
     await typeIn('[data-holding-form] [data-field="account"]', "Ledger");
     await typeIn('[data-holding-form] [data-field="cost"]', "100");
+    await saveScreenshot(driver, "add-holding");
     await click("[data-holding-form] [data-save]");
     await find('[data-asset="solana"]');
     await go("portfolio");
