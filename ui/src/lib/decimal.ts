@@ -127,6 +127,12 @@ export function formatMoney(value: string, currency: string): string {
   return `${formatMoneyNumber(value)} ${currency.toUpperCase()}`;
 }
 
+/** The colour class of a signed figure: "gain", "loss", or none for zero or unknown. */
+export function toneOf(value: string | null): string {
+  if (value === null || /^-?0(\.0+)?$/.test(value)) return "";
+  return value.startsWith("-") ? "loss" : "gain";
+}
+
 /** A percentage change with its sign: "+3.64%", "-0.33%". */
 export function formatPercent(value: string): string {
   const rounded = roundDecimal(value, 2);

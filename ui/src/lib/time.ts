@@ -8,6 +8,13 @@ export function ago(seconds: number): string {
   return `${Math.floor(seconds / 86400)} days ago`;
 }
 
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+/** A Unix time as a date and time in the user's locale: "Nov 25, 2026, 12:25 AM". */
+export function formatDateTime(unixSeconds: number): string {
+  return dateTime.format(new Date(unixSeconds * 1000));
+}
+
 /** Seconds since a Unix time, by this machine's clock. */
 export function secondsSince(unixSeconds: number, nowMs: number = Date.now()): number {
   return Math.max(0, Math.floor(nowMs / 1000) - unixSeconds);

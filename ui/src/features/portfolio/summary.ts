@@ -1,7 +1,7 @@
 // What the portfolio screen picks from the backend's numbers: the history range's start and the
 // biggest movers. Comparisons only; the numbers themselves come from the backend.
 import type { AssetSummary } from "../../api/bindings/AssetSummary";
-import { compareDecimal } from "../../lib/decimal";
+import { compareDecimal, toneOf } from "../../lib/decimal";
 
 export const historyRanges = ["1D", "1W", "1M", "1Y", "All"] as const;
 export type HistoryRange = (typeof historyRanges)[number];
@@ -22,13 +22,7 @@ export function historySince(range: HistoryRange, nowMs: number): number {
 export function topMovers(assets: AssetSummary[], count: number): AssetSummary[] {
   const magnitude = (asset: AssetSummary) => (asset.change_24h ?? "0").replace(/^-/, "");
   return assets
-    .filter((asset) => asset.change_24h !== null && !/^-?0(\.0+)?$/.test(asset.change_24h))
+    .filter((asset) => toneOf(asset.change_24h) !== "")
     .sort((a, b) => compareDecimal(magnitude(b), magnitude(a)))
     .slice(0, count);
-}
-
-/** The colour class of a signed figure: "gain", "loss", or none for zero or unknown. */
-export function toneOf(value: string | null): string {
-  if (value === null || /^-?0(\.0+)?$/.test(value)) return "";
-  return value.startsWith("-") ? "loss" : "gain";
 }
