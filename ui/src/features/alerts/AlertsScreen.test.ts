@@ -82,7 +82,7 @@ describe("changing alerts", () => {
         if (command === "alert_history") return [];
         if (command === "notification_permission") return "granted";
         if (command === "alerts_paused") return false;
-        if (command === "portfolio_value") throw { code: "locked", message: "locked" };
+        if (command === "rates_settings") throw { code: "locked", message: "locked" };
         const answer = extra(command);
         if (answer !== undefined) return answer;
         throw `${command} not mocked`;
