@@ -27,12 +27,11 @@ pub fn open_data_dir<R: Runtime>(
     handle
         .opener()
         .open_path(folder.to_string_lossy(), None::<&str>)
-        .map_err(|error| ErrorReport {
-            code: ErrorCode::OsIntegration,
-            message: format!(
-                "cannot open {} in a file manager: {error}",
-                folder.display()
-            ),
+        .map_err(|error| {
+            os_error(
+                &format!("open {} in a file manager", folder.display()),
+                error,
+            )
         })
 }
 
