@@ -49,6 +49,20 @@ fn alert(kind: AlertKind, coin: Option<&str>, threshold: &str) -> NewAlert {
     }
 }
 
+/// Adds `amount` of `coin` to the default account.
+async fn hold(app: &App, coin: &str, amount: &str) {
+    app.add_holding(NewHolding {
+        coin: coin.into(),
+        amount: amount.parse().unwrap(),
+        account: None,
+        price: None,
+        currency: None,
+        note: None,
+    })
+    .await
+    .unwrap();
+}
+
 /// The next cycle's fired alerts, as a notifier subscribed to the loop sees them.
 async fn next_cycle(events: &mut Receiver<SyncEvent>) -> Vec<FiredAlert> {
     loop {
@@ -101,16 +115,7 @@ async fn portfolio_rules_fire_on_the_total_and_a_restart_keeps_the_state() {
     let fake = FakeCoinGecko::start_default().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let app = app_with(&fake, dir.path()).await;
-    app.add_holding(NewHolding {
-        coin: "eth".into(),
-        amount: "10".parse().unwrap(),
-        account: None,
-        price: None,
-        currency: None,
-        note: None,
-    })
-    .await
-    .unwrap();
+    hold(&app, "eth", "10").await;
     app.add_alert(alert(AlertKind::PortfolioBelow, None, "30000"))
         .await
         .unwrap();
@@ -215,16 +220,7 @@ async fn a_new_rule_is_armed_from_the_last_known_price_so_the_next_refresh_can_f
     let fake = FakeCoinGecko::start_default().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let app = app_with(&fake, dir.path()).await;
-    app.add_holding(NewHolding {
-        coin: "solana".into(),
-        amount: "3".parse().unwrap(),
-        account: None,
-        price: None,
-        currency: None,
-        note: None,
-    })
-    .await
-    .unwrap();
+    hold(&app, "solana", "3").await;
     app.sync_cycle().await.unwrap(); // solana at 172.45 is stored
     let below = app
         .add_alert(alert(AlertKind::PriceAbove, Some("sol"), "180"))
