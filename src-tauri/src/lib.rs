@@ -9,11 +9,15 @@
 //! - [`tray`]: the tray icon and its menu.
 //! - [`window`]: the main window's lifecycle (closing hides it to the tray, or quits).
 //! - [`prefs`]: the desktop preferences (close to tray, start minimized), read before unlock.
+//! - [`logging`]: stderr and rotated daily files in the platform's log folder.
+//! - [`shutdown`]: quitting cleanly on Quit, on signals, and at logout.
 
 mod commands;
 mod events;
+mod logging;
 mod notify;
 mod prefs;
+mod shutdown;
 mod sync;
 mod tray;
 mod window;
@@ -25,11 +29,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Mutex;
 
-use crypto_balance_core::paths::DATA_DIR_ENV;
+use crypto_balance_core::paths::{AppFolders, DATA_DIR_ENV};
 use crypto_balance_core::rates::CoinGeckoOverrides;
 use crypto_balance_core::secret::ApiKey;
 use crypto_balance_core::{App, AppConfig};
-use tauri::{Builder, Manager, RunEvent, Runtime};
+use tauri::{Builder, Runtime};
 
 /// When the process started, for the start-up time in the log.
 #[derive(Debug)]
@@ -38,9 +42,11 @@ pub struct Started(std::time::Instant);
 /// Starts the desktop app and blocks until it quits.
 pub fn run() -> ExitCode {
     let started = Started(std::time::Instant::now());
-    init_logging();
+    let explicit_data_dir = std::env::var_os(DATA_DIR_ENV).map(PathBuf::from);
+    let folders = AppFolders::resolve(explicit_data_dir.as_deref());
+    logging::init(folders.as_ref().map(|folders| folders.logs.as_path()));
     let config = AppConfig {
-        data_dir: std::env::var_os(DATA_DIR_ENV).map(PathBuf::from),
+        data_dir: explicit_data_dir,
         coingecko: coingecko_from_env(),
         ..AppConfig::default()
     };
@@ -51,11 +57,12 @@ pub fn run() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let prefs_path = prefs::path_in(app.data_dir().path());
-    let prefs = DesktopPrefsState::load(prefs_path);
+    // Without platform folders (no home), preferences stay beside the data.
+    let config_dir = folders.map_or_else(|| app.data_dir().path().to_path_buf(), |f| f.config);
+    let prefs = DesktopPrefsState::load(prefs::path_in(&config_dir));
     let in_tray =
         prefs.get().start_minimized && std::env::args().any(|arg| arg == prefs::AUTOSTART_ARG);
-    let built = configure(Builder::default())
+    let built = configure(desktop_plugins(Builder::default(), &config_dir))
         .plugin(tauri_plugin_autostart::init(
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             Some(vec![prefs::AUTOSTART_ARG]),
@@ -65,6 +72,7 @@ pub fn run() -> ExitCode {
         .manage(started)
         .setup(move |app| {
             tray::build(app.handle())?;
+            shutdown::quit_on_signals(app.handle().clone());
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 commands::vault::unlock_at_start(&handle).await;
@@ -78,7 +86,7 @@ pub fn run() -> ExitCode {
         .build(tauri::generate_context!());
     match built {
         Ok(app) => {
-            app.run(on_run_event);
+            app.run(shutdown::on_run_event);
             ExitCode::SUCCESS
         }
         Err(error) => {
@@ -86,6 +94,32 @@ pub fn run() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The file, in the config folder, that remembers the window's size and position.
+const WINDOW_STATE_FILE: &str = "window-state.json";
+
+/// One instance per user (a second launch shows the running window and exits), and the window's
+/// size and position remembered between launches. Debug builds are a separate instance, as they
+/// have separate folders, so a developer can run one beside the installed app.
+fn desktop_plugins<R: Runtime>(builder: Builder<R>, config_dir: &std::path::Path) -> Builder<R> {
+    use tauri_plugin_window_state::StateFlags;
+    let single_instance = tauri_plugin_single_instance::Builder::new().callback(|app, _, _| {
+        tracing::info!("another launch asked for the window");
+        window::show(app);
+    });
+    // Only the Linux implementation (a D-Bus name) takes an id; the others use the identifier.
+    #[cfg(target_os = "linux")]
+    let single_instance = single_instance.dbus_id(crypto_balance_core::paths::FOLDER_NAME);
+    // An absolute file name replaces the plugin's default folder (Tauri's config folder, which
+    // knows nothing of debug builds or an explicit data folder).
+    let window_state = tauri_plugin_window_state::Builder::new()
+        .with_filename(config_dir.join(WINDOW_STATE_FILE).to_string_lossy())
+        .with_state_flags(StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED);
+    // The single-instance plugin must come first: a second launch exits before anything else starts.
+    builder
+        .plugin(single_instance.build())
+        .plugin(window_state.build())
 }
 
 /// The desktop preferences, shared by the window events and the settings commands.
@@ -108,26 +142,6 @@ impl DesktopPrefsState {
     fn set(&self, prefs: prefs::DesktopPrefs) {
         if let Ok(mut current) = self.current.lock() {
             *current = prefs;
-        }
-    }
-}
-
-/// How long quitting waits for the sync loop to stop and the database to close.
-const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
-
-/// On quit: stop the sync loop (a cycle in flight rolls back) and close the database cleanly,
-/// within a grace period: every write is one transaction, so quitting after it is still safe.
-fn on_run_event<R: Runtime>(handle: &tauri::AppHandle<R>, event: RunEvent) {
-    if let RunEvent::Exit = event {
-        let finished = tauri::async_runtime::block_on(async {
-            tokio::time::timeout(SHUTDOWN_GRACE, async {
-                sync::stop(handle).await;
-                handle.state::<App>().lock().await;
-            })
-            .await
-        });
-        if finished.is_err() {
-            tracing::warn!("shutdown took longer than 5 s; quitting anyway");
         }
     }
 }
@@ -211,14 +225,4 @@ fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
             commands::transfer::export_csv,
         ])
         .on_window_event(window::on_event)
-}
-
-/// Logs to stderr; `CRYPTO_BALANCE_LOG` sets the filter (default `info`).
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("CRYPTO_BALANCE_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
 }

@@ -1,6 +1,7 @@
 //! The desktop app's own preferences: whether closing the window keeps it in the tray, and whether
 //! a launch at login starts in the tray. Read before the vault is unlocked (the app lock may be
-//! on), so they live in `desktop.json` beside the data: they hold no secrets and no holdings.
+//! on), so they live in `desktop.json` in the platform's config folder (`paths::AppFolders`):
+//! they hold no secrets and no holdings.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -32,8 +33,8 @@ impl Default for DesktopPrefs {
     }
 }
 
-pub fn path_in(data_dir: &Path) -> PathBuf {
-    data_dir.join(FILE_NAME)
+pub fn path_in(config_dir: &Path) -> PathBuf {
+    config_dir.join(FILE_NAME)
 }
 
 /// The stored preferences; the defaults when the file is missing or unreadable (logged).
@@ -54,6 +55,7 @@ pub fn load(path: &Path) -> DesktopPrefs {
 /// Writes the preferences whole (a temporary file renamed over the old one).
 pub fn save(path: &Path, prefs: &DesktopPrefs) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
     let mut temp = tempfile::NamedTempFile::new_in(dir)?;
     serde_json::to_writer_pretty(&mut temp, prefs)?;
     temp.as_file_mut().flush()?;
@@ -66,11 +68,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn defaults_when_missing_or_damaged_and_a_round_trip_otherwise() -> std::io::Result<()> {
+    fn a_round_trip_creating_the_folder_and_defaults_when_missing_or_damaged() -> std::io::Result<()> {
         let dir = tempfile::tempdir()?;
-        let path = path_in(dir.path());
-        assert_eq!(load(&path), DesktopPrefs::default());
-        std::fs::write(&path, "{ not json")?;
+        let path = path_in(&dir.path().join("not yet created"));
         assert_eq!(load(&path), DesktopPrefs::default());
         let chosen = DesktopPrefs {
             close_to_tray: false,
@@ -78,6 +78,8 @@ mod tests {
         };
         save(&path, &chosen)?;
         assert_eq!(load(&path), chosen);
+        std::fs::write(&path, "{ not json")?;
+        assert_eq!(load(&path), DesktopPrefs::default());
         std::fs::write(&path, r#"{"close_to_tray": false}"#)?;
         assert!(
             load(&path).start_minimized,

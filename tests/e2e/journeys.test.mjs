@@ -258,4 +258,15 @@ describe("a person's journey", () => {
       }
     }
   });
+
+  it("keeps the passphrase and the amounts out of its logs", () => {
+    const logDir = path.join(dataDir, "logs");
+    const logs = readdirSync(logDir)
+      .map((name) => readFileSync(path.join(logDir, name), "utf8"))
+      .join("");
+    assert.match(logs, /first screen rendered/, "the app logs to its files");
+    for (const secret of [PASSPHRASE, "517.35", "217.35", "Ledger"]) {
+      assert.ok(!logs.includes(secret), `the logs contain "${secret}"`);
+    }
+  });
 });
