@@ -14,6 +14,7 @@ APT_PACKAGES=(
   build-essential pkg-config file curl libssl-dev
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
   xvfb xauth dbus dbus-bin dbus-daemon webkit2gtk-driver gnome-keyring libsecret-tools keyutils
+  python3-yaml
 )
 
 say() { printf '==> %s\n' "$*" >&2; }
@@ -42,6 +43,17 @@ ensure_apt_packages() {
   say "installing system packages: ${missing[*]}"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Debug and release builds of this workspace take about 15 GB; a full disk fails them midway with
+# errors that do not say so plainly.
+warn_if_low_on_disk() {
+  local free_gb
+  mkdir -p "$CARGO_TARGET_DIR"
+  free_gb="$(df -P -BG "$CARGO_TARGET_DIR" | awk 'NR == 2 { sub("G", "", $4); print $4 }')"
+  if [ "${free_gb:-0}" -lt 10 ]; then
+    say "warning: only ${free_gb} GB free for $CARGO_TARGET_DIR; builds may fail (cargo clean frees it)"
+  fi
 }
 
 ensure_rust() {
@@ -99,15 +111,22 @@ export APP_BINARY CLI_BINARY FAKE_BINARY
 run_e2e() { # home node-test-args...
   local home="$1"
   shift
-  mkdir -p "$home"/{data,config,cache,runtime,app-data}
+  E2E_APP="$APP_BINARY" E2E_CLI="$CLI_BINARY" CRYPTO_BALANCE_DATA_DIR="$home/app-data" \
+    in_test_session "$home" node --test --test-concurrency=1 --test-timeout=180000 "$@"
+}
+
+# Runs a command in tests/e2e as a desktop session would, in a throwaway home with the XDG folders
+# at their default places: its own D-Bus session, an unlocked keyring, an Xvfb display.
+in_test_session() { # home command...
+  local home="$1"
+  shift
+  mkdir -p "$home"/{.local/share,.local/state,.config,.cache,runtime}
   chmod 700 "$home/runtime"
   (
     cd "$REPO_ROOT/tests/e2e" &&
-      env HOME="$home" XDG_DATA_HOME="$home/data" XDG_CONFIG_HOME="$home/config" \
-        XDG_CACHE_HOME="$home/cache" XDG_RUNTIME_DIR="$home/runtime" TMPDIR="$home" \
-        CRYPTO_BALANCE_DATA_DIR="$home/app-data" E2E_APP="$APP_BINARY" \
-        E2E_CLI="$CLI_BINARY" E2E_FAKE="$FAKE_BINARY" \
-        timeout 900 dbus-run-session -- ./session.sh \
-        node --test --test-concurrency=1 --test-timeout=180000 "$@"
+      env HOME="$home" XDG_DATA_HOME="$home/.local/share" XDG_CONFIG_HOME="$home/.config" \
+        XDG_STATE_HOME="$home/.local/state" XDG_CACHE_HOME="$home/.cache" \
+        XDG_RUNTIME_DIR="$home/runtime" TMPDIR="$home" E2E_FAKE="$FAKE_BINARY" \
+        timeout 900 dbus-run-session -- ./session.sh "$@"
   )
 }
