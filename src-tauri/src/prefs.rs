@@ -68,7 +68,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_round_trip_creating_the_folder_and_defaults_when_missing_or_damaged() -> std::io::Result<()> {
+    fn round_trip_in_a_new_folder_and_defaults_when_missing_or_damaged() -> std::io::Result<()> {
         let dir = tempfile::tempdir()?;
         let path = path_in(&dir.path().join("not yet created"));
         assert_eq!(load(&path), DesktopPrefs::default());
