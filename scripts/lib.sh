@@ -14,7 +14,7 @@ APT_PACKAGES=(
   build-essential pkg-config file curl libssl-dev
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
   xvfb xauth dbus dbus-bin dbus-daemon webkit2gtk-driver gnome-keyring libsecret-tools keyutils
-  python3-yaml
+  python3-yaml x11-utils
 )
 
 say() { printf '==> %s\n' "$*" >&2; }
@@ -86,10 +86,17 @@ ensure_tauri_driver() {
   cargo install tauri-driver --locked --version '^2' --quiet
 }
 
-# The UI bundle the desktop binary embeds at compile time.
+# The UI bundle the desktop binary embeds at compile time. Skipped when no file of ui/ is newer
+# than the last bundle: a rebuilt bundle, even an identical one, makes cargo rebuild the app (and
+# relink the release build, minutes with LTO).
 build_ui() {
+  local ui="$REPO_ROOT/ui" stamp="$REPO_ROOT/ui/dist/index.html"
+  if [ -f "$stamp" ] && [ -z "$(find "$ui" \( -path "$ui/node_modules" -o -path "$ui/dist" \) -prune \
+    -o -newer "$stamp" -print -quit)" ]; then
+    return 0
+  fi
   say "building the UI"
-  npm --prefix "$REPO_ROOT/ui" run -s build >/dev/null
+  npm --prefix "$ui" run -s build >/dev/null
 }
 
 # The desktop app (its default `custom-protocol` feature serves the built UI from the binary), and

@@ -71,15 +71,17 @@ pub fn run() -> ExitCode {
         .manage(prefs)
         .manage(started)
         .setup(move |app| {
-            tray::build(app.handle())?;
             shutdown::quit_on_signals(app.handle().clone());
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 commands::vault::unlock_at_start(&handle).await;
             });
             // The window starts hidden (tauri.conf.json) so a launch at login can stay in the tray.
-            if !in_tray {
+            if in_tray {
+                tray::build(app.handle())?;
+            } else {
                 window::show(app.handle());
+                tray::build_within(app.handle(), TRAY_AT_THE_LATEST);
             }
             Ok(())
         })
@@ -95,6 +97,9 @@ pub fn run() -> ExitCode {
         }
     }
 }
+
+/// With the window shown, the tray icon waits for the first screen, but no longer than this.
+const TRAY_AT_THE_LATEST: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// The file, in the config folder, that remembers the window's size and position.
 const WINDOW_STATE_FILE: &str = "window-state.json";
@@ -176,6 +181,7 @@ fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
         .manage(sync::Syncer::default())
+        .manage(tray::TrayShows::default())
         .manage(commands::transfer::RunningImport::default())
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,

@@ -1,6 +1,12 @@
 //! The tray icon: Show/Hide, Refresh now, Pause alerts and Quit, and a tooltip with the portfolio
-//! total and the last sync. It
-//! keeps the app reachable while the window is hidden.
+//! total and the last sync. It keeps the app reachable while the window is hidden.
+//!
+//! With the window shown, the icon is built once the first screen is drawn ([`build_soon`]):
+//! building it (D-Bus calls and an icon file on Linux) would otherwise hold up start-up.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
 
 use crypto_balance_core::clock::iso8601;
 use crypto_balance_core::sync::{CycleReport, SyncCommand};
@@ -17,17 +23,39 @@ const REFRESH: &str = "refresh";
 const PAUSE_ALERTS: &str = "pause-alerts";
 const QUIT: &str = "quit";
 
+/// What the tray shows, kept so an icon built after start-up shows it too.
+#[derive(Debug, Default)]
+pub struct TrayShows {
+    alerts_paused: AtomicBool,
+    tooltip: Mutex<Option<String>>,
+}
+
+/// Builds the icon now; call on the main thread (as `setup` runs).
 pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
+    let shows = app.state::<TrayShows>();
+    let paused = shows.alerts_paused.load(Ordering::Relaxed);
+    let tooltip = shows
+        .tooltip
+        .lock()
+        .ok()
+        .and_then(|tooltip| tooltip.clone())
+        .unwrap_or_else(|| crypto_balance_core::PRODUCT_NAME.to_string());
     let toggle = MenuItem::with_id(app, TOGGLE, "Show/Hide", true, None::<&str>)?;
     let refresh = MenuItem::with_id(app, REFRESH, "Refresh now", true, None::<&str>)?;
-    let pause =
-        CheckMenuItem::with_id(app, PAUSE_ALERTS, "Pause alerts", true, false, None::<&str>)?;
+    let pause = CheckMenuItem::with_id(
+        app,
+        PAUSE_ALERTS,
+        "Pause alerts",
+        true,
+        paused,
+        None::<&str>,
+    )?;
     let quit = MenuItem::with_id(app, QUIT, "Quit Crypto Balance", true, None::<&str>)?;
     let separator = PredefinedMenuItem::separator(app)?;
     let menu = Menu::with_items(app, &[&toggle, &refresh, &pause, &separator, &quit])?;
 
     let mut tray = TrayIconBuilder::with_id(TRAY_ID)
-        .tooltip(crypto_balance_core::PRODUCT_NAME)
+        .tooltip(tooltip)
         .menu(&menu)
         .on_menu_event(on_menu_event);
     if let Some(icon) = app.default_window_icon() {
@@ -39,11 +67,35 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     Ok(())
 }
 
+/// Builds the icon on the main thread unless it exists (the first screen is drawn).
+pub fn build_soon<R: Runtime>(app: &AppHandle<R>) {
+    let handle = app.clone();
+    on_main_thread(app, move || {
+        if handle.tray_by_id(TRAY_ID).is_none() {
+            if let Err(error) = build(&handle) {
+                tracing::warn!(%error, "cannot build the tray icon");
+            }
+        }
+    });
+}
+
+/// Builds the icon after `delay` at the latest, should the first screen never report drawn.
+pub fn build_within<R: Runtime>(app: &AppHandle<R>, delay: Duration) {
+    let handle = app.clone();
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(delay).await;
+        build_soon(&handle);
+    });
+}
+
 /// The "Pause alerts" check item, kept to show the stored state.
 struct PauseItem<R: Runtime>(CheckMenuItem<R>);
 
 /// Shows whether every alert is paused in the tray menu.
 pub fn show_alerts_paused<R: Runtime>(app: &AppHandle<R>, paused: bool) {
+    if let Some(shows) = app.try_state::<TrayShows>() {
+        shows.alerts_paused.store(paused, Ordering::Relaxed);
+    }
     let handle = app.clone();
     on_main_thread(app, move || {
         if let Some(item) = handle.try_state::<PauseItem<R>>() {
@@ -73,6 +125,11 @@ pub fn show_total<R: Runtime>(app: &AppHandle<R>, report: &CycleReport) {
         report.currency.to_uppercase(),
         &iso8601(report.at)[11..16]
     );
+    if let Some(shows) = app.try_state::<TrayShows>() {
+        if let Ok(mut shown) = shows.tooltip.lock() {
+            *shown = Some(tooltip.clone());
+        }
+    }
     let handle = app.clone();
     on_main_thread(app, move || {
         if let Some(tray) = handle.tray_by_id(TRAY_ID) {

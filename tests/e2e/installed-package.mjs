@@ -68,6 +68,22 @@ function appPids() {
   }
 }
 
+/** Whether the main window is on screen: xwininfo's map state, or "absent" before it exists. */
+function windowMapState() {
+  try {
+    const info = execFileSync("xwininfo", ["-name", "Crypto Balance"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    return /Map State: (\w+)/.exec(info)?.[1] ?? "unknown";
+  } catch {
+    return "absent";
+  }
+}
+
+const exitCodeOf = (child) =>
+  new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+
 describe("the installed app", () => {
   let fake;
   let app;
@@ -143,8 +159,7 @@ describe("the installed app", () => {
     const before = appPids();
     assert.equal(before.length, 1, "one app running");
     const second = spawn(appBinary(), [], { env, stdio: "ignore" });
-    const code = await new Promise((resolve) => second.once("exit", resolve));
-    assert.equal(code, 0);
+    assert.equal(await exitCodeOf(second), 0);
     await waitFor(
       () => logs().includes("another launch asked for the window"),
       "the running app to hear of the second launch",
@@ -169,6 +184,28 @@ describe("the installed app", () => {
     );
     const rect = await app.driver.manage().window().getRect();
     assert.deepEqual(rect, wanted);
+  });
+
+  it("starts in the tray when launched at login, until launched again", async () => {
+    await app.stop();
+    app = undefined;
+    const traysBuilt = () => logs().split("tray icon built").length - 1;
+    const before = traysBuilt();
+    const atLogin = spawn(appBinary(), ["--autostart"], {
+      env,
+      stdio: "ignore",
+    });
+    try {
+      await waitFor(() => traysBuilt() > before, "the tray icon");
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      assert.notEqual(windowMapState(), "IsViewable", "no window at login");
+      const second = spawn(appBinary(), [], { env, stdio: "ignore" });
+      assert.equal(await exitCodeOf(second), 0);
+      await waitFor(() => windowMapState() === "IsViewable", "the window");
+    } finally {
+      atLogin.kill("SIGTERM");
+      await waitFor(() => appPids().length === 0, "the app to quit");
+    }
   });
 
   it("never writes the passphrase or amounts to its logs", () => {

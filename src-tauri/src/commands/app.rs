@@ -3,7 +3,7 @@
 
 use crypto_balance_core::{App, AppInfo, ErrorCode, ErrorReport};
 use serde::{Deserialize, Serialize};
-use tauri::{Runtime, State};
+use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_autostart::ManagerExt;
 use tauri_plugin_opener::OpenerExt;
 use ts_rs::TS;
@@ -88,12 +88,18 @@ pub fn set_desktop_settings<R: Runtime>(
 
 /// The UI has drawn its first screen with data: logged with the time since the process started
 /// and since the page began loading (`page_ms`), so start-up time shows in the log (and
-/// scripts/bench-desktop measures it).
+/// scripts/bench-desktop measures it). The tray icon is built now: it waited so as not to slow
+/// the first screen.
 #[tauri::command]
-pub fn ui_ready(started: State<'_, crate::Started>, page_ms: Option<f64>) {
+pub fn ui_ready<R: Runtime>(
+    handle: AppHandle<R>,
+    started: State<'_, crate::Started>,
+    page_ms: Option<f64>,
+) {
     tracing::info!(
         elapsed_ms = started.0.elapsed().as_millis(),
         page_ms = page_ms.map(|ms| ms.round()).unwrap_or_default(),
         "first screen rendered"
     );
+    crate::tray::build_soon(&handle);
 }
