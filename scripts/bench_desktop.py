@@ -99,11 +99,18 @@ def main():
     for name, (start, memory) in median.items():
         print(f"{name:18} {start * 1000:>21.0f} ms {memory:>17.1f} MB")
     (app_start, app_mem), (empty_start, empty_mem) = median["Crypto Balance"], median["empty Tauri app"]
-    print(f"{'ratio':18} {app_start / empty_start:>23.2f}x {app_mem / empty_mem:>19.2f}x")
+    print(f"{'ratio of medians':18} {app_start / empty_start:>23.2f}x {app_mem / empty_mem:>19.2f}x")
+    # Each app run is paired with the empty-app run right after it, on the same machine state: the
+    # median of those ratios shrugs off a slow spell of the machine that medians of each app see
+    # at different times (this 2-core machine's start times drift by +-20 %).
+    paired = statistics.median(
+        a / e for (a, _), (e, _) in zip(figures["Crypto Balance"], figures["empty Tauri app"])
+    )
+    print(f"{'paired ratio':18} {paired:>23.2f}x")
     met = lambda ok: "met" if ok else "MISSED"  # noqa: E731
     print(f"targets: start <= 1000 ms ({met(app_start <= 1)}) and <= 1.3x the empty app "
-          f"({met(app_start <= 1.3 * empty_start)}); memory <= 1.3x the empty app "
-          f"({met(app_mem <= 1.3 * empty_mem)})")
+          f"(paired: {met(paired <= 1.3)}, medians: {met(app_start <= 1.3 * empty_start)}); "
+          f"memory <= 1.3x the empty app ({met(app_mem <= 1.3 * empty_mem)})")
 
 
 if __name__ == "__main__":
