@@ -105,8 +105,8 @@ const TRAY_AT_THE_LATEST: std::time::Duration = std::time::Duration::from_secs(3
 const WINDOW_STATE_FILE: &str = "window-state.json";
 
 /// One instance per user (a second launch shows the running window and exits), and the window's
-/// size and position remembered between launches. Debug builds are a separate instance, as they
-/// have separate folders, so a developer can run one beside the installed app.
+/// size and position remembered between launches. On Linux debug builds are a separate instance,
+/// as they have separate folders, so a developer can run one beside the installed app.
 fn desktop_plugins<R: Runtime>(builder: Builder<R>, config_dir: &std::path::Path) -> Builder<R> {
     use tauri_plugin_window_state::StateFlags;
     let single_instance = tauri_plugin_single_instance::Builder::new().callback(|app, _, _| {
