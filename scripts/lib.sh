@@ -123,7 +123,8 @@ run_e2e() { # home node-test-args...
 }
 
 # Runs a command in tests/e2e as a desktop session would, in a throwaway home with the XDG folders
-# at their default places: its own D-Bus session, an unlocked keyring, an Xvfb display.
+# at their default places: its own D-Bus session, an unlocked keyring, an Xvfb display; ended after
+# SESSION_TIMEOUT seconds (default 900).
 in_test_session() { # home command...
   local home="$1"
   shift
@@ -134,6 +135,6 @@ in_test_session() { # home command...
       env HOME="$home" XDG_DATA_HOME="$home/.local/share" XDG_CONFIG_HOME="$home/.config" \
         XDG_STATE_HOME="$home/.local/state" XDG_CACHE_HOME="$home/.cache" \
         XDG_RUNTIME_DIR="$home/runtime" TMPDIR="$home" E2E_FAKE="$FAKE_BINARY" \
-        timeout 900 dbus-run-session -- ./session.sh "$@"
+        timeout "${SESSION_TIMEOUT:-900}" dbus-run-session -- ./session.sh "$@"
   )
 }
