@@ -1,6 +1,7 @@
 // Starts tauri-driver, opens a WebDriver session on the built app, and cleans both up.
 // tauri-driver (cargo install tauri-driver) proxies to WebKitWebDriver (Debian: webkit2gtk-driver).
 import { execFileSync, spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
@@ -189,4 +190,12 @@ export async function startFake() {
   const requests = async () =>
     (await fetch(`${origin}/__fake/requests`)).json();
   return { url, control, requests, stop: () => child.kill() };
+}
+
+/** Everything the app has logged into `logDir` so far, all its daily files together. */
+export function readLogs(logDir) {
+  if (!existsSync(logDir)) return "";
+  return readdirSync(logDir)
+    .map((name) => readFileSync(path.join(logDir, name), "utf8"))
+    .join("");
 }

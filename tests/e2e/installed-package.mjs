@@ -4,7 +4,7 @@
 // scripts/test-package runs it, after installing the .deb.
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -12,6 +12,7 @@ import { By, until } from "selenium-webdriver";
 import {
   appBinary,
   builtBinary,
+  readLogs,
   renderedText,
   saveScreenshot,
   startApp,
@@ -26,13 +27,7 @@ const dataDir = path.join(home, ".local", "share", FOLDER);
 const configDir = path.join(home, ".config", FOLDER);
 const logDir = path.join(home, ".local", "state", FOLDER, "logs");
 
-/** Everything the app has logged so far, all files together. */
-function logs() {
-  if (!existsSync(logDir)) return "";
-  return readdirSync(logDir)
-    .map((name) => readFileSync(path.join(logDir, name), "utf8"))
-    .join("");
-}
+const logs = () => readLogs(logDir);
 
 /** "41292.6504468" → "41,292.65": the exact total as the portfolio shows it (2 places, half up). */
 function asShown(total) {

@@ -15,6 +15,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { By, Key, until } from "selenium-webdriver";
 import {
+  readLogs,
   renderedText,
   saveScreenshot,
   startApp,
@@ -260,10 +261,7 @@ describe("a person's journey", () => {
   });
 
   it("keeps the passphrase and the amounts out of its logs", () => {
-    const logDir = path.join(dataDir, "logs");
-    const logs = readdirSync(logDir)
-      .map((name) => readFileSync(path.join(logDir, name), "utf8"))
-      .join("");
+    const logs = readLogs(path.join(dataDir, "logs"));
     assert.match(logs, /first screen rendered/, "the app logs to its files");
     for (const secret of [PASSPHRASE, "517.35", "217.35", "Ledger"]) {
       assert.ok(!logs.includes(secret), `the logs contain "${secret}"`);
