@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use sqlx::migrate::{MigrateError, Migrator};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::ConnectOptions;
 use sqlx::SqlitePool;
 
 use crate::secret::DataKey;
@@ -113,7 +114,10 @@ impl Store {
             // 64 MiB of page cache keeps a large import's pages in memory until commit instead
             // of spilling them to the WAL twice.
             .pragma("cache_size", format!("-{CACHE_KIB}"))
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            // sqlx logs every statement it runs, and the first it runs is `PRAGMA key` with the
+            // key in it: none of them are logged, at any level.
+            .disable_statement_logging();
         // One connection: SQLite serialises writers anyway, and a single connection leaves no
         // idle reader pinning the WAL, so checkpoints complete.
         let pool = SqlitePoolOptions::new()
