@@ -4,6 +4,7 @@
 //! Modules:
 //! - [`commands`]: the IPC commands, one file per area, errors as `{ code, message }`.
 //! - [`events`]: the names of the events the UI listens to.
+//! - [`first_screen`]: start-up work that waits until the first screen is drawn.
 //! - [`sync`]: the core sync loop in the app's runtime, bridged to events and the tray.
 //! - [`notify`]: fired alerts as system notifications.
 //! - [`tray`]: the tray icon and its menu.
@@ -14,6 +15,7 @@
 
 mod commands;
 mod events;
+mod first_screen;
 mod logging;
 mod notify;
 mod prefs;
@@ -33,7 +35,7 @@ use crypto_balance_core::paths::{AppFolders, DATA_DIR_ENV};
 use crypto_balance_core::rates::CoinGeckoOverrides;
 use crypto_balance_core::secret::ApiKey;
 use crypto_balance_core::{App, AppConfig};
-use tauri::{Builder, Runtime};
+use tauri::{Builder, Manager, Runtime};
 
 /// When the process started, for the start-up time in the log.
 #[derive(Debug)]
@@ -79,9 +81,12 @@ pub fn run() -> ExitCode {
             // The window starts hidden (tauri.conf.json) so a launch at login can stay in the tray.
             if in_tray {
                 tray::build(app.handle())?;
+                app.state::<first_screen::FirstScreen>().drawn();
             } else {
                 window::show(app.handle());
-                tray::build_within(app.handle(), TRAY_AT_THE_LATEST);
+                first_screen::after(app.handle(), |handle| async move {
+                    tray::build_soon(&handle);
+                });
             }
             Ok(())
         })
@@ -97,9 +102,6 @@ pub fn run() -> ExitCode {
         }
     }
 }
-
-/// With the window shown, the tray icon waits for the first screen, but no longer than this.
-const TRAY_AT_THE_LATEST: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// The file, in the config folder, that remembers the window's size and position.
 const WINDOW_STATE_FILE: &str = "window-state.json";
@@ -182,6 +184,7 @@ fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         .plugin(tauri_plugin_notification::init())
         .manage(sync::Syncer::default())
         .manage(tray::TrayShows::default())
+        .manage(first_screen::FirstScreen::default())
         .manage(commands::transfer::RunningImport::default())
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,

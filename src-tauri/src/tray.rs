@@ -1,12 +1,11 @@
 //! The tray icon: Show/Hide, Refresh now, Pause alerts and Quit, and a tooltip with the portfolio
 //! total and the last sync. It keeps the app reachable while the window is hidden.
 //!
-//! With the window shown, the icon is built once the first screen is drawn ([`build_soon`]):
-//! building it (D-Bus calls and an icon file on Linux) would otherwise hold up start-up.
+//! With the window shown, the icon is built once the first screen is drawn ([`build_soon`], run
+//! by [`crate::first_screen::after`]).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
-use std::time::Duration;
 
 use crypto_balance_core::clock::iso8601;
 use crypto_balance_core::sync::{CycleReport, SyncCommand};
@@ -67,7 +66,7 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     Ok(())
 }
 
-/// Builds the icon on the main thread unless it exists (the first screen is drawn).
+/// Builds the icon on the main thread unless it exists.
 pub fn build_soon<R: Runtime>(app: &AppHandle<R>) {
     let handle = app.clone();
     on_main_thread(app, move || {
@@ -76,15 +75,6 @@ pub fn build_soon<R: Runtime>(app: &AppHandle<R>) {
                 tracing::warn!(%error, "cannot build the tray icon");
             }
         }
-    });
-}
-
-/// Builds the icon after `delay` at the latest, should the first screen never report drawn.
-pub fn build_within<R: Runtime>(app: &AppHandle<R>, delay: Duration) {
-    let handle = app.clone();
-    tauri::async_runtime::spawn(async move {
-        tokio::time::sleep(delay).await;
-        build_soon(&handle);
     });
 }
 

@@ -3,7 +3,7 @@
 
 use crypto_balance_core::{App, AppInfo, ErrorCode, ErrorReport};
 use serde::{Deserialize, Serialize};
-use tauri::{AppHandle, Runtime, State};
+use tauri::{AppHandle, Manager, Runtime, State};
 use tauri_plugin_autostart::ManagerExt;
 use tauri_plugin_opener::OpenerExt;
 use ts_rs::TS;
@@ -88,8 +88,7 @@ pub fn set_desktop_settings<R: Runtime>(
 
 /// The UI has drawn its first screen with data: logged with the time since the process started
 /// and since the page began loading (`page_ms`), so start-up time shows in the log (and
-/// scripts/bench-desktop measures it). The tray icon is built now: it waited so as not to slow
-/// the first screen.
+/// scripts/bench-desktop measures it). What waited for the first screen runs now.
 #[tauri::command]
 pub fn ui_ready<R: Runtime>(
     handle: AppHandle<R>,
@@ -101,5 +100,5 @@ pub fn ui_ready<R: Runtime>(
         page_ms = page_ms.map(|ms| ms.round()).unwrap_or_default(),
         "first screen rendered"
     );
-    crate::tray::build_soon(&handle);
+    handle.state::<crate::first_screen::FirstScreen>().drawn();
 }

@@ -17,7 +17,7 @@ pub async fn vault_status(app: State<'_, App>) -> Result<VaultStatus, ErrorRepor
 
 /// At start-up, unlocks from the keychain before the UI asks, so the first screen does not wait
 /// for it; with the app lock on, or when the keychain cannot answer, the vault stays locked and
-/// the UI asks for the passphrase as before.
+/// the UI asks for the passphrase as before. Rates refresh once the first screen is drawn.
 pub async fn unlock_at_start<R: Runtime>(handle: &AppHandle<R>) {
     let app = handle.state::<App>();
     if app.status().await != VaultStatus::Locked || app.app_lock().unwrap_or(true) {
@@ -33,7 +33,12 @@ pub async fn unlock_at_start<R: Runtime>(handle: &AppHandle<R>) {
             if let Err(error) = app.valuation(None).await {
                 tracing::debug!(%error, "no valuation at start");
             }
-            crate::sync::start(handle).await;
+            crate::first_screen::after(handle, |handle| async move {
+                // Locked again in the meantime: unlocking starts the loop then.
+                if handle.state::<App>().status().await == VaultStatus::Unlocked {
+                    crate::sync::start(&handle).await;
+                }
+            });
         }
         Err(error) => tracing::debug!(%error, "not unlocked at start; the UI will ask"),
     }
