@@ -1,4 +1,9 @@
-"""Measures scripts/bench-desktop's figures; run by it inside Xvfb and a D-Bus session."""
+"""Measures scripts/bench-desktop's figures; run by it inside Xvfb and a D-Bus session.
+
+Start-up ends, for both apps, when the first screen is on screen: each page asks for two frame
+callbacks after its content is in the document (the second runs once the frame showing it has
+been produced) and then tells the Rust side, which logs the time since its `main` began.
+"""
 
 import json
 import os
@@ -94,6 +99,8 @@ def main():
     for _ in range(RUNS):  # alternating, so both see the same machine state
         figures["Crypto Balance"].append(one_run(APP))
         figures["empty Tauri app"].append(one_run(EMPTY))
+    for name, runs in figures.items():
+        print(f"{name:18} starts (ms): {', '.join(str(round(start * 1000)) for start, _ in runs)}")
     median = {name: (statistics.median(t for t, _ in runs), statistics.median(m for _, m in runs)) for name, runs in figures.items()}
     print(f"{'':18} {'start (median of ' + str(RUNS) + ')':>24} {'idle memory (PSS)':>20}")
     for name, (start, memory) in median.items():

@@ -25,6 +25,7 @@ export {
 export {
   netWorthHistory,
   portfolioSummary,
+  prefetchedSummaryArrived,
   portfolioValue,
   priceHistory,
   ratesSettings,

@@ -44,6 +44,18 @@ export function prefetchPortfolioSummary(): void {
   });
 }
 
+/**
+ * Whether the prefetched summary arrived, once it has (without taking it). Arrived means the
+ * vault is open, so the vault gate opens at once on the portfolio with its figures: no second
+ * round trip, and no placeholder painted and laid out again a moment later.
+ */
+export function prefetchedSummaryArrived(): Promise<boolean> {
+  return (early ?? Promise.reject(new Error("nothing prefetched"))).then(
+    () => true,
+    () => false,
+  );
+}
+
 /** The same without the per-account holdings (`holdings` is empty): totals, coins, accounts. */
 export function portfolioSummary(): Promise<Valuation> {
   const prefetched = early;

@@ -1,10 +1,14 @@
 import { fireEvent, render, screen } from "@testing-library/svelte";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { createRawSnippet } from "svelte";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { prefetchPortfolioSummary } from "../../api/rates";
 import VaultGate from "./VaultGate.svelte";
 
-afterEach(() => clearMocks());
+afterEach(() => {
+  clearMocks();
+  vi.useRealTimers();
+});
 
 const shell = createRawSnippet(() => ({ render: () => "<p>the app shell</p>" }));
 const unlocked = { status: "unlocked", keychain_notice: null };
@@ -99,5 +103,41 @@ describe("the vault gate", () => {
     });
     render(VaultGate, { children: shell });
     expect(await screen.findByRole("alert")).toHaveTextContent("written by a newer version");
+  });
+
+  it("opens at once when the portfolio prefetched at start arrived, without asking again", async () => {
+    const calls = backend({ portfolio_value: () => ({ total: "1" }) });
+    prefetchPortfolioSummary();
+    render(VaultGate, { children: shell });
+    expect(await screen.findByText("the app shell")).toBeInTheDocument();
+    expect(calls.map(([command]) => command)).toEqual(["portfolio_value"]);
+  });
+
+  it("checks the vault when the prefetch was refused (locked), then unlocks", async () => {
+    const calls = backend({
+      portfolio_value: () => {
+        throw { code: "locked", message: "the vault is locked" };
+      },
+      vault_status: () => "locked",
+      unlock_vault: () => unlocked,
+    });
+    prefetchPortfolioSummary();
+    render(VaultGate, { children: shell });
+    expect(await screen.findByText("the app shell")).toBeInTheDocument();
+    expect(calls.map(([command]) => command)).toEqual([
+      "portfolio_value",
+      "vault_status",
+      "unlock_vault",
+    ]);
+  });
+
+  it("shows a placeholder only when opening takes a while", async () => {
+    vi.useFakeTimers();
+    backend({ vault_status: () => new Promise(() => {}) });
+    render(VaultGate, { children: shell });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(screen.queryByText(/Opening your vault/)).not.toBeInTheDocument();
+    await vi.advanceTimersByTimeAsync(400);
+    expect(screen.getByText(/Opening your vault/)).toBeInTheDocument();
   });
 });
