@@ -60,6 +60,24 @@ describe("locale and input", () => {
     expect(groupThousands("-0.000000012345", "de-DE")).toBe("-0,000000012345");
   });
 
+  it("learns a locale's separators once, not for every number it writes", () => {
+    const Original = Intl.NumberFormat;
+    let made = 0;
+    Intl.NumberFormat = class extends Original {
+      constructor(...args: ConstructorParameters<typeof Original>) {
+        super(...args);
+        made += 1;
+      }
+    } as typeof Intl.NumberFormat;
+    try {
+      for (let i = 0; i < 100; i++) groupThousands(`${i}000.5`, "fr-CH");
+      expect(groupThousands("1234567.5", "fr-CH")).toBe(new Original("fr-CH").format(1234567.5));
+      expect(made).toBe(1);
+    } finally {
+      Intl.NumberFormat = Original;
+    }
+  });
+
   it("reads what people type in their locale, refusing anything else", () => {
     expect(parseDecimalInput("1,234.5", "en-US")).toBe("1234.5");
     expect(parseDecimalInput("1.234,5", "de-DE")).toBe("1234.5");

@@ -46,8 +46,23 @@ export function userLocale(): string {
   return typeof navigator !== "undefined" && navigator.language ? navigator.language : "en-US";
 }
 
+type Separators = { readonly group: string; readonly decimal: string };
+
+// Learned once per locale: a NumberFormat costs far more than the formatting itself, and a
+// screen formats thousands of numbers.
+const separatorsByLocale = new Map<string, Separators>();
+
 /** The group and decimal separators `locale` writes numbers with. */
-export function separators(locale: string = userLocale()): { group: string; decimal: string } {
+export function separators(locale: string = userLocale()): Separators {
+  let known = separatorsByLocale.get(locale);
+  if (!known) {
+    known = learnSeparators(locale);
+    separatorsByLocale.set(locale, known);
+  }
+  return known;
+}
+
+function learnSeparators(locale: string): Separators {
   let group = ",";
   let decimal = ".";
   try {

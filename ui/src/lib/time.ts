@@ -8,10 +8,12 @@ export function ago(seconds: number): string {
   return `${Math.floor(seconds / 86400)} days ago`;
 }
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+// Made on first use, not at start-up: the first screen shows no dates.
+let dateTime: Intl.DateTimeFormat | null = null;
 
 /** A Unix time as a date and time in the user's locale: "Nov 25, 2026, 12:25 AM". */
 export function formatDateTime(unixSeconds: number): string {
+  dateTime ??= new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
   return dateTime.format(new Date(unixSeconds * 1000));
 }
 
