@@ -96,6 +96,15 @@ describe("the desktop app", () => {
     assert.equal(await driver.getTitle(), "Crypto Balance");
   });
 
+  it("writes with the fonts fontconfig finds at once on Linux", async () => {
+    const { driver } = app;
+    const [platform, font] = await driver.executeScript(
+      "return [document.documentElement.dataset.platform, getComputedStyle(document.body).fontFamily]",
+    );
+    assert.equal(platform, "linux");
+    assert.equal(font, "sans-serif");
+  });
+
   it("reaches every screen from the navigation", async () => {
     const { driver } = app;
     for (const [id, label] of screens) {

@@ -2,8 +2,10 @@ import { mount } from "svelte";
 import "./app.css";
 import { prefetchPortfolioSummary } from "./api/rates";
 import App from "./App.svelte";
+import { markPlatform } from "./lib/platform";
 import { followSystemTheme } from "./lib/preferences.svelte";
 
+markPlatform();
 followSystemTheme();
 prefetchPortfolioSummary();
 
