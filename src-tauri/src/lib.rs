@@ -5,6 +5,7 @@
 //! - [`commands`]: the IPC commands, one file per area, errors as `{ code, message }`.
 //! - [`events`]: the names of the events the UI listens to.
 //! - [`first_screen`]: start-up work that waits until the first screen is drawn.
+//! - [`painting`]: the web view paints on the CPU where there is no GPU (Linux).
 //! - [`sync`]: the core sync loop in the app's runtime, bridged to events and the tray.
 //! - [`notify`]: fired alerts as system notifications.
 //! - [`tray`]: the tray icon and its menu.
@@ -18,6 +19,7 @@ mod events;
 mod first_screen;
 mod logging;
 mod notify;
+mod painting;
 mod prefs;
 mod shutdown;
 mod sync;
@@ -44,9 +46,13 @@ pub struct Started(std::time::Instant);
 /// Starts the desktop app and blocks until it quits.
 pub fn run() -> ExitCode {
     let started = Started(std::time::Instant::now());
+    let painting = painting::choose_for_this_machine();
     let explicit_data_dir = std::env::var_os(DATA_DIR_ENV).map(PathBuf::from);
     let folders = AppFolders::resolve(explicit_data_dir.as_deref());
     logging::init(folders.as_ref().map(|folders| folders.logs.as_path()));
+    if painting == painting::Painting::CpuWithoutGpu {
+        tracing::info!("no GPU found: the web view paints on the CPU");
+    }
     let config = AppConfig {
         data_dir: explicit_data_dir,
         coingecko: coingecko_from_env(),
