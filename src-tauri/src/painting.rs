@@ -8,7 +8,7 @@ use std::ffi::OsString;
 use std::path::Path;
 
 /// WebKitGTK's switch to Skia's CPU rasterizer, read by each web process as it starts.
-pub const CPU_PAINTING_ENV: &str = "WEBKIT_SKIA_ENABLE_CPU_RENDERING";
+const CPU_PAINTING_ENV: &str = "WEBKIT_SKIA_ENABLE_CPU_RENDERING";
 /// Mesa's switch to its software OpenGL.
 const SOFTWARE_GL_ENV: &str = "LIBGL_ALWAYS_SOFTWARE";
 /// Where Linux lists GPUs that can render (`renderD128`, …).
