@@ -269,6 +269,8 @@ pub enum AlertError {
     AccountNotAllowed,
     #[error("the level must be greater than zero, not {0}")]
     NotPositive(Decimal),
+    #[error("{0} is beyond the highest level accepted ({1})")]
+    LevelTooLarge(Decimal, Decimal),
     #[error("a 24h change alert takes a percentage between 0 and 1000, not {0}")]
     PercentOutOfRange(Decimal),
     #[error("the cooldown must be between 0 and 30 days in seconds, not {0}")]

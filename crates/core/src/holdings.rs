@@ -26,8 +26,10 @@ pub enum HoldingsError {
     NotPositive(Amount),
     #[error("amount cannot be negative (got {0})")]
     Negative(Amount),
-    #[error("price must be more than zero (got {0})")]
-    BadPrice(Decimal),
+    #[error("{0} is more than the most one entry can hold (10^18 units)")]
+    TooLarge(Amount),
+    #[error(transparent)]
+    BadPrice(#[from] crate::money::PriceError),
     #[error("a price needs a currency, and a currency needs a price")]
     PriceWithoutCurrency,
     #[error("no {coin} held in {account}")]
@@ -97,15 +99,16 @@ pub async fn add(store: &Store, new: NewHolding, now: i64) -> Result<HoldingChan
     if new.amount.is_zero() || new.amount.is_negative() {
         return Err(HoldingsError::NotPositive(new.amount));
     }
+    if !new.amount.within_entry_bounds() {
+        return Err(HoldingsError::TooLarge(new.amount));
+    }
     let err = |e| HoldingsError::Store(store.error(e));
     let mut tx = store.pool().begin().await.map_err(err)?;
     let asset = assets::resolve(&mut tx, &new.coin).await?;
     let price = match (new.price, new.currency.as_deref()) {
         (None, None) => None,
         (Some(price), Some(currency)) => {
-            if price <= Decimal::ZERO {
-                return Err(HoldingsError::BadPrice(price));
-            }
+            let price = crate::money::check_price(price)?;
             let currency = assets::resolve_currency(&mut tx, currency).await?;
             Some(UnitPrice { price, currency })
         }
@@ -159,6 +162,9 @@ pub async fn set(
 ) -> Result<HoldingChange, HoldingsError> {
     if amount.is_negative() {
         return Err(HoldingsError::Negative(amount));
+    }
+    if !amount.within_entry_bounds() {
+        return Err(HoldingsError::TooLarge(amount));
     }
     let err = |e| HoldingsError::Store(store.error(e));
     let mut tx = store.pool().begin().await.map_err(err)?;

@@ -15,6 +15,37 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub const AMOUNT_SCALE: u32 = 18;
 const UNIT: i128 = 10i128.pow(AMOUNT_SCALE);
 
+/// The most of one coin accepted in one entry from a person, a file or a server: 10^18 whole
+/// units, far beyond any real supply yet small enough that sums of many entries stay in range.
+pub const MAX_ENTRY_AMOUNT: Amount = Amount(10i128.pow(18) * UNIT);
+
+/// The highest price of one unit of a coin accepted in any currency (10^15). Real prices are far
+/// below it even in currencies with tiny units; anything above is a typo or a hostile answer.
+pub const MAX_PRICE: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false, 0);
+
+/// The highest value a person may name (an alert level on a portfolio or holding): 10^24.
+pub const MAX_VALUE: Decimal = Decimal::from_parts(2_701_131_776, 466_537_709, 54_210, false, 0);
+
+/// Why a price cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PriceError {
+    #[error("a price must be greater than zero (got {0})")]
+    NotPositive(Decimal),
+    #[error("{0} is not a believable price: the most accepted is 10^15 per unit")]
+    TooLarge(Decimal),
+}
+
+/// A price is usable when it is above zero and at most [`MAX_PRICE`].
+pub fn check_price(price: Decimal) -> Result<Decimal, PriceError> {
+    if price <= Decimal::ZERO {
+        Err(PriceError::NotPositive(price))
+    } else if price > MAX_PRICE {
+        Err(PriceError::TooLarge(price))
+    } else {
+        Ok(price)
+    }
+}
+
 /// An exact signed amount of a coin, in 10^-18 units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Amount(i128);
@@ -79,6 +110,12 @@ impl Amount {
             atoms = round_div10(atoms);
             scale -= 1;
         }
+    }
+
+    /// Whether this amount may enter the ledger as one entry: at most [`MAX_ENTRY_AMOUNT`] either
+    /// way.
+    pub fn within_entry_bounds(self) -> bool {
+        self.0.unsigned_abs() <= MAX_ENTRY_AMOUNT.0.unsigned_abs()
     }
 
     /// An amount from a `Decimal`, if it has at most 18 decimal places.
@@ -246,6 +283,33 @@ mod tests {
         );
         let big = amount("123456789012.123456789012345678").to_decimal();
         assert_eq!(big.to_string(), "123456789012.12345678901234568");
+    }
+
+    #[test]
+    fn the_bounds_are_the_round_numbers_they_claim() {
+        assert_eq!(MAX_PRICE.to_string(), "1000000000000000");
+        assert_eq!(MAX_VALUE.to_string(), "1000000000000000000000000");
+        assert_eq!(MAX_ENTRY_AMOUNT.to_string(), "1000000000000000000");
+        assert!(amount("-1000000000000000000").within_entry_bounds());
+        assert!(!amount("1000000000000000000.000000000000000001").within_entry_bounds());
+    }
+
+    #[test]
+    fn prices_must_be_positive_and_believable() {
+        assert!(check_price(Decimal::ONE).is_ok());
+        assert!(check_price(MAX_PRICE).is_ok());
+        assert_eq!(
+            check_price(Decimal::ZERO),
+            Err(PriceError::NotPositive(Decimal::ZERO))
+        );
+        assert!(matches!(
+            check_price(Decimal::NEGATIVE_ONE),
+            Err(PriceError::NotPositive(_))
+        ));
+        assert!(matches!(
+            check_price(MAX_PRICE + Decimal::ONE),
+            Err(PriceError::TooLarge(_))
+        ));
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub struct BookPrice {
 impl BookPrice {
     fn new(price: Decimal, change_24h: Option<Decimal>, as_of: i64, overridden: bool) -> Self {
         let gain_share = change_24h.and_then(|pct| {
-            let base = Decimal::ONE_HUNDRED + pct;
+            let base = Decimal::ONE_HUNDRED.checked_add(pct)?;
             base.is_sign_positive()
                 .then(|| pct.checked_div(base))
                 .flatten()
@@ -207,100 +207,155 @@ pub struct AccountSummary {
     pub share: Option<Decimal>,
 }
 
+/// A figure too large to compute exactly (more than 28 significant digits), naming what it was.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{what} is too large to compute exactly: check the amounts and prices involved")]
+pub struct OutOfRange {
+    /// What was being computed, e.g. "the value of bitcoin in Manual".
+    pub what: String,
+}
+
+impl OutOfRange {
+    fn new(what: impl Into<String>) -> Self {
+        Self { what: what.into() }
+    }
+}
+
+/// Checked decimal arithmetic that names what overflowed.
+fn add(a: Decimal, b: Decimal, what: impl FnOnce() -> String) -> Result<Decimal, OutOfRange> {
+    a.checked_add(b).ok_or_else(|| OutOfRange::new(what()))
+}
+
 /// Values `holdings` with `book` at `now` (Unix seconds). Takes the holdings by value: their
 /// names move into the result instead of being copied.
-pub fn value(holdings: Vec<Holding>, book: &PriceBook, now: i64) -> Valuation {
+///
+/// Errors: [`OutOfRange`] naming the holding or total whose figure exceeds what a `Decimal`
+/// holds exactly; never a panic, whatever the amounts and prices.
+pub fn value(holdings: Vec<Holding>, book: &PriceBook, now: i64) -> Result<Valuation, OutOfRange> {
     let mut total = Decimal::ZERO;
     let mut change = Decimal::ZERO;
     let mut any_change = false;
     let mut as_of: Option<i64> = None;
     let mut missing: Vec<String> = Vec::new();
-    let valued: Vec<ValuedHolding> = holdings
-        .into_iter()
-        .map(|h| {
-            let quote = book.price(&h.coin);
-            let amount = h.amount.to_decimal();
-            let value = quote.and_then(|q| amount.checked_mul(q.price));
-            match (quote, value) {
-                (Some(q), Some(v)) => {
-                    total += v;
-                    if q.as_of != i64::MAX {
-                        as_of = Some(as_of.map_or(q.as_of, |a| a.min(q.as_of)));
-                    }
-                    // value - value / (1 + pct/100) = value * pct / (100 + pct): the 24h gain.
-                    if let Some(gain) = q.gain_share.and_then(|share| v.checked_mul(share)) {
-                        change += gain;
-                        any_change = true;
-                    }
+    let mut valued: Vec<ValuedHolding> = Vec::with_capacity(holdings.len());
+    for h in holdings {
+        let of_holding = |figure: &str| format!("the {figure} of {} in {}", h.coin, h.account);
+        let quote = book.price(&h.coin);
+        let amount = h.amount.to_decimal();
+        let value = match quote {
+            Some(q) => Some(
+                amount
+                    .checked_mul(q.price)
+                    .ok_or_else(|| OutOfRange::new(of_holding("value")))?,
+            ),
+            None => None,
+        };
+        match (quote, value) {
+            (Some(q), Some(v)) => {
+                total = add(total, v, || "the portfolio's total".to_owned())?;
+                if q.as_of != i64::MAX {
+                    as_of = Some(as_of.map_or(q.as_of, |a| a.min(q.as_of)));
                 }
-                _ if !missing.contains(&h.coin) => missing.push(h.coin.clone()),
-                _ => {}
-            }
-            let unrealized_pnl = match (value, h.average_cost, h.cost_currency.as_deref()) {
-                (Some(v), Some(cost), Some(cur)) if cur == book.currency() => {
-                    h.amount.to_decimal().checked_mul(cost).map(|paid| v - paid)
+                // value - value / (1 + pct/100) = value * pct / (100 + pct): the 24h gain.
+                if let Some(share) = q.gain_share {
+                    let gain = v
+                        .checked_mul(share)
+                        .ok_or_else(|| OutOfRange::new(of_holding("24-hour change")))?;
+                    change = add(change, gain, || "the portfolio's 24-hour change".to_owned())?;
+                    any_change = true;
                 }
-                _ => None,
-            };
-            ValuedHolding {
-                account: h.account,
-                coin: h.coin,
-                symbol: h.symbol,
-                name: h.name,
-                amount: h.amount,
-                price: quote.map(|q| q.price),
-                value: value.map(|v| v.normalize()),
-                change_24h: quote.and_then(|q| q.change_24h),
-                price_age_seconds: quote
-                    .filter(|q| q.as_of != i64::MAX)
-                    .map(|q| (now - q.as_of).max(0)),
-                price_overridden: quote.is_some_and(|q| q.overridden),
-                average_cost: h.average_cost,
-                cost_currency: h.cost_currency,
-                unrealized_pnl,
             }
-        })
-        .collect();
-    let (unrealized_pnl, cost_basis) = cost_totals(&valued);
-    Valuation {
+            _ if !missing.contains(&h.coin) => missing.push(h.coin.clone()),
+            _ => {}
+        }
+        let unrealized_pnl = match (value, h.average_cost, h.cost_currency.as_deref()) {
+            (Some(v), Some(cost), Some(cur)) if cur == book.currency() => Some(
+                amount
+                    .checked_mul(cost)
+                    .and_then(|paid| v.checked_sub(paid))
+                    .ok_or_else(|| OutOfRange::new(of_holding("profit or loss")))?,
+            ),
+            _ => None,
+        };
+        valued.push(ValuedHolding {
+            account: h.account,
+            coin: h.coin,
+            symbol: h.symbol,
+            name: h.name,
+            amount: h.amount,
+            price: quote.map(|q| q.price),
+            value: value.map(|v| v.normalize()),
+            change_24h: quote.and_then(|q| q.change_24h),
+            price_age_seconds: quote
+                .filter(|q| q.as_of != i64::MAX)
+                .map(|q| now.saturating_sub(q.as_of).max(0)),
+            price_overridden: quote.is_some_and(|q| q.overridden),
+            average_cost: h.average_cost,
+            cost_currency: h.cost_currency,
+            unrealized_pnl,
+        });
+    }
+    let (unrealized_pnl, cost_basis) = cost_totals(&valued)?;
+    let yesterday = total
+        .checked_sub(change)
+        .ok_or_else(|| OutOfRange::new("the portfolio's total 24 hours ago"))?;
+    Ok(Valuation {
         currency: book.currency().to_owned(),
         total: total.normalize(),
         change_24h: any_change.then(|| change.round_dp(8).normalize()),
-        change_24h_percent: any_change
-            .then(|| share_of(change, total - change))
-            .flatten(),
+        change_24h_percent: any_change.then(|| share_of(change, yesterday)).flatten(),
         as_of,
         unrealized_pnl,
         cost_basis,
-        assets: summarize_assets(&valued, total),
-        accounts: summarize_accounts(&valued, total),
+        assets: summarize_assets(&valued, total)?,
+        accounts: summarize_accounts(&valued, total)?,
         holdings: valued,
         missing_prices: missing,
-    }
+    })
 }
 
-/// Percent of `total`, to 2 decimals; none of an empty portfolio.
+/// Percent of `total`, to 2 decimals; none of an empty portfolio, nor when the share itself is
+/// beyond range (a negative holding can make a share of any size).
 fn share_of(value: Decimal, total: Decimal) -> Option<Decimal> {
-    (!total.is_zero())
-        .then(|| (value * Decimal::ONE_HUNDRED).checked_div(total))
-        .flatten()
+    if total.is_zero() {
+        return None;
+    }
+    // Multiplying first keeps every digit; dividing first keeps values near Decimal::MAX in range.
+    value
+        .checked_mul(Decimal::ONE_HUNDRED)
+        .and_then(|v| v.checked_div(total))
+        .or_else(|| {
+            value
+                .checked_div(total)
+                .and_then(|s| s.checked_mul(Decimal::ONE_HUNDRED))
+        })
         .map(|share| share.round_dp(2).normalize())
 }
 
 /// Total P/L and cost over the holdings whose cost is known (`None` when none is).
-fn cost_totals(valued: &[ValuedHolding]) -> (Option<Decimal>, Option<Decimal>) {
+fn cost_totals(valued: &[ValuedHolding]) -> Result<(Option<Decimal>, Option<Decimal>), OutOfRange> {
     let mut pnl: Option<Decimal> = None;
     let mut cost: Option<Decimal> = None;
     for h in valued {
         if let (Some(p), Some(v)) = (h.unrealized_pnl, h.value) {
-            pnl = Some(pnl.unwrap_or_default() + p);
-            cost = Some(cost.unwrap_or_default() + (v - p));
+            let paid = v.checked_sub(p).ok_or_else(|| {
+                OutOfRange::new(format!("the cost of {} in {}", h.coin, h.account))
+            })?;
+            pnl = Some(add(pnl.unwrap_or_default(), p, || {
+                "the portfolio's profit or loss".to_owned()
+            })?);
+            cost = Some(add(cost.unwrap_or_default(), paid, || {
+                "the portfolio's cost basis".to_owned()
+            })?);
         }
     }
-    (pnl.map(|d| d.normalize()), cost.map(|d| d.normalize()))
+    Ok((pnl.map(|d| d.normalize()), cost.map(|d| d.normalize())))
 }
 
-fn summarize_assets(valued: &[ValuedHolding], total: Decimal) -> Vec<AssetSummary> {
+fn summarize_assets(
+    valued: &[ValuedHolding],
+    total: Decimal,
+) -> Result<Vec<AssetSummary>, OutOfRange> {
     let mut assets: Vec<AssetSummary> = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::new();
     for h in valued {
@@ -319,12 +374,16 @@ fn summarize_assets(valued: &[ValuedHolding], total: Decimal) -> Vec<AssetSummar
             assets.len() - 1
         });
         let asset = &mut assets[at];
-        asset.amount += h.amount.to_decimal();
-        asset.value = asset.value.zip(h.value).map(|(a, b)| a + b);
-        asset.unrealized_pnl = asset
-            .unrealized_pnl
-            .zip(h.unrealized_pnl)
-            .map(|(a, b)| a + b);
+        let of_coin = |figure: &str| format!("the {figure} of all {}", h.coin);
+        asset.amount = add(asset.amount, h.amount.to_decimal(), || of_coin("amount"))?;
+        asset.value = match asset.value.zip(h.value) {
+            Some((a, b)) => Some(add(a, b, || of_coin("value"))?),
+            None => None,
+        };
+        asset.unrealized_pnl = match asset.unrealized_pnl.zip(h.unrealized_pnl) {
+            Some((a, b)) => Some(add(a, b, || of_coin("profit or loss"))?),
+            None => None,
+        };
     }
     for asset in &mut assets {
         asset.amount = asset.amount.normalize();
@@ -333,15 +392,22 @@ fn summarize_assets(valued: &[ValuedHolding], total: Decimal) -> Vec<AssetSummar
         asset.share = asset.value.and_then(|v| share_of(v, total));
     }
     assets.sort_by(|a, b| b.value.cmp(&a.value).then_with(|| a.name.cmp(&b.name)));
-    assets
+    Ok(assets)
 }
 
-fn summarize_accounts(valued: &[ValuedHolding], total: Decimal) -> Vec<AccountSummary> {
+fn summarize_accounts(
+    valued: &[ValuedHolding],
+    total: Decimal,
+) -> Result<Vec<AccountSummary>, OutOfRange> {
     let mut accounts: Vec<AccountSummary> = Vec::new();
     for h in valued {
         let value = h.value.unwrap_or_default();
         match accounts.iter_mut().find(|a| a.account == h.account) {
-            Some(account) => account.value += value,
+            Some(account) => {
+                account.value = add(account.value, value, || {
+                    format!("the value of the account {}", h.account)
+                })?;
+            }
             None => accounts.push(AccountSummary {
                 account: h.account.clone(),
                 value,
@@ -358,12 +424,16 @@ fn summarize_accounts(valued: &[ValuedHolding], total: Decimal) -> Vec<AccountSu
             .cmp(&a.value)
             .then_with(|| a.account.cmp(&b.account))
     });
-    accounts
+    Ok(accounts)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn valued(holdings: Vec<Holding>, book: &PriceBook, now: i64) -> Valuation {
+        value(holdings, book, now).unwrap_or_else(|e| panic!("{e}"))
+    }
 
     fn holding(coin: &str, amount: &str) -> Holding {
         Holding {
@@ -394,7 +464,7 @@ mod tests {
         let rates = [rate("pepe", "usd", "0.0000869", 1_000)];
         let book = PriceBook::new(&rates, "usd", &HashSet::new());
         let held = [holding("pepe", "0.1"), holding("pepe", "0.2")];
-        let valuation = value(held.to_vec(), &book, 1_060);
+        let valuation = valued(held.to_vec(), &book, 1_060);
         assert_eq!(valuation.total.to_string(), "0.00002607");
         assert_eq!(valuation.holdings[0].price_age_seconds, Some(60));
         assert_eq!(valuation.as_of, Some(1_000));
@@ -404,7 +474,7 @@ mod tests {
     fn missing_prices_are_listed_not_zero() {
         let rates = [rate("bitcoin", "usd", "50000", 0)];
         let book = PriceBook::new(&rates, "usd", &HashSet::new());
-        let valuation = value(
+        let valuation = valued(
             vec![holding("bitcoin", "1"), holding("unpriced", "5")],
             &book,
             0,
@@ -422,7 +492,7 @@ mod tests {
             rate("bitcoin", "eur", "50000", 0),
         ];
         let book = PriceBook::new(&rates, "usd", &fiat);
-        let valuation = value(vec![holding("usd", "10"), holding("eur", "100")], &book, 0);
+        let valuation = valued(vec![holding("usd", "10"), holding("eur", "100")], &book, 0);
         assert_eq!(valuation.total.to_string(), "130");
         assert!(valuation.missing_prices.is_empty());
     }
@@ -435,7 +505,7 @@ mod tests {
         let mut h = holding("bitcoin", "2");
         h.average_cost = Some(Decimal::ONE_HUNDRED);
         h.cost_currency = Some("usd".into());
-        let valuation = value(vec![h], &book, 0);
+        let valuation = valued(vec![h], &book, 0);
         assert_eq!(
             valuation.change_24h.map(|c| c.to_string()).as_deref(),
             Some("20")
@@ -468,7 +538,7 @@ mod tests {
             holding("pepe", "3"),
             holding("nope", "1"),
         ];
-        let v = value(held, &book, 1_000);
+        let v = valued(held, &book, 1_000);
         assert_eq!(v.total.to_string(), "22500.3750003");
         let btc = &v.assets[0];
         assert_eq!(
@@ -512,5 +582,100 @@ mod tests {
             v.accounts[0].share.map(|d| d.to_string()).as_deref(),
             Some("66.67")
         );
+    }
+
+    #[test]
+    fn the_reported_overflow_is_valued_exactly() {
+        // 10^16 bitcoin at 10^11 each used to panic computing the share (issue 17).
+        let rates = [rate("bitcoin", "usd", "100000000000", 0)];
+        let book = PriceBook::new(&rates, "usd", &HashSet::new());
+        let v = valued(vec![holding("bitcoin", "10000000000000000")], &book, 0);
+        assert_eq!(v.total.to_string(), "1000000000000000000000000000");
+        assert_eq!(
+            v.assets[0].share.map(|s| s.to_string()).as_deref(),
+            Some("100")
+        );
+    }
+
+    #[test]
+    fn a_total_beyond_range_names_what_overflowed() {
+        let rates = [rate("bitcoin", "usd", "1000000000000000", 0)];
+        let book = PriceBook::new(&rates, "usd", &HashSet::new());
+        let mut second = holding("bitcoin", "50000000000000");
+        second.account = "Ledger".into();
+        let error = value(vec![holding("bitcoin", "50000000000000"), second], &book, 0).err();
+        assert_eq!(
+            error.map(|e| e.to_string()).as_deref(),
+            Some("the portfolio's total is too large to compute exactly: check the amounts and prices involved")
+        );
+    }
+
+    mod extremes {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        /// Decimals from tiny to `Decimal::MAX`, of either sign.
+        fn decimal() -> impl Strategy<Value = Decimal> {
+            prop_oneof![
+                Just(Decimal::MAX),
+                Just(Decimal::MIN),
+                Just(Decimal::ZERO),
+                (any::<i64>(), 0u32..=28).prop_map(|(n, scale)| Decimal::new(n, scale)),
+                (
+                    any::<u32>(),
+                    any::<u32>(),
+                    any::<u32>(),
+                    any::<bool>(),
+                    0u32..=28
+                )
+                    .prop_map(|(lo, mid, hi, neg, scale)| Decimal::from_parts(
+                        lo, mid, hi, neg, scale
+                    )),
+            ]
+        }
+
+        fn amount() -> impl Strategy<Value = Amount> {
+            prop_oneof![
+                Just(Amount::from_atoms(i128::MAX)),
+                Just(Amount::from_atoms(i128::MIN + 1)),
+                any::<i128>().prop_map(Amount::from_atoms),
+                any::<i64>().prop_map(|n| Amount::from_atoms(i128::from(n))),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+            /// Any amounts, prices, 24h changes and costs: a valuation or a typed error.
+            #[test]
+            fn valuing_extremes_never_panics(
+                held in proptest::collection::vec((0usize..3, amount(), proptest::option::of(decimal())), 0..6),
+                prices in proptest::collection::vec((decimal(), proptest::option::of(decimal())), 3),
+            ) {
+                let coins = ["a", "b", "c"];
+                let rates: Vec<StoredRate> = prices
+                    .iter()
+                    .zip(coins)
+                    .map(|((price, change), coin)| StoredRate {
+                        change_24h: *change,
+                        ..rate(coin, "usd", &price.to_string(), 0)
+                    })
+                    .collect();
+                let book = PriceBook::new(&rates, "usd", &HashSet::new());
+                let holdings = held
+                    .into_iter()
+                    .map(|(coin, amount, cost)| Holding {
+                        amount,
+                        average_cost: cost,
+                        cost_currency: cost.map(|_| "usd".to_owned()),
+                        ..holding(coins[coin], "0")
+                    })
+                    .collect();
+                if let Ok(v) = value(holdings, &book, i64::MIN) {
+                    prop_assert!(v.holdings.iter().all(|h| h.price_age_seconds.is_none_or(|a| a >= 0)));
+                }
+            }
+        }
     }
 }

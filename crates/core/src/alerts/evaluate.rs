@@ -82,14 +82,16 @@ fn holds(kind: AlertKind, threshold: Decimal, value: Decimal) -> bool {
 
 /// Whether `value` is far enough back on the other side of the threshold to re-arm.
 fn cleared(kind: AlertKind, threshold: Decimal, value: Decimal) -> bool {
-    let level_band = threshold.abs() * LEVEL_BAND;
-    let change_line = threshold * (Decimal::ONE - CHANGE_BAND);
+    // Bands are fractions below one, so only the sums can leave the range; saturating keeps a
+    // level near Decimal::MAX meaningful (it re-arms below the largest decimal) without a panic.
+    let level_band = threshold.abs().saturating_mul(LEVEL_BAND);
+    let change_line = threshold.saturating_mul(Decimal::ONE - CHANGE_BAND);
     match kind {
         AlertKind::PriceAbove | AlertKind::PortfolioAbove | AlertKind::HoldingAbove => {
-            value < threshold - level_band
+            value < threshold.saturating_sub(level_band)
         }
         AlertKind::PriceBelow | AlertKind::PortfolioBelow | AlertKind::HoldingBelow => {
-            value > threshold + level_band
+            value > threshold.saturating_add(level_band)
         }
         AlertKind::ChangeUp => value < change_line,
         AlertKind::ChangeDown => value > -change_line,
@@ -110,7 +112,10 @@ pub fn evaluate(
         if state.done {
             continue;
         }
-        let Some(seen) = market.observe(rule).filter(|o| now - o.at <= stale_after) else {
+        let Some(seen) = market
+            .observe(rule)
+            .filter(|o| now.saturating_sub(o.at) <= stale_after)
+        else {
             continue;
         };
         let condition = holds(rule.kind, rule.threshold, seen.value);
@@ -124,7 +129,7 @@ pub fn evaluate(
                     || rule.snoozed_until.is_some_and(|until| now < until)
                     || state
                         .last_fired_at
-                        .is_some_and(|at| now - at < rule.cooldown_seconds);
+                        .is_some_and(|at| now.saturating_sub(at) < rule.cooldown_seconds);
                 // A crossing while paused, snoozed or cooling down is consumed, not saved for later.
                 if !quiet {
                     next.last_fired_at = Some(now);

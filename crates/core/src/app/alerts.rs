@@ -92,6 +92,18 @@ impl App {
         if new.threshold <= Decimal::ZERO {
             return Err(alert_error(AlertError::NotPositive(new.threshold)));
         }
+        // Levels are bounded where they enter, so no comparison or band can leave the range.
+        let highest = if kind.needs_coin() && !kind.is_holding() {
+            crate::money::MAX_PRICE
+        } else {
+            crate::money::MAX_VALUE
+        };
+        if new.threshold > highest {
+            return Err(alert_error(AlertError::LevelTooLarge(
+                new.threshold,
+                highest,
+            )));
+        }
         if !(0..=MAX_COOLDOWN).contains(&new.cooldown_seconds) {
             return Err(alert_error(AlertError::CooldownOutOfRange(
                 new.cooldown_seconds,
@@ -244,16 +256,27 @@ async fn market(
     let fiat = crate::assets::fiat_ids(store).await?;
     for currency in value_currencies {
         let book = PriceBook::new(rates, currency, &fiat);
-        let valuation = valuation::value(holdings.to_vec(), &book, now);
+        // A portfolio beyond range has no value to compare: its rules wait, and the cycle's own
+        // valuation reports the overflow.
+        let valuation = match valuation::value(holdings.to_vec(), &book, now) {
+            Ok(valuation) => valuation,
+            Err(error) => {
+                tracing::warn!(%error, currency, "value alerts skipped");
+                continue;
+            }
+        };
         let mut per_coin: HashMap<String, Option<(Decimal, i64)>> = HashMap::new();
         for held in &valuation.holdings {
-            let at = held.price_age_seconds.map(|age| now - age).unwrap_or(now);
+            let at = held
+                .price_age_seconds
+                .map_or(now, |age| now.saturating_sub(age));
             let entry = per_coin
                 .entry(held.coin.clone())
                 .or_insert(Some((Decimal::ZERO, at)));
             match (held.value, entry.as_mut()) {
                 (Some(value), Some((sum, oldest))) => {
-                    *sum += value;
+                    // The valuation's own sums did not overflow, so this one cannot either.
+                    *sum = sum.saturating_add(value);
                     *oldest = (*oldest).min(at);
                     market.holdings.insert(
                         (held.coin.clone(), held.account.clone(), currency.to_owned()),

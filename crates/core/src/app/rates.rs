@@ -66,7 +66,7 @@ impl App {
         let stored = rates_db::load_rates(store).await?;
         let fiat = crate::assets::fiat_ids(store).await?;
         let book = PriceBook::new(&stored, currency, &fiat);
-        Ok(valuation::value(held, &book, self.now()))
+        Ok(valuation::value(held, &book, self.now())?)
     }
 
     /// Last known prices in the base currency: of `coins` (ids or symbols), or of every coin
@@ -111,10 +111,9 @@ impl App {
         price: Option<Decimal>,
         currency: Option<&str>,
     ) -> Result<(), Error> {
-        if price.is_some_and(|p| p.is_sign_negative() || p.is_zero()) {
-            return Err(Error::InvalidInput(
-                "a price override must be greater than zero".to_owned(),
-            ));
+        if let Some(price) = price {
+            crate::money::check_price(price)
+                .map_err(|e| Error::InvalidInput(format!("price override: {e}")))?;
         }
         let store = self.store().await?;
         let id = crate::assets::resolve_id(&store, coin).await?;
@@ -181,7 +180,7 @@ impl App {
         let alerts_fired = self.evaluate_alerts(&store, &held, &stored, now).await?;
         let fiat = crate::assets::fiat_ids(&store).await?;
         let book = PriceBook::new(&stored, &currency, &fiat);
-        let valuation = valuation::value(held, &book, now);
+        let valuation = valuation::value(held, &book, now)?;
         rates_db::record_snapshot(
             &store,
             now,

@@ -293,3 +293,75 @@ fn fired_alerts_carry_what_crossed_and_a_readable_message() {
     );
     assert_eq!(fired.note.as_deref(), Some("sell some"));
 }
+
+mod extremes {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn decimal() -> impl Strategy<Value = Decimal> {
+        prop_oneof![
+            Just(Decimal::MAX),
+            Just(Decimal::MIN),
+            Just(Decimal::ZERO),
+            (any::<i64>(), 0u32..=28).prop_map(|(n, scale)| Decimal::new(n, scale)),
+            (
+                any::<u32>(),
+                any::<u32>(),
+                any::<u32>(),
+                any::<bool>(),
+                0u32..=28
+            )
+                .prop_map(|(lo, mid, hi, neg, scale)| Decimal::from_parts(lo, mid, hi, neg, scale)),
+        ]
+    }
+
+    fn kind() -> impl Strategy<Value = AlertKind> {
+        prop::sample::select(vec![
+            AlertKind::PriceAbove,
+            AlertKind::PriceBelow,
+            AlertKind::ChangeUp,
+            AlertKind::ChangeDown,
+            AlertKind::ChangeEither,
+            AlertKind::PortfolioAbove,
+            AlertKind::PortfolioBelow,
+            AlertKind::HoldingAbove,
+            AlertKind::HoldingBelow,
+        ])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+        /// Levels and observations anywhere in Decimal's range, times anywhere in i64's: the
+        /// evaluator decides, and never panics.
+        #[test]
+        fn extreme_levels_and_values_never_panic(
+            kind in kind(),
+            threshold in decimal(),
+            values in proptest::collection::vec((decimal(), any::<i64>()), 1..6),
+            now in any::<i64>(),
+            cooldown in any::<i64>(),
+            last_fired in proptest::option::of(any::<i64>()),
+        ) {
+            let mut r = rule(kind, "1");
+            r.threshold = threshold;
+            r.cooldown_seconds = cooldown;
+            let mut state = AlertState { last_fired_at: last_fired, ..AlertState::default() };
+            for (value, at) in values {
+                let mut market = market_for(&r, Seen("0"), now);
+                for observation in market.prices.values_mut()
+                    .chain(market.changes.values_mut())
+                    .chain(market.portfolio.values_mut())
+                    .chain(market.holdings.values_mut())
+                {
+                    *observation = Observation { value, at };
+                }
+                let evaluation = evaluate(&[(r.clone(), state.clone())], &market, now, STALE);
+                if let Some((_, next)) = evaluation.changed.into_iter().next() {
+                    state = next;
+                }
+            }
+        }
+    }
+}
