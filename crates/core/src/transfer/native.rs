@@ -54,13 +54,13 @@ pub fn write_ledger<W: Write>(out: W, rows: &[LedgerRow]) -> csv::Result<()> {
     writer.write_record(LEDGER_HEADER)?;
     for row in rows {
         let (price, currency) = match &row.price {
-            Some((price, currency)) => (price.to_string(), currency.clone()),
+            Some((price, currency)) => (price.to_string(), neutralize(currency)),
             None => (String::new(), String::new()),
         };
         writer.write_record([
             iso8601(row.occurred_at),
             neutralize(&row.account),
-            row.coin.clone(),
+            neutralize(&row.coin),
             row.amount.to_string(),
             row.kind.as_str().to_owned(),
             price,
@@ -79,12 +79,12 @@ pub fn write_holdings<W: Write>(out: W, holdings: &[Holding]) -> csv::Result<()>
     for h in holdings {
         writer.write_record([
             neutralize(&h.account),
-            h.coin.clone(),
+            neutralize(&h.coin),
             neutralize(&h.symbol),
             neutralize(&h.name),
             h.amount.to_string(),
             h.average_cost.map(|c| c.to_string()).unwrap_or_default(),
-            h.cost_currency.clone().unwrap_or_default(),
+            neutralize(h.cost_currency.as_deref().unwrap_or("")),
         ])?;
     }
     writer.flush()?;
@@ -140,7 +140,7 @@ pub fn parse_row(fields: &[&str]) -> Result<ParsedRow, FieldError> {
                 .ok()
                 .filter(|p| p.is_sign_positive())
                 .ok_or_else(|| bad("price", format!("'{price}' is not a price")))?;
-            Some((price, currency.to_lowercase()))
+            Some((price, restore(currency).to_lowercase()))
         }
         _ => {
             return Err(bad(
@@ -149,7 +149,8 @@ pub fn parse_row(fields: &[&str]) -> Result<ParsedRow, FieldError> {
             ))
         }
     };
-    let coin = field(2);
+    // Every text cell may carry the export's formula guard, ids and currencies included.
+    let coin = restore(field(2));
     if coin.is_empty() {
         return Err(bad("coin", "the coin is empty".into()));
     }

@@ -16,6 +16,11 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 const HEADER_SEARCH_LINES: usize = 20;
 /// How much of the file is looked at to find the header.
 const PEEK_BYTES: usize = 64 * 1024;
+/// The longest record read (64 KiB): real exports' rows are a few hundred bytes, and without a
+/// cap one unterminated quote or a hostile file would be read into memory whole.
+pub const MAX_RECORD_BYTES: usize = 64 * 1024;
+/// The longest text cell kept (a note, a description): 4,000 characters.
+pub const MAX_NOTE_CHARS: usize = 4_000;
 
 /// Rows of one file, read a batch at a time.
 pub struct RowReader<R: Read> {
@@ -155,26 +160,81 @@ impl<R: Read> RowReader<R> {
                     path: self.path.clone(),
                     line,
                     reason: format!(
-                        "the row has {} fields but the header has {}",
+                        "the row has {} fields but the header has {}{}",
                         fields.len(),
-                        self.width
+                        self.width,
+                        if fields.iter().any(|f| f.contains('\n')) {
+                            "; a quoted field on this line runs over several lines: is a quote on this line never closed?"
+                        } else {
+                            ""
+                        }
                     ),
                 });
             }
             self.rows += 1;
             let cells = Cells::new(&fields, self.style);
+            let before = out.len();
+            let field_error = |column, reason| TransferError::Field {
+                path: self.path.clone(),
+                line,
+                column,
+                reason,
+            };
             self.layout
                 .row(line, &cells, out)
-                .map_err(|e| TransferError::Field {
-                    path: self.path.clone(),
-                    line,
-                    column: e.column,
-                    reason: e.reason,
-                })?;
+                .map_err(|e| field_error(e.column, e.reason))?;
+            for item in &out[before..] {
+                if let Out::Leg(_, row) = item {
+                    check_bounds(row).map_err(|(column, reason)| field_error(column, reason))?;
+                }
+            }
         }
         Ok(!self.done)
     }
 }
+
+/// Amounts, prices and notes are bounded where they enter, so no sum or product of them can
+/// leave the range of exact arithmetic and no cell fills memory.
+fn check_bounds(row: &super::ParsedRow) -> Result<(), (&'static str, String)> {
+    if !row.amount.within_entry_bounds() {
+        return Err((
+            "amount",
+            format!(
+                "{} is more than one entry can hold (10^18 units)",
+                row.amount
+            ),
+        ));
+    }
+    if let Some((price, _)) = &row.price {
+        crate::money::check_price(*price).map_err(|e| ("price", e.to_string()))?;
+    }
+    if row
+        .note
+        .as_ref()
+        .is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS)
+    {
+        return Err((
+            "note",
+            format!("the note is longer than {MAX_NOTE_CHARS} characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// A record the reader refuses before the CSV parser sees it, with the line to look at.
+#[derive(Debug)]
+struct RecordProblem {
+    line: u64,
+    reason: String,
+}
+
+impl std::fmt::Display for RecordProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.reason)
+    }
+}
+
+impl std::error::Error for RecordProblem {}
 
 /// Where the reader is in the CSV grammar, to tell a blank line from a line break inside quotes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -198,6 +258,14 @@ struct MarkBlankLines<R> {
     pending_cr: bool,
     buffer: Vec<u8>,
     at: usize,
+    /// The line being read (1-based, every line end counted, quoted ones too).
+    line: u64,
+    /// Where the quoted field being read opened.
+    quote_line: u64,
+    /// Bytes of the record being read so far.
+    record_bytes: usize,
+    /// Why the input cannot be read further; reported at the next read.
+    problem: Option<RecordProblem>,
 }
 
 impl<R> MarkBlankLines<R> {
@@ -209,6 +277,10 @@ impl<R> MarkBlankLines<R> {
             pending_cr: false,
             buffer: Vec::new(),
             at: 0,
+            line: 1,
+            quote_line: 1,
+            record_bytes: 0,
+            problem: None,
         }
     }
 
@@ -241,23 +313,68 @@ impl<R> MarkBlankLines<R> {
             (Grammar::Quoted, b'"') => Grammar::QuoteInQuoted,
             (Grammar::Quoted, _) => Grammar::Quoted,
             (Grammar::QuoteInQuoted, b'"') => Grammar::Quoted,
-            (Grammar::FieldStart, b'"') => Grammar::Quoted,
+            (Grammar::FieldStart, b'"') => {
+                self.quote_line = self.line;
+                Grammar::Quoted
+            }
             (_, b',' | b';' | b'\n') => Grammar::FieldStart,
             _ => Grammar::Unquoted,
         };
         if self.grammar != Grammar::Quoted {
             self.line_start = byte == b'\n';
         }
+        self.record_bytes += 1;
+        if byte == b'\n' {
+            self.line += 1;
+            if self.grammar != Grammar::Quoted {
+                self.record_bytes = 0;
+            }
+        }
+        if self.record_bytes > MAX_RECORD_BYTES && self.problem.is_none() {
+            self.problem = Some(if self.grammar == Grammar::Quoted {
+                self.unclosed_quote()
+            } else {
+                RecordProblem {
+                    line: self.line,
+                    reason: format!(
+                        "the row is longer than {} KiB; no export writes rows this long",
+                        MAX_RECORD_BYTES / 1024
+                    ),
+                }
+            });
+        }
         self.buffer.push(byte);
+    }
+
+    fn unclosed_quote(&self) -> RecordProblem {
+        RecordProblem {
+            line: self.quote_line,
+            reason: "a quote opened on this line is never closed".to_owned(),
+        }
+    }
+
+    /// The problem found so far, as the error the CSV reader passes on.
+    fn take_problem(&mut self) -> Option<std::io::Error> {
+        self.problem
+            .take()
+            .map(|problem| std::io::Error::new(std::io::ErrorKind::InvalidData, problem))
     }
 }
 
 impl<R: Read> Read for MarkBlankLines<R> {
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
         while self.at == self.buffer.len() {
+            if let Some(problem) = self.take_problem() {
+                return Err(problem);
+            }
             let mut chunk = [0u8; 16 * 1024];
             let read = self.inner.read(&mut chunk)?;
             if read == 0 {
+                if self.grammar == Grammar::Quoted {
+                    self.problem = Some(self.unclosed_quote());
+                    self.grammar = Grammar::FieldStart;
+                    continue;
+                }
                 if !self.pending_cr {
                     return Ok(0);
                 }
@@ -340,12 +457,20 @@ fn text_fields(record: &csv::ByteRecord) -> Result<Vec<&str>, String> {
 }
 
 fn csv_error(path: &Path, error: &csv::Error) -> TransferError {
-    let line = error.position().map_or(0, |p| p.line());
+    let mut line = error.position().map_or(0, |p| p.line());
     let reason = match error.kind() {
         csv::ErrorKind::Utf8 { .. } => {
             "the file is not UTF-8 text: save it as UTF-8 and try again".to_owned()
         }
-        csv::ErrorKind::Io(e) => e.to_string(),
+        csv::ErrorKind::Io(e) => {
+            match e.get_ref().and_then(|e| e.downcast_ref::<RecordProblem>()) {
+                Some(problem) => {
+                    line = problem.line;
+                    problem.reason.clone()
+                }
+                None => e.to_string(),
+            }
+        }
         _ => "the file is not valid CSV".to_owned(),
     };
     TransferError::NotCsv {
@@ -395,7 +520,7 @@ mod tests {
             "[=+@\\-'\"a-zA-Z ,\n]{1,20}",
             -10i128.pow(30)..10i128.pow(30),
             0usize..8,
-            proptest::option::of((1i64..i64::MAX, 0u32..18)),
+            proptest::option::of((1i64..=1_000_000_000_000_000, 0u32..18)),
             proptest::option::of("[=+@\\-'\"a-zA-Z0-9 ,\n\t]{0,30}"),
             "[a-z0-9:=+@-]{1,24}",
         )
