@@ -19,33 +19,58 @@ pub const FOLDER_NAME: &str = if cfg!(debug_assertions) {
     APP_IDENTIFIER
 };
 
-/// A data folder that exists and is a directory. The only constructor creates it, so holders of a
-/// `DataDir` never re-check.
+/// The data folder: where the vault lives, whether or not it exists yet. Resolving it never
+/// creates it, so a command that fails for lack of a vault leaves nothing behind; only creating
+/// a vault ([`DataDir::create`]) makes the folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DataDir(PathBuf);
 
 impl DataDir {
-    /// Resolves the data folder (`explicit` first, then the platform default) and creates it.
+    /// Resolves the data folder (`explicit` first, then the platform default). An existing
+    /// folder is made private to its owner again (folder 0700, files 0600), at every start.
     ///
     /// Errors: [`Error::NoDataDir`] when there is no explicit folder and the platform has none;
-    /// [`Error::DataDirUnusable`] when the folder cannot be created or is a file.
+    /// [`Error::DataDirUnusable`] when the path is a file or cannot be read.
     pub fn open(explicit: Option<PathBuf>) -> Result<Self, Error> {
         let path = match explicit {
             Some(path) => path,
             None => default_data_dir().ok_or(Error::NoDataDir)?,
         };
-        let existed = path.exists();
-        std::fs::create_dir_all(&path).map_err(|source| Error::DataDirUnusable {
+        let unusable = |source| Error::DataDirUnusable {
             path: path.clone(),
             source,
-        })?;
-        if !existed {
-            restrict_to_owner(&path).map_err(|source| Error::DataDirUnusable {
-                path: path.clone(),
-                source,
-            })?;
+        };
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_dir() => restrict_tree(&path).map_err(unusable)?,
+            Ok(_) => {
+                return Err(unusable(std::io::Error::new(
+                    std::io::ErrorKind::AlreadyExists,
+                    "a file is in the way of the folder",
+                )))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(unusable(e)),
         }
         Ok(Self(path))
+    }
+
+    /// Creates the folder (private to its owner) for a new vault.
+    pub fn create(&self) -> Result<(), Error> {
+        let unusable = |source| Error::DataDirUnusable {
+            path: self.0.clone(),
+            source,
+        };
+        std::fs::create_dir_all(&self.0).map_err(unusable)?;
+        restrict_tree(&self.0).map_err(unusable)
+    }
+
+    /// Makes the folder and its files private to the owner again (after SQLite created files
+    /// with the process's default modes).
+    pub fn restrict(&self) -> Result<(), Error> {
+        restrict_tree(&self.0).map_err(|source| Error::DataDirUnusable {
+            path: self.0.clone(),
+            source,
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -59,16 +84,112 @@ impl fmt::Display for DataDir {
     }
 }
 
-/// A folder we create is readable by its owner only: its files are encrypted, but their names and
-/// sizes are nobody else's business either.
+/// Refuses a path that our own write would land in the data folder or on one of its files:
+/// `target` is resolved as the OS would (symlinks followed, `..` removed), and on Unix a hard
+/// link to any file of the folder is caught by its inode. A path that does not resolve (its
+/// folder is missing) is left to the write itself to report.
+pub fn check_outside(data_dir: &DataDir, target: &Path) -> Result<(), Error> {
+    let refuse = || Error::ProtectedPath {
+        path: target.to_path_buf(),
+        data_dir: data_dir.path().to_path_buf(),
+    };
+    let Ok(folder) = data_dir.path().canonicalize() else {
+        return Ok(());
+    };
+    let resolved = match target.canonicalize() {
+        Ok(resolved) => resolved,
+        Err(_) => {
+            let parent = target
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            match (parent.canonicalize(), target.file_name()) {
+                (Ok(parent), Some(name)) => parent.join(name),
+                _ => return Ok(()),
+            }
+        }
+    };
+    if resolved.starts_with(&folder) {
+        return Err(refuse());
+    }
+    if same_file_as_any(&resolved, &folder) {
+        return Err(refuse());
+    }
+    Ok(())
+}
+
+/// Whether `path` is a hard link to a file directly inside `folder`.
 #[cfg(unix)]
-fn restrict_to_owner(path: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))
+fn same_file_as_any(path: &Path, folder: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(target) = std::fs::metadata(path) else {
+        return false;
+    };
+    if target.nlink() < 2 {
+        return false;
+    }
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return false;
+    };
+    entries.flatten().any(|entry| {
+        entry
+            .metadata()
+            .is_ok_and(|m| m.dev() == target.dev() && m.ino() == target.ino())
+    })
 }
 
 #[cfg(not(unix))]
-fn restrict_to_owner(_: &Path) -> std::io::Result<()> {
+fn same_file_as_any(_: &Path, _: &Path) -> bool {
+    false
+}
+
+/// Makes `folder` readable by its owner only (0700) and every file and folder in it too (0600,
+/// 0700), one level of subfolders deep (`logs/`). The files are encrypted, but their names, sizes
+/// and the logs are nobody else's business either. Links are left alone; a missing folder is fine.
+#[cfg(unix)]
+pub fn restrict_tree(folder: &Path) -> std::io::Result<()> {
+    restrict(folder, 1)
+}
+
+#[cfg(unix)]
+fn restrict(folder: &Path, depth: u32) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let set = |path: &Path, mode: u32| -> std::io::Result<()> {
+        let current = std::fs::symlink_metadata(path)?.permissions().mode() & 0o777;
+        if current != mode {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
+        }
+        Ok(())
+    };
+    match std::fs::symlink_metadata(folder) {
+        Ok(meta) if meta.is_dir() => set(folder, 0o700)?,
+        Ok(_) => return Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    }
+    for entry in std::fs::read_dir(folder)?.flatten() {
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        let path = entry.path();
+        // A file may vanish between listing and changing it (a WAL at checkpoint): not an error.
+        let result = if kind.is_file() {
+            set(&path, 0o600)
+        } else if kind.is_dir() && depth > 0 {
+            restrict(&path, depth - 1)
+        } else {
+            Ok(())
+        };
+        match result {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+pub fn restrict_tree(_: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
@@ -138,7 +259,7 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let temp = tempfile::tempdir()?;
         let wanted = temp.path().join("fresh");
-        DataDir::open(Some(wanted.clone()))?;
+        DataDir::open(Some(wanted.clone()))?.create()?;
         assert_eq!(
             std::fs::metadata(&wanted)?.permissions().mode() & 0o777,
             0o700
@@ -146,13 +267,82 @@ mod tests {
         Ok(())
     }
 
+    #[cfg(unix)]
     #[test]
-    fn explicit_folder_is_created() -> Result<(), Box<dyn std::error::Error>> {
+    fn every_start_makes_the_folder_and_its_files_private_again(
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        use std::os::unix::fs::PermissionsExt;
+        let temp = tempfile::tempdir()?;
+        let folder = temp.path().join("data");
+        let database = folder.join("crypto-balance.db");
+        let log = folder.join("logs").join("today.log");
+        std::fs::create_dir_all(folder.join("logs"))?;
+        std::fs::write(&database, b"x")?;
+        std::fs::write(&log, b"x")?;
+        for path in [&database, &log] {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o644))?;
+        }
+        std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755))?;
+        DataDir::open(Some(folder.clone()))?;
+        let mode = |path: &Path| std::fs::metadata(path).map(|m| m.permissions().mode() & 0o777);
+        assert_eq!(mode(&folder)?, 0o700);
+        assert_eq!(mode(&folder.join("logs"))?, 0o700);
+        assert_eq!(mode(&database)?, 0o600);
+        assert_eq!(mode(&log)?, 0o600);
+        Ok(())
+    }
+
+    #[test]
+    fn resolving_a_folder_creates_nothing_until_a_vault_is_made(
+    ) -> Result<(), Box<dyn std::error::Error>> {
         let temp = tempfile::tempdir()?;
         let wanted = temp.path().join("nested").join("data");
         let dir = DataDir::open(Some(wanted.clone()))?;
         assert_eq!(dir.path(), wanted);
+        assert!(!wanted.exists());
+        dir.create()?;
         assert!(wanted.is_dir());
+        Ok(())
+    }
+
+    #[test]
+    fn exports_into_the_vault_folder_are_refused() -> Result<(), Box<dyn std::error::Error>> {
+        let temp = tempfile::tempdir()?;
+        let dir = DataDir::open(Some(temp.path().join("data")))?;
+        dir.create()?;
+        let key = dir.path().join("crypto-balance.key");
+        std::fs::write(&key, b"key")?;
+        let dotted = temp.path().join("data").join("..").join("data");
+        for refused in [
+            key.clone(),
+            dir.path().to_path_buf(),
+            dir.path().join("new-file.csv"),
+            dotted.join("crypto-balance.key"),
+        ] {
+            let error = check_outside(&dir, &refused).err();
+            assert_eq!(
+                error.map(|e| e.code()),
+                Some(ErrorCode::ProtectedPath),
+                "{}",
+                refused.display()
+            );
+        }
+        assert!(check_outside(&dir, &temp.path().join("export.csv")).is_ok());
+        #[cfg(unix)]
+        {
+            let link = temp.path().join("innocent.csv");
+            std::os::unix::fs::symlink(&key, &link)?;
+            assert!(
+                check_outside(&dir, &link).is_err(),
+                "a symlink to the key file"
+            );
+            let hard = temp.path().join("hard.csv");
+            std::fs::hard_link(&key, &hard)?;
+            assert!(
+                check_outside(&dir, &hard).is_err(),
+                "a hard link to the key file"
+            );
+        }
         Ok(())
     }
 

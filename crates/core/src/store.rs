@@ -38,6 +38,8 @@ pub enum StoreError {
     DiskFull(PathBuf),
     #[error("{0} is damaged: restore it from a backup")]
     Corrupt(PathBuf),
+    #[error("{0} holds no Crypto Balance data")]
+    NotOurs(PathBuf),
     #[error("database {path}: {source}")]
     Database {
         path: PathBuf,
@@ -79,10 +81,61 @@ impl Store {
     /// Opens (creating if missing) the database at `path` with `key`, checks that it really is
     /// encrypted with that key, and runs pending migrations.
     pub async fn open(path: &Path, key: &DataKey) -> Result<Self, StoreError> {
-        let store = Self::connect(path, Some(key)).await?;
+        let store = Self::connect(path, Some(key), true).await?;
         store.check_encryption().await?;
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// Opens the database at `path` like [`Store::open`], but never creates one: a missing file
+    /// is an error, so a moved or deleted database is never silently replaced by an empty one.
+    pub async fn open_existing(path: &Path, key: &DataKey) -> Result<Self, StoreError> {
+        let store = Self::connect(path, Some(key), false).await?;
+        store.check_encryption().await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Checks a copy of a vault's database (a backup being restored) without changing it: it
+    /// opens with `key`, has our schema at a version this build knows, and passes
+    /// `integrity_check`. Migrations are not run: the copy is judged as it is.
+    pub async fn check_copy(path: &Path, key: &DataKey) -> Result<(), StoreError> {
+        let store = Self::connect(path, Some(key), false).await?;
+        let result = store.check_is_ours().await;
+        store.close().await;
+        result
+    }
+
+    async fn check_is_ours(&self) -> Result<(), StoreError> {
+        self.check_encryption().await?;
+        let migrations: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| self.error(e))?;
+        if migrations == 0 {
+            return Err(StoreError::NotOurs(self.path.clone()));
+        }
+        let version: Option<i64> =
+            sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations WHERE success")
+                .fetch_one(&self.pool)
+                .await
+                .map_err(|e| self.error(e))?;
+        match version {
+            None => return Err(StoreError::NotOurs(self.path.clone())),
+            Some(v) if v > schema_version() => {
+                return Err(StoreError::NewerDatabase {
+                    path: self.path.clone(),
+                    version: v,
+                })
+            }
+            Some(_) => {}
+        }
+        if !self.integrity_ok().await? {
+            return Err(StoreError::Corrupt(self.path.clone()));
+        }
+        Ok(())
     }
 
     /// A plaintext database with the same schema and settings, for the benchmark that measures
@@ -90,17 +143,17 @@ impl Store {
     #[cfg(feature = "bench")]
     #[doc(hidden)]
     pub async fn open_plaintext_for_benchmark(path: &Path) -> Result<Self, StoreError> {
-        let store = Self::connect(path, None).await?;
+        let store = Self::connect(path, None, true).await?;
         store.migrate().await?;
         Ok(store)
     }
 
-    async fn connect(path: &Path, key: Option<&DataKey>) -> Result<Self, StoreError> {
+    async fn connect(path: &Path, key: Option<&DataKey>, create: bool) -> Result<Self, StoreError> {
         let err = |e| StoreError::from_sqlx(path, e);
         let mut options = SqliteConnectOptions::from_str("sqlite://")
             .map_err(err)?
             .filename(path)
-            .create_if_missing(true);
+            .create_if_missing(create);
         if let Some(key) = key {
             // sqlx sends `key` before any other pragma, as SQLCipher requires.
             options = options.pragma("key", key.sqlcipher_literal().to_string());

@@ -36,6 +36,7 @@ impl App {
     /// Writes holdings or the ledger as native CSV to the file at `path`: into a temporary file
     /// beside it, renamed over it at the end, so a failed export never leaves half a file.
     pub async fn export_to_file(&self, what: ExportWhat, path: &Path) -> Result<(), Error> {
+        crate::paths::check_outside(self.data_dir(), path)?;
         let write_error = |source: std::io::Error| {
             Error::Transfer(TransferError::Write {
                 path: path.to_path_buf(),
