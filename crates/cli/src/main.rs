@@ -100,10 +100,14 @@ async fn run(cli: &Cli) -> Result<(), ErrorReport> {
         Command::Restore { file } => {
             let passphrase =
                 unlock::passphrase(global)?.ok_or_else(|| unlock::needs_passphrase("restore"))?;
-            app.restore(file, &passphrase).await?;
+            let outcome = app.restore(file, &passphrase).await?;
+            let kept = match &outcome.kept {
+                Some(folder) => format!("; the replaced files are kept in {folder}"),
+                None => String::new(),
+            };
             output::done(
                 &format!(
-                    "Restored {}; the replaced data is kept beside it as *.before-restore",
+                    "Restored {}: the backup's passphrase opens the vault from now on{kept}",
                     file.display()
                 ),
                 json,

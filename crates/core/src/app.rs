@@ -18,7 +18,9 @@ use crate::money::Amount;
 use crate::rates::{CoinGeckoOverrides, Rates};
 use crate::secret::{DataKey, Passphrase};
 use crate::store::{Store, DATABASE_FILE_NAME};
-use crate::vault::{self, KdfParams, Keychain, SystemKeychain, UnlockedBy, VaultError};
+use crate::vault::{
+    self, Access, KdfParams, Keychain, SystemKeychain, UnlockedBy, VaultError, VaultLock,
+};
 use crate::{AppInfo, DataDir, Error};
 
 mod alerts;
@@ -67,11 +69,23 @@ pub struct UnlockOutcome {
 #[derive(Debug)]
 enum State {
     Locked,
-    /// The key stays in memory (zeroized on lock) for encrypted backups.
+    /// The key stays in memory (zeroized on lock) for encrypted backups. The shared vault lock
+    /// keeps other processes from replacing or re-keying the files while they are open here.
     Unlocked {
         store: Store,
         key: DataKey,
+        _shared: VaultLock,
     },
+}
+
+/// How a restore went: where the replaced files are kept, and which passphrase opens the vault.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct RestoreOutcome {
+    /// The folder keeping the files the restore replaced (`None` when there were none).
+    pub kept: Option<String>,
+    /// Set when the keychain was not usable: the vault then works with the passphrase alone.
+    pub keychain_notice: Option<String>,
 }
 
 /// The opened app: cheap to share behind an `Arc` or Tauri's managed state.
@@ -119,38 +133,52 @@ impl App {
     pub async fn status(&self) -> VaultStatus {
         match &*self.state.read().await {
             State::Unlocked { .. } => VaultStatus::Unlocked,
-            State::Locked if vault::exists(self.data_dir.path()) => VaultStatus::Locked,
+            State::Locked
+                if vault::exists(self.data_dir.path())
+                    || backup::restore_pending(self.data_dir.path()) =>
+            {
+                VaultStatus::Locked
+            }
             State::Locked => VaultStatus::NotCreated,
         }
     }
 
-    /// Creates the vault (key file, keychain entry, empty database) and leaves it unlocked.
+    /// Creates the vault (key file, keychain entry, empty database) and leaves it unlocked. The
+    /// folder is held exclusively meanwhile, so two processes creating at once leave exactly
+    /// one vault: the second finds it made, or the folder busy.
     pub async fn create_vault(
         &self,
         passphrase: &Passphrase,
         use_keychain: bool,
     ) -> Result<UnlockOutcome, Error> {
         let mut state = self.state.write().await;
+        let dir = self.data_dir.path();
         let database = self.database_path();
-        if database.exists() && !vault::exists(self.data_dir.path()) {
-            return Err(
-                VaultError::KeyFileMissing(vault::key_file_path(self.data_dir.path())).into(),
-            );
-        }
-        let unlocked = vault::create(
-            self.data_dir.path(),
-            passphrase,
-            self.keychain.as_ref(),
-            self.kdf,
-            use_keychain,
-        )?;
-        let store = Store::open(&database, &unlocked.key).await?;
-        let by = unlocked.by;
+        self.data_dir.create()?;
+        let (store, unlocked) = {
+            let _exclusive = VaultLock::acquire(dir, Access::Exclusive)?;
+            self.finish_interrupted_restore()?;
+            if database.exists() && !vault::exists(dir) {
+                return Err(VaultError::KeyFileMissing(vault::key_file_path(dir)).into());
+            }
+            let unlocked = vault::create(
+                dir,
+                passphrase,
+                self.keychain.as_ref(),
+                self.kdf,
+                use_keychain,
+            )?;
+            (Store::open(&database, &unlocked.key).await?, unlocked)
+        };
+        // From here on other processes may open the new vault too.
+        let shared = VaultLock::acquire(dir, Access::Shared)?;
+        self.data_dir.restrict()?;
         *state = State::Unlocked {
             store,
             key: unlocked.key,
+            _shared: shared,
         };
-        Ok(outcome(&by))
+        Ok(outcome(&unlocked.by))
     }
 
     /// Unlocks from the keychain, or with `passphrase`. Unlocking an open vault changes nothing.
@@ -162,14 +190,39 @@ impl App {
                 keychain_notice: None,
             });
         }
+        if backup::restore_pending(self.data_dir.path()) {
+            let _exclusive = VaultLock::acquire(self.data_dir.path(), Access::Exclusive)?;
+            self.finish_interrupted_restore()?;
+        }
         let unlocked = vault::unlock(self.data_dir.path(), self.keychain.as_ref(), passphrase)?;
-        let store = Store::open(&self.database_path(), &unlocked.key).await?;
         let by = unlocked.by;
-        *state = State::Unlocked {
-            store,
-            key: unlocked.key,
-        };
+        *state = self.open_store(unlocked.key).await?;
         Ok(outcome(&by))
+    }
+
+    /// Opens the existing database with `key`, holding the vault shared. Only creating a vault
+    /// makes a database: a missing one is news, never a fresh start.
+    async fn open_store(&self, key: DataKey) -> Result<State, Error> {
+        let shared = VaultLock::acquire(self.data_dir.path(), Access::Shared)?;
+        let database = self.database_path();
+        if !database.exists() {
+            return Err(VaultError::DatabaseMissing(database).into());
+        }
+        let store = Store::open_existing(&database, &key).await?;
+        self.data_dir.restrict()?;
+        Ok(State::Unlocked {
+            store,
+            key,
+            _shared: shared,
+        })
+    }
+
+    /// Completes a restore a kill interrupted (the vault must be held exclusively).
+    fn finish_interrupted_restore(&self) -> Result<(), Error> {
+        if let Some(kept) = backup::recover(self.data_dir.path())? {
+            tracing::warn!(kept = %kept.display(), "an interrupted restore was finished");
+        }
+        Ok(())
     }
 
     /// Closes the store; the next use needs an unlock.
@@ -189,14 +242,59 @@ impl App {
         }
     }
 
+    /// Changes the recovery passphrase and rotates the data key: the whole database is
+    /// re-encrypted under a new key (written beside the old one, checked, then swapped in), so
+    /// an old key file, in a backup or a kept folder, together with the old passphrase opens
+    /// nothing of today's data. Needs the vault to itself: other processes must close it.
     pub async fn change_passphrase(&self, old: &Passphrase, new: &Passphrase) -> Result<(), Error> {
-        let _guard = self.state.write().await;
-        Ok(vault::change_passphrase(
-            self.data_dir.path(),
-            old,
+        vault::check_strength(new)?;
+        let mut state = self.state.write().await;
+        let dir = self.data_dir.path();
+        let key_file = vault::read_key_file(dir)?;
+        let old_key = key_file
+            .unwrap_key(old, &vault::key_file_path(dir))
+            .map_err(VaultError::from)?;
+        let was_open = match std::mem::replace(&mut *state, State::Locked) {
+            State::Unlocked { store, .. } => {
+                store.close().await;
+                true
+            }
+            State::Locked => false,
+        };
+        let exclusive = match VaultLock::acquire(dir, Access::Exclusive) {
+            Ok(lock) => lock,
+            Err(error) => {
+                if was_open {
+                    *state = self.open_store(old_key).await?;
+                }
+                return Err(error.into());
+            }
+        };
+        self.finish_interrupted_restore()?;
+        let store = Store::open_existing(&self.database_path(), &old_key).await?;
+        let new_key = DataKey::generate();
+        let new_file = vault::KeyFile::wrap(
+            &new_key,
             new,
             self.kdf,
-        )?)
+            crate::secret::random_id(),
+            key_file.use_keychain,
+        )
+        .map_err(VaultError::from)?;
+        backup::rekey(&store, dir, &new_key, &new_file, self.now()).await?;
+        drop(exclusive);
+        if key_file.use_keychain {
+            if let Err(e) = self.keychain.store(&new_file.key_id, &new_key) {
+                tracing::warn!(error = %e, "the new key is not in the keychain; the passphrase unlocks");
+            }
+            if let Err(e) = self.keychain.delete(&key_file.key_id) {
+                tracing::warn!(error = %e, "the old key's keychain entry was not removed");
+            }
+        }
+        if was_open {
+            *state = self.open_store(new_key).await?;
+        }
+        Ok(())
     }
 
     pub async fn set_app_lock(&self, passphrase: &Passphrase, locked: bool) -> Result<(), Error> {
@@ -216,30 +314,65 @@ impl App {
 
     /// Writes an encrypted backup of everything to `destination`; returns its size in bytes.
     pub async fn backup(&self, destination: &Path) -> Result<u64, Error> {
+        crate::paths::check_outside(&self.data_dir, destination)?;
         let state = self.state.read().await;
-        let State::Unlocked { store, key } = &*state else {
+        let State::Unlocked { store, key, .. } = &*state else {
             return Err(Error::Locked);
         };
         Ok(backup::create(store, self.data_dir.path(), key, destination).await?)
     }
 
-    /// Replaces all data with a backup made with `passphrase`. The backup is checked completely
-    /// first; the replaced files are kept as `*.before-restore`. Leaves the vault unlocked.
+    /// Replaces all data with a backup made with `passphrase`, which opens the vault from then
+    /// on. The backup is authenticated and checked completely first; then it is swapped in with
+    /// the vault held exclusively, and the replaced files are kept in a new `before-restore-…`
+    /// folder. Leaves the vault unlocked.
     pub async fn restore(
         &self,
         source: &Path,
         passphrase: &Passphrase,
-    ) -> Result<UnlockOutcome, Error> {
-        let checked = backup::check(source, passphrase, self.data_dir.path()).await?;
-        {
-            let mut state = self.state.write().await;
-            if let State::Unlocked { store, .. } = &*state {
-                store.close().await;
+    ) -> Result<RestoreOutcome, Error> {
+        // Restoring may be how a vault arrives on a new machine: the folder is made for it, and
+        // removed again if the backup is refused, so a failed restore leaves nothing behind.
+        let fresh = !self.data_dir.path().exists();
+        self.data_dir.create()?;
+        let checked = match backup::check(source, passphrase, self.data_dir.path()).await {
+            Ok(checked) => checked,
+            Err(error) => {
+                if fresh {
+                    let _ = std::fs::remove_dir(self.data_dir.path());
+                }
+                return Err(error.into());
             }
-            *state = State::Locked;
-            backup::replace(self.data_dir.path(), checked)?;
-        }
-        self.unlock(Some(passphrase)).await
+        };
+        let kept = {
+            let mut state = self.state.write().await;
+            // Closing here releases this process's shared hold, so only others can be in the way.
+            let reopen = match std::mem::replace(&mut *state, State::Locked) {
+                State::Unlocked { store, key, .. } => {
+                    store.close().await;
+                    Some(key)
+                }
+                State::Locked => None,
+            };
+            let exclusive = match VaultLock::acquire(self.data_dir.path(), Access::Exclusive) {
+                Ok(lock) => lock,
+                Err(error) => {
+                    drop(checked);
+                    if let Some(key) = reopen {
+                        *state = self.open_store(key).await?;
+                    }
+                    return Err(error.into());
+                }
+            };
+            let kept = backup::replace(self.data_dir.path(), checked, self.now())?;
+            drop(exclusive);
+            kept
+        };
+        let unlocked = self.unlock(Some(passphrase)).await?;
+        Ok(RestoreOutcome {
+            kept: kept.exists().then(|| kept.display().to_string()),
+            keychain_notice: unlocked.keychain_notice,
+        })
     }
 
     pub async fn holdings(&self) -> Result<Vec<Holding>, Error> {

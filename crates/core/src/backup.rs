@@ -1,28 +1,48 @@
 //! Encrypted backup to one file, and restore from it.
 //!
-//! A backup is a short header, the key file (the data key wrapped by the recovery passphrase at
-//! backup time), and an SQLCipher copy of the database made with `sqlcipher_export`. Nothing in it
-//! is readable without that passphrase. Restoring checks the whole backup before touching the
-//! live data, and keeps the replaced files beside it as `*.before-restore`.
+//! A backup (format 2) is a magic line, a length-prefixed JSON header (the key file as it was at
+//! backup time, the database's length and schema version), an SQLCipher copy of the database made
+//! with `sqlcipher_export`, and a keyed BLAKE2b tag over everything before it. Nothing in it is
+//! readable without the passphrase of the day it was made, and any cut, flipped byte or swapped
+//! header fails the tag. Format 1 backups (no header fields, no tag) are still read.
+//!
+//! Restore never touches the live vault until the new one is proven: the backup is authenticated
+//! and written to a staging folder, opened with its key, its schema and tables checked and
+//! `integrity_check` passed. Only then is it swapped in (see [`swap`]), by renames a journal makes
+//! restartable, so a kill at any moment leaves the old or the new vault. The replaced files are
+//! kept in a new `before-restore-<time>` folder, never overwriting an earlier one.
+
+mod format;
+mod swap;
 
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Read, Write};
+use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use crate::secret::{DataKey, Passphrase};
-use crate::store::{Store, StoreError, DATABASE_FILE_NAME};
-use crate::vault::{self, KeyFile, KeyFileError, VaultError};
+pub use swap::{recover, restore_pending, BEFORE_RESTORE_PREFIX};
 
-const MAGIC: &[u8] = b"CRYPTO-BALANCE-BACKUP/1\n";
-/// A key file is a few hundred bytes; anything far larger is not one of our backups.
-const MAX_KEY_FILE_LEN: u32 = 64 * 1024;
-/// Suffix of the files a restore replaces, kept so a restore can be undone by hand.
-pub const BEFORE_RESTORE_SUFFIX: &str = "before-restore";
+use swap::Replaced;
+
+use crate::secret::{DataKey, Passphrase};
+use crate::store::{Store, StoreError};
+use crate::vault::{self, KeyFileError, VaultError};
+use format::{Header, Tagger};
+
+/// The staging folder inside the data folder, while a restore is checked and swapped in.
+pub const STAGING_DIR: &str = ".restore-staging";
 
 #[derive(Debug, thiserror::Error)]
 pub enum BackupError {
     #[error("{0} is not a Crypto Balance backup")]
     NotABackup(PathBuf),
+    #[error("backup {path} is cut short ({why}); nothing was restored")]
+    Truncated { path: PathBuf, why: String },
+    #[error("backup {0} was changed or damaged after it was written (its seal does not match); nothing was restored")]
+    NotAuthentic(PathBuf),
+    #[error(
+        "backup {0} was written by a newer version of Crypto Balance; update the app to restore it"
+    )]
+    TooNew(PathBuf),
     #[error("backup {path}: {source}")]
     Io {
         path: PathBuf,
@@ -41,6 +61,8 @@ pub enum BackupError {
     Vault(#[from] VaultError),
     #[error("the backup at {0} is damaged (integrity check failed); nothing was restored")]
     Damaged(PathBuf),
+    #[error("the backup at {0} holds no Crypto Balance data (its database has none of our tables); nothing was restored")]
+    Empty(PathBuf),
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> BackupError + '_ {
@@ -66,26 +88,26 @@ pub async fn create(
         .prefix(".crypto-balance-export")
         .tempfile_in(folder)
         .map_err(io(destination))?;
-    // SQLCipher writes the copy itself; ATTACH wants a file that is empty or absent.
+    // SQLCipher writes the copy itself into this empty file: ATTACH may not create files, as
+    // the store's connection is opened without the right to create databases.
     let export_path = export.into_temp_path();
-    std::fs::remove_file(&export_path).map_err(io(destination))?;
     export_database(store, &export_path, key).await?;
+    let database_bytes = std::fs::metadata(&export_path)
+        .map_err(io(destination))?
+        .len();
 
     let mut out = tempfile::Builder::new()
         .prefix(".crypto-balance-backup")
         .tempfile_in(folder)
         .map_err(io(destination))?;
     {
-        let mut writer = BufWriter::new(out.as_file_mut());
-        let json = key_file.to_json();
-        let len = u32::try_from(json.len()).unwrap_or(u32::MAX);
-        writer.write_all(MAGIC).map_err(io(destination))?;
-        writer
-            .write_all(&len.to_le_bytes())
-            .map_err(io(destination))?;
-        writer.write_all(json.as_bytes()).map_err(io(destination))?;
+        let header = Header::new(&key_file, database_bytes);
+        let mut tagged = Tagger::new(BufWriter::new(out.as_file_mut()), key);
+        format::write_header(&mut tagged, &header).map_err(io(destination))?;
         let mut database = File::open(&export_path).map_err(io(destination))?;
-        std::io::copy(&mut database, &mut writer).map_err(io(destination))?;
+        std::io::copy(&mut database, &mut tagged).map_err(io(destination))?;
+        let (mut writer, tag) = tagged.finish();
+        writer.write_all(&tag).map_err(io(destination))?;
         writer.flush().map_err(io(destination))?;
     }
     out.as_file().sync_all().map_err(io(destination))?;
@@ -127,97 +149,102 @@ async fn export_database(store: &Store, target: &Path, key: &DataKey) -> Result<
     Ok(())
 }
 
-/// A backup read and checked, ready to replace the live data.
+/// A backup read, authenticated and checked, in a folder of its own inside the data folder (so
+/// the swap is a rename on the same file system), ready to swap in. Dropped, it is removed.
 #[derive(Debug)]
 pub struct CheckedBackup {
-    key_file: KeyFile,
-    database: tempfile::TempPath,
+    folder: tempfile::TempDir,
 }
 
-/// Reads `backup`, unwraps its key with `passphrase`, and checks the database opens with it and
-/// passes `PRAGMA integrity_check`. Nothing live is touched.
+/// Reads `backup`, unwraps its key with `passphrase`, authenticates every byte, writes the
+/// database and key file to a new folder in the data folder, and checks the database opens with
+/// the key, is ours, is not newer than this build and passes `integrity_check`. Nothing live is
+/// touched, and a refused backup leaves nothing behind.
 pub async fn check(
     backup: &Path,
     passphrase: &Passphrase,
     data_dir: &Path,
 ) -> Result<CheckedBackup, BackupError> {
+    let folder = tempfile::Builder::new()
+        .prefix(".restore-check-")
+        .tempdir_in(data_dir)
+        .map_err(io(backup))?;
+    stage(backup, passphrase, folder.path()).await?;
+    Ok(CheckedBackup { folder })
+}
+
+async fn stage(backup: &Path, passphrase: &Passphrase, staging: &Path) -> Result<(), BackupError> {
     let file = File::open(backup).map_err(io(backup))?;
     let mut reader = BufReader::new(file);
-    let mut magic = vec![0u8; MAGIC.len()];
-    let mut len = [0u8; 4];
-    if reader.read_exact(&mut magic).is_err()
-        || magic != MAGIC
-        || reader.read_exact(&mut len).is_err()
-    {
-        return Err(BackupError::NotABackup(backup.to_path_buf()));
-    }
-    let len = u32::from_le_bytes(len);
-    if len > MAX_KEY_FILE_LEN {
-        return Err(BackupError::NotABackup(backup.to_path_buf()));
-    }
-    let mut json = vec![0u8; len as usize];
-    reader
-        .read_exact(&mut json)
-        .map_err(|_| BackupError::NotABackup(backup.to_path_buf()))?;
-    let json =
-        String::from_utf8(json).map_err(|_| BackupError::NotABackup(backup.to_path_buf()))?;
+    let opened = format::read_header(&mut reader, backup)?;
     let key_error = |source| BackupError::KeyFile {
         path: backup.to_path_buf(),
         source,
     };
-    let key_file = KeyFile::parse(&json, backup).map_err(key_error)?;
-    let key = key_file.unwrap_key(passphrase, backup).map_err(key_error)?;
+    let key = opened
+        .key_file
+        .unwrap_key(passphrase, backup)
+        .map_err(key_error)?;
 
-    let mut staged = tempfile::Builder::new()
-        .prefix(".crypto-balance-restore")
-        .tempfile_in(data_dir)
-        .map_err(io(backup))?;
-    std::io::copy(&mut reader, staged.as_file_mut()).map_err(io(backup))?;
-    staged.as_file().sync_all().map_err(io(backup))?;
-    let database = staged.into_temp_path();
-    let store = Store::open(&database, &key).await?;
-    let ok = store.integrity_ok().await?;
-    store.close().await;
+    crate::paths::restrict_tree(staging).map_err(io(backup))?;
+    let database = staging.join(crate::store::DATABASE_FILE_NAME);
+    {
+        let mut out = File::create(&database).map_err(io(backup))?;
+        format::copy_database(&mut reader, &mut out, &opened, &key, backup)?;
+        out.sync_all().map_err(io(backup))?;
+    }
+    Store::check_copy(&database, &key)
+        .await
+        .map_err(|e| match e {
+            StoreError::Corrupt(_) => BackupError::Damaged(backup.to_path_buf()),
+            StoreError::NotOurs(_) => BackupError::Empty(backup.to_path_buf()),
+            other => BackupError::Store(other),
+        })?;
     remove_sidecars(&database);
-    if !ok {
-        return Err(BackupError::Damaged(backup.to_path_buf()));
-    }
-    Ok(CheckedBackup { key_file, database })
-}
-
-/// Replaces the live database and key file with a checked backup. The store must be closed.
-/// The replaced files stay beside the new ones as `*.before-restore`.
-pub fn replace(data_dir: &Path, checked: CheckedBackup) -> Result<(), BackupError> {
-    let database = data_dir.join(DATABASE_FILE_NAME);
-    let key_path = vault::key_file_path(data_dir);
-    // Keep the replaced database together with any WAL it still has, under names SQLite pairs.
-    let kept_database = with_suffix(&database, BEFORE_RESTORE_SUFFIX);
-    for (live, kept) in [
-        (database.clone(), kept_database.clone()),
-        (sidecar(&database, "-wal"), sidecar(&kept_database, "-wal")),
-        (sidecar(&database, "-shm"), sidecar(&kept_database, "-shm")),
-        (
-            key_path.clone(),
-            with_suffix(&key_path, BEFORE_RESTORE_SUFFIX),
-        ),
-    ] {
-        if live.exists() {
-            std::fs::rename(&live, &kept).map_err(io(&live))?;
-        }
-    }
-    checked
-        .database
-        .persist(&database)
-        .map_err(|e| io(&database)(e.error))?;
-    vault::write_key_file(data_dir, &checked.key_file)?;
+    vault::write_key_file(staging, &opened.key_file)?;
     Ok(())
 }
 
-fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(".");
-    name.push(suffix);
-    path.with_file_name(name)
+/// Swaps a checked backup in for the live vault. The store must be closed and the caller must
+/// hold the vault exclusively. Returns the folder that keeps the replaced files.
+pub fn replace(data_dir: &Path, checked: CheckedBackup, now: i64) -> Result<PathBuf, BackupError> {
+    // Whatever an interrupted restore left is finished first; then the checked folder becomes
+    // the one staging folder the journal speaks of.
+    swap::recover(data_dir)?;
+    let staging = data_dir.join(STAGING_DIR);
+    let checked = checked.folder.keep();
+    std::fs::rename(&checked, &staging).map_err(io(&staging))?;
+    swap::swap_in(data_dir, now, Replaced::Keep)
+}
+
+/// Re-encrypts the whole vault under `new_key`: a copy of the database under the new key and
+/// `new_key_file` are written and checked beside the live files, then swapped in like a restore,
+/// and the files under the old key are deleted. A kill at any moment leaves either the old vault
+/// (old key and passphrase) or the new one. Closes `store`; the caller holds the vault alone.
+pub async fn rekey(
+    store: &Store,
+    data_dir: &Path,
+    new_key: &DataKey,
+    new_key_file: &vault::KeyFile,
+    now: i64,
+) -> Result<(), BackupError> {
+    let folder = tempfile::Builder::new()
+        .prefix(".rekey-")
+        .tempdir_in(data_dir)
+        .map_err(io(data_dir))?;
+    let database = folder.path().join(crate::store::DATABASE_FILE_NAME);
+    File::create(&database).map_err(io(&database))?;
+    export_database(store, &database, new_key).await?;
+    store.close().await;
+    Store::check_copy(&database, new_key).await?;
+    remove_sidecars(&database);
+    vault::write_key_file(folder.path(), new_key_file)?;
+    crate::paths::restrict_tree(folder.path()).map_err(io(data_dir))?;
+    swap::recover(data_dir)?;
+    let staging = data_dir.join(STAGING_DIR);
+    std::fs::rename(folder.keep(), &staging).map_err(io(&staging))?;
+    swap::swap_in(data_dir, now, Replaced::Discard)?;
+    Ok(())
 }
 
 /// WAL and shared-memory files left after a clean close hold nothing; remove them so they can

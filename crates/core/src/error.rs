@@ -39,6 +39,9 @@ pub enum Error {
     Vault(#[from] VaultError),
 
     #[error(transparent)]
+    VaultLock(#[from] crate::vault::VaultLockError),
+
+    #[error(transparent)]
     Store(#[from] StoreError),
 
     #[error(transparent)]
@@ -69,6 +72,14 @@ pub enum Error {
     #[error("{0}")]
     InvalidInput(String),
 
+    /// A user-named path that would overwrite the vault's folder or files.
+    #[error("{path} is inside the vault's folder {data_dir} or is one of its files: choose a place elsewhere (the vault's own files are never overwritten)")]
+    ProtectedPath { path: PathBuf, data_dir: PathBuf },
+
+    /// A figure too large to compute exactly.
+    #[error(transparent)]
+    OutOfRange(#[from] crate::valuation::OutOfRange),
+
     /// The vault exists but is not unlocked yet.
     #[error("the vault is locked: unlock it with the recovery passphrase first")]
     Locked,
@@ -80,7 +91,11 @@ impl Error {
         match self {
             Error::NoDataDir | Error::DataDirUnusable { .. } => ErrorCode::DataDirUnavailable,
             Error::Locked => ErrorCode::Locked,
+            Error::OutOfRange(_) => ErrorCode::OutOfRange,
+            Error::ProtectedPath { .. } => ErrorCode::ProtectedPath,
             Error::Vault(e) => vault_code(e),
+            Error::VaultLock(crate::vault::VaultLockError::InUse(_)) => ErrorCode::Busy,
+            Error::VaultLock(_) => ErrorCode::Storage,
             Error::Store(e) => store_code(e),
             Error::Holdings(e) => holdings_code(e),
             Error::Account(e) => account_code(e),
@@ -120,6 +135,7 @@ fn vault_code(error: &VaultError) -> ErrorCode {
         VaultError::NotCreated(_) => ErrorCode::VaultNotCreated,
         VaultError::AlreadyExists(_) => ErrorCode::Conflict,
         VaultError::KeyFileMissing(_) => ErrorCode::KeyFileDamaged,
+        VaultError::DatabaseMissing(_) => ErrorCode::DatabaseMissing,
         VaultError::PassphraseNeeded(_) => ErrorCode::Locked,
         VaultError::PassphraseTooShort => ErrorCode::InvalidInput,
         VaultError::KeyFile(KeyFileError::WrongPassphrase) => ErrorCode::WrongPassphrase,
@@ -143,9 +159,10 @@ fn store_code(error: &StoreError) -> ErrorCode {
         StoreError::WrongKey(_) => ErrorCode::WrongKey,
         StoreError::NewerDatabase { .. } => ErrorCode::NewerVersion,
         StoreError::EncryptionUnavailable => ErrorCode::Internal,
-        StoreError::ReadOnly(_) | StoreError::DiskFull(_) | StoreError::Corrupt(_) => {
-            ErrorCode::Storage
-        }
+        StoreError::ReadOnly(_)
+        | StoreError::DiskFull(_)
+        | StoreError::Corrupt(_)
+        | StoreError::NotOurs(_) => ErrorCode::Storage,
         StoreError::Database { .. } => ErrorCode::Storage,
     }
 }
@@ -163,6 +180,7 @@ fn holdings_code(error: &HoldingsError) -> ErrorCode {
         HoldingsError::NotPositive(_)
         | HoldingsError::Negative(_)
         | HoldingsError::BadPrice(_)
+        | HoldingsError::TooLarge(_)
         | HoldingsError::PriceWithoutCurrency
         | HoldingsError::WhichAccount { .. }
         | HoldingsError::Overflow(_) => ErrorCode::InvalidInput,
@@ -171,7 +189,12 @@ fn holdings_code(error: &HoldingsError) -> ErrorCode {
 
 fn backup_code(error: &BackupError) -> ErrorCode {
     match error {
-        BackupError::NotABackup(_) | BackupError::Damaged(_) => ErrorCode::InvalidInput,
+        BackupError::NotABackup(_)
+        | BackupError::Damaged(_)
+        | BackupError::Truncated { .. }
+        | BackupError::NotAuthentic(_)
+        | BackupError::Empty(_) => ErrorCode::InvalidInput,
+        BackupError::TooNew(_) => ErrorCode::NewerVersion,
         BackupError::Io { .. } => ErrorCode::Storage,
         BackupError::KeyFile {
             source: KeyFileError::WrongPassphrase,
@@ -235,6 +258,15 @@ pub enum ErrorCode {
     CoingeckoSetup,
     /// The person cancelled the work; nothing of it was kept.
     Cancelled,
+    /// The key file is there but the database is not: restore it or a backup.
+    DatabaseMissing,
+    /// A figure is too large to compute exactly; the message names the holding, rule or total.
+    OutOfRange,
+    /// The path names the vault's own files or folder, which no export or backup may overwrite.
+    ProtectedPath,
+    /// Another process (the desktop app, the daemon, another command) is using the vault folder
+    /// for a vault-level operation; the message says which.
+    Busy,
 }
 
 /// An error as it crosses to the UI or to machine output: a stable code and a message a person

@@ -43,7 +43,7 @@ pub mod transfer;
 pub mod valuation;
 pub mod vault;
 
-pub use app::{App, AppConfig, VaultStatus};
+pub use app::{App, AppConfig, RestoreOutcome, VaultStatus};
 pub use error::{Error, ErrorCode, ErrorReport};
 pub use info::AppInfo;
 pub use money::Amount;

@@ -230,7 +230,7 @@ async fn exact_decimals_round_trip_through_the_database() {
     for (coin, amount) in [
         ("ethereum", "123456789012.123456789012345678"),
         ("dogecoin", "0.000000000000000001"),
-        ("cardano", "99999999999999999999.999999999999999999"),
+        ("cardano", "999999999999999999.999999999999999999"),
     ] {
         app.add_holding(holding(coin, amount)).await.expect("adds");
     }
@@ -253,8 +253,15 @@ async fn exact_decimals_round_trip_through_the_database() {
     );
     assert_eq!(
         by_coin("cardano", &listed).as_deref(),
-        Some("99999999999999999999.999999999999999999")
+        Some("999999999999999999.999999999999999999")
     );
+    // Beyond 10^18 units one entry is refused where it enters, not at some later sum.
+    let error = app
+        .add_holding(holding("cardano", "1000000000000000000.000000000000000001"))
+        .await
+        .expect_err("too large");
+    assert_eq!(error.code(), ErrorCode::InvalidInput);
+    assert!(error.to_string().contains("10^18"), "{error}");
 }
 
 #[tokio::test]
@@ -521,13 +528,28 @@ async fn an_encrypted_backup_restores_everything_and_keeps_the_replaced_data() {
         "nothing changed"
     );
 
-    app.restore(&file, &passphrase(PASSPHRASE))
+    let first = app
+        .restore(&file, &passphrase(PASSPHRASE))
         .await
         .expect("restores");
     let listed = app.holdings().await.expect("lists");
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].amount.to_string(), AMOUNT);
-    assert!(dir.path().join("crypto-balance.db.before-restore").exists());
+    let first_kept = Path::new(first.kept.as_deref().expect("kept the replaced files")).to_owned();
+    assert!(first_kept.join("crypto-balance.db").exists());
+    assert!(first_kept.join("crypto-balance.key").exists());
+    // A second restore keeps its own copy and never overwrites the first one's.
+    let first_bytes = std::fs::read(first_kept.join("crypto-balance.db")).expect("reads");
+    let second = app
+        .restore(&file, &passphrase(PASSPHRASE))
+        .await
+        .expect("restores again");
+    let second_kept = Path::new(second.kept.as_deref().expect("kept")).to_owned();
+    assert_ne!(first_kept, second_kept);
+    assert_eq!(
+        std::fs::read(first_kept.join("crypto-balance.db")).expect("reads"),
+        first_bytes
+    );
 
     // A new machine: empty data folder, empty keychain, only the backup and the passphrase.
     let elsewhere = tempfile::tempdir().expect("temp dir");
@@ -547,4 +569,328 @@ async fn an_encrypted_backup_restores_everything_and_keeps_the_replaced_data() {
         .expect_err("refused");
     assert_eq!(error.code(), ErrorCode::InvalidInput);
     assert!(error.to_string().contains("not a Crypto Balance backup"));
+}
+
+// Issue 17: every reproduction below failed on the 0.1 release.
+
+/// The byte offset where a format 2 backup's database starts.
+fn database_start(bytes: &[u8]) -> usize {
+    let magic = b"CRYPTO-BALANCE-BACKUP/2\n".len();
+    let mut length = [0u8; 4];
+    length.copy_from_slice(&bytes[magic..magic + 4]);
+    magic + 4 + u32::from_le_bytes(length) as usize
+}
+
+#[tokio::test]
+async fn a_backup_cut_anywhere_is_refused_and_changes_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = created(dir.path(), Arc::new(MemoryKeychain::default())).await;
+    app.add_holding(holding("bitcoin", "2"))
+        .await
+        .expect("adds");
+    let backups = tempfile::tempdir().expect("temp dir");
+    let file = backups.path().join("whole.cbbackup");
+    app.backup(&file).await.expect("backs up");
+    let bytes = std::fs::read(&file).expect("reads");
+    let start = database_start(&bytes);
+    app.add_holding(holding("ethereum", "3"))
+        .await
+        .expect("adds");
+    let cut_file = backups.path().join("cut.cbbackup");
+    for cut in [
+        start,
+        start + 1,
+        start + 4096,
+        bytes.len() - 65,
+        bytes.len() - 1,
+    ] {
+        std::fs::write(&cut_file, &bytes[..cut]).expect("writes");
+        let error = app
+            .restore(&cut_file, &passphrase(PASSPHRASE))
+            .await
+            .expect_err("a cut backup is refused");
+        assert_eq!(
+            error.code(),
+            ErrorCode::InvalidInput,
+            "cut at {cut}: {error}"
+        );
+        assert!(error.to_string().contains("cut short"), "{error}");
+        assert_eq!(app.holdings().await.expect("still open").len(), 2);
+    }
+    let mut flipped = bytes.clone();
+    flipped[start + 100] ^= 0x40;
+    std::fs::write(&cut_file, &flipped).expect("writes");
+    let error = app
+        .restore(&cut_file, &passphrase(PASSPHRASE))
+        .await
+        .expect_err("a changed backup is refused");
+    assert!(error.to_string().contains("seal"), "{error}");
+    let leftovers: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("lists")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".restore") || name.starts_with("before-restore"))
+        .collect();
+    assert!(leftovers.is_empty(), "refused restores left {leftovers:?}");
+}
+
+#[tokio::test]
+async fn a_format_1_backup_still_restores() {
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/backup/format1.cbbackup");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = app_in(dir.path(), Arc::new(MemoryKeychain::default()));
+    let outcome = app
+        .restore(&fixture, &passphrase("pinned backup passphrase"))
+        .await
+        .expect("restores a backup written by 0.1");
+    assert_eq!(outcome.kept, None, "nothing was replaced");
+    let listed = app.holdings().await.expect("lists");
+    assert_eq!(
+        (listed[0].coin.as_str(), listed[0].account.as_str()),
+        ("bitcoin", "Cold")
+    );
+    assert_eq!(listed[0].amount.to_string(), "1.5");
+
+    // Format 1 has no length or seal: a copy cut after its header holds no database.
+    let bytes = std::fs::read(&fixture).expect("reads");
+    let magic = b"CRYPTO-BALANCE-BACKUP/1\n".len();
+    let mut length = [0u8; 4];
+    length.copy_from_slice(&bytes[magic..magic + 4]);
+    let header_end = magic + 4 + u32::from_le_bytes(length) as usize;
+    let cut = dir.path().join("..").join("format1-cut.cbbackup");
+    std::fs::write(&cut, &bytes[..header_end]).expect("writes");
+    let error = app
+        .restore(&cut, &passphrase("pinned backup passphrase"))
+        .await
+        .expect_err("refused");
+    assert!(error.to_string().contains("cut short"), "{error}");
+    let _ = std::fs::remove_file(&cut);
+    assert_eq!(app.holdings().await.expect("lists").len(), 1);
+}
+
+#[tokio::test]
+async fn a_moved_database_is_an_error_not_an_empty_vault() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = created(dir.path(), Arc::new(MemoryKeychain::default())).await;
+    app.add_holding(holding("bitcoin", "1"))
+        .await
+        .expect("adds");
+    app.lock().await;
+    let database = dir.path().join(DATABASE_FILE_NAME);
+    std::fs::rename(&database, dir.path().join("moved-away.db")).expect("moves");
+    let error = app.unlock(None).await.expect_err("no database");
+    assert_eq!(error.code(), ErrorCode::DatabaseMissing);
+    assert!(error.to_string().contains("restore"), "{error}");
+    assert!(
+        !database.exists(),
+        "no empty database was made in its place"
+    );
+    let again = app
+        .create_vault(&passphrase(PASSPHRASE), false)
+        .await
+        .expect_err("a vault exists");
+    assert_eq!(again.code(), ErrorCode::Conflict);
+}
+
+#[tokio::test]
+async fn a_command_without_a_vault_creates_nothing() {
+    let parent = tempfile::tempdir().expect("temp dir");
+    let dir = parent.path().join("not-yet");
+    let app = app_in(&dir, Arc::new(MemoryKeychain::default()));
+    assert_eq!(app.status().await, VaultStatus::NotCreated);
+    let error = app.unlock(None).await.expect_err("no vault");
+    assert_eq!(error.code(), ErrorCode::VaultNotCreated);
+    let error = app
+        .restore(
+            &parent.path().join("missing.cbbackup"),
+            &passphrase(PASSPHRASE),
+        )
+        .await
+        .expect_err("no backup");
+    assert_eq!(error.code(), ErrorCode::Storage);
+    assert!(!dir.exists(), "the data folder was created");
+}
+
+#[tokio::test]
+async fn exports_and_backups_never_overwrite_the_vault_files() {
+    use crypto_balance_core::transfer::ExportWhat;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = created(dir.path(), Arc::new(MemoryKeychain::default())).await;
+    app.add_holding(holding("bitcoin", "1"))
+        .await
+        .expect("adds");
+    let key_file = dir.path().join("crypto-balance.key");
+    let before = std::fs::read(&key_file).expect("reads");
+    let error = app
+        .export_to_file(ExportWhat::Holdings, &key_file)
+        .await
+        .expect_err("refused");
+    assert_eq!(error.code(), ErrorCode::ProtectedPath);
+    let error = app
+        .backup(&dir.path().join(DATABASE_FILE_NAME))
+        .await
+        .expect_err("refused");
+    assert_eq!(error.code(), ErrorCode::ProtectedPath);
+    let error = app.backup(dir.path()).await.expect_err("refused");
+    assert_eq!(error.code(), ErrorCode::ProtectedPath);
+    assert_eq!(std::fs::read(&key_file).expect("reads"), before);
+    app.lock().await;
+    app.unlock(None).await.expect("the vault still opens");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_creates_at_once_leave_exactly_one_vault() {
+    for round in 0..10 {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let keychain: Arc<dyn Keychain> = Arc::new(MemoryKeychain::default());
+        let apps: Vec<Arc<App>> = (0..2)
+            .map(|_| Arc::new(app_in(dir.path(), keychain.clone())))
+            .collect();
+        let tasks: Vec<_> = apps
+            .iter()
+            .enumerate()
+            .map(|(i, app)| {
+                let app = app.clone();
+                tokio::spawn(async move {
+                    app.create_vault(&passphrase(&format!("passphrase number {i}")), false)
+                        .await
+                })
+            })
+            .collect();
+        let mut winners = Vec::new();
+        for (i, task) in tasks.into_iter().enumerate() {
+            match task.await.expect("joins") {
+                Ok(_) => winners.push(i),
+                Err(e) => assert!(
+                    matches!(e.code(), ErrorCode::Busy | ErrorCode::Conflict),
+                    "round {round}: {e}"
+                ),
+            }
+        }
+        assert_eq!(winners.len(), 1, "round {round}: exactly one create wins");
+        for app in &apps {
+            app.lock().await;
+        }
+        let check = app_in(dir.path(), keychain.clone());
+        check
+            .unlock(Some(&passphrase(&format!(
+                "passphrase number {}",
+                winners[0]
+            ))))
+            .await
+            .unwrap_or_else(|e| panic!("round {round}: the winner's vault opens: {e}"));
+        assert!(check.holdings().await.expect("lists").is_empty());
+    }
+}
+
+#[tokio::test]
+async fn vault_operations_wait_for_every_other_user_of_the_folder() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let desktop = created(dir.path(), Arc::new(MemoryKeychain::default())).await;
+    desktop
+        .add_holding(holding("bitcoin", "1"))
+        .await
+        .expect("adds");
+    let backups = tempfile::tempdir().expect("temp dir");
+    let file = backups.path().join("b.cbbackup");
+    desktop.backup(&file).await.expect("backs up");
+    // A second handle on the folder stands for another process (each holds its own OS lock).
+    let other = app_in(dir.path(), Arc::new(MemoryKeychain::default()));
+    let error = other
+        .restore(&file, &passphrase(PASSPHRASE))
+        .await
+        .expect_err("the desktop has the vault open");
+    assert_eq!(error.code(), ErrorCode::Busy);
+    assert!(error.to_string().contains("in use"), "{error}");
+    let error = other
+        .change_passphrase(&passphrase(PASSPHRASE), &passphrase("another long one"))
+        .await
+        .expect_err("the desktop has the vault open");
+    assert_eq!(error.code(), ErrorCode::Busy);
+    assert_eq!(desktop.holdings().await.expect("untouched").len(), 1);
+    desktop.lock().await;
+    other
+        .restore(&file, &passphrase(PASSPHRASE))
+        .await
+        .expect("restores once the folder is free");
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_folder_and_its_files_are_private_after_every_unlock() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = created(dir.path(), Arc::new(MemoryKeychain::default())).await;
+    app.lock().await;
+    let database = dir.path().join(DATABASE_FILE_NAME);
+    std::fs::set_permissions(&database, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let app = app_in(dir.path(), Arc::new(MemoryKeychain::default()));
+    app.unlock(Some(&passphrase(PASSPHRASE)))
+        .await
+        .expect("unlocks");
+    let mode = |p: &Path| std::fs::metadata(p).expect("stat").permissions().mode() & 0o777;
+    assert_eq!(mode(dir.path()), 0o700);
+    for entry in std::fs::read_dir(dir.path()).expect("lists").flatten() {
+        if entry.path().is_file() {
+            assert_eq!(mode(&entry.path()), 0o600, "{}", entry.path().display());
+        }
+    }
+}
+
+#[tokio::test]
+async fn changing_the_passphrase_rotates_the_data_key() {
+    use crypto_balance_core::vault::KeyFile;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let keychain = Arc::new(MemoryKeychain::default());
+    let app = created(dir.path(), keychain.clone()).await;
+    app.add_holding(holding("bitcoin", AMOUNT))
+        .await
+        .expect("adds");
+    let key_path = dir.path().join("crypto-balance.key");
+    let old_file = std::fs::read_to_string(&key_path).expect("reads");
+    app.change_passphrase(
+        &passphrase(PASSPHRASE),
+        &passphrase("a new long passphrase"),
+    )
+    .await
+    .expect("changes");
+    assert_eq!(
+        app.holdings().await.expect("still open")[0]
+            .amount
+            .to_string(),
+        AMOUNT
+    );
+    app.lock().await;
+    // An old key file (from a backup or a kept folder) and the old passphrase open nothing.
+    let old_key = KeyFile::parse(&old_file, &key_path)
+        .expect("parses")
+        .unwrap_key(&passphrase(PASSPHRASE), &key_path)
+        .expect("the old file still unwraps its own key");
+    let error = Store::open_existing(&dir.path().join(DATABASE_FILE_NAME), &old_key)
+        .await
+        .expect_err("today's data is under a new key");
+    assert!(error.to_string().contains("cannot decrypt"), "{error}");
+    let without_keychain = app_in(dir.path(), Arc::new(crypto_balance_core::vault::NoKeychain));
+    let error = without_keychain
+        .unlock(Some(&passphrase(PASSPHRASE)))
+        .await
+        .expect_err("the old passphrase is refused");
+    assert_eq!(error.code(), ErrorCode::WrongPassphrase);
+    without_keychain
+        .unlock(Some(&passphrase("a new long passphrase")))
+        .await
+        .expect("the new passphrase unlocks");
+    without_keychain.lock().await;
+    // The keychain holds the new key: a silent unlock still works.
+    app.unlock(None).await.expect("unlocks from the keychain");
+    assert_eq!(app.holdings().await.expect("lists").len(), 1);
+    let leftovers: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("lists")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("before-") || n.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }

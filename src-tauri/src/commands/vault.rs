@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crypto_balance_core::app::UnlockOutcome;
-use crypto_balance_core::{App, ErrorReport, Passphrase, VaultStatus};
+use crypto_balance_core::{App, ErrorReport, Passphrase, RestoreOutcome, VaultStatus};
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 
 use crate::events::HOLDINGS_CHANGED;
@@ -118,14 +118,15 @@ pub async fn backup_to(app: State<'_, App>, path: PathBuf) -> Result<u64, ErrorR
     Ok(app.backup(&path).await?)
 }
 
-/// Replaces all data with the backup at `path` (the old files are kept as `*.before-restore`).
+/// Replaces all data with the backup at `path`; the backup's passphrase opens the vault from
+/// then on, and the old files are kept in a new `before-restore-…` folder.
 #[tauri::command]
 pub async fn restore_from<R: Runtime>(
     handle: AppHandle<R>,
     app: State<'_, App>,
     path: PathBuf,
     passphrase: String,
-) -> Result<UnlockOutcome, ErrorReport> {
+) -> Result<RestoreOutcome, ErrorReport> {
     crate::sync::stop(&handle).await;
     let restored = app.restore(&path, &Passphrase::new(passphrase)).await;
     crate::sync::start(&handle).await;

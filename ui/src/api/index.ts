@@ -79,6 +79,7 @@ export {
   setAppLock,
   unlockVault,
   vaultStatus,
+  type RestoreOutcome,
   type UnlockOutcome,
   type VaultStatus,
 } from "./vault";

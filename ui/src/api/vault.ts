@@ -1,9 +1,10 @@
 // The vault (src-tauri/src/commands/vault.rs): first-start creation and unlock.
+import type { RestoreOutcome } from "./bindings/RestoreOutcome";
 import type { UnlockOutcome } from "./bindings/UnlockOutcome";
 import type { VaultStatus } from "./bindings/VaultStatus";
 import { call } from "./ipc";
 
-export type { UnlockOutcome, VaultStatus };
+export type { RestoreOutcome, UnlockOutcome, VaultStatus };
 
 /** Fewer characters are refused by the backend too; checked here to answer as the user types. */
 export const MIN_PASSPHRASE_CHARS = 8;
@@ -45,7 +46,7 @@ export function backupTo(path: string): Promise<number> {
   return call<number>("backup_to", { path });
 }
 
-/** Replaces all data with a backup (the old files are kept beside it). */
-export function restoreFrom(path: string, passphrase: string): Promise<UnlockOutcome> {
-  return call<UnlockOutcome>("restore_from", { path, passphrase });
+/** Replaces all data with a backup; its passphrase opens the vault from then on. */
+export function restoreFrom(path: string, passphrase: string): Promise<RestoreOutcome> {
+  return call<RestoreOutcome>("restore_from", { path, passphrase });
 }

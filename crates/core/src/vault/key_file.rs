@@ -16,9 +16,10 @@ use zeroize::Zeroizing;
 use crate::secret::{DataKey, Passphrase};
 
 const FORMAT: &str = "crypto-balance-key";
-const VERSION: u32 = 1;
-/// Binds the ciphertext to this format so it cannot be replayed into another context.
-const AAD: &[u8] = b"crypto-balance-key/v1";
+/// Format 2 authenticates every header field with the wrapped key; format 1 only its name.
+const VERSION: u32 = 2;
+/// Format 1's associated data: the format's name alone, so its header fields were not bound.
+const AAD_V1: &[u8] = b"crypto-balance-key/v1";
 const SALT_LEN: usize = 16;
 const NONCE_LEN: usize = 24;
 
@@ -41,7 +42,22 @@ impl Default for KdfParams {
     }
 }
 
+/// The most a key file may ask of the key derivation: 1 GiB, 16 passes, 16 lanes. A file asking
+/// more is refused before any work, so a crafted file cannot hang or exhaust the machine.
+pub const MAX_KDF: KdfParams = KdfParams {
+    memory_kib: 1024 * 1024,
+    iterations: 16,
+    parallelism: 16,
+};
+
 impl KdfParams {
+    /// Whether these costs are within [`MAX_KDF`] (and not zero).
+    pub fn within_bounds(&self) -> bool {
+        (1..=MAX_KDF.memory_kib).contains(&self.memory_kib)
+            && (1..=MAX_KDF.iterations).contains(&self.iterations)
+            && (1..=MAX_KDF.parallelism).contains(&self.parallelism)
+    }
+
     /// Cheap costs for tests only: the format and code path are the same, the work is not.
     pub fn insecure_for_tests() -> Self {
         KdfParams {
@@ -102,8 +118,7 @@ impl KeyFile {
         let mut nonce = [0u8; NONCE_LEN];
         rand::rngs::OsRng.fill_bytes(&mut salt);
         rand::rngs::OsRng.fill_bytes(&mut nonce);
-        let wrapped = seal(key, passphrase, &salt, &nonce, params)?;
-        Ok(KeyFile {
+        let mut file = KeyFile {
             format: FORMAT.into(),
             version: VERSION,
             key_id,
@@ -115,8 +130,46 @@ impl KeyFile {
             },
             cipher: "xchacha20poly1305".into(),
             nonce: BASE64.encode(nonce),
-            wrapped_key: BASE64.encode(wrapped),
-        })
+            wrapped_key: String::new(),
+        };
+        let wrapped = seal(
+            key,
+            passphrase,
+            &salt,
+            &nonce,
+            params,
+            &file.associated_data(),
+        )?;
+        file.wrapped_key = BASE64.encode(wrapped);
+        Ok(file)
+    }
+
+    /// What the AEAD authenticates besides the key: in format 2 every header field, so changing
+    /// `use_keychain`, `key_id` or the KDF costs makes the file fail to open.
+    fn associated_data(&self) -> Vec<u8> {
+        if self.version < 2 {
+            return AAD_V1.to_vec();
+        }
+        let KdfParams {
+            memory_kib,
+            iterations,
+            parallelism,
+        } = self.kdf.params;
+        format!(
+            "{FORMAT}/v{}\nkey_id={}\nuse_keychain={}\nkdf={} m={memory_kib} t={iterations} p={parallelism} salt={}\ncipher={} nonce={}",
+            self.version, self.key_id, self.use_keychain, self.kdf.algorithm, self.kdf.salt, self.cipher, self.nonce
+        )
+        .into_bytes()
+    }
+
+    /// The key derivation costs this file was written with.
+    pub fn kdf_params(&self) -> KdfParams {
+        self.kdf.params
+    }
+
+    /// The key file's format version.
+    pub fn version(&self) -> u32 {
+        self.version
     }
 
     /// Recovers the data key; a wrong passphrase fails the AEAD check.
@@ -141,14 +194,18 @@ impl KeyFile {
         if nonce.len() != NONCE_LEN || salt.len() < 8 {
             return Err(corrupt("bad nonce or salt length"));
         }
+        if !self.kdf.params.within_bounds() {
+            return Err(corrupt("key derivation costs beyond what this app accepts"));
+        }
         let cipher = cipher_for(passphrase, &salt, self.kdf.params)?;
+        let aad = self.associated_data();
         let plain = Zeroizing::new(
             cipher
                 .decrypt(
                     XNonce::from_slice(&nonce),
                     Payload {
                         msg: &wrapped,
-                        aad: AAD,
+                        aad: &aad,
                     },
                 )
                 .map_err(|_| KeyFileError::WrongPassphrase)?,
@@ -179,6 +236,11 @@ impl KeyFile {
         if file.kdf.algorithm != "argon2id" || file.cipher != "xchacha20poly1305" {
             return Err(corrupt("unknown algorithm".into()));
         }
+        if !file.kdf.params.within_bounds() {
+            return Err(corrupt(
+                "key derivation costs beyond what this app accepts".into(),
+            ));
+        }
         Ok(file)
     }
 
@@ -195,13 +257,14 @@ fn seal(
     salt: &[u8],
     nonce: &[u8; NONCE_LEN],
     params: KdfParams,
+    aad: &[u8],
 ) -> Result<Vec<u8>, KeyFileError> {
     cipher_for(passphrase, salt, params)?
         .encrypt(
             XNonce::from_slice(nonce),
             Payload {
                 msg: key.expose(),
-                aad: AAD,
+                aad,
             },
         )
         .map_err(|_| KeyFileError::Kdf("encryption failed".into()))
@@ -298,6 +361,78 @@ mod tests {
         assert!(matches!(result, Err(KeyFileError::WrongPassphrase)));
     }
 
+    #[test]
+    fn every_header_field_is_authenticated() {
+        let key = DataKey::generate();
+        let file = wrap(&key);
+        assert_eq!(file.version(), 2);
+        let json = file.to_json();
+        for (from, to) in [
+            ("\"use_keychain\": true", "\"use_keychain\": false"),
+            ("\"key_id\": \"id1\"", "\"key_id\": \"id2\""),
+            ("\"iterations\": 1", "\"iterations\": 2"),
+        ] {
+            assert!(json.contains(from), "{from} in {json}");
+            let tampered = KeyFile::parse(&json.replace(from, to), Path::new("k")).expect("parses");
+            let result = tampered.unwrap_key(&passphrase("correct horse battery"), Path::new("k"));
+            assert!(
+                matches!(result, Err(KeyFileError::WrongPassphrase)),
+                "changing {from} must break the seal"
+            );
+        }
+    }
+
+    #[test]
+    fn key_derivation_costs_are_bounded_on_read() {
+        let json = wrap(&DataKey::generate()).to_json();
+        for (from, to) in [
+            ("\"memory_kib\": 256", "\"memory_kib\": 4294967295"),
+            ("\"iterations\": 1", "\"iterations\": 100000"),
+            ("\"parallelism\": 1", "\"parallelism\": 0"),
+        ] {
+            let error = KeyFile::parse(&json.replace(from, to), Path::new("k")).err();
+            assert!(
+                matches!(error, Some(KeyFileError::Corrupt { .. })),
+                "{to} must be refused before any work"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1_000))]
+
+        /// Whatever bytes stand in the key file: a parsed file or a typed error, never a panic.
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600)) {
+            let text = String::from_utf8_lossy(&bytes);
+            if let Ok(file) = KeyFile::parse(&text, Path::new("k")) {
+                let _ = file.unwrap_key(&passphrase("x"), Path::new("k"));
+            }
+        }
+
+        /// Valid-looking JSON with arbitrary field values.
+        #[test]
+        fn arbitrary_fields_never_panic(
+            version in 0u64..4,
+            memory in proptest::prelude::any::<u32>(),
+            iterations in 0u32..20,
+            salt in "[A-Za-z0-9+/=]{0,40}",
+            nonce in "[A-Za-z0-9+/=]{0,40}",
+            wrapped in "[A-Za-z0-9+/=]{0,80}",
+        ) {
+            let text = format!(
+                r#"{{"format":"crypto-balance-key","version":{version},"key_id":"k","use_keychain":true,
+                "kdf":{{"algorithm":"argon2id","memory_kib":{memory},"iterations":{iterations},"parallelism":1,"salt":"{salt}"}},
+                "cipher":"xchacha20poly1305","nonce":"{nonce}","wrapped_key":"{wrapped}"}}"#
+            );
+            if let Ok(file) = KeyFile::parse(&text, Path::new("k")) {
+                if file.kdf.params.memory_kib <= 4096 {
+                    let _ = file.unwrap_key(&passphrase("x"), Path::new("k"));
+                }
+            }
+        }
+    }
+
     /// Pins format 1: a file written by this version must unwrap forever.
     #[test]
     fn format_1_stays_readable() {
@@ -322,6 +457,7 @@ mod tests {
             &salt,
             &nonce,
             KdfParams::insecure_for_tests(),
+            AAD_V1,
         )
         .expect("seals");
         assert_eq!(

@@ -3,4 +3,4 @@
 /**
  * Stable error codes. Serialized in `snake_case`; a code once published is never renamed.
  */
-export type ErrorCode = "data_dir_unavailable" | "os_integration" | "internal" | "vault_not_created" | "locked" | "wrong_passphrase" | "wrong_key" | "key_file_damaged" | "newer_version" | "storage" | "invalid_input" | "unknown_coin" | "ambiguous_coin" | "not_found" | "conflict" | "rate_limited" | "coingecko_unavailable" | "coingecko_setup" | "cancelled";
+export type ErrorCode = "data_dir_unavailable" | "os_integration" | "internal" | "vault_not_created" | "locked" | "wrong_passphrase" | "wrong_key" | "key_file_damaged" | "newer_version" | "storage" | "invalid_input" | "unknown_coin" | "ambiguous_coin" | "not_found" | "conflict" | "rate_limited" | "coingecko_unavailable" | "coingecko_setup" | "cancelled" | "database_missing" | "out_of_range" | "protected_path" | "busy";
