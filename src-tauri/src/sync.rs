@@ -75,6 +75,7 @@ pub async fn start<R: Runtime>(handle: &AppHandle<R>) {
     let bridge = handle.clone();
     tauri::async_runtime::spawn(async move {
         use tokio::sync::broadcast::error::RecvError;
+        let mut last = None;
         loop {
             match events.recv().await {
                 Ok(SyncEvent::RatesUpdated(report)) => {
@@ -82,10 +83,18 @@ pub async fn start<R: Runtime>(handle: &AppHandle<R>) {
                     crate::tray::show_total(&bridge, &report);
                     emit(&bridge, RATES_UPDATED, &report);
                 }
-                Ok(SyncEvent::Status(status)) => emit(&bridge, SYNC_STATUS, &status),
+                Ok(SyncEvent::Status(status)) => {
+                    last = Some(status.state);
+                    emit(&bridge, SYNC_STATUS, &status);
+                }
                 Err(RecvError::Lagged(_)) => {}
                 Err(RecvError::Closed) => break,
             }
+        }
+        // A loop that ends without saying it stopped has died: the window must say so.
+        if last != Some(SyncState::Stopped) {
+            tracing::error!("the sync loop ended unexpectedly");
+            emit(&bridge, SYNC_STATUS, &not_updating());
         }
     });
     *slot = Some(sync);
@@ -131,6 +140,20 @@ pub async fn status<R: Runtime>(handle: &AppHandle<R>) -> SyncStatus {
         message: None,
         error_code: None,
     })
+}
+
+/// The status shown when the loop died: prices stay as last stored, and the person is told.
+fn not_updating() -> SyncStatus {
+    SyncStatus {
+        state: SyncState::NeedsAttention,
+        last_success_at: None,
+        next_at: None,
+        interval_seconds: 0,
+        message: Some(
+            "Prices are not updating: the refresh stopped after an internal error. Restart Crypto Balance; the log has the details.".to_owned(),
+        ),
+        error_code: Some(crypto_balance_core::ErrorCode::Internal),
+    }
 }
 
 fn emit<R: Runtime, T: serde::Serialize + Clone>(handle: &AppHandle<R>, event: &str, payload: &T) {

@@ -250,19 +250,27 @@ pub async fn daemon(
     tracing::info!(data_dir = %app.data_dir(), "daemon started");
     let stop = shutdown_signal();
     tokio::pin!(stop);
-    loop {
+    let ended_by_itself = loop {
         tokio::select! {
             event = events.recv() => match event {
                 Ok(event) => print_event(&event, json, notify_command),
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break true,
             },
-            () = &mut stop => break,
+            () = &mut stop => break false,
         }
-    }
+    };
     // Finish or roll back a cycle in flight, release the lock, close the database.
     handle.stop().await;
     app.lock().await;
+    if ended_by_itself {
+        // A daemon that no longer refreshes must not look alive: exit 1, so systemd's
+        // Restart=on-failure starts it again.
+        return Err(crate::unlock::internal(
+            "the sync loop stopped unexpectedly; exiting so the service manager restarts the daemon"
+                .to_owned(),
+        ));
+    }
     Ok(())
 }
 

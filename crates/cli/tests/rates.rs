@@ -370,19 +370,23 @@ async fn sync_reports_fired_alerts_and_the_daemon_runs_the_notify_command() {
     json(&s, &["sync", "--once"]).await;
     s.fake.set_price("ethereum", "usd", "2999.5");
     let hook_file = s.dir.with_extension("hook");
+    let env_file = s.dir.with_extension("env");
     let hook = format!(
-        "printf '%s|%s|%s|%s\\n' \"$CRYPTO_BALANCE_ALERT_ID\" \"$CRYPTO_BALANCE_ALERT_COIN\" \"$CRYPTO_BALANCE_ALERT_PRICE\" \"$CRYPTO_BALANCE_ALERT_KIND\" >> '{}'",
-        hook_file.display()
+        "printf '%s|%s|%s|%s|%s\\n' \"$CRYPTO_BALANCE_ALERT_ID\" \"$CRYPTO_BALANCE_ALERT_COIN\" \"$CRYPTO_BALANCE_ALERT_PRICE\" \"$CRYPTO_BALANCE_ALERT_KIND\" \"$CRYPTO_BALANCE_ALERT_LEVEL\" >> '{}'; env > '{}'",
+        hook_file.display(),
+        env_file.display()
     );
-    let mut daemon = tokio::process::Command::from(command(
-        &s,
-        &["--json", "daemon", "--notify-command", &hook],
-    ))
-    .stdout(Stdio::piped())
-    .stderr(Stdio::piped())
-    .kill_on_drop(true)
-    .spawn()
-    .unwrap();
+    let mut with_secrets = command(&s, &["--json", "daemon", "--notify-command", &hook]);
+    with_secrets.env(
+        "CRYPTO_BALANCE_COINGECKO_KEY",
+        "CG-secret-key-in-the-environment",
+    );
+    let mut daemon = tokio::process::Command::from(with_secrets)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
     let mut lines = BufReader::new(daemon.stdout.take().unwrap()).lines();
     let mut alert_line = None;
     while alert_line.is_none() {
@@ -409,7 +413,18 @@ async fn sync_reports_fired_alerts_and_the_daemon_runs_the_notify_command() {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert_eq!(hooked, "2|ethereum|2999.5|price_below\n");
+    assert_eq!(hooked, "2|ethereum|2999.5|price_below|3000\n");
+    // The command gets the alert, never our secrets.
+    let env = std::fs::read_to_string(&env_file).unwrap_or_default();
+    assert!(env.contains("CRYPTO_BALANCE_ALERT_COIN=ethereum"), "{env}");
+    for secret in [
+        PASSPHRASE,
+        "CG-secret-key",
+        "CRYPTO_BALANCE_PASSPHRASE",
+        "CRYPTO_BALANCE_DATA_DIR",
+    ] {
+        assert!(!env.contains(secret), "the notify command saw {secret}");
+    }
     Command::new("kill")
         .args(["-TERM", &daemon.id().unwrap().to_string()])
         .status()
@@ -417,4 +432,76 @@ async fn sync_reports_fired_alerts_and_the_daemon_runs_the_notify_command() {
     daemon.wait().await.unwrap();
     let history = json(&s, &["alerts", "history"]).await;
     assert_eq!(history.as_array().map(Vec::len), Some(2));
+}
+
+/// Issue 17: 10^16 bitcoin at 10^11 made `value` panic, and a larger figure inside the loop
+/// ended it while the daemon kept running. Now the first is valued exactly, the second is a
+/// clear failure the daemon reports and lives through.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn extreme_values_are_valued_or_named_never_a_panic() {
+    let s = setup().await;
+    ok(
+        &s,
+        &[
+            "holdings",
+            "add",
+            "--coin",
+            "bitcoin",
+            "--amount",
+            "10000000000000000",
+        ],
+    )
+    .await;
+    ok(&s, &["override", "bitcoin", "100000000000"]).await;
+    let value = json(&s, &["value"]).await;
+    assert_eq!(value["total"], "1000000000000000000000000000");
+
+    // Beyond 28 digits: a typed error naming the holding, from `value` and inside the daemon.
+    ok(
+        &s,
+        &[
+            "holdings",
+            "set",
+            "--coin",
+            "bitcoin",
+            "--amount",
+            "1000000000000000000",
+        ],
+    )
+    .await;
+    ok(&s, &["override", "bitcoin", "1000000000000000"]).await;
+    let out = run(&s, &["value"]).await;
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("the value of bitcoin in Manual is too large"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+
+    let mut daemon = tokio::process::Command::from(command(&s, &["--json", "daemon"]))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("daemon starts");
+    let mut lines = BufReader::new(daemon.stdout.take().unwrap()).lines();
+    let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line())
+        .await
+        .expect("a report within 20 s")
+        .unwrap()
+        .expect("a line");
+    let event: Value = serde_json::from_str(&line).expect("JSON");
+    assert_eq!(event["event"], "sync_failed", "{event}");
+    assert_eq!(event["code"], "out_of_range", "{event}");
+    assert!(daemon.try_wait().unwrap().is_none(), "the daemon lives on");
+    Command::new("kill")
+        .args(["-TERM", &daemon.id().unwrap().to_string()])
+        .status()
+        .unwrap();
+    let status = tokio::time::timeout(Duration::from_secs(20), daemon.wait())
+        .await
+        .expect("stops")
+        .unwrap();
+    assert!(status.success(), "{status:?}");
 }

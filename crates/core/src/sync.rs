@@ -138,10 +138,14 @@ pub trait Cycle: Send + Sync + 'static {
 }
 
 /// The running loop. Dropping it leaves the loop running; call [`SyncHandle::stop`].
+///
+/// Only the loop holds the events' sender, so subscribers see the channel close when the loop
+/// ends for any reason: the daemon exits then (and its service manager restarts it), the
+/// desktop says prices are not updating.
 #[derive(Debug)]
 pub struct SyncHandle {
     commands: mpsc::Sender<SyncCommand>,
-    events: broadcast::Sender<SyncEvent>,
+    events: broadcast::Receiver<SyncEvent>,
     status: watch::Receiver<SyncStatus>,
     task: JoinHandle<()>,
 }
@@ -150,10 +154,10 @@ impl SyncHandle {
     /// Starts the loop on the current tokio runtime; it holds `lock` until it stops.
     pub fn spawn<C: Cycle>(cycle: C, lock: SyncLock) -> Self {
         let (commands, receiver) = mpsc::channel(16);
-        let (events, _) = broadcast::channel(64);
+        let (sender, events) = broadcast::channel(64);
         let (status_tx, status) = watch::channel(SyncStatus::starting());
         let publisher = Publisher {
-            events: events.clone(),
+            events: sender,
             status: status_tx,
         };
         let task = tokio::spawn(async move {
@@ -169,7 +173,12 @@ impl SyncHandle {
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<SyncEvent> {
-        self.events.subscribe()
+        self.events.resubscribe()
+    }
+
+    /// Whether the loop has ended (stopped, or ended by a fault).
+    pub fn has_ended(&self) -> bool {
+        self.task.is_finished()
     }
 
     pub fn status(&self) -> SyncStatus {
@@ -227,11 +236,28 @@ fn seconds(duration: Duration) -> i64 {
     i64::try_from(duration.as_secs()).unwrap_or(i64::MAX)
 }
 
+/// A cycle that panicked (a bug, never input) becomes a failure the loop backs off from.
+fn panicked(error: &tokio::task::JoinError, interval: Duration) -> CycleFailure {
+    let detail = if error.is_panic() {
+        "an internal error stopped this refresh"
+    } else {
+        "this refresh was cancelled"
+    };
+    CycleFailure {
+        message: format!("{detail}; retrying later (the log has the details)"),
+        code: ErrorCode::Internal,
+        retry: RetryPolicy::Backoff,
+        interval,
+    }
+}
+
 async fn run_loop<C: Cycle>(
     cycle: C,
     mut commands: mpsc::Receiver<SyncCommand>,
     publisher: Publisher,
 ) {
+    // Each cycle runs as its own task so that a panic in it is a failed cycle, not a dead loop.
+    let cycle = Arc::new(cycle);
     let mut next = Instant::now();
     let mut paused = false;
     let mut failures: u32 = 0;
@@ -268,13 +294,19 @@ async fn run_loop<C: Cycle>(
         // user wants priced).
         let mut refresh_again = false;
         let outcome = {
-            let run = cycle.run();
-            tokio::pin!(run);
+            let running = cycle.clone();
+            let mut run = tokio::spawn(async move { running.run().await });
             loop {
                 tokio::select! {
                     result = &mut run => break Some(result),
                     command = commands.recv() => match command {
-                        Some(SyncCommand::Stop) | None => break None,
+                        Some(SyncCommand::Stop) | None => {
+                            // Dropping the cycle's future rolls back its open transaction;
+                            // waiting here means stop() returns only once that is done.
+                            run.abort();
+                            let _ = run.await;
+                            break None;
+                        }
                         Some(SyncCommand::Pause) => paused = true,
                         Some(SyncCommand::Resume) => paused = false,
                         Some(SyncCommand::RefreshNow) => refresh_again = true,
@@ -282,9 +314,14 @@ async fn run_loop<C: Cycle>(
                 }
             }
         };
-        let Some(result) = outcome else {
+        let Some(joined) = outcome else {
             break;
         };
+        let result = joined.unwrap_or_else(|error| {
+            tracing::error!(%error, "a sync cycle panicked");
+            let interval = Duration::from_secs(publisher.current().interval_seconds.max(60));
+            Err(panicked(&error, interval))
+        });
         let now = cycle.now();
         let previous = publisher.current();
         let (wait, status) = match result {
@@ -326,7 +363,10 @@ async fn run_loop<C: Cycle>(
                 (wait, status)
             }
         };
-        next = Instant::now() + wait;
+        // Waits are capped where they are read; an unrepresentable instant still never panics.
+        next = Instant::now()
+            .checked_add(wait)
+            .unwrap_or_else(|| Instant::now() + MAX_BACKOFF);
         if refresh_again && !paused {
             next = Instant::now();
         }

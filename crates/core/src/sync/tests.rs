@@ -256,3 +256,59 @@ fn backoff_doubles_up_to_the_cap() {
         assert!(wait >= full / 2 && wait <= full, "{failures}: {wait:?}");
     }
 }
+
+/// Panics in its first cycle, then succeeds.
+struct PanicsOnce {
+    runs: std::sync::atomic::AtomicU32,
+}
+
+impl Cycle for PanicsOnce {
+    async fn run(&self) -> Result<CycleReport, CycleFailure> {
+        let run = self.runs.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        assert!(run > 0, "a bug in the first cycle");
+        success(MINUTE)
+    }
+
+    fn now(&self) -> i64 {
+        0
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_panicking_cycle_is_a_failure_and_the_loop_goes_on() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let lock = SyncLock::acquire(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    let handle = SyncHandle::spawn(
+        PanicsOnce {
+            runs: std::sync::atomic::AtomicU32::new(0),
+        },
+        lock,
+    );
+    let mut events = handle.subscribe();
+    let mut saw_failure = false;
+    loop {
+        match events.recv().await {
+            Ok(SyncEvent::Status(status)) if status.state == SyncState::BackingOff => {
+                assert_eq!(status.error_code, Some(ErrorCode::Internal));
+                saw_failure = true;
+            }
+            Ok(SyncEvent::RatesUpdated(_)) => break,
+            Ok(_) => {}
+            Err(e) => panic!("the loop ended: {e}"),
+        }
+    }
+    assert!(saw_failure, "the panic was reported as a failed cycle");
+    assert!(!handle.has_ended());
+    handle.stop().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn subscribers_see_the_channel_close_when_the_loop_ends() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let lock = SyncLock::acquire(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    let handle = SyncHandle::spawn(Scripted::new(Vec::new()), lock);
+    let mut events = handle.subscribe();
+    let _ = handle.commands.send(SyncCommand::Stop).await;
+    while let Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) = events.recv().await {}
+    assert!(handle.has_ended());
+}
