@@ -26,6 +26,12 @@ pub enum Failure {
     MalformedJson,
     /// 401 10005: the endpoint is not in the key's plan.
     NotInPlan,
+    /// 429 whose `retry-after` is an HTTP date this many seconds from now.
+    RateLimitedUntil { seconds: u64 },
+    /// 200 with a body of this many bytes (whitespace, then `{}`), as a hostile server might.
+    HugeBody { bytes: usize },
+    /// 302 to another server (e.g. a second fake that records what it was sent).
+    Redirect { to: String },
     /// Answers normally after a delay.
     Slow { millis: u64 },
     /// Never answers.
@@ -102,6 +108,35 @@ impl Failure {
                     "This request is limited to PRO API subscribers. Please visit https://www.coingecko.com/en/api/pricing for more details."}})),
             )
                 .into_response(),
+            Failure::RateLimitedUntil { seconds } => {
+                let at = std::time::SystemTime::now() + Duration::from_secs(*seconds);
+                let mut response = (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    axum::Json(json!({"status": {"error_code": 429, "error_message": "You've exceeded the Rate Limit."}})),
+                )
+                    .into_response();
+                if let Ok(value) = HeaderValue::from_str(&httpdate::fmt_http_date(at)) {
+                    response.headers_mut().insert(header::RETRY_AFTER, value);
+                }
+                response
+            }
+            Failure::HugeBody { bytes } => {
+                let mut body = vec![b' '; bytes.saturating_sub(2)];
+                body.extend_from_slice(b"{}");
+                (
+                    StatusCode::OK,
+                    [(header::CONTENT_TYPE, "application/json")],
+                    body,
+                )
+                    .into_response()
+            }
+            Failure::Redirect { to } => {
+                let mut response = StatusCode::FOUND.into_response();
+                if let Ok(value) = HeaderValue::from_str(to) {
+                    response.headers_mut().insert(header::LOCATION, value);
+                }
+                response
+            }
             Failure::Slow { .. } | Failure::Hang => return None,
         };
         Some(response)

@@ -497,3 +497,132 @@ async fn net_worth_history_is_thinned_exact_and_in_the_base_currency() {
     assert_eq!(last_day.len(), 288, "a day of snapshots needs no thinning");
     assert_eq!(w.app.net_worth_history(START + 1).await.unwrap(), []);
 }
+
+// Issue 17: hostile or broken servers get nowhere.
+
+#[tokio::test]
+async fn a_huge_body_is_refused_as_it_streams_in() {
+    let w = world().await;
+    hold(&w.app, "bitcoin", "1").await;
+    w.fake.inject(
+        Failure::HugeBody {
+            bytes: 40 * 1024 * 1024,
+        },
+        1,
+        Some("/simple/price"),
+    );
+    let error = api_error(w.app.refresh_rates().await.expect_err("refused"));
+    assert_eq!(error, ApiError::TooLarge(32 * 1024 * 1024));
+    assert_eq!(error.retry_policy(), RetryPolicy::Backoff);
+}
+
+#[tokio::test]
+async fn retry_after_is_capped_at_an_hour_in_both_forms() {
+    let w = world().await;
+    hold(&w.app, "bitcoin", "1").await;
+    for (failure, at_most) in [
+        (
+            Failure::RateLimited {
+                retry_after: 99_999_999,
+            },
+            3_600,
+        ),
+        (
+            Failure::RateLimited {
+                retry_after: u64::MAX,
+            },
+            3_600,
+        ),
+        (
+            Failure::RateLimitedUntil {
+                seconds: 365 * 86_400,
+            },
+            3_600,
+        ),
+        (Failure::RateLimitedUntil { seconds: 120 }, 120),
+    ] {
+        w.fake.inject(failure.clone(), 1, Some("/simple/price"));
+        let error = api_error(w.app.refresh_rates().await.expect_err("limited"));
+        let RetryPolicy::After(wait) = error.retry_policy() else {
+            panic!("{failure:?}: {error:?}");
+        };
+        assert!(wait.as_secs() <= at_most, "{failure:?} waits {wait:?}");
+        assert!(wait.as_secs() + 5 >= at_most, "{failure:?} waits {wait:?}");
+    }
+}
+
+#[tokio::test]
+async fn zero_negative_and_absurd_prices_are_no_price_and_fire_nothing() {
+    use crypto_balance_core::alerts::{AlertKind, NewAlert};
+    let w = world().await;
+    for coin in ["bitcoin", "ethereum", "solana"] {
+        hold(&w.app, coin, "1").await;
+    }
+    w.app
+        .add_alert(NewAlert {
+            kind: AlertKind::PriceBelow,
+            coin: Some("bitcoin".into()),
+            account: None,
+            currency: None,
+            threshold: "1000".parse().unwrap(),
+            note: None,
+            repeating: true,
+            cooldown_seconds: 0,
+        })
+        .await
+        .expect("rule");
+    w.fake.set_price("bitcoin", "usd", "0");
+    w.fake.set_price("ethereum", "usd", "-5");
+    w.fake.set_price("solana", "usd", "1e30");
+    let report = w.app.sync_cycle().await.expect("a cycle");
+    let mut missing = report.missing.clone();
+    missing.sort();
+    assert_eq!(missing, ["bitcoin", "ethereum", "solana"]);
+    assert!(
+        report.alerts_fired.is_empty(),
+        "a zero price fired an alert"
+    );
+    let valuation = w.app.valuation(None).await.expect("values");
+    assert_eq!(valuation.total.to_string(), "0");
+    assert_eq!(valuation.missing_prices.len(), 3);
+}
+
+#[tokio::test]
+async fn a_redirect_off_the_host_is_not_followed_and_the_key_stays_home() {
+    let keys = Keys {
+        demo: vec!["CG-demo-key".into()],
+        pro: Vec::new(),
+    };
+    let config = FakeConfig {
+        host: Host::Public,
+        keys,
+        ..FakeConfig::default()
+    };
+    let w = world_with(config, |fake| CoinGeckoOverrides {
+        plan: Some(Plan::Demo),
+        api_key: ApiKey::new("CG-demo-key"),
+        ..overrides(fake)
+    })
+    .await;
+    hold(&w.app, "bitcoin", "1").await;
+    let elsewhere = FakeCoinGecko::start_default().await.expect("second server");
+    w.fake.inject(
+        Failure::Redirect {
+            to: format!(
+                "{}/simple/price?ids=bitcoin&vs_currencies=usd",
+                elsewhere.base_url()
+            ),
+        },
+        1,
+        Some("/simple/price"),
+    );
+    let error = api_error(w.app.refresh_rates().await.expect_err("not followed"));
+    assert!(matches!(error, ApiError::Redirected(_)), "{error:?}");
+    assert!(
+        elsewhere.requests().is_empty(),
+        "the second server was asked: {:?}",
+        elsewhere.requests()
+    );
+    // The next refresh, without the redirect, works as before.
+    w.app.refresh_rates().await.expect("refreshes");
+}

@@ -1,9 +1,13 @@
 //! What can go wrong talking to CoinGecko, told apart by HTTP status first and body second (bodies
 //! come as JSON in four shapes, plain text or HTML: `coingecko.md` 1.3), each with a retry policy.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
+
+/// The longest `Retry-After` honoured: a server asking for more is asked again after an hour,
+/// so a hostile or broken answer can never stop refreshing for days.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60 * 60);
 
 /// How the sync loop should react to a failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +56,10 @@ pub enum ApiError {
     Malformed(String),
     #[error("CoinGecko answered HTTP {status} unexpectedly")]
     Unexpected { status: u16 },
+    #[error("CoinGecko sent an answer larger than {} MiB; retrying later", .0 / (1024 * 1024))]
+    TooLarge(usize),
+    #[error("CoinGecko's answer redirected to another host ({0}); it was not followed, and the API key was not sent there")]
+    Redirected(String),
 }
 
 fn after_text(retry_after: Option<Duration>) -> String {
@@ -74,6 +82,8 @@ impl ApiError {
             | ApiError::Network(_)
             | ApiError::Malformed(_)
             | ApiError::UriTooLong
+            | ApiError::TooLarge(_)
+            | ApiError::Redirected(_)
             | ApiError::Unexpected { .. } => RetryPolicy::Backoff,
             ApiError::KeyMissing
             | ApiError::InvalidKey
@@ -135,9 +145,22 @@ impl ApiError {
     }
 }
 
-/// `Retry-After` in seconds (what CoinGecko sends); an HTTP date falls back to backoff.
+/// `Retry-After` in either of its forms, seconds (what CoinGecko sends) or an HTTP date, capped
+/// at [`MAX_RETRY_AFTER`]; anything else falls back to backoff.
 fn parse_retry_after(value: &str) -> Option<Duration> {
-    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+    parse_retry_after_at(value, SystemTime::now())
+}
+
+fn parse_retry_after_at(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    let wait = match value.parse::<u64>() {
+        Ok(seconds) => Duration::from_secs(seconds),
+        Err(_) => {
+            let at = httpdate::parse_http_date(value).ok()?;
+            at.duration_since(now).unwrap_or(Duration::ZERO)
+        }
+    };
+    Some(wait.min(MAX_RETRY_AFTER))
 }
 
 /// The error code in any of CoinGecko's body shapes.
@@ -158,6 +181,32 @@ fn error_message(json: &Value) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn retry_after_is_read_in_both_forms_and_capped_at_an_hour() {
+        use super::*;
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        assert_eq!(
+            parse_retry_after_at("53", now),
+            Some(Duration::from_secs(53))
+        );
+        assert_eq!(parse_retry_after_at("99999999", now), Some(MAX_RETRY_AFTER));
+        assert_eq!(
+            parse_retry_after_at("18446744073709551615", now),
+            Some(MAX_RETRY_AFTER)
+        );
+        let in_two_minutes = httpdate::fmt_http_date(now + Duration::from_secs(120));
+        assert_eq!(
+            parse_retry_after_at(&in_two_minutes, now),
+            Some(Duration::from_secs(120))
+        );
+        let in_a_year = httpdate::fmt_http_date(now + Duration::from_secs(365 * 86_400));
+        assert_eq!(parse_retry_after_at(&in_a_year, now), Some(MAX_RETRY_AFTER));
+        let past = httpdate::fmt_http_date(now - Duration::from_secs(60));
+        assert_eq!(parse_retry_after_at(&past, now), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after_at("soon", now), None);
+        assert_eq!(parse_retry_after_at("-5", now), None);
+    }
+
     use super::*;
 
     fn classify(status: u16, body: &str) -> ApiError {

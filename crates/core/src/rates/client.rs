@@ -28,6 +28,10 @@ pub struct ClientConfig {
 /// Long enough for a 2 MB coin list on a slow line, short enough that a hung call ends.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The largest answer read (32 MiB): the full coin list with platforms is about 10 MB; a larger
+/// body is refused as it streams in, never held whole.
+pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+
 /// Bounds on one `/simple/price` call. CoinGecko documents no cap on `ids`; its own tutorial sends
 /// up to 515, and front servers answer 414 to long URLs (8 KiB is a common limit).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +98,19 @@ impl CoinGeckoClient {
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(10)))
             .user_agent(concat!("CryptoBalance/", env!("CARGO_PKG_VERSION")))
+            // reqwest drops `Authorization` on a cross-host redirect but not our key header: a
+            // redirect is followed only within the configured scheme, host and port.
+            .redirect(reqwest::redirect::Policy::custom(|attempt| {
+                let same_origin = attempt
+                    .previous()
+                    .first()
+                    .is_some_and(|first| same_origin(first, attempt.url()));
+                if same_origin && attempt.previous().len() < 5 {
+                    attempt.follow()
+                } else {
+                    attempt.stop()
+                }
+            }))
             .build()
             .map_err(|e| ApiError::from_transport(&e))?;
         let base_url = config
@@ -155,15 +172,23 @@ impl CoinGeckoClient {
             .await
             .map_err(|e| ApiError::from_transport(&e))?;
         let status = response.status().as_u16();
+        if (300..400).contains(&status) {
+            let to = response
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| response.url().join(v).ok())
+                .and_then(|url| url.host_str().map(str::to_owned))
+                .unwrap_or_else(|| "an unknown host".to_owned());
+            tracing::warn!(status, path, to = %to, "a redirect off the configured host was refused");
+            return Err(ApiError::Redirected(to));
+        }
         let retry_after = response
             .headers()
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let body = response
-            .text()
-            .await
-            .map_err(|e| ApiError::from_transport(&e))?;
+        let body = read_capped(response).await?;
         if (200..300).contains(&status) {
             Ok(body)
         } else {
@@ -274,6 +299,34 @@ impl CoinGeckoClient {
         let body = self.get(&path, &query).await?;
         parse_chart(&body)
     }
+}
+
+/// Reads a body chunk by chunk, refusing it as soon as it passes [`MAX_BODY_BYTES`].
+async fn read_capped(mut response: reqwest::Response) -> Result<String, ApiError> {
+    if response
+        .content_length()
+        .is_some_and(|length| length > MAX_BODY_BYTES as u64)
+    {
+        return Err(ApiError::TooLarge(MAX_BODY_BYTES));
+    }
+    let mut body: Vec<u8> = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| ApiError::from_transport(&e))?
+    {
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(ApiError::TooLarge(MAX_BODY_BYTES));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    String::from_utf8(body).map_err(|_| ApiError::Malformed("the answer is not UTF-8 text".into()))
+}
+
+fn same_origin(a: &url::Url, b: &url::Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
 }
 
 /// Percent-encodes one query value.

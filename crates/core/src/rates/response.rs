@@ -51,10 +51,12 @@ pub fn parse_simple_price(
             let Some(raw_price) = fields.get(currency.as_str()) else {
                 continue;
             };
-            let price = parse_json_number(raw_price).unwrap_or_else(|e| {
-                tracing::warn!(%coin, %currency, error = %e, "unreadable price ignored");
-                None
-            });
+            let price = parse_json_number(raw_price)
+                .unwrap_or_else(|e| {
+                    tracing::warn!(%coin, %currency, error = %e, "unreadable price ignored");
+                    None
+                })
+                .and_then(|price| believable(price, &coin, currency));
             let change_24h = fields
                 .get(format!("{currency}_24h_change").as_str())
                 .and_then(|raw| parse_json_number(raw).ok().flatten());
@@ -70,6 +72,18 @@ pub fn parse_simple_price(
     Ok(quotes)
 }
 
+/// A price at or below zero or beyond [`crate::money::MAX_PRICE`] is no price: the coin shows as
+/// unpriced (never as worth zero), alerts do not see it, and the log says why.
+fn believable(price: Decimal, coin: &str, currency: &str) -> Option<Decimal> {
+    match crate::money::check_price(price) {
+        Ok(price) => Some(price),
+        Err(why) => {
+            tracing::warn!(%coin, %currency, %why, "price from CoinGecko refused");
+            None
+        }
+    }
+}
+
 /// Reads `prices` from a market chart: `[[ms, price], …]`, kept as whole seconds.
 pub(super) fn parse_chart(body: &str) -> Result<Vec<(i64, Decimal)>, ApiError> {
     #[derive(Deserialize)]
@@ -81,7 +95,10 @@ pub(super) fn parse_chart(body: &str) -> Result<Vec<(i64, Decimal)>, ApiError> {
     Ok(chart
         .prices
         .into_iter()
-        .filter_map(|(ms, raw)| Some((ms / 1000, parse_json_number(raw).ok().flatten()?)))
+        .filter_map(|(ms, raw)| {
+            let price = parse_json_number(raw).ok().flatten()?;
+            Some((ms / 1000, crate::money::check_price(price).ok()?))
+        })
         .collect())
 }
 
@@ -128,5 +145,51 @@ mod tests {
         assert_eq!(points.len(), 2);
         assert_eq!(points[1].0, 1_711_983_682);
         assert_eq!(points[0].1.to_string(), "69702.3087473573");
+    }
+
+    #[test]
+    fn zero_negative_and_absurd_prices_are_no_price() {
+        let body = r#"{"a":{"usd":0},"b":{"usd":-1.5},"c":{"usd":1e30},"d":{"usd":2}}"#;
+        let mut quotes = parse_simple_price(body, &["usd".to_owned()]).unwrap_or_default();
+        quotes.sort_by(|x, y| x.coin.cmp(&y.coin));
+        let prices: Vec<Option<String>> = quotes
+            .iter()
+            .map(|q| q.price.map(|p| p.to_string()))
+            .collect();
+        assert_eq!(prices, [None, None, None, Some("2".to_owned())]);
+        let chart = r#"{"prices":[[1000,0],[2000,-3],[3000,5]]}"#;
+        assert_eq!(parse_chart(chart).unwrap_or_default().len(), 1);
+    }
+
+    mod hostile {
+        use proptest::prelude::*;
+
+        use super::super::*;
+
+        /// JSON-shaped text with numbers of any size, keys and nesting that may not fit.
+        fn jsonish() -> impl Strategy<Value = String> {
+            "[{}\\[\\],:\"a-z0-9.eE+-]{0,300}"
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+            #[test]
+            fn simple_price_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..400), text in jsonish()) {
+                let currencies = ["usd".to_owned(), "eur".to_owned()];
+                let _ = parse_simple_price(&String::from_utf8_lossy(&bytes), &currencies);
+                let _ = parse_simple_price(&text, &currencies);
+                let shaped = format!(r#"{{"bitcoin":{{"usd":{text},"usd_24h_change":{text},"last_updated_at":{text}}}}}"#);
+                let _ = parse_simple_price(&shaped, &currencies);
+            }
+
+            #[test]
+            fn charts_and_lists_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400), text in jsonish()) {
+                let _ = parse_chart(&String::from_utf8_lossy(&bytes));
+                let _ = parse_chart(&text);
+                let _ = parse_chart(&format!(r#"{{"prices":[[{text},{text}]]}}"#));
+                let _ = serde_json::from_str::<Vec<super::super::super::client::Listing>>(&text);
+            }
+        }
     }
 }
