@@ -180,8 +180,36 @@ pub fn announce(alert: &FiredAlert, json: bool, notify_command: Option<&str>) {
     }
 }
 
+/// What the notify command inherits: enough to find programs, the user's session (for
+/// `notify-send`) and locale, and nothing of ours: the passphrase, the API key and every other
+/// `CRYPTO_BALANCE_*` variable stay behind.
+const INHERITED: [&str; 13] = [
+    "PATH",
+    "HOME",
+    "USER",
+    "LOGNAME",
+    "SHELL",
+    "LANG",
+    "LANGUAGE",
+    "TZ",
+    "TERM",
+    "TMPDIR",
+    "DISPLAY",
+    "WAYLAND_DISPLAY",
+    "XDG_RUNTIME_DIR",
+];
+
+fn inherited(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    INHERITED.contains(&name.as_ref())
+        || name.starts_with("LC_")
+        || name == "DBUS_SESSION_BUS_ADDRESS"
+        || (cfg!(windows)
+            && ["SYSTEMROOT", "COMSPEC", "PATHEXT", "TEMP", "TMP"].contains(&name.as_ref()))
+}
+
 /// Runs `command` through the shell with the alert in `CRYPTO_BALANCE_ALERT_*` variables, without
-/// holding up the loop.
+/// holding up the loop. Our text reaches it only as variables, never spliced into the command.
 fn spawn_notify(command: String, alert: FiredAlert) {
     tokio::spawn(async move {
         let mut shell = if cfg!(windows) {
@@ -195,6 +223,8 @@ fn spawn_notify(command: String, alert: FiredAlert) {
         };
         shell
             .arg(&command)
+            .env_clear()
+            .envs(std::env::vars_os().filter(|(name, _)| inherited(name)))
             .env("CRYPTO_BALANCE_ALERT_ID", alert.alert_id.to_string())
             .env("CRYPTO_BALANCE_ALERT_KIND", alert.kind.as_str())
             .env(
@@ -206,6 +236,7 @@ fn spawn_notify(command: String, alert: FiredAlert) {
                 "CRYPTO_BALANCE_ALERT_THRESHOLD",
                 alert.threshold.to_string(),
             )
+            .env("CRYPTO_BALANCE_ALERT_LEVEL", alert.threshold.to_string())
             .env("CRYPTO_BALANCE_ALERT_PRICE", alert.observed.to_string())
             .env("CRYPTO_BALANCE_ALERT_AT", iso8601(alert.at))
             .env("CRYPTO_BALANCE_ALERT_MESSAGE", &alert.message)
