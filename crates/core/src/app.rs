@@ -190,9 +190,15 @@ impl App {
                 keychain_notice: None,
             });
         }
-        if backup::restore_pending(self.data_dir.path()) {
-            let _exclusive = VaultLock::acquire(self.data_dir.path(), Access::Exclusive)?;
-            self.finish_interrupted_restore()?;
+        let dir = self.data_dir.path();
+        if backup::needs_recovery(dir) {
+            match VaultLock::acquire(dir, Access::Exclusive) {
+                Ok(_exclusive) => self.finish_interrupted_restore()?,
+                // An interrupted swap must be finished before anything opens the vault.
+                Err(error) if backup::restore_pending(dir) => return Err(error.into()),
+                // Only work folders: another process is checking a backup right now.
+                Err(_) => {}
+            }
         }
         let unlocked = vault::unlock(self.data_dir.path(), self.keychain.as_ref(), passphrase)?;
         let by = unlocked.by;
@@ -335,15 +341,22 @@ impl App {
         // removed again if the backup is refused, so a failed restore leaves nothing behind.
         let fresh = !self.data_dir.path().exists();
         self.data_dir.create()?;
+        // Held while the backup is checked, so no other process takes the check's folder for
+        // the leftovers of a killed one.
+        let checking = VaultLock::acquire(self.data_dir.path(), Access::Shared)?;
         let checked = match backup::check(source, passphrase, self.data_dir.path()).await {
             Ok(checked) => checked,
             Err(error) => {
+                drop(checking);
                 if fresh {
-                    let _ = std::fs::remove_dir(self.data_dir.path());
+                    let dir = self.data_dir.path();
+                    let _ = std::fs::remove_file(dir.join(vault::lock::VAULT_LOCK_FILE_NAME));
+                    let _ = std::fs::remove_dir(dir);
                 }
                 return Err(error.into());
             }
         };
+        drop(checking);
         let kept = {
             let mut state = self.state.write().await;
             // Closing here releases this process's shared hold, so only others can be in the way.

@@ -19,7 +19,7 @@ use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-pub use swap::{recover, restore_pending, BEFORE_RESTORE_PREFIX};
+pub use swap::{needs_recovery, recover, restore_pending, BEFORE_RESTORE_PREFIX};
 
 use swap::Replaced;
 
@@ -210,7 +210,7 @@ async fn stage(backup: &Path, passphrase: &Passphrase, staging: &Path) -> Result
 pub fn replace(data_dir: &Path, checked: CheckedBackup, now: i64) -> Result<PathBuf, BackupError> {
     // Whatever an interrupted restore left is finished first; then the checked folder becomes
     // the one staging folder the journal speaks of.
-    swap::recover(data_dir)?;
+    swap::finish_pending(data_dir)?;
     let staging = data_dir.join(STAGING_DIR);
     let checked = checked.folder.keep();
     std::fs::rename(&checked, &staging).map_err(io(&staging))?;
@@ -240,7 +240,7 @@ pub async fn rekey(
     remove_sidecars(&database);
     vault::write_key_file(folder.path(), new_key_file)?;
     crate::paths::restrict_tree(folder.path()).map_err(io(data_dir))?;
-    swap::recover(data_dir)?;
+    swap::finish_pending(data_dir)?;
     let staging = data_dir.join(STAGING_DIR);
     std::fs::rename(folder.keep(), &staging).map_err(io(&staging))?;
     swap::swap_in(data_dir, now, Replaced::Discard)?;

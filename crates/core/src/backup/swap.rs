@@ -37,9 +37,42 @@ pub enum Replaced {
     Discard,
 }
 
+/// Folders a check or re-key writes before the journal exists; a kill leaves them behind.
+const WORK_PREFIXES: [&str; 3] = [".restore-check-", ".rekey-", STAGING_DIR];
+
 /// Whether a restore was interrupted and must be finished before the vault is opened.
 pub fn restore_pending(data_dir: &Path) -> bool {
     data_dir.join(JOURNAL).exists()
+}
+
+/// Whether anything of an interrupted restore or re-key is left: the journal, or work folders.
+pub fn needs_recovery(data_dir: &Path) -> bool {
+    restore_pending(data_dir) || !work_folders(data_dir).is_empty()
+}
+
+fn work_folders(data_dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(data_dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter(|e| {
+                    let name = e.file_name();
+                    let name = name.to_string_lossy();
+                    WORK_PREFIXES.iter().any(|prefix| name.starts_with(prefix))
+                })
+                .map(|e| e.path())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Removes work folders no journal speaks of (a kill before the swap began). They may hold a
+/// copy of the data, so they are not left lying around.
+fn remove_work_folders(data_dir: &Path) -> Result<(), BackupError> {
+    for folder in work_folders(data_dir) {
+        std::fs::remove_dir_all(&folder).map_err(io(&folder))?;
+    }
+    Ok(())
 }
 
 /// Swaps the staged vault in (steps 2-5). Returns the folder keeping the replaced files.
@@ -62,6 +95,14 @@ pub fn swap_in(data_dir: &Path, now: i64, replaced: Replaced) -> Result<PathBuf,
 /// exclusively, before opening it. Returns the folder keeping the replaced files, if a restore
 /// was finished.
 pub fn recover(data_dir: &Path) -> Result<Option<PathBuf>, BackupError> {
+    let kept = finish_pending(data_dir)?;
+    remove_work_folders(data_dir)?;
+    Ok(kept)
+}
+
+/// Finishes a swap the journal speaks of; without a journal, removes a stale staging folder.
+/// Other work folders are left alone: the caller may be about to swap one in.
+pub fn finish_pending(data_dir: &Path) -> Result<Option<PathBuf>, BackupError> {
     let journal = data_dir.join(JOURNAL);
     let name = match std::fs::read_to_string(&journal) {
         Ok(name) => name.trim().to_owned(),
@@ -114,13 +155,14 @@ fn finish(data_dir: &Path, kept_name: &str) -> Result<(), BackupError> {
         }
     }
     sync_folder(data_dir);
-    // Step 5.
+    // Step 5. The old-key copy of a re-key goes before the journal, so a kill meanwhile still
+    // leads the next start here to finish removing it.
+    if kept_name.starts_with(BEFORE_REKEY_PREFIX) {
+        std::fs::remove_dir_all(&kept).map_err(io(&kept))?;
+    }
     remove_if_there(&data_dir.join(JOURNAL))?;
     if staging.exists() {
         std::fs::remove_dir_all(&staging).map_err(io(&staging))?;
-    }
-    if kept_name.starts_with(BEFORE_REKEY_PREFIX) {
-        std::fs::remove_dir_all(&kept).map_err(io(&kept))?;
     }
     // An empty keeping folder (a first restore into an empty folder) says nothing.
     let _ = std::fs::remove_dir(&kept);
