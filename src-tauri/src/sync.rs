@@ -6,7 +6,7 @@ use crypto_balance_core::sync::{
     run_app_cycle, Cycle, CycleFailure, CycleReport, SyncCommand, SyncEvent, SyncHandle, SyncLock,
     SyncState, SyncStatus,
 };
-use crypto_balance_core::{App, Error};
+use crypto_balance_core::{App, Error, VaultStatus};
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tokio::sync::Mutex;
 
@@ -80,7 +80,11 @@ pub async fn start<R: Runtime>(handle: &AppHandle<R>) {
             match events.recv().await {
                 Ok(SyncEvent::RatesUpdated(report)) => {
                     crate::notify::fired(&bridge, &report.alerts_fired);
-                    crate::tray::show_total(&bridge, &report);
+                    // A report still queued when the vault was locked must not put the total
+                    // back in the tray.
+                    if bridge.state::<App>().status().await == VaultStatus::Unlocked {
+                        crate::tray::show_total(&bridge, &report);
+                    }
                     emit(&bridge, RATES_UPDATED, &report);
                 }
                 Ok(SyncEvent::Status(status)) => {

@@ -115,6 +115,19 @@ pub fn show_total<R: Runtime>(app: &AppHandle<R>, report: &CycleReport) {
         report.currency.to_uppercase(),
         &iso8601(report.at)[11..16]
     );
+    set_tooltip(app, tooltip);
+}
+
+/// While the vault is locked the tooltip names the app and nothing it holds.
+pub fn show_locked<R: Runtime>(app: &AppHandle<R>) {
+    set_tooltip(
+        app,
+        format!("{} (locked)", crypto_balance_core::PRODUCT_NAME),
+    );
+}
+
+/// Remembers `tooltip` for an icon built later and shows it on the icon there is.
+fn set_tooltip<R: Runtime>(app: &AppHandle<R>, tooltip: String) {
     if let Some(shows) = app.try_state::<TrayShows>() {
         if let Ok(mut shown) = shows.tooltip.lock() {
             *shown = Some(tooltip.clone());

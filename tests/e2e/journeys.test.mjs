@@ -213,6 +213,12 @@ describe("a person's journey", () => {
     await go("settings");
     await click("[data-lock-now]");
     await find('form[data-vault="unlock"]');
+    // Lock means locked: a reloaded page asks for the passphrase again instead of reopening
+    // the vault from the keychain, and shows no amount meanwhile.
+    await driver.navigate().refresh();
+    await find('form[data-vault="unlock"]');
+    assert.equal((await driver.findElements(By.css("[data-total]"))).length, 0);
+    await saveScreenshot(driver, "locked-after-reload");
     await typeIn(
       'form[data-vault="unlock"] input[type="password"]',
       PASSPHRASE,

@@ -4,6 +4,7 @@
 //! desktop app starts locked and unlocks silently from the keychain, or asks for the passphrase.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -97,6 +98,9 @@ pub struct App {
     clock: Arc<dyn Clock>,
     rates: Rates,
     state: RwLock<State>,
+    /// Set by [`App::lock_now`]: until this process ends only the passphrase unlocks, so a
+    /// reloaded window or a second client cannot reopen the vault from the keychain.
+    keychain_barred: AtomicBool,
 }
 
 impl App {
@@ -111,6 +115,7 @@ impl App {
             clock: config.clock.unwrap_or_else(|| Arc::new(SystemClock)),
             rates: Rates::new(config.coingecko),
             state: RwLock::new(State::Locked),
+            keychain_barred: AtomicBool::new(false),
         })
     }
 
@@ -200,7 +205,17 @@ impl App {
                 Err(_) => {}
             }
         }
-        let unlocked = vault::unlock(self.data_dir.path(), self.keychain.as_ref(), passphrase)?;
+        let unlocked = if self.keychain_barred.load(Ordering::SeqCst) {
+            let passphrase = passphrase.ok_or_else(|| {
+                VaultError::PassphraseNeeded(
+                    "locked with Lock now; the keychain opens it again only after a restart"
+                        .to_owned(),
+                )
+            })?;
+            vault::unlock_by_passphrase(dir, passphrase)?
+        } else {
+            vault::unlock(dir, self.keychain.as_ref(), passphrase)?
+        };
         let by = unlocked.by;
         *state = self.open_store(unlocked.key).await?;
         Ok(outcome(&by))
@@ -229,6 +244,18 @@ impl App {
             tracing::warn!(kept = %kept.display(), "an interrupted restore was finished");
         }
         Ok(())
+    }
+
+    /// The person's "Lock now" (or an idle lock): closes the store, and until this process ends
+    /// only the passphrase unlocks it again, never the keychain.
+    pub async fn lock_now(&self) {
+        self.keychain_barred.store(true, Ordering::SeqCst);
+        self.lock().await;
+    }
+
+    /// Whether only the passphrase unlocks (after [`App::lock_now`]).
+    pub fn keychain_barred(&self) -> bool {
+        self.keychain_barred.load(Ordering::SeqCst)
     }
 
     /// Closes the store; the next use needs an unlock.

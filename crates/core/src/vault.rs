@@ -149,6 +149,20 @@ pub fn unlock(
     })
 }
 
+/// Unlocks with `passphrase` alone, never asking or changing the keychain: after "Lock now" the
+/// keychain must not open the vault again until the app restarts.
+pub fn unlock_by_passphrase(dir: &Path, passphrase: &Passphrase) -> Result<Unlocked, VaultError> {
+    let key_file = read_key_file(dir)?;
+    let key = key_file.unwrap_key(passphrase, &key_file_path(dir))?;
+    Ok(Unlocked {
+        key,
+        key_file,
+        by: UnlockedBy::Passphrase {
+            keychain_problem: None,
+        },
+    })
+}
+
 /// Turns the app lock on (key removed from the keychain: the passphrase is asked at every start)
 /// or off (key stored in the keychain again). Needs the passphrase either way.
 pub fn set_app_lock(

@@ -894,3 +894,24 @@ async fn changing_the_passphrase_rotates_the_data_key() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[tokio::test]
+async fn after_lock_now_only_the_passphrase_unlocks_until_a_restart() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let keychain = Arc::new(MemoryKeychain::default());
+    let app = created(dir.path(), keychain.clone()).await;
+    app.lock_now().await;
+    let error = app.unlock(None).await.expect_err("the keychain is barred");
+    assert_eq!(error.code(), ErrorCode::Locked);
+    app.unlock(Some(&passphrase(PASSPHRASE)))
+        .await
+        .expect("the passphrase unlocks");
+    app.lock_now().await;
+    assert!(app.unlock(None).await.is_err(), "still barred");
+    // A new process (a restart) may use the keychain again.
+    let restarted = app_in(dir.path(), keychain);
+    restarted
+        .unlock(None)
+        .await
+        .expect("silent unlock after a restart");
+}

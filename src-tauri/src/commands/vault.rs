@@ -73,14 +73,16 @@ pub async fn unlock_vault<R: Runtime>(
     Ok(outcome)
 }
 
-/// Stops refreshing rates and closes the database.
+/// "Lock now": stops refreshing rates, closes the database and clears the tray's total. Until
+/// the app restarts only the passphrase opens the vault again; a reloaded page cannot.
 #[tauri::command]
 pub async fn lock_vault<R: Runtime>(
     handle: AppHandle<R>,
     app: State<'_, App>,
 ) -> Result<(), ErrorReport> {
     crate::sync::stop(&handle).await;
-    app.lock().await;
+    app.lock_now().await;
+    crate::tray::show_locked(&handle);
     Ok(())
 }
 
