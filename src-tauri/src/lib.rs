@@ -50,6 +50,12 @@ pub fn run() -> ExitCode {
     let explicit_data_dir = std::env::var_os(DATA_DIR_ENV).map(PathBuf::from);
     let folders = AppFolders::resolve(explicit_data_dir.as_deref());
     logging::init(folders.as_ref().map(|folders| folders.logs.as_path()));
+    // Settings and logs are private to the user at every start, like the data folder.
+    for folder in folders.iter().flat_map(|f| [&f.config, &f.logs]) {
+        if let Err(error) = crypto_balance_core::paths::restrict_tree(folder) {
+            tracing::warn!(%error, folder = %folder.display(), "cannot make the folder private");
+        }
+    }
     if painting == painting::Painting::CpuWithoutGpu {
         tracing::info!("no GPU found: the web view paints on the CPU");
     }

@@ -85,12 +85,14 @@ pub enum Command {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
-    /// Replace all data with a backup (the replaced files are kept as *.before-restore)
+    /// Replace all data with a backup, checked completely first (the replaced files are kept in a
+    /// new before-restore-<time> folder; the backup's passphrase opens the vault from then on)
     Restore {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
-    /// Change the recovery passphrase (the data is not re-encrypted)
+    /// Change the recovery passphrase and re-encrypt the data under a new key (other processes
+    /// must have the vault closed)
     ChangePassphrase {
         /// File whose first line is the new passphrase
         #[arg(long, value_name = "FILE")]

@@ -177,6 +177,19 @@ async fn paused_alerts_stay_quiet_and_bad_rules_are_refused() {
             alert(AlertKind::PriceAbove, Some("bitcoin"), "-5"),
             ErrorCode::InvalidInput,
         ),
+        // Issue 17: levels near Decimal::MAX made evaluation panic; they are refused at entry.
+        (
+            alert(
+                AlertKind::PriceAbove,
+                Some("bitcoin"),
+                "79228162514264337593543950335",
+            ),
+            ErrorCode::InvalidInput,
+        ),
+        (
+            alert(AlertKind::PortfolioBelow, None, "1000000000000000000000001"),
+            ErrorCode::InvalidInput,
+        ),
         (
             alert(AlertKind::ChangeUp, Some("bitcoin"), "1500"),
             ErrorCode::InvalidInput,

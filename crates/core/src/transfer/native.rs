@@ -176,3 +176,46 @@ pub fn parse_amount(text: &str) -> Result<Amount, String> {
         .and_then(|d| Amount::from_decimal(d.normalize()).ok())
         .ok_or_else(|| format!("'{text}' is not an amount (a decimal with up to 18 places)"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 17: coin and currency cells were written as they were; every text cell is defused
+    /// now, and reads back exactly.
+    #[test]
+    fn every_text_cell_is_neutralised_and_reads_back() {
+        let row = LedgerRow {
+            occurred_at: 1_700_000_000,
+            account: "=acct".into(),
+            coin: "=HYPERLINK(\"x\")".into(),
+            amount: "1".parse().unwrap_or(Amount::ZERO),
+            kind: EntryKind::Buy,
+            price: Some((Decimal::ONE, "+cmd".into())),
+            note: Some("@note".into()),
+            id: "-id".into(),
+        };
+        let mut bytes = Vec::new();
+        write_ledger(&mut bytes, std::slice::from_ref(&row)).unwrap_or_else(|e| panic!("{e}"));
+        let text = String::from_utf8(bytes).unwrap_or_default();
+        let cells: Vec<&str> = text.lines().nth(1).unwrap_or_default().split(',').collect();
+        for cell in cells {
+            let bare = cell.trim_start_matches('"');
+            assert!(
+                !bare.starts_with(['=', '+', '-', '@']),
+                "{cell} would run as a formula in {text}"
+            );
+        }
+        let fields: Vec<String> = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(text.as_bytes())
+            .records()
+            .flatten()
+            .flat_map(|r| r.iter().map(str::to_owned).collect::<Vec<_>>())
+            .collect();
+        let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+        let parsed = parse_row(&fields).unwrap_or_else(|e| panic!("{}", e.reason));
+        assert_eq!(parsed.coin, row.coin);
+        assert_eq!(parsed.price, Some((Decimal::ONE, "+cmd".to_owned())));
+    }
+}
