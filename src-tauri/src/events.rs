@@ -14,3 +14,6 @@ pub const ALERT_FIRED: &str = "alert-fired";
 
 /// A running import moved on; the payload is its progress (phase, bytes, rows).
 pub const IMPORT_PROGRESS: &str = "import-progress";
+
+/// A change of passphrase is re-encrypting the data; the payload is how far it is.
+pub const PASSPHRASE_PROGRESS: &str = "passphrase-progress";

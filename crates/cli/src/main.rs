@@ -119,7 +119,9 @@ async fn run(cli: &Cli) -> Result<(), ErrorReport> {
             let old = unlock::passphrase(global)?
                 .ok_or_else(|| unlock::needs_passphrase("change-passphrase"))?;
             let new = unlock::read_passphrase_file(new_passphrase_file)?;
-            app.change_passphrase(&old, &new).await?;
+            app.change_passphrase_with(&old, &new, &output::rekey_progress)
+                .await?;
+            output::rekey_done();
             output::done("Changed the recovery passphrase", json);
         }
         Command::AppLock { state } => {

@@ -175,3 +175,33 @@ pub fn print_lines(lines: &[String]) {
         }
     }
 }
+
+/// Re-encryption progress on stderr, drawn in place, only for a person at a terminal.
+pub fn rekey_progress(progress: crypto_balance_core::backup::RekeyProgress) {
+    use crypto_balance_core::backup::RekeyPhase;
+    use std::io::{IsTerminal, Write};
+    let mut stderr = std::io::stderr();
+    if !stderr.is_terminal() {
+        return;
+    }
+    let what = match progress.phase {
+        RekeyPhase::Copying => {
+            let percent = (progress.bytes_done * 100)
+                .checked_div(progress.bytes_total)
+                .unwrap_or(0);
+            format!("Re-encrypting your data: {percent}%")
+        }
+        RekeyPhase::Checking => "Checking the re-encrypted copy".to_owned(),
+        RekeyPhase::Swapping => "Putting it in place".to_owned(),
+    };
+    let _ = write!(stderr, "\r\x1b[2K{what}");
+    let _ = stderr.flush();
+}
+
+/// Ends the progress line, if one was drawn.
+pub fn rekey_done() {
+    use std::io::IsTerminal;
+    if std::io::stderr().is_terminal() {
+        eprintln!();
+    }
+}

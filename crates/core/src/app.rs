@@ -280,6 +280,16 @@ impl App {
     /// an old key file, in a backup or a kept folder, together with the old passphrase opens
     /// nothing of today's data. Needs the vault to itself: other processes must close it.
     pub async fn change_passphrase(&self, old: &Passphrase, new: &Passphrase) -> Result<(), Error> {
+        self.change_passphrase_with(old, new, &|_| {}).await
+    }
+
+    /// [`App::change_passphrase`], reporting how far the re-encryption is to `report`.
+    pub async fn change_passphrase_with(
+        &self,
+        old: &Passphrase,
+        new: &Passphrase,
+        report: &(dyn Fn(backup::RekeyProgress) + Send + Sync),
+    ) -> Result<(), Error> {
         vault::check_strength(new)?;
         let mut state = self.state.write().await;
         let dir = self.data_dir.path();
@@ -314,7 +324,7 @@ impl App {
             key_file.use_keychain,
         )
         .map_err(VaultError::from)?;
-        backup::rekey(&store, dir, &new_key, &new_file, self.now()).await?;
+        backup::rekey(&store, dir, &new_key, &new_file, self.now(), report).await?;
         drop(exclusive);
         if key_file.use_keychain {
             if let Err(e) = self.keychain.store(&new_file.key_id, &new_key) {

@@ -217,6 +217,59 @@ pub fn replace(data_dir: &Path, checked: CheckedBackup, now: i64) -> Result<Path
     swap::swap_in(data_dir, now, Replaced::Keep)
 }
 
+/// How far a re-encryption is (the `passphrase-progress` event).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct RekeyProgress {
+    pub phase: RekeyPhase,
+    /// Bytes of the new copy written so far.
+    #[ts(type = "number")]
+    pub bytes_done: u64,
+    /// The database's size: about what the copy will be.
+    #[ts(type = "number")]
+    pub bytes_total: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum RekeyPhase {
+    /// Writing the copy under the new key.
+    Copying,
+    /// Checking the copy opens and is whole.
+    Checking,
+    /// Swapping it in for the old files, which are then deleted.
+    Swapping,
+}
+
+/// How often a long copy reports how far it is.
+const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// Runs `work` (a copy being written to `target`) and reports `target`'s growth every
+/// [`PROGRESS_EVERY`] until it is done.
+async fn watch_growth<T>(
+    target: &Path,
+    total: u64,
+    report: &(dyn Fn(RekeyProgress) + Send + Sync),
+    work: impl std::future::Future<Output = T>,
+) -> T {
+    tokio::pin!(work);
+    let mut tick = tokio::time::interval(PROGRESS_EVERY);
+    loop {
+        tokio::select! {
+            done = &mut work => return done,
+            _ = tick.tick() => {
+                let written = std::fs::metadata(target).map_or(0, |m| m.len());
+                report(RekeyProgress {
+                    phase: RekeyPhase::Copying,
+                    bytes_done: written.min(total),
+                    bytes_total: total,
+                });
+            }
+        }
+    }
+}
+
 /// Re-encrypts the whole vault under `new_key`: a copy of the database under the new key and
 /// `new_key_file` are written and checked beside the live files, then swapped in like a restore,
 /// and the files under the old key are deleted. A kill at any moment leaves either the old vault
@@ -227,6 +280,7 @@ pub async fn rekey(
     new_key: &DataKey,
     new_key_file: &vault::KeyFile,
     now: i64,
+    report: &(dyn Fn(RekeyProgress) + Send + Sync),
 ) -> Result<(), BackupError> {
     let folder = tempfile::Builder::new()
         .prefix(".rekey-")
@@ -234,12 +288,27 @@ pub async fn rekey(
         .map_err(io(data_dir))?;
     let database = folder.path().join(crate::store::DATABASE_FILE_NAME);
     File::create(&database).map_err(io(&database))?;
-    export_database(store, &database, new_key).await?;
+    let total = std::fs::metadata(store.path()).map_or(0, |m| m.len());
+    let progress = |phase, bytes_done| RekeyProgress {
+        phase,
+        bytes_done,
+        bytes_total: total,
+    };
+    report(progress(RekeyPhase::Copying, 0));
+    watch_growth(
+        &database,
+        total,
+        report,
+        export_database(store, &database, new_key),
+    )
+    .await?;
     store.close().await;
+    report(progress(RekeyPhase::Checking, total));
     Store::check_copy(&database, new_key).await?;
     remove_sidecars(&database);
     vault::write_key_file(folder.path(), new_key_file)?;
     crate::paths::restrict_tree(folder.path()).map_err(io(data_dir))?;
+    report(progress(RekeyPhase::Swapping, total));
     swap::finish_pending(data_dir)?;
     let staging = data_dir.join(STAGING_DIR);
     std::fs::rename(folder.keep(), &staging).map_err(io(&staging))?;

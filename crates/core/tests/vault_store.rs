@@ -5,6 +5,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use crypto_balance_core::backup::RekeyPhase;
 use crypto_balance_core::clock::FixedClock;
 use crypto_balance_core::holdings::NewHolding;
 use crypto_balance_core::store::{Store, DATABASE_FILE_NAME};
@@ -850,12 +851,21 @@ async fn changing_the_passphrase_rotates_the_data_key() {
         .expect("adds");
     let key_path = dir.path().join("crypto-balance.key");
     let old_file = std::fs::read_to_string(&key_path).expect("reads");
-    app.change_passphrase(
+    let reports = std::sync::Mutex::new(Vec::new());
+    app.change_passphrase_with(
         &passphrase(PASSPHRASE),
         &passphrase("a new long passphrase"),
+        &|p| reports.lock().expect("lock").push(p),
     )
     .await
     .expect("changes");
+    let reports = reports.into_inner().expect("lock");
+    let phases: Vec<RekeyPhase> = reports.iter().map(|p| p.phase).collect();
+    assert_eq!(phases.first(), Some(&RekeyPhase::Copying));
+    assert_eq!(phases.last(), Some(&RekeyPhase::Swapping));
+    assert!(phases.contains(&RekeyPhase::Checking));
+    assert!(reports[0].bytes_total > 0, "the database's size is known");
+    assert!(reports.iter().all(|p| p.bytes_done <= p.bytes_total));
     assert_eq!(
         app.holdings().await.expect("still open")[0]
             .amount

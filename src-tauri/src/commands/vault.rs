@@ -7,7 +7,7 @@ use crypto_balance_core::app::UnlockOutcome;
 use crypto_balance_core::{App, ErrorReport, Passphrase, RestoreOutcome, VaultStatus};
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 
-use crate::events::HOLDINGS_CHANGED;
+use crate::events::{HOLDINGS_CHANGED, PASSPHRASE_PROGRESS};
 
 /// Whether the vault exists and is open; the UI shows the create or unlock screen from this.
 #[tauri::command]
@@ -86,15 +86,26 @@ pub async fn lock_vault<R: Runtime>(
     Ok(())
 }
 
+/// Changes the passphrase and re-encrypts everything under a new key, reporting how far it is
+/// as `passphrase-progress`. The sync loop pauses meanwhile (the vault must be closed for it).
 #[tauri::command]
-pub async fn change_passphrase(
+pub async fn change_passphrase<R: Runtime>(
+    handle: AppHandle<R>,
     app: State<'_, App>,
     old: String,
     new: String,
 ) -> Result<(), ErrorReport> {
-    Ok(app
-        .change_passphrase(&Passphrase::new(old), &Passphrase::new(new))
-        .await?)
+    crate::sync::stop(&handle).await;
+    let progress = handle.clone();
+    let changed = app
+        .change_passphrase_with(&Passphrase::new(old), &Passphrase::new(new), &move |p| {
+            let _ = progress.emit(PASSPHRASE_PROGRESS, p);
+        })
+        .await;
+    if app.status().await == VaultStatus::Unlocked {
+        crate::sync::start(&handle).await;
+    }
+    Ok(changed?)
 }
 
 /// Whether the passphrase is asked at every start.

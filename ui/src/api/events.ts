@@ -3,6 +3,7 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { CycleReport } from "./bindings/CycleReport";
 import type { FiredAlert } from "./bindings/FiredAlert";
 import type { ImportProgress } from "./bindings/ImportProgress";
+import type { RekeyProgress } from "./bindings/RekeyProgress";
 import type { SyncStatus } from "./bindings/SyncStatus";
 
 export type { UnlistenFn };
@@ -25,6 +26,13 @@ export function onHoldingsChanged(handler: () => void): Promise<UnlistenFn> {
 
 export function onImportProgress(handler: (progress: ImportProgress) => void): Promise<UnlistenFn> {
   return listen<ImportProgress>("import-progress", (event) => handler(event.payload));
+}
+
+/** A change of passphrase re-encrypting the data: how far it is. */
+export function onPassphraseProgress(
+  handler: (progress: RekeyProgress) => void,
+): Promise<UnlistenFn> {
+  return listen<RekeyProgress>("passphrase-progress", (event) => handler(event.payload));
 }
 
 /** Listens to several events until the returned function is called (a component's teardown). */

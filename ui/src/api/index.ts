@@ -48,6 +48,7 @@ export {
   onAlertFired,
   onHoldingsChanged,
   onImportProgress,
+  onPassphraseProgress,
   onRatesUpdated,
   onSyncStatus,
 } from "./events";

@@ -90,6 +90,10 @@ pub fn parse_zone(zone: &str) -> Option<i64> {
         _ => return None,
     };
     let digits: String = zone[1..].chars().filter(|c| *c != ':').collect();
+    // Only ASCII digits from here on, so the slices below fall on character boundaries.
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
     let (hours, minutes) = match digits.len() {
         1 | 2 => (number(&digits)?, 0),
         3 => (number(&digits[..1])?, number(&digits[1..])?),
@@ -121,6 +125,24 @@ pub fn describe_offset(offset: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    proptest::proptest! {
+        /// Any text as a zone, a date or a file name: an answer or none, never a panic (a
+        /// multibyte character once sliced a zone in half).
+        #[test]
+        fn any_text_never_panics(text in "\\PC{0,24}") {
+            let _ = parse_zone(&text);
+            let _ = zone_in_file_name(&text);
+            let _ = parse_zone(&format!("+{text}"));
+            let _ = zone_in_file_name(&format!("x(UTC{text})y"));
+        }
+    }
+
+    #[test]
+    fn a_multibyte_zone_is_no_zone() {
+        assert_eq!(parse_zone("+é1"), None);
+        assert_eq!(parse_zone("-1é"), None);
+    }
+
     use super::*;
 
     const JAN_2_2024: i64 = 1_704_153_600; // 2024-01-02T00:00:00Z

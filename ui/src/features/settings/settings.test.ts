@@ -1,4 +1,5 @@
-import { cleanup, fireEvent, render, screen } from "@testing-library/svelte";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/svelte";
+import { emit } from "@tauri-apps/api/event";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, it } from "vitest";
 import { preferences, setPrivacy, setTheme } from "../../lib/preferences.svelte";
@@ -71,12 +72,16 @@ describe("appearance", () => {
 describe("security", () => {
   it("refuses a short or mismatched new passphrase before asking the backend", async () => {
     const calls: string[] = [];
-    mockIPC((command) => {
-      calls.push(command);
-      if (command === "app_lock") return false;
-      if (command === "change_passphrase") return null;
-      throw `${command} not mocked`;
-    });
+    let finishChange: (value: null) => void = () => {};
+    mockIPC(
+      (command) => {
+        calls.push(command);
+        if (command === "app_lock") return false;
+        if (command === "change_passphrase") return new Promise((done) => (finishChange = done));
+        throw `${command} not mocked`;
+      },
+      { shouldMockEvents: true },
+    );
     render(SecuritySettings);
     await screen.findByRole("button", { name: "Turn on" });
     await fireEvent.input(screen.getByLabelText("Current passphrase"), {
@@ -96,7 +101,14 @@ describe("security", () => {
       target: { value: "a much longer one" },
     });
     await fireEvent.click(screen.getByRole("button", { name: "Change passphrase" }));
+    // The re-encryption reports how far it is while it runs.
+    await waitFor(() => expect(calls).toContain("change_passphrase"));
+    await emit("passphrase-progress", { phase: "copying", bytes_done: 450, bytes_total: 1000 });
+    expect(await screen.findByText("Re-encrypting your data… 45%")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Change passphrase" })).toBeDisabled();
+    finishChange(null);
     expect(await screen.findByText(/The passphrase was changed/)).toBeInTheDocument();
+    expect(screen.queryByText(/Re-encrypting/)).not.toBeInTheDocument();
     expect(calls).toEqual(["app_lock", "change_passphrase"]);
   });
 });
