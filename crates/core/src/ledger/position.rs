@@ -32,8 +32,11 @@ impl Position {
         };
         if amount.is_negative() {
             if before.atoms() > 0 {
-                let kept =
-                    (after.max(Amount::ZERO).to_decimal() / before.to_decimal()).min(Decimal::ONE);
+                let kept = after
+                    .max(Amount::ZERO)
+                    .to_decimal()
+                    .checked_div(before.to_decimal())?
+                    .min(Decimal::ONE);
                 next.costed_amount = self.costed_amount.checked_mul(kept)?;
                 next.cost_total = self.cost_total.checked_mul(kept)?;
             }
@@ -58,7 +61,8 @@ impl Position {
         if currency == MIXED_CURRENCIES || self.costed_amount.is_zero() {
             return None;
         }
-        Some((self.cost_total / self.costed_amount, currency))
+        // Checked: rounding at the edge of Decimal's 28 digits must never become a panic.
+        Some((self.cost_total.checked_div(self.costed_amount)?, currency))
     }
 
     /// Unrealized profit or loss at `price` (same currency as the cost), counting only the units
