@@ -55,6 +55,53 @@ async fn json(setup: &Setup, args: &[&str]) -> Value {
     serde_json::from_str(&ok(setup, &all).await).expect("JSON output")
 }
 
+/// A running `daemon --json`, read a JSON event at a time.
+struct Daemon {
+    child: tokio::process::Child,
+    lines: tokio::io::Lines<BufReader<tokio::process::ChildStdout>>,
+}
+
+impl Daemon {
+    fn start(command: Command) -> Self {
+        let mut child = tokio::process::Command::from(command)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("daemon starts");
+        let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        Self { child, lines }
+    }
+
+    /// The next event it prints, within 20 s.
+    async fn next_event(&mut self) -> Value {
+        let line = tokio::time::timeout(Duration::from_secs(20), self.lines.next_line())
+            .await
+            .expect("output within 20 s")
+            .unwrap()
+            .expect("a line");
+        serde_json::from_str(&line).expect("one JSON object per line")
+    }
+
+    fn is_running(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
+    }
+
+    /// SIGTERM, then how it exited (within 20 s).
+    async fn stop(mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().expect("running").to_string();
+        assert!(Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success());
+        tokio::time::timeout(Duration::from_secs(20), self.child.wait())
+            .await
+            .expect("stops within 20 s")
+            .unwrap()
+    }
+}
+
 async fn setup() -> Setup {
     let fake = FakeCoinGecko::start_default().await.expect("fake starts");
     let temp = tempfile::tempdir().expect("temp dir");
@@ -220,20 +267,8 @@ async fn the_daemon_prints_updates_holds_the_lock_and_stops_on_sigterm() {
         &["holdings", "add", "--coin", "solana", "--amount", "3"],
     )
     .await;
-    let mut daemon = tokio::process::Command::from(command(&s, &["--json", "daemon"]))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("daemon starts");
-    let stdout = daemon.stdout.take().unwrap();
-    let mut lines = BufReader::new(stdout).lines();
-    let first = tokio::time::timeout(Duration::from_secs(20), lines.next_line())
-        .await
-        .expect("an update within 20 s")
-        .unwrap()
-        .expect("a line");
-    let event: Value = serde_json::from_str(&first).expect("one JSON object per line");
+    let mut daemon = Daemon::start(command(&s, &["--json", "daemon"]));
+    let event = daemon.next_event().await;
     assert_eq!(event["event"], "rates_updated");
     assert_eq!(event["total"], "517.35");
 
@@ -242,16 +277,7 @@ async fn the_daemon_prints_updates_holds_the_lock_and_stops_on_sigterm() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("already being refreshed"));
 
-    let pid = daemon.id().expect("running");
-    let killed = Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let status = tokio::time::timeout(Duration::from_secs(20), daemon.wait())
-        .await
-        .expect("stops within 20 s")
-        .unwrap();
+    let status = daemon.stop().await;
     assert!(status.success(), "{status:?}");
     // The lock is free again.
     json(&s, &["sync", "--once"]).await;
@@ -381,26 +407,13 @@ async fn sync_reports_fired_alerts_and_the_daemon_runs_the_notify_command() {
         "CRYPTO_BALANCE_COINGECKO_KEY",
         "CG-secret-key-in-the-environment",
     );
-    let mut daemon = tokio::process::Command::from(with_secrets)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(daemon.stdout.take().unwrap()).lines();
-    let mut alert_line = None;
-    while alert_line.is_none() {
-        let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line())
-            .await
-            .expect("output within 20 s")
-            .unwrap()
-            .expect("a line");
-        let event: Value = serde_json::from_str(&line).unwrap();
+    let mut daemon = Daemon::start(with_secrets);
+    let event = loop {
+        let event = daemon.next_event().await;
         if event["event"] == "alert_fired" {
-            alert_line = Some(event);
+            break event;
         }
-    }
-    let event = alert_line.unwrap();
+    };
     assert_eq!(
         (event["alert_id"].as_i64(), event["price"].as_str()),
         (Some(2), Some("2999.5"))
@@ -425,11 +438,7 @@ async fn sync_reports_fired_alerts_and_the_daemon_runs_the_notify_command() {
     ] {
         assert!(!env.contains(secret), "the notify command saw {secret}");
     }
-    Command::new("kill")
-        .args(["-TERM", &daemon.id().unwrap().to_string()])
-        .status()
-        .unwrap();
-    daemon.wait().await.unwrap();
+    daemon.stop().await;
     let history = json(&s, &["alerts", "history"]).await;
     assert_eq!(history.as_array().map(Vec::len), Some(2));
 }
@@ -479,29 +488,11 @@ async fn extreme_values_are_valued_or_named_never_a_panic() {
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
 
-    let mut daemon = tokio::process::Command::from(command(&s, &["--json", "daemon"]))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("daemon starts");
-    let mut lines = BufReader::new(daemon.stdout.take().unwrap()).lines();
-    let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line())
-        .await
-        .expect("a report within 20 s")
-        .unwrap()
-        .expect("a line");
-    let event: Value = serde_json::from_str(&line).expect("JSON");
+    let mut daemon = Daemon::start(command(&s, &["--json", "daemon"]));
+    let event = daemon.next_event().await;
     assert_eq!(event["event"], "sync_failed", "{event}");
     assert_eq!(event["code"], "out_of_range", "{event}");
-    assert!(daemon.try_wait().unwrap().is_none(), "the daemon lives on");
-    Command::new("kill")
-        .args(["-TERM", &daemon.id().unwrap().to_string()])
-        .status()
-        .unwrap();
-    let status = tokio::time::timeout(Duration::from_secs(20), daemon.wait())
-        .await
-        .expect("stops")
-        .unwrap();
+    assert!(daemon.is_running(), "the daemon lives on");
+    let status = daemon.stop().await;
     assert!(status.success(), "{status:?}");
 }

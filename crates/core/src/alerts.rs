@@ -71,7 +71,7 @@ impl AlertKind {
     }
 }
 
-const ALL_KINDS: [AlertKind; 9] = [
+pub(crate) const ALL_KINDS: [AlertKind; 9] = [
     AlertKind::PriceAbove,
     AlertKind::PriceBelow,
     AlertKind::ChangeUp,

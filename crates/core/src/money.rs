@@ -209,6 +209,33 @@ impl<'de> Deserialize<'de> for Amount {
     }
 }
 
+/// Test strategies shared by the modules that must never panic on extreme values.
+#[cfg(test)]
+pub(crate) mod extremes {
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    /// Decimals from tiny to `Decimal::MAX`, of either sign and any scale.
+    pub fn decimal() -> impl Strategy<Value = Decimal> {
+        prop_oneof![
+            Just(Decimal::MAX),
+            Just(Decimal::MIN),
+            Just(Decimal::ZERO),
+            (any::<i64>(), 0u32..=28).prop_map(|(n, scale)| Decimal::new(n, scale)),
+            (
+                any::<u32>(),
+                any::<u32>(),
+                any::<u32>(),
+                any::<bool>(),
+                0u32..=28
+            )
+                .prop_map(|(lo, mid, hi, negative, scale)| Decimal::from_parts(
+                    lo, mid, hi, negative, scale
+                )),
+        ]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

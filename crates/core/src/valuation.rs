@@ -614,26 +614,7 @@ mod tests {
         use proptest::prelude::*;
 
         use super::*;
-
-        /// Decimals from tiny to `Decimal::MAX`, of either sign.
-        fn decimal() -> impl Strategy<Value = Decimal> {
-            prop_oneof![
-                Just(Decimal::MAX),
-                Just(Decimal::MIN),
-                Just(Decimal::ZERO),
-                (any::<i64>(), 0u32..=28).prop_map(|(n, scale)| Decimal::new(n, scale)),
-                (
-                    any::<u32>(),
-                    any::<u32>(),
-                    any::<u32>(),
-                    any::<bool>(),
-                    0u32..=28
-                )
-                    .prop_map(|(lo, mid, hi, neg, scale)| Decimal::from_parts(
-                        lo, mid, hi, neg, scale
-                    )),
-            ]
-        }
+        use crate::money::extremes::decimal;
 
         fn amount() -> impl Strategy<Value = Amount> {
             prop_oneof![

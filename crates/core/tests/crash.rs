@@ -69,6 +69,46 @@ async fn crash_child_writer() {
     }
 }
 
+/// Random kill moments (xorshift), different in every run, from `from` to `from + spread` ms.
+struct KillMoments {
+    seed: u64,
+    from: u64,
+    spread: u64,
+}
+
+impl KillMoments {
+    fn new(salt: u64, from: u64, spread: u64) -> Self {
+        Self {
+            seed: salt ^ u64::from(std::process::id()),
+            from,
+            spread,
+        }
+    }
+
+    fn next(&mut self) -> Duration {
+        self.seed ^= self.seed << 13;
+        self.seed ^= self.seed >> 7;
+        self.seed ^= self.seed << 17;
+        Duration::from_millis(self.from + self.seed % self.spread)
+    }
+}
+
+/// Runs the ignored test `child_test` of this binary with `env` set to `dir`, and kills it with
+/// SIGKILL at the next random moment.
+async fn run_and_kill(child_test: &str, env: &str, dir: &Path, moments: &mut KillMoments) {
+    let exe = std::env::current_exe().expect("test binary");
+    let mut child = Command::new(&exe)
+        .args([child_test, "--exact", "--ignored", "--nocapture"])
+        .env(env, dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawns the child");
+    tokio::time::sleep(moments.next()).await;
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reaped");
+}
+
 #[tokio::test]
 async fn crash_at_random_moments_never_loses_or_half_writes_a_batch() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -82,24 +122,10 @@ async fn crash_at_random_moments_never_loses_or_half_writes_a_batch() {
     .expect("creates");
     open(dir.path()).await.close().await;
 
-    let exe = std::env::current_exe().expect("test binary");
-    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15 ^ u64::from(std::process::id());
+    let mut moments = KillMoments::new(0x9e37_79b9_7f4a_7c15, 100, 600);
     let mut committed_before = 0i64;
     for round in 0..ROUNDS {
-        let mut child = Command::new(&exe)
-            .args(["crash_child_writer", "--exact", "--ignored", "--nocapture"])
-            .env(CHILD_ENV, dir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawns the writer");
-        // xorshift: a random kill moment between 100 and 700 ms after start.
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        tokio::time::sleep(Duration::from_millis(100 + seed % 600)).await;
-        child.kill().expect("SIGKILL");
-        child.wait().expect("reaped");
+        run_and_kill("crash_child_writer", CHILD_ENV, dir.path(), &mut moments).await;
 
         let store = open(dir.path()).await;
         assert!(
@@ -232,22 +258,9 @@ async fn kill_repeatedly(
     allowed: &[Vec<String>],
 ) -> KillStats {
     let mut stats = KillStats::default();
-    let exe = std::env::current_exe().expect("test binary");
-    let mut seed: u64 = 0x2545_f491_4f6c_dd1d ^ u64::from(std::process::id());
+    let mut moments = KillMoments::new(0x2545_f491_4f6c_dd1d, 30, 400);
     for round in 0..KILLS {
-        let mut child = Command::new(&exe)
-            .args([child_test, "--exact", "--ignored", "--nocapture"])
-            .env(env, dir)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawns");
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        tokio::time::sleep(Duration::from_millis(30 + seed % 400)).await;
-        child.kill().expect("SIGKILL");
-        child.wait().expect("reaped");
+        run_and_kill(child_test, env, dir, &mut moments).await;
         if crypto_balance_core::backup::restore_pending(dir) {
             stats.mid_swap += 1;
         } else if crypto_balance_core::backup::needs_recovery(dir) {

@@ -298,36 +298,10 @@ mod extremes {
     use proptest::prelude::*;
 
     use super::*;
-
-    fn decimal() -> impl Strategy<Value = Decimal> {
-        prop_oneof![
-            Just(Decimal::MAX),
-            Just(Decimal::MIN),
-            Just(Decimal::ZERO),
-            (any::<i64>(), 0u32..=28).prop_map(|(n, scale)| Decimal::new(n, scale)),
-            (
-                any::<u32>(),
-                any::<u32>(),
-                any::<u32>(),
-                any::<bool>(),
-                0u32..=28
-            )
-                .prop_map(|(lo, mid, hi, neg, scale)| Decimal::from_parts(lo, mid, hi, neg, scale)),
-        ]
-    }
+    use crate::money::extremes::decimal;
 
     fn kind() -> impl Strategy<Value = AlertKind> {
-        prop::sample::select(vec![
-            AlertKind::PriceAbove,
-            AlertKind::PriceBelow,
-            AlertKind::ChangeUp,
-            AlertKind::ChangeDown,
-            AlertKind::ChangeEither,
-            AlertKind::PortfolioAbove,
-            AlertKind::PortfolioBelow,
-            AlertKind::HoldingAbove,
-            AlertKind::HoldingBelow,
-        ])
+        prop::sample::select(crate::alerts::ALL_KINDS.to_vec())
     }
 
     proptest! {
