@@ -29,7 +29,7 @@ mod rates;
 mod transfer;
 
 pub use alerts::ALERT_STALE_AFTER;
-pub use rates::RateView;
+pub use rates::{CycleReport, RateView};
 
 use rates::checked_currency;
 
@@ -387,7 +387,7 @@ impl App {
                 drop(checking);
                 if fresh {
                     let dir = self.data_dir.path();
-                    let _ = std::fs::remove_file(dir.join(vault::lock::VAULT_LOCK_FILE_NAME));
+                    let _ = std::fs::remove_file(dir.join(vault::VAULT_LOCK_FILE_NAME));
                     let _ = std::fs::remove_dir(dir);
                 }
                 return Err(error.into());

@@ -1,7 +1,7 @@
 //! Assets: coins by CoinGecko id and fiat currencies. Users type an id or a symbol; a symbol that
 //! several coins share is refused with the candidates, never resolved to the first one.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlx::{Sqlite, Transaction};
 use ts_rs::TS;
 
@@ -11,6 +11,17 @@ pub struct Asset {
     pub id: String,
     pub symbol: String,
     pub name: String,
+}
+
+/// A coin from `/coins/list` or `/coins/markets` or `/search`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, TS)]
+#[ts(export)]
+pub struct Listing {
+    pub id: String,
+    pub symbol: String,
+    pub name: String,
+    #[serde(default)]
+    pub market_cap_rank: Option<u32>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -131,7 +142,7 @@ pub(crate) async fn search_local(
     store: &crate::store::Store,
     query: &str,
     limit: u32,
-) -> Result<Vec<crate::rates::Listing>, crate::store::StoreError> {
+) -> Result<Vec<Listing>, crate::store::StoreError> {
     let pattern = format!(
         "%{}%",
         query
@@ -151,14 +162,12 @@ pub(crate) async fn search_local(
     .map_err(|e| store.error(e))?;
     Ok(rows
         .into_iter()
-        .map(
-            |(id, symbol, name, market_cap_rank)| crate::rates::Listing {
-                id,
-                symbol,
-                name,
-                market_cap_rank,
-            },
-        )
+        .map(|(id, symbol, name, market_cap_rank)| Listing {
+            id,
+            symbol,
+            name,
+            market_cap_rank,
+        })
         .collect())
 }
 
@@ -166,18 +175,11 @@ pub(crate) async fn search_local(
 pub(crate) async fn resolve_id(
     store: &crate::store::Store,
     text: &str,
-) -> Result<String, crate::Error> {
-    let err = |e| crate::Error::Store(store.error(e));
-    let mut tx = store.pool().begin().await.map_err(err)?;
+) -> Result<String, AssetError> {
+    let mut tx = store.pool().begin().await?;
     let found = resolve(&mut tx, text).await;
-    tx.rollback().await.map_err(err)?;
-    match found {
-        Ok(asset) => Ok(asset.id),
-        Err(AssetError::Database(e)) => Err(err(e)),
-        Err(e) => Err(crate::Error::Holdings(
-            crate::holdings::HoldingsError::Asset(e),
-        )),
-    }
+    tx.rollback().await?;
+    Ok(found?.id)
 }
 
 /// The ids of every fiat currency in the catalog.

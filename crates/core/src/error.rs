@@ -1,8 +1,6 @@
 //! Errors: one enum for the crate's boundary, each variant mapped to a stable [`ErrorCode`] that the
 //! UI and scripts branch on, so no consumer ever matches on message text.
 
-use std::path::PathBuf;
-
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -11,35 +9,26 @@ use crate::alerts::AlertError;
 use crate::assets::AssetError;
 use crate::backup::BackupError;
 use crate::holdings::HoldingsError;
+use crate::locks::SyncError;
+use crate::paths::PathError;
 use crate::rates::{ApiError, RatesError, RetryPolicy};
 use crate::settings::SettingsError;
 use crate::store::StoreError;
-use crate::sync::SyncError;
 use crate::transfer::TransferError;
 use crate::vault::{KeyFileError, VaultError};
 
 /// Everything that can go wrong in core, with the context a person needs to act on it.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The platform has no per-user data folder (no home directory) and none was given.
-    #[error(
-        "cannot find a data folder for this user: pass --data-dir or set CRYPTO_BALANCE_DATA_DIR"
-    )]
-    NoDataDir,
-
-    /// The data folder could not be created or is not a folder.
-    #[error("cannot use data folder {path}: {source}")]
-    DataDirUnusable {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    /// The data folder: missing, unusable, or a path that would overwrite the vault's files.
+    #[error(transparent)]
+    Path(#[from] PathError),
 
     #[error(transparent)]
     Vault(#[from] VaultError),
 
     #[error(transparent)]
-    VaultLock(#[from] crate::vault::VaultLockError),
+    VaultLock(#[from] crate::locks::VaultLockError),
 
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -72,10 +61,6 @@ pub enum Error {
     #[error("{0}")]
     InvalidInput(String),
 
-    /// A user-named path that would overwrite the vault's folder or files.
-    #[error("{path} is inside the vault's folder {data_dir} or is one of its files: choose a place elsewhere (the vault's own files are never overwritten)")]
-    ProtectedPath { path: PathBuf, data_dir: PathBuf },
-
     /// A figure too large to compute exactly.
     #[error(transparent)]
     OutOfRange(#[from] crate::valuation::OutOfRange),
@@ -85,16 +70,23 @@ pub enum Error {
     Locked,
 }
 
+/// A coin that cannot be resolved outside a holdings change reads the same as inside one.
+impl From<AssetError> for Error {
+    fn from(error: AssetError) -> Self {
+        Error::Holdings(HoldingsError::Asset(error))
+    }
+}
+
 impl Error {
     /// The stable code for this error.
     pub fn code(&self) -> ErrorCode {
         match self {
-            Error::NoDataDir | Error::DataDirUnusable { .. } => ErrorCode::DataDirUnavailable,
+            Error::Path(PathError::Protected { .. }) => ErrorCode::ProtectedPath,
+            Error::Path(_) => ErrorCode::DataDirUnavailable,
             Error::Locked => ErrorCode::Locked,
             Error::OutOfRange(_) => ErrorCode::OutOfRange,
-            Error::ProtectedPath { .. } => ErrorCode::ProtectedPath,
             Error::Vault(e) => vault_code(e),
-            Error::VaultLock(crate::vault::VaultLockError::InUse(_)) => ErrorCode::Busy,
+            Error::VaultLock(crate::locks::VaultLockError::InUse(_)) => ErrorCode::Busy,
             Error::VaultLock(_) => ErrorCode::Storage,
             Error::Store(e) => store_code(e),
             Error::Holdings(e) => holdings_code(e),
@@ -290,7 +282,7 @@ mod tests {
 
     #[test]
     fn report_serializes_as_code_and_message() -> Result<(), serde_json::Error> {
-        let report = Error::NoDataDir.report();
+        let report = Error::from(PathError::NoDataDir).report();
         let json = serde_json::to_value(&report)?;
         assert_eq!(json["code"], "data_dir_unavailable");
         assert!(json["message"]
@@ -302,10 +294,10 @@ mod tests {
 
     #[test]
     fn unusable_dir_message_names_the_path() {
-        let error = Error::DataDirUnusable {
-            path: PathBuf::from("/nowhere/data"),
+        let error = Error::from(PathError::Unusable {
+            path: std::path::PathBuf::from("/nowhere/data"),
             source: std::io::Error::from(std::io::ErrorKind::PermissionDenied),
-        };
+        });
         assert!(error.to_string().contains("/nowhere/data"));
         assert_eq!(error.code(), ErrorCode::DataDirUnavailable);
     }

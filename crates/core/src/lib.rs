@@ -3,6 +3,7 @@
 //!
 //! Modules:
 //! - [`app`]: the [`App`] handle both shells build once at start-up and pass down.
+//! - [`layers`]: the order of the modules below (docs/ARCHITECTURE.md), kept by a test.
 //! - [`paths`]: where the user's data lives ([`DataDir`]), the same folder for the app and the CLI.
 //! - [`info`]: what the app reports about itself ([`AppInfo`]).
 //! - [`error`]: the crate's [`Error`], its stable [`ErrorCode`]s and the [`ErrorReport`] that crosses
@@ -10,11 +11,13 @@
 //! - [`money`]: exact coin [`Amount`]s (prices and values are `rust_decimal::Decimal`).
 //! - [`secret`]: key material and passphrases that zeroize and never print.
 //! - [`vault`]: the data key, kept in the OS keychain and wrapped by the recovery passphrase.
+//! - [`locks`]: the OS file locks on the data folder (one vault writer, one sync loop).
 //! - [`store`]: the SQLCipher-encrypted database, migrations, integrity.
 //! - [`ledger`]: entries and the positions (amount, average cost) derived from them.
 //! - [`holdings`], [`accounts`], [`assets`]: what users add, set, remove, undo and list.
 //! - [`backup`]: encrypted backup to one file, and restore from it.
 //! - [`clock`]: the time, passed in so tests control it.
+//! - [`currency`]: the vs currencies prices are quoted in; [`plan`]: CoinGecko's plans and limits.
 //! - [`rates`]: the CoinGecko client, exact prices, caches, catalog, history and budget.
 //! - [`settings`]: base currency, refresh interval, CoinGecko plan and key (encrypted).
 //! - [`valuation`]: holdings times prices, exactly; missing prices listed, never zero.
@@ -28,12 +31,16 @@ pub mod app;
 pub mod assets;
 pub mod backup;
 pub mod clock;
+pub mod currency;
 pub mod error;
 pub mod holdings;
 pub mod info;
+pub mod layers;
 pub mod ledger;
+pub mod locks;
 pub mod money;
 pub mod paths;
+pub mod plan;
 pub mod rates;
 pub mod secret;
 pub mod settings;

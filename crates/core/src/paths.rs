@@ -6,7 +6,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::{Error, APP_IDENTIFIER};
+use crate::APP_IDENTIFIER;
 
 /// The environment variable both shells read for an explicit data folder.
 pub const DATA_DIR_ENV: &str = "CRYPTO_BALANCE_DATA_DIR";
@@ -19,6 +19,26 @@ pub const FOLDER_NAME: &str = if cfg!(debug_assertions) {
     APP_IDENTIFIER
 };
 
+/// What can be wrong with the data folder or a path named against it.
+#[derive(Debug, thiserror::Error)]
+pub enum PathError {
+    /// The platform has no per-user data folder (no home directory) and none was given.
+    #[error(
+        "cannot find a data folder for this user: pass --data-dir or set CRYPTO_BALANCE_DATA_DIR"
+    )]
+    NoDataDir,
+    /// The data folder could not be created or read, or is not a folder.
+    #[error("cannot use data folder {path}: {source}")]
+    Unusable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A user-named path that would overwrite the vault's folder or files.
+    #[error("{path} is inside the vault's folder {data_dir} or is one of its files: choose a place elsewhere (the vault's own files are never overwritten)")]
+    Protected { path: PathBuf, data_dir: PathBuf },
+}
+
 /// The data folder: where the vault lives, whether or not it exists yet. Resolving it never
 /// creates it, so a command that fails for lack of a vault leaves nothing behind; only creating
 /// a vault ([`DataDir::create`]) makes the folder.
@@ -29,14 +49,14 @@ impl DataDir {
     /// Resolves the data folder (`explicit` first, then the platform default). An existing
     /// folder is made private to its owner again (folder 0700, files 0600), at every start.
     ///
-    /// Errors: [`Error::NoDataDir`] when there is no explicit folder and the platform has none;
-    /// [`Error::DataDirUnusable`] when the path is a file or cannot be read.
-    pub fn open(explicit: Option<PathBuf>) -> Result<Self, Error> {
+    /// Errors: [`PathError::NoDataDir`] when there is no explicit folder and the platform has none;
+    /// [`PathError::Unusable`] when the path is a file or cannot be read.
+    pub fn open(explicit: Option<PathBuf>) -> Result<Self, PathError> {
         let path = match explicit {
             Some(path) => path,
-            None => default_data_dir().ok_or(Error::NoDataDir)?,
+            None => default_data_dir().ok_or(PathError::NoDataDir)?,
         };
-        let unusable = |source| Error::DataDirUnusable {
+        let unusable = |source| PathError::Unusable {
             path: path.clone(),
             source,
         };
@@ -55,8 +75,8 @@ impl DataDir {
     }
 
     /// Creates the folder (private to its owner) for a new vault.
-    pub fn create(&self) -> Result<(), Error> {
-        let unusable = |source| Error::DataDirUnusable {
+    pub fn create(&self) -> Result<(), PathError> {
+        let unusable = |source| PathError::Unusable {
             path: self.0.clone(),
             source,
         };
@@ -66,8 +86,8 @@ impl DataDir {
 
     /// Makes the folder and its files private to the owner again (after SQLite created files
     /// with the process's default modes).
-    pub fn restrict(&self) -> Result<(), Error> {
-        restrict_tree(&self.0).map_err(|source| Error::DataDirUnusable {
+    pub fn restrict(&self) -> Result<(), PathError> {
+        restrict_tree(&self.0).map_err(|source| PathError::Unusable {
             path: self.0.clone(),
             source,
         })
@@ -88,8 +108,8 @@ impl fmt::Display for DataDir {
 /// `target` is resolved as the OS would (symlinks followed, `..` removed), and on Unix a hard
 /// link to any file of the folder is caught by its inode. A path that does not resolve (its
 /// folder is missing) is left to the write itself to report.
-pub fn check_outside(data_dir: &DataDir, target: &Path) -> Result<(), Error> {
-    let refuse = || Error::ProtectedPath {
+pub fn check_outside(data_dir: &DataDir, target: &Path) -> Result<(), PathError> {
+    let refuse = || PathError::Protected {
         path: target.to_path_buf(),
         data_dir: data_dir.path().to_path_buf(),
     };
@@ -251,7 +271,6 @@ fn default_log_dir() -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ErrorCode;
 
     #[cfg(unix)]
     #[test]
@@ -320,9 +339,8 @@ mod tests {
             dotted.join("crypto-balance.key"),
         ] {
             let error = check_outside(&dir, &refused).err();
-            assert_eq!(
-                error.map(|e| e.code()),
-                Some(ErrorCode::ProtectedPath),
+            assert!(
+                matches!(error, Some(PathError::Protected { .. })),
                 "{}",
                 refused.display()
             );
@@ -354,7 +372,7 @@ mod tests {
         let error = DataDir::open(Some(file.clone()))
             .err()
             .ok_or("expected an error")?;
-        assert_eq!(error.code(), ErrorCode::DataDirUnavailable);
+        assert!(matches!(error, PathError::Unusable { .. }));
         assert!(error.to_string().contains(&file.display().to_string()));
         Ok(())
     }

@@ -13,7 +13,6 @@ pub mod budget;
 pub mod client;
 pub mod db;
 pub mod number;
-pub mod plan;
 pub mod response;
 
 use std::collections::BTreeSet;
@@ -24,35 +23,20 @@ use std::time::Duration;
 use moka::future::Cache;
 use tokio::sync::Mutex;
 
+pub use crate::currency::{vs_currency, SUPPORTED_VS_CURRENCIES};
+pub use crate::plan::Plan;
 pub use api_error::{ApiError, RetryPolicy};
 pub use client::{ClientConfig, CoinGeckoClient, FetchedQuote, Listing};
 pub use db::StoredRate;
-pub use plan::Plan;
 
 use crate::secret::ApiKey;
 use crate::settings::{self, RatesSettings};
 use crate::store::{Store, StoreError};
 
-/// The vs currencies CoinGecko prices in (`/simple/supported_vs_currencies`).
-pub const SUPPORTED_VS_CURRENCIES: &[&str] = &[
-    "btc", "eth", "ltc", "bch", "bnb", "eos", "xrp", "xlm", "link", "dot", "yfi", "usd", "aed",
-    "ars", "aud", "bdt", "bhd", "bmd", "brl", "cad", "chf", "clp", "cny", "czk", "dkk", "eur",
-    "gbp", "gel", "hkd", "huf", "idr", "ils", "inr", "jpy", "krw", "kwd", "lkr", "mmk", "mxn",
-    "myr", "ngn", "nok", "nzd", "php", "pkr", "pln", "rub", "sar", "sek", "sgd", "thb", "try",
-    "twd", "uah", "vef", "vnd", "zar", "xdr", "xag", "xau", "bits", "sats",
-];
-
 /// The coin whose price in every currency gives fiat cross rates: fetched whenever another fiat
 /// than the base is held, and divided through by [`crate::valuation`].
 pub const CROSS_COIN: &str = "bitcoin";
 
-/// `text` as a vs currency code (trimmed, lower-case) when CoinGecko prices in it.
-pub fn vs_currency(text: &str) -> Option<String> {
-    let currency = text.trim().to_lowercase();
-    SUPPORTED_VS_CURRENCIES
-        .contains(&currency.as_str())
-        .then_some(currency)
-}
 /// The coin catalog (`/coins/list` + ranks) is refreshed at most daily.
 const CATALOG_MAX_AGE: i64 = 86_400;
 /// After a failed catalog download, try again in an hour, not every cycle.
@@ -112,6 +96,14 @@ struct Connection {
     client: CoinGeckoClient,
     /// (coin, currency) pairs fetched within the plan's upstream cache time.
     fresh: Cache<(String, String), ()>,
+}
+
+/// Coins and currencies to price besides the holdings (what alert rules watch), named by the
+/// caller so that rates need not know what watches them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AlsoPriced {
+    pub coins: Vec<String>,
+    pub currencies: Vec<String>,
 }
 
 /// The rates side of the app: one per [`crate::App`].
@@ -188,9 +180,14 @@ impl Rates {
     /// Fetches prices for every held coin in the base currency and the held fiat currencies,
     /// skipping those still fresh, stores them, refreshes the coin catalog when due, and counts
     /// the calls against the month's budget.
-    pub async fn refresh(&self, store: &Store, now: i64) -> Result<RefreshReport, RatesError> {
+    pub async fn refresh(
+        &self,
+        store: &Store,
+        also: &AlsoPriced,
+        now: i64,
+    ) -> Result<RefreshReport, RatesError> {
         let stored = settings::load(store).await?;
-        let (coins, currencies) = wanted(store, &stored.base_currency).await?;
+        let (coins, currencies) = wanted(store, &stored.base_currency, also).await?;
         let connection = self.connection(store).await?;
         let before = self.calls_made();
         let result = self
@@ -354,7 +351,11 @@ impl Rates {
 
 /// Held and alert-watched coins (plus bitcoin for fiat cross rates) and the currencies to price
 /// them in, the base currency first. Alerts join the same batched request: they cost no calls.
-async fn wanted(store: &Store, base: &str) -> Result<(Vec<String>, Vec<String>), StoreError> {
+async fn wanted(
+    store: &Store,
+    base: &str,
+    also: &AlsoPriced,
+) -> Result<(Vec<String>, Vec<String>), StoreError> {
     let held: Vec<(String, String)> = sqlx::query_as(
         "SELECT DISTINCT a.id, a.kind FROM balances b JOIN assets a ON a.id = b.asset_id \
          WHERE b.amount != '0' ORDER BY a.id",
@@ -374,11 +375,10 @@ async fn wanted(store: &Store, base: &str) -> Result<(Vec<String>, Vec<String>),
             coins.insert(id);
         }
     }
-    let (alert_coins, alert_currencies) = crate::alerts::db::watched(store).await?;
-    coins.extend(alert_coins);
-    for currency in alert_currencies {
-        if !currencies.contains(&currency) {
-            currencies.push(currency);
+    coins.extend(also.coins.iter().cloned());
+    for currency in &also.currencies {
+        if !currencies.contains(currency) {
+            currencies.push(currency.clone());
         }
     }
     Ok((coins.into_iter().collect(), currencies))

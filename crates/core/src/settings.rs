@@ -6,7 +6,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::rates::{vs_currency, Plan};
+use crate::currency::vs_currency;
+use crate::plan::Plan;
 use crate::secret::ApiKey;
 use crate::store::{Store, StoreError};
 

@@ -4,23 +4,20 @@
 //! off exponentially with jitter, a 429 waits out its `Retry-After`, and plan or key mistakes wait
 //! for the user at the normal pace. One loop runs per data folder, guarded by a lock file.
 
-mod lock;
-
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use rand::Rng;
-use rust_decimal::Decimal;
 use serde::Serialize;
 use tokio::sync::{broadcast, mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 use ts_rs::TS;
 
-pub use lock::{SyncError, SyncLock};
+pub use crate::app::CycleReport;
+pub use crate::locks::{SyncError, SyncLock};
 
-use crate::alerts::FiredAlert;
 use crate::error::ErrorCode;
 use crate::rates::RetryPolicy;
 use crate::{App, Error};
@@ -84,32 +81,6 @@ impl SyncStatus {
             error_code: None,
         }
     }
-}
-
-/// One successful cycle (the `rates-updated` event).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
-pub struct CycleReport {
-    /// Unix seconds.
-    #[ts(type = "number")]
-    pub at: i64,
-    /// CoinGecko calls made.
-    pub calls: u32,
-    /// Prices stored.
-    #[ts(type = "number")]
-    pub updated: usize,
-    /// Held coins without a price.
-    pub missing: Vec<String>,
-    /// The portfolio total recorded in the snapshot.
-    #[ts(type = "string")]
-    pub total: Decimal,
-    pub currency: String,
-    /// Alerts this cycle fired (already stored in the history).
-    pub alerts_fired: Vec<FiredAlert>,
-    /// When the next cycle is due.
-    #[serde(skip)]
-    #[ts(skip)]
-    pub next_interval: Duration,
 }
 
 /// A failed cycle, with what the loop should do about it.

@@ -7,14 +7,13 @@
 
 pub mod key_file;
 pub mod keychain;
-pub mod lock;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+pub use crate::locks::{Access, VaultLock, VaultLockError, VAULT_LOCK_FILE_NAME};
 pub use key_file::{KdfParams, KeyFile, KeyFileError};
 pub use keychain::{Keychain, KeychainError, MemoryKeychain, NoKeychain, SystemKeychain};
-pub use lock::{Access, VaultLock, VaultLockError};
 
 use crate::secret::{random_id, DataKey, Passphrase, MIN_PASSPHRASE_CHARS};
 

@@ -8,12 +8,38 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::App;
+use crate::alerts::FiredAlert;
 use crate::rates::{self, budget, db as rates_db, Listing, StoredRate};
 use crate::settings::{self, RatesSettings, RatesSettingsChange};
 use crate::store::Store;
-use crate::sync::CycleReport;
 use crate::valuation::{self, NetWorthPoint, PriceBook, Valuation};
 use crate::{holdings, Error};
+
+/// One successful cycle (the `rates-updated` event).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct CycleReport {
+    /// Unix seconds.
+    #[ts(type = "number")]
+    pub at: i64,
+    /// CoinGecko calls made.
+    pub calls: u32,
+    /// Prices stored.
+    #[ts(type = "number")]
+    pub updated: usize,
+    /// Held coins without a price.
+    pub missing: Vec<String>,
+    /// The portfolio total recorded in the snapshot.
+    #[ts(type = "string")]
+    pub total: Decimal,
+    pub currency: String,
+    /// Alerts this cycle fired (already stored in the history).
+    pub alerts_fired: Vec<FiredAlert>,
+    /// When the next cycle is due.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub next_interval: Duration,
+}
 
 /// The most points a net-worth chart gets: more than a chart's width in pixels, far fewer than
 /// a year of snapshots.
@@ -48,7 +74,9 @@ impl App {
 
     /// Fetches what is due from CoinGecko and stores it.
     pub async fn refresh_rates(&self) -> Result<rates::RefreshReport, Error> {
-        Ok(self.rates.refresh(&self.store().await?, self.now()).await?)
+        let store = self.store().await?;
+        let also = watched(&store).await?;
+        Ok(self.rates.refresh(&store, &also, self.now()).await?)
     }
 
     /// The portfolio's value in `currency` (default: the base currency) from last known prices.
@@ -172,7 +200,8 @@ impl App {
     pub async fn sync_cycle(&self) -> Result<CycleReport, Error> {
         let store = self.store().await?;
         let now = self.now();
-        let refresh = self.rates.refresh(&store, now).await?;
+        let also = watched(&store).await?;
+        let refresh = self.rates.refresh(&store, &also, now).await?;
         let currency = settings::load(&store).await?.base_currency;
         // Holdings and rates are read once and shared by the alerts and the snapshot.
         let held = holdings::list(&store).await?;
@@ -230,4 +259,12 @@ pub(super) fn checked_currency(text: &str) -> Result<String, Error> {
             "'{text}' is not a currency CoinGecko prices in (e.g. usd, eur, gbp, jpy, btc)"
         ))
     })
+}
+
+/// What alert rules watch, priced in the same batched request as the holdings (no extra calls).
+async fn watched(store: &Store) -> Result<rates::AlsoPriced, Error> {
+    let (coins, currencies) = crate::alerts::db::watched(store)
+        .await
+        .map_err(crate::rates::RatesError::from)?;
+    Ok(rates::AlsoPriced { coins, currencies })
 }

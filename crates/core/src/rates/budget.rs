@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use super::plan::Plan;
 use crate::clock::{civil_from_days, days_from_civil};
+use crate::plan::Plan;
 
 /// Calls a day kept aside for the coin catalog (`/coins/list` and `/coins/markets`).
 const CATALOG_CALLS_PER_DAY: u64 = 2;

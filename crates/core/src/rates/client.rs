@@ -10,8 +10,9 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::api_error::ApiError;
-use super::plan::Plan;
 use super::response::{malformed, parse_chart, parse_simple_price};
+pub use crate::assets::Listing;
+use crate::plan::Plan;
 use crate::secret::ApiKey;
 
 /// How to reach CoinGecko.
@@ -66,17 +67,6 @@ pub struct FetchedPrices {
     pub quotes: Vec<FetchedQuote>,
     /// HTTP calls made (each costs a credit).
     pub calls: u32,
-}
-
-/// A coin from `/coins/list` or `/coins/markets` or `/search`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize, ts_rs::TS)]
-#[ts(export)]
-pub struct Listing {
-    pub id: String,
-    pub symbol: String,
-    pub name: String,
-    #[serde(default)]
-    pub market_cap_rank: Option<u32>,
 }
 
 /// A CoinGecko client for one plan and key.

@@ -3,6 +3,8 @@
 use std::collections::VecDeque;
 use std::sync::Mutex;
 
+use rust_decimal::Decimal;
+
 use super::*;
 
 const MINUTE: Duration = Duration::from_secs(60);
