@@ -1,12 +1,8 @@
 //! Native CSV import and export against a real encrypted database.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed expectation is a failed test
-
-mod common;
-
 use std::path::Path;
 
-use common::{vault, write};
+use crate::support::{vault, write};
 use crypto_balance_core::holdings::NewHolding;
 use crypto_balance_core::transfer::import::ImportOptions;
 use crypto_balance_core::transfer::ExportWhat;

@@ -1,54 +1,33 @@
 //! The encrypted store end to end: a real SQLCipher file in a temp folder, opened through `App`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed expectation is a failed test
-
 use std::path::Path;
 use std::sync::Arc;
 
 use crypto_balance_core::backup::RekeyPhase;
-use crypto_balance_core::clock::FixedClock;
-use crypto_balance_core::holdings::NewHolding;
 use crypto_balance_core::store::{Store, DATABASE_FILE_NAME};
-use crypto_balance_core::vault::{KdfParams, Keychain, MemoryKeychain};
-use crypto_balance_core::{App, AppConfig, Error, ErrorCode, Passphrase, VaultStatus};
+use crypto_balance_core::vault::{Keychain, MemoryKeychain};
+use crypto_balance_core::{App, Error, ErrorCode, VaultStatus};
 
-const PASSPHRASE: &str = "correct horse battery staple";
+use crate::support::{holding, passphrase, TestApp, PASSPHRASE};
+
 const NOTE: &str = "Grandmother's paper wallet ZQXJ-7731";
 const ACCOUNT: &str = "Cold Storage Vault QWERTY-8842";
 const AMOUNT: &str = "12345.678901234567891234";
 
 fn app_in(dir: &Path, keychain: Arc<dyn Keychain>) -> App {
-    App::open(AppConfig {
-        data_dir: Some(dir.to_path_buf()),
-        keychain: Some(keychain),
-        kdf: Some(KdfParams::insecure_for_tests()),
-        clock: Some(Arc::new(FixedClock::at(1_700_000_000))),
-        ..AppConfig::default()
-    })
-    .expect("opens")
-}
-
-fn passphrase(text: &str) -> Passphrase {
-    Passphrase::new(text.to_owned())
-}
-
-fn holding(coin: &str, amount: &str) -> NewHolding {
-    NewHolding {
-        coin: coin.into(),
-        amount: amount.parse().expect("amount"),
-        account: None,
-        price: None,
-        currency: None,
-        note: None,
-    }
+    TestApp::new()
+        .keychain(keychain)
+        .at(1_700_000_000)
+        .open(dir)
 }
 
 async fn created(dir: &Path, keychain: Arc<dyn Keychain>) -> App {
-    let app = app_in(dir, keychain);
-    app.create_vault(&passphrase(PASSPHRASE), true)
+    TestApp::new()
+        .keychain(keychain)
+        .at(1_700_000_000)
+        .using_keychain()
+        .create(dir)
         .await
-        .expect("creates the vault");
-    app
 }
 
 fn files_in(dir: &Path) -> Vec<(String, Vec<u8>)> {

@@ -1,38 +1,29 @@
 //! Alerts end to end: rules in the encrypted store, the real sync loop against `coingecko-fake`,
 //! and a test notifier listening to the loop's events as the desktop app and the daemon do.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed expectation is a failed test
-
 use std::sync::Arc;
 use std::time::Duration;
 
 use coingecko_fake::FakeCoinGecko;
 use crypto_balance_core::alerts::{AlertChange, AlertKind, FiredAlert, NewAlert};
-use crypto_balance_core::holdings::NewHolding;
 use crypto_balance_core::rates::CoinGeckoOverrides;
 use crypto_balance_core::sync::{AppCycle, SyncCommand, SyncEvent, SyncHandle, SyncLock};
-use crypto_balance_core::vault::{KdfParams, MemoryKeychain};
-use crypto_balance_core::{App, AppConfig, ErrorCode, Passphrase};
+use crypto_balance_core::{App, ErrorCode};
 use tokio::sync::broadcast::Receiver;
 
+use crate::support::{hold, passphrase, TestApp, PASSPHRASE};
+
 async fn app_with(fake: &FakeCoinGecko, dir: &std::path::Path) -> Arc<App> {
-    let app = App::open(AppConfig {
-        data_dir: Some(dir.to_path_buf()),
-        keychain: Some(Arc::new(MemoryKeychain::default())),
-        kdf: Some(KdfParams::insecure_for_tests()),
-        coingecko: CoinGeckoOverrides {
+    let app = TestApp::new()
+        .coingecko(CoinGeckoOverrides {
             base_url: Some(fake.base_url()),
             timeout: Some(Duration::from_secs(5)),
             // Every cycle fetches, so the test can move prices between cycles.
             freshness: Some(Duration::from_millis(1)),
             ..CoinGeckoOverrides::default()
-        },
-        ..AppConfig::default()
-    })
-    .unwrap();
-    app.create_vault(&Passphrase::new("alerts test passphrase".into()), false)
-        .await
-        .unwrap();
+        })
+        .create(dir)
+        .await;
     Arc::new(app)
 }
 
@@ -47,20 +38,6 @@ fn alert(kind: AlertKind, coin: Option<&str>, threshold: &str) -> NewAlert {
         repeating: true,
         cooldown_seconds: 0,
     }
-}
-
-/// Adds `amount` of `coin` to the default account.
-async fn hold(app: &App, coin: &str, amount: &str) {
-    app.add_holding(NewHolding {
-        coin: coin.into(),
-        amount: amount.parse().unwrap(),
-        account: None,
-        price: None,
-        currency: None,
-        note: None,
-    })
-    .await
-    .unwrap();
 }
 
 /// The next cycle's fired alerts, as a notifier subscribed to the loop sees them.
@@ -126,9 +103,7 @@ async fn portfolio_rules_fire_on_the_total_and_a_restart_keeps_the_state() {
     assert_eq!(fired[0].observed.to_string(), "29000");
     // Restart: the saved state says this crossing already fired.
     app.lock().await;
-    app.unlock(Some(&Passphrase::new("alerts test passphrase".into())))
-        .await
-        .unwrap();
+    app.unlock(Some(&passphrase(PASSPHRASE))).await.unwrap();
     fake.set_price("ethereum", "usd", "2800");
     assert!(app.sync_cycle().await.unwrap().alerts_fired.is_empty());
 }

@@ -2,13 +2,9 @@
 //! vault: detected by its header, read into the right legs, skipped rows listed with their reason,
 //! and a second import of the same file adding nothing.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed expectation is a failed test
-
-mod common;
-
 use std::sync::{Arc, Mutex};
 
-use common::{fixture, vault, write};
+use crate::support::{fixture, vault, write};
 use crypto_balance_core::transfer::import::{ImportControl, ImportOptions};
 use crypto_balance_core::transfer::{ImportFormat, ImportPhase};
 use crypto_balance_core::{App, ErrorCode};

@@ -2,18 +2,17 @@
 //! every time, the database opens, passes `PRAGMA integrity_check`, and every batch is either
 //! wholly there or wholly absent.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed expectation is a failed test
-
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crypto_balance_core::holdings::NewHolding;
 use crypto_balance_core::ledger::{self, BatchKind, EntryKind, NewEntry};
 use crypto_balance_core::store::{Store, DATABASE_FILE_NAME};
 use crypto_balance_core::vault::{self, KdfParams, NoKeychain};
-use crypto_balance_core::{Amount, App, AppConfig, Passphrase};
+use crypto_balance_core::{Amount, App, Passphrase};
+
+use crate::support::{hold, TestApp};
 
 const PASSPHRASE: &str = "crash test passphrase";
 const BATCH_SIZE: usize = 2_000;
@@ -125,7 +124,13 @@ async fn crash_at_random_moments_never_loses_or_half_writes_a_batch() {
     let mut moments = KillMoments::new(0x9e37_79b9_7f4a_7c15, 100, 600);
     let mut committed_before = 0i64;
     for round in 0..ROUNDS {
-        run_and_kill("crash_child_writer", CHILD_ENV, dir.path(), &mut moments).await;
+        run_and_kill(
+            "crash::crash_child_writer",
+            CHILD_ENV,
+            dir.path(),
+            &mut moments,
+        )
+        .await;
 
         let store = open(dir.path()).await;
         assert!(
@@ -182,26 +187,7 @@ const REKEY_CHILD_ENV: &str = "CRYPTO_BALANCE_CRASH_REKEY_DIR";
 const SECOND_PASSPHRASE: &str = "crash test second passphrase";
 
 fn app(dir: &Path) -> App {
-    App::open(AppConfig {
-        data_dir: Some(dir.to_path_buf()),
-        keychain: Some(Arc::new(NoKeychain)),
-        kdf: Some(KdfParams::insecure_for_tests()),
-        ..AppConfig::default()
-    })
-    .expect("opens")
-}
-
-async fn add(app: &App, coin: &str, amount: &str) {
-    app.add_holding(NewHolding {
-        coin: coin.into(),
-        amount: amount.parse().expect("amount"),
-        account: None,
-        price: None,
-        currency: None,
-        note: None,
-    })
-    .await
-    .expect("adds");
+    TestApp::new().keychain(Arc::new(NoKeychain)).open(dir)
 }
 
 /// Opens the vault with whichever passphrase works, checks its integrity, and returns its
@@ -310,12 +296,12 @@ async fn restore_killed_at_random_moments_leaves_the_old_or_the_new_vault() {
         .create_vault(&passphrase(), false)
         .await
         .expect("creates");
-    add(&maker, "bitcoin", "1").await;
+    hold(&maker, "bitcoin", "1").await;
     maker
         .backup(&dir.with_extension("a"))
         .await
         .expect("backup a");
-    add(&maker, "ethereum", "2").await;
+    hold(&maker, "ethereum", "2").await;
     maker
         .backup(&dir.with_extension("b"))
         .await
@@ -324,7 +310,7 @@ async fn restore_killed_at_random_moments_leaves_the_old_or_the_new_vault() {
     let a = vec!["bitcoin=1".to_owned()];
     let b = vec!["bitcoin=1".to_owned(), "ethereum=2".to_owned()];
     let stats = kill_repeatedly(
-        "crash_child_restorer",
+        "crash::crash_child_restorer",
         RESTORE_CHILD_ENV,
         &dir,
         &[a.clone(), b],
@@ -373,11 +359,11 @@ async fn change_passphrase_killed_at_random_moments_leaves_one_that_opens() {
         .create_vault(&passphrase(), false)
         .await
         .expect("creates");
-    add(&maker, "bitcoin", "1.5").await;
-    add(&maker, "solana", "42").await;
+    hold(&maker, "bitcoin", "1.5").await;
+    hold(&maker, "solana", "42").await;
     maker.lock().await;
     let data = vec!["bitcoin=1.5".to_owned(), "solana=42".to_owned()];
-    let stats = kill_repeatedly("crash_child_rekeyer", REKEY_CHILD_ENV, &dir, &[data]).await;
+    let stats = kill_repeatedly("crash::crash_child_rekeyer", REKEY_CHILD_ENV, &dir, &[data]).await;
     assert!(
         stats
             .seen

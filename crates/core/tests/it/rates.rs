@@ -1,22 +1,19 @@
 //! Rates end to end: the real client against `coingecko-fake` on 127.0.0.1, a real encrypted
 //! database, and the valuation built from what was stored.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed expectation is a failed test
-
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use coingecko_fake::{default_coins, Failure, FakeCoinGecko, FakeConfig, Host, Keys, Market};
 use crypto_balance_core::clock::FixedClock;
-use crypto_balance_core::holdings::NewHolding;
 use crypto_balance_core::rates::{ApiError, CoinGeckoOverrides, Plan, RatesError, RetryPolicy};
 use crypto_balance_core::secret::ApiKey;
-use crypto_balance_core::vault::{KdfParams, MemoryKeychain};
-use crypto_balance_core::{App, AppConfig, Error, ErrorCode, Passphrase};
+use crypto_balance_core::{App, Error, ErrorCode, Passphrase};
+
+use crate::support::{hold, TestApp, PASSPHRASE};
 
 const START: i64 = 1_795_521_600; // 2026-11-24T12:00:00Z
-const PASSPHRASE: &str = "correct horse battery staple";
 
 struct World {
     _dir: tempfile::TempDir,
@@ -33,15 +30,8 @@ fn overrides(fake: &FakeCoinGecko) -> CoinGeckoOverrides {
     }
 }
 
-async fn open_app(dir: &Path, clock: Arc<FixedClock>, coingecko: CoinGeckoOverrides) -> App {
-    App::open(AppConfig {
-        data_dir: Some(dir.to_path_buf()),
-        keychain: Some(Arc::new(MemoryKeychain::default())),
-        kdf: Some(KdfParams::insecure_for_tests()),
-        clock: Some(clock),
-        coingecko,
-    })
-    .expect("opens")
+fn open_app(dir: &Path, clock: Arc<FixedClock>, coingecko: CoinGeckoOverrides) -> App {
+    TestApp::new().clock(clock).coingecko(coingecko).open(dir)
 }
 
 async fn world_with(
@@ -51,10 +41,11 @@ async fn world_with(
     let fake = FakeCoinGecko::start(config, 0).await.expect("fake starts");
     let dir = tempfile::tempdir().expect("temp dir");
     let clock = Arc::new(FixedClock::at(START));
-    let app = open_app(dir.path(), clock.clone(), coingecko(&fake)).await;
-    app.create_vault(&Passphrase::new(PASSPHRASE.into()), false)
-        .await
-        .expect("vault");
+    let app = TestApp::new()
+        .clock(clock.clone())
+        .coingecko(coingecko(&fake))
+        .create(dir.path())
+        .await;
     World {
         _dir: dir,
         app,
@@ -65,19 +56,6 @@ async fn world_with(
 
 async fn world() -> World {
     world_with(FakeConfig::default(), overrides).await
-}
-
-async fn hold(app: &App, coin: &str, amount: &str) {
-    app.add_holding(NewHolding {
-        coin: coin.into(),
-        amount: amount.parse().expect("amount"),
-        account: None,
-        price: None,
-        currency: None,
-        note: None,
-    })
-    .await
-    .expect("holding added");
 }
 
 fn api_error(error: Error) -> ApiError {
@@ -339,7 +317,7 @@ async fn a_restart_shows_the_persisted_rates_with_their_age_at_once() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(FixedClock::at(START));
     {
-        let app = open_app(dir.path(), clock.clone(), overrides(&fake)).await;
+        let app = open_app(dir.path(), clock.clone(), overrides(&fake));
         app.create_vault(&Passphrase::new(PASSPHRASE.into()), false)
             .await
             .unwrap();
@@ -349,7 +327,7 @@ async fn a_restart_shows_the_persisted_rates_with_their_age_at_once() {
     }
     fake.stop().await.unwrap();
     clock.set(START + 120);
-    let app = open_app(dir.path(), clock, CoinGeckoOverrides::default()).await;
+    let app = open_app(dir.path(), clock, CoinGeckoOverrides::default());
     app.unlock(Some(&Passphrase::new(PASSPHRASE.into())))
         .await
         .unwrap();

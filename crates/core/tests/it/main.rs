@@ -1,0 +1,14 @@
+//! Core's integration tests in one binary (the crate is linked once, not once per file): the
+//! encrypted store, the rates client against `coingecko-fake` on 127.0.0.1, CSV import and export,
+//! alerts through the real sync loop, and crash tests that kill child processes of this binary.
+//! `log_secrets` stays a binary of its own: it installs the global log subscriber.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed expectation is a failed test
+
+mod alerts;
+mod crash;
+mod import_formats;
+mod rates;
+mod support;
+mod transfer;
+mod vault_store;
