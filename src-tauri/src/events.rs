@@ -1,19 +1,71 @@
-//! Event names the backend publishes; the UI listens and re-reads what changed.
+//! The one bridge from core's events to the window: a task started at launch that forwards every
+//! [`Event`] under its name (`holdings-changed`, `rates-updated`, `sync-status`, `alert-fired`,
+//! …), and does what the desktop does besides: a system notification per fired alert, the tray's
+//! total while unlocked and its "locked" tooltip once locked. Commands publish nothing themselves;
+//! core's writes do.
 
-/// Holdings or accounts changed (a command, an import, a restore).
-pub const HOLDINGS_CHANGED: &str = "holdings-changed";
+use crypto_balance_core::events::Event;
+use crypto_balance_core::{App, VaultStatus};
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tokio::sync::broadcast::error::RecvError;
 
-/// A sync cycle stored new rates; the payload is the cycle's report.
-pub const RATES_UPDATED: &str = "rates-updated";
+/// The bridge as a plugin, so every app the shell builds (the real one and the tests' mock one)
+/// starts it once the `App` is managed.
+pub fn plugin<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
+    tauri::plugin::Builder::new("events-bridge")
+        .setup(|handle, _| {
+            bridge(handle);
+            Ok(())
+        })
+        .build()
+}
 
-/// The sync loop's state changed (syncing, idle, backing off, needs attention, paused).
-pub const SYNC_STATUS: &str = "sync-status";
+/// Starts the bridge.
+fn bridge<R: Runtime>(handle: &AppHandle<R>) {
+    let mut events = handle.state::<App>().subscribe();
+    let handle = handle.clone();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match events.recv().await {
+                Ok(event) => forward(&handle, event).await,
+                // A burst the window missed: it re-reads on the next event anyway.
+                Err(RecvError::Lagged(missed)) => tracing::debug!(missed, "events skipped"),
+                Err(RecvError::Closed) => break,
+            }
+        }
+    });
+}
 
-/// An alert fired (its notification was requested); the payload is the fired alert.
-pub const ALERT_FIRED: &str = "alert-fired";
+async fn forward<R: Runtime>(handle: &AppHandle<R>, event: Event) {
+    let name = event.name();
+    match event {
+        Event::RatesUpdated(report) => {
+            // A report still queued when the vault was locked must not put the total back.
+            if handle.state::<App>().status().await == VaultStatus::Unlocked {
+                crate::tray::show_total(handle, &report);
+            }
+            emit(handle, name, report);
+        }
+        Event::AlertFired(alert) => {
+            crate::notify::show(handle, &alert);
+            emit(handle, name, alert);
+        }
+        Event::SyncStatus(status) => emit(handle, name, status),
+        Event::ImportProgress(progress) => emit(handle, name, progress),
+        Event::PassphraseProgress(progress) => emit(handle, name, progress),
+        Event::VaultLocked => {
+            crate::tray::show_locked(handle);
+            emit(handle, name, ());
+        }
+        Event::HoldingsChanged | Event::AccountsChanged | Event::VaultUnlocked => {
+            emit(handle, name, ());
+        }
+    }
+}
 
-/// A running import moved on; the payload is its progress (phase, bytes, rows).
-pub const IMPORT_PROGRESS: &str = "import-progress";
-
-/// A change of passphrase is re-encrypting the data; the payload is how far it is.
-pub const PASSPHRASE_PROGRESS: &str = "passphrase-progress";
+fn emit<R: Runtime, T: Serialize + Clone>(handle: &AppHandle<R>, name: &str, payload: T) {
+    if let Err(error) = handle.emit(name, payload) {
+        tracing::warn!(%error, event = name, "could not publish an event to the window");
+    }
+}

@@ -245,12 +245,12 @@ fn a_crossing_requests_exactly_one_notification_and_the_ui_can_read_it() -> Test
     let (app, window) = start_with(temp.path(), overrides)?;
     let notified = Arc::new(AtomicUsize::new(0));
     let counter = notified.clone();
-    app.listen_any(crate::events::ALERT_FIRED, move |_| {
+    app.listen_any("alert-fired", move |_| {
         counter.fetch_add(1, Ordering::SeqCst);
     });
     let updates = Arc::new(AtomicUsize::new(0));
     let update_counter = updates.clone();
-    app.listen_any(crate::events::RATES_UPDATED, move |_| {
+    app.listen_any("rates-updated", move |_| {
         update_counter.fetch_add(1, Ordering::SeqCst);
     });
     invoke_with(

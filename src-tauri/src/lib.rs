@@ -194,6 +194,7 @@ fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
+        .plugin(events::plugin())
         .manage(sync::Syncer::default())
         .manage(tray::TrayShows::default())
         .manage(first_screen::FirstScreen::default())

@@ -1,16 +1,15 @@
 //! Runs the core sync loop inside the desktop app's async runtime: started when the vault
 //! unlocks, stopped when it locks or the app quits, and kept running while the window is hidden.
-//! Its updates become the `rates-updated` and `sync-status` events and the tray tooltip.
+//! Its reports and states reach the window through core's event channel (the events bridge).
 
+use crypto_balance_core::events::Event;
 use crypto_balance_core::sync::{
     run_app_cycle, Cycle, CycleFailure, CycleReport, SyncCommand, SyncEvent, SyncHandle, SyncLock,
     SyncState, SyncStatus,
 };
-use crypto_balance_core::{App, Error, VaultStatus};
-use tauri::{AppHandle, Emitter, Manager, Runtime};
+use crypto_balance_core::{App, Error};
+use tauri::{AppHandle, Manager, Runtime};
 use tokio::sync::Mutex;
-
-use crate::events::{RATES_UPDATED, SYNC_STATUS};
 
 /// The running loop, if any (Tauri managed state).
 #[derive(Debug, Default)]
@@ -61,44 +60,36 @@ pub async fn start<R: Runtime>(handle: &AppHandle<R>) {
             if let Ok(mut blocked) = syncer.blocked.lock() {
                 *blocked = Some(status.clone());
             }
-            emit(handle, SYNC_STATUS, &status);
+            handle.state::<App>().publish(Event::SyncStatus(status));
             return;
         }
     };
-    let sync = SyncHandle::spawn(
+    let reporter = handle.clone();
+    let sync = SyncHandle::spawn_reporting(
         ShellCycle {
             handle: handle.clone(),
         },
         lock,
+        move |status| reporter.state::<App>().publish(Event::SyncStatus(status)),
     );
-    let mut events = sync.subscribe();
-    let bridge = handle.clone();
+    // A loop that ends without saying it stopped has died: the window must say so.
+    let mut ended = sync.subscribe();
+    let watcher = handle.clone();
     tauri::async_runtime::spawn(async move {
         use tokio::sync::broadcast::error::RecvError;
         let mut last = None;
         loop {
-            match events.recv().await {
-                Ok(SyncEvent::RatesUpdated(report)) => {
-                    crate::notify::fired(&bridge, &report.alerts_fired);
-                    // A report still queued when the vault was locked must not put the total
-                    // back in the tray.
-                    if bridge.state::<App>().status().await == VaultStatus::Unlocked {
-                        crate::tray::show_total(&bridge, &report);
-                    }
-                    emit(&bridge, RATES_UPDATED, &report);
-                }
-                Ok(SyncEvent::Status(status)) => {
-                    last = Some(status.state);
-                    emit(&bridge, SYNC_STATUS, &status);
-                }
-                Err(RecvError::Lagged(_)) => {}
+            match ended.recv().await {
+                Ok(SyncEvent::Status(status)) => last = Some(status.state),
+                Ok(SyncEvent::RatesUpdated(_)) | Err(RecvError::Lagged(_)) => {}
                 Err(RecvError::Closed) => break,
             }
         }
-        // A loop that ends without saying it stopped has died: the window must say so.
         if last != Some(SyncState::Stopped) {
             tracing::error!("the sync loop ended unexpectedly");
-            emit(&bridge, SYNC_STATUS, &not_updating());
+            watcher
+                .state::<App>()
+                .publish(Event::SyncStatus(not_updating()));
         }
     });
     *slot = Some(sync);
@@ -157,11 +148,5 @@ fn not_updating() -> SyncStatus {
             "Prices are not updating: the refresh stopped after an internal error. Restart Crypto Balance; the log has the details.".to_owned(),
         ),
         error_code: Some(crypto_balance_core::ErrorCode::Internal),
-    }
-}
-
-fn emit<R: Runtime, T: serde::Serialize + Clone>(handle: &AppHandle<R>, event: &str, payload: &T) {
-    if let Err(error) = handle.emit(event, payload.clone()) {
-        tracing::warn!(%error, event, "could not publish an event to the UI");
     }
 }

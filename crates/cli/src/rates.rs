@@ -4,10 +4,9 @@ use std::sync::Arc;
 
 use crypto_balance_core::app::RateView;
 use crypto_balance_core::clock::iso8601;
+use crypto_balance_core::events::Event;
 use crypto_balance_core::settings::RatesSettingsChange;
-use crypto_balance_core::sync::{
-    AppCycle, CycleReport, SyncEvent, SyncHandle, SyncLock, SyncState,
-};
+use crypto_balance_core::sync::{AppCycle, CycleReport, SyncHandle, SyncLock, SyncState};
 use crypto_balance_core::valuation::Valuation;
 use crypto_balance_core::{App, Error, ErrorCode, ErrorReport};
 use rust_decimal::Decimal;
@@ -244,9 +243,16 @@ pub async fn daemon(
     json: bool,
     notify_command: Option<&str>,
 ) -> Result<(), ErrorReport> {
+    use tokio::sync::broadcast::error::RecvError;
     let lock = SyncLock::acquire(app.data_dir().path()).map_err(Error::from)?;
-    let handle = SyncHandle::spawn(AppCycle::new(app.clone()), lock);
-    let mut events = handle.subscribe();
+    // Everything printed comes from core's one event channel; the loop's own channel only says
+    // when the loop has ended.
+    let mut events = app.subscribe();
+    let publisher = app.clone();
+    let handle = SyncHandle::spawn_reporting(AppCycle::new(app.clone()), lock, move |status| {
+        publisher.publish(Event::SyncStatus(status));
+    });
+    let mut loop_events = handle.subscribe();
     tracing::info!(data_dir = %app.data_dir(), "daemon started");
     let stop = shutdown_signal();
     tokio::pin!(stop);
@@ -254,8 +260,11 @@ pub async fn daemon(
         tokio::select! {
             event = events.recv() => match event {
                 Ok(event) => print_event(&event, json, notify_command),
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => break true,
+                Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => break true,
+            },
+            ended = loop_events.recv() => if let Err(RecvError::Closed) = ended {
+                break true;
             },
             () = &mut stop => break false,
         }
@@ -274,9 +283,9 @@ pub async fn daemon(
     Ok(())
 }
 
-fn print_event(event: &SyncEvent, json: bool, notify_command: Option<&str>) {
+fn print_event(event: &Event, json: bool, notify_command: Option<&str>) {
     match event {
-        SyncEvent::RatesUpdated(report) => {
+        Event::RatesUpdated(report) => {
             if json {
                 let mut line = cycle_json(report);
                 line["event"] = json!("rates_updated");
@@ -284,11 +293,9 @@ fn print_event(event: &SyncEvent, json: bool, notify_command: Option<&str>) {
             } else {
                 print_lines(&[cycle_line(report)]);
             }
-            for alert in &report.alerts_fired {
-                crate::alerts::announce(alert, json, notify_command);
-            }
         }
-        SyncEvent::Status(status)
+        Event::AlertFired(alert) => crate::alerts::announce(alert, json, notify_command),
+        Event::SyncStatus(status)
             if matches!(
                 status.state,
                 SyncState::BackingOff | SyncState::NeedsAttention
@@ -307,7 +314,7 @@ fn print_event(event: &SyncEvent, json: bool, notify_command: Option<&str>) {
                 tracing::warn!("{message} (next try {retry})");
             }
         }
-        SyncEvent::Status(_) => {}
+        _ => {}
     }
 }
 

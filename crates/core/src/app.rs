@@ -8,12 +8,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use serde::Serialize;
-use tokio::sync::RwLock;
+use tokio::sync::{broadcast, RwLock};
 use ts_rs::TS;
 
 use crate::accounts::{self, Account, AccountKind};
 use crate::backup;
 use crate::clock::{Clock, SystemClock};
+use crate::events::{Event, EVENT_BUFFER};
 use crate::holdings::{self, Holding, HoldingChange, NewHolding};
 use crate::money::Amount;
 use crate::rates::{CoinGeckoOverrides, Rates};
@@ -28,8 +29,9 @@ mod alerts;
 mod rates;
 mod transfer;
 
+pub use crate::events::CycleReport;
 pub use alerts::ALERT_STALE_AFTER;
-pub use rates::{CycleReport, RateView};
+pub use rates::RateView;
 
 use rates::checked_currency;
 
@@ -97,6 +99,8 @@ pub struct App {
     kdf: KdfParams,
     clock: Arc<dyn Clock>,
     rates: Rates,
+    /// The one channel of what changed; every write publishes on it (see [`crate::events`]).
+    events: broadcast::Sender<Event>,
     state: RwLock<State>,
     /// Set by [`App::lock_now`]: until this process ends only the passphrase unlocks, so a
     /// reloaded window or a second client cannot reopen the vault from the keychain.
@@ -114,9 +118,21 @@ impl App {
             kdf: config.kdf.unwrap_or_default(),
             clock: config.clock.unwrap_or_else(|| Arc::new(SystemClock)),
             rates: Rates::new(config.coingecko),
+            events: broadcast::channel(EVENT_BUFFER).0,
             state: RwLock::new(State::Locked),
             keychain_barred: AtomicBool::new(false),
         })
+    }
+
+    /// What changes from now on, as [`Event`]s.
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.events.subscribe()
+    }
+
+    /// Publishes `event` to every subscriber (none listening is fine). Core's writes call it
+    /// themselves; shells use it only for state core does not own yet (the sync loop's life).
+    pub fn publish(&self, event: Event) {
+        let _ = self.events.send(event);
     }
 
     pub fn data_dir(&self) -> &DataDir {
@@ -183,6 +199,7 @@ impl App {
             key: unlocked.key,
             _shared: shared,
         };
+        self.publish(Event::VaultUnlocked);
         Ok(outcome(&unlocked.by))
     }
 
@@ -218,6 +235,7 @@ impl App {
         };
         let by = unlocked.by;
         *state = self.open_store(unlocked.key).await?;
+        self.publish(Event::VaultUnlocked);
         Ok(outcome(&by))
     }
 
@@ -263,8 +281,9 @@ impl App {
         let mut state = self.state.write().await;
         if let State::Unlocked { store, .. } = &*state {
             store.close().await;
+            *state = State::Locked;
+            self.publish(Event::VaultLocked);
         }
-        *state = State::Locked;
     }
 
     /// The open store, or [`Error::Locked`].
@@ -324,7 +343,11 @@ impl App {
             key_file.use_keychain,
         )
         .map_err(VaultError::from)?;
-        backup::rekey(&store, dir, &new_key, &new_file, self.now(), report).await?;
+        let publish = |progress: backup::RekeyProgress| {
+            report(progress);
+            self.publish(Event::PassphraseProgress(progress));
+        };
+        backup::rekey(&store, dir, &new_key, &new_file, self.now(), &publish).await?;
         drop(exclusive);
         if key_file.use_keychain {
             if let Err(e) = self.keychain.store(&new_file.key_id, &new_key) {
@@ -419,6 +442,8 @@ impl App {
             kept
         };
         let unlocked = self.unlock(Some(passphrase)).await?;
+        self.publish(Event::HoldingsChanged);
+        self.publish(Event::AccountsChanged);
         Ok(RestoreOutcome {
             kept: kept.exists().then(|| kept.display().to_string()),
             keychain_notice: unlocked.keychain_notice,
@@ -430,7 +455,9 @@ impl App {
     }
 
     pub async fn add_holding(&self, new: NewHolding) -> Result<HoldingChange, Error> {
-        Ok(holdings::add(&self.store().await?, new, self.now()).await?)
+        let change = holdings::add(&self.store().await?, new, self.now()).await?;
+        self.publish(Event::HoldingsChanged);
+        Ok(change)
     }
 
     pub async fn set_holding(
@@ -439,7 +466,9 @@ impl App {
         amount: Amount,
         account: Option<&str>,
     ) -> Result<HoldingChange, Error> {
-        Ok(holdings::set(&self.store().await?, coin, amount, account, self.now()).await?)
+        let change = holdings::set(&self.store().await?, coin, amount, account, self.now()).await?;
+        self.publish(Event::HoldingsChanged);
+        Ok(change)
     }
 
     pub async fn remove_holding(
@@ -447,11 +476,15 @@ impl App {
         coin: &str,
         account: Option<&str>,
     ) -> Result<HoldingChange, Error> {
-        Ok(holdings::remove(&self.store().await?, coin, account, self.now()).await?)
+        let change = holdings::remove(&self.store().await?, coin, account, self.now()).await?;
+        self.publish(Event::HoldingsChanged);
+        Ok(change)
     }
 
     pub async fn undo(&self, batch_id: i64) -> Result<(), Error> {
-        Ok(holdings::undo(&self.store().await?, batch_id, self.now()).await?)
+        holdings::undo(&self.store().await?, batch_id, self.now()).await?;
+        self.publish(Event::HoldingsChanged);
+        Ok(())
     }
 
     pub async fn accounts(&self) -> Result<Vec<Account>, Error> {
@@ -459,15 +492,22 @@ impl App {
     }
 
     pub async fn create_account(&self, name: &str, kind: AccountKind) -> Result<Account, Error> {
-        Ok(accounts::create(&self.store().await?, name, kind, self.now()).await?)
+        let account = accounts::create(&self.store().await?, name, kind, self.now()).await?;
+        self.publish(Event::AccountsChanged);
+        Ok(account)
     }
 
     pub async fn rename_account(&self, old: &str, new: &str) -> Result<Account, Error> {
-        Ok(accounts::rename(&self.store().await?, old, new).await?)
+        let account = accounts::rename(&self.store().await?, old, new).await?;
+        self.publish(Event::AccountsChanged);
+        self.publish(Event::HoldingsChanged);
+        Ok(account)
     }
 
     pub async fn delete_account(&self, name: &str) -> Result<(), Error> {
-        Ok(accounts::delete(&self.store().await?, name).await?)
+        accounts::delete(&self.store().await?, name).await?;
+        self.publish(Event::AccountsChanged);
+        Ok(())
     }
 }
 

@@ -9,7 +9,7 @@ pub const LAYERS: &[&[&str]] = &[
     &["assets", "accounts", "ledger", "backup"],
     &["holdings", "rates", "settings", "alerts", "transfer"],
     &["valuation"],
-    &["error", "info", "app"],
+    &["error", "info", "events", "app"],
     &["sync"],
 ];
 

@@ -6,6 +6,7 @@
 //! - [`layers`]: the order of the modules below (docs/ARCHITECTURE.md), kept by a test.
 //! - [`paths`]: where the user's data lives ([`DataDir`]), the same folder for the app and the CLI.
 //! - [`info`]: what the app reports about itself ([`AppInfo`]).
+//! - [`events`]: the one [`events::Event`] enum of what changed, on the channel `App` owns.
 //! - [`error`]: the crate's [`Error`], its stable [`ErrorCode`]s and the [`ErrorReport`] that crosses
 //!   IPC and `--json` output as `{ code, message }`.
 //! - [`money`]: exact coin [`Amount`]s (prices and values are `rust_decimal::Decimal`).
@@ -33,6 +34,7 @@ pub mod backup;
 pub mod clock;
 pub mod currency;
 pub mod error;
+pub mod events;
 pub mod holdings;
 pub mod info;
 pub mod layers;

@@ -9,13 +9,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use rand::Rng;
-use serde::Serialize;
 use tokio::sync::{broadcast, mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
-use ts_rs::TS;
 
-pub use crate::app::CycleReport;
+pub use crate::events::{CycleReport, SyncState, SyncStatus};
 pub use crate::locks::{SyncError, SyncLock};
 
 use crate::error::ErrorCode;
@@ -33,41 +31,6 @@ pub enum SyncCommand {
     Pause,
     Resume,
     Stop,
-}
-
-/// Where the loop is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum SyncState {
-    Starting,
-    Syncing,
-    Idle,
-    Paused,
-    /// A passing failure: retrying at `next_at`.
-    BackingOff,
-    /// The plan, key or vault needs the user; retrying at the normal pace.
-    NeedsAttention,
-    Stopped,
-}
-
-/// The loop's state, as the UI shows it (the `sync-status` event).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
-pub struct SyncStatus {
-    pub state: SyncState,
-    /// Unix seconds of the last successful cycle.
-    #[ts(type = "number | null")]
-    pub last_success_at: Option<i64>,
-    /// Unix seconds of the next planned cycle.
-    #[ts(type = "number | null")]
-    pub next_at: Option<i64>,
-    /// The interval in force (the chosen one, stretched to the plan's budget).
-    #[ts(type = "number")]
-    pub interval_seconds: u64,
-    /// Why the last cycle failed, for people.
-    pub message: Option<String>,
-    pub error_code: Option<ErrorCode>,
 }
 
 impl SyncStatus {
@@ -124,12 +87,23 @@ pub struct SyncHandle {
 impl SyncHandle {
     /// Starts the loop on the current tokio runtime; it holds `lock` until it stops.
     pub fn spawn<C: Cycle>(cycle: C, lock: SyncLock) -> Self {
+        Self::spawn_reporting(cycle, lock, |_| {})
+    }
+
+    /// [`SyncHandle::spawn`], also handing every new status to `on_status` (the app's event
+    /// channel: `|status| app.publish(Event::SyncStatus(status))`).
+    pub fn spawn_reporting<C: Cycle>(
+        cycle: C,
+        lock: SyncLock,
+        on_status: impl Fn(SyncStatus) + Send + Sync + 'static,
+    ) -> Self {
         let (commands, receiver) = mpsc::channel(16);
         let (sender, events) = broadcast::channel(64);
         let (status_tx, status) = watch::channel(SyncStatus::starting());
         let publisher = Publisher {
             events: sender,
             status: status_tx,
+            on_status: Box::new(on_status),
         };
         let task = tokio::spawn(async move {
             run_loop(cycle, receiver, publisher).await;
@@ -174,11 +148,13 @@ impl SyncHandle {
 struct Publisher {
     events: broadcast::Sender<SyncEvent>,
     status: watch::Sender<SyncStatus>,
+    on_status: Box<dyn Fn(SyncStatus) + Send + Sync>,
 }
 
 impl Publisher {
     fn status(&self, status: SyncStatus) {
         self.status.send_replace(status.clone());
+        (self.on_status)(status.clone());
         // No subscriber is fine: the UI may not be listening.
         let _ = self.events.send(SyncEvent::Status(status));
     }

@@ -1,19 +1,11 @@
-//! Commands for holdings and accounts. Every change emits `holdings-changed`; the UI re-reads.
+//! Commands for holdings and accounts. Core publishes `holdings-changed` and `accounts-changed`
+//! for every change; the UI re-reads.
 
 use crypto_balance_core::accounts::{Account, AccountKind};
 use crypto_balance_core::holdings::{Holding, HoldingChange, NewHolding};
 use crypto_balance_core::ledger::LedgerEntry;
 use crypto_balance_core::{Amount, App, ErrorReport};
-use tauri::{AppHandle, Emitter, Runtime, State};
-
-use crate::events::HOLDINGS_CHANGED;
-
-fn changed<R: Runtime, T>(handle: &AppHandle<R>, value: T) -> T {
-    if let Err(error) = handle.emit(HOLDINGS_CHANGED, ()) {
-        tracing::warn!(%error, "could not tell the UI that holdings changed");
-    }
-    value
-}
+use tauri::State;
 
 #[tauri::command]
 pub async fn list_holdings(app: State<'_, App>) -> Result<Vec<Holding>, ErrorReport> {
@@ -21,47 +13,36 @@ pub async fn list_holdings(app: State<'_, App>) -> Result<Vec<Holding>, ErrorRep
 }
 
 #[tauri::command]
-pub async fn add_holding<R: Runtime>(
-    handle: AppHandle<R>,
+pub async fn add_holding(
     app: State<'_, App>,
     holding: NewHolding,
 ) -> Result<HoldingChange, ErrorReport> {
-    Ok(changed(&handle, app.add_holding(holding).await?))
+    Ok(app.add_holding(holding).await?)
 }
 
 #[tauri::command]
-pub async fn set_holding<R: Runtime>(
-    handle: AppHandle<R>,
+pub async fn set_holding(
     app: State<'_, App>,
     coin: String,
     amount: Amount,
     account: Option<String>,
 ) -> Result<HoldingChange, ErrorReport> {
-    let change = app.set_holding(&coin, amount, account.as_deref()).await?;
-    Ok(changed(&handle, change))
+    Ok(app.set_holding(&coin, amount, account.as_deref()).await?)
 }
 
 /// Removes a holding; the returned `batch_id` undoes it through [`undo_change`].
 #[tauri::command]
-pub async fn remove_holding<R: Runtime>(
-    handle: AppHandle<R>,
+pub async fn remove_holding(
     app: State<'_, App>,
     coin: String,
     account: Option<String>,
 ) -> Result<HoldingChange, ErrorReport> {
-    let change = app.remove_holding(&coin, account.as_deref()).await?;
-    Ok(changed(&handle, change))
+    Ok(app.remove_holding(&coin, account.as_deref()).await?)
 }
 
 #[tauri::command]
-pub async fn undo_change<R: Runtime>(
-    handle: AppHandle<R>,
-    app: State<'_, App>,
-    batch_id: i64,
-) -> Result<(), ErrorReport> {
-    app.undo(batch_id).await?;
-    changed(&handle, ());
-    Ok(())
+pub async fn undo_change(app: State<'_, App>, batch_id: i64) -> Result<(), ErrorReport> {
+    Ok(app.undo(batch_id).await?)
 }
 
 /// A coin's newest ledger entries, newest first (at most `limit`, default 200).
@@ -91,14 +72,12 @@ pub async fn create_account(
 }
 
 #[tauri::command]
-pub async fn rename_account<R: Runtime>(
-    handle: AppHandle<R>,
+pub async fn rename_account(
     app: State<'_, App>,
     old: String,
     new: String,
 ) -> Result<Account, ErrorReport> {
-    let account = app.rename_account(&old, &new).await?;
-    Ok(changed(&handle, account))
+    Ok(app.rename_account(&old, &new).await?)
 }
 
 #[tauri::command]

@@ -6,12 +6,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use crypto_balance_core::transfer::import::{ImportControl, ImportOptions};
-use crypto_balance_core::transfer::{ExportWhat, ImportFormat, ImportProgress, ImportReport};
+use crypto_balance_core::transfer::{ExportWhat, ImportFormat, ImportReport};
 use crypto_balance_core::{App, ErrorReport};
 use serde::Deserialize;
-use tauri::{AppHandle, Emitter, Runtime, State};
-
-use crate::events::{HOLDINGS_CHANGED, IMPORT_PROGRESS};
+use tauri::State;
 
 /// What the wizard chose; every field but the path may be left out.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -45,10 +43,9 @@ impl ImportChoices {
 pub struct RunningImport(Mutex<Option<ImportControl>>);
 
 impl RunningImport {
-    fn start<R: Runtime>(&self, handle: AppHandle<R>) -> ImportControl {
-        let control = ImportControl::with_progress(move |progress: ImportProgress| {
-            let _ = handle.emit(IMPORT_PROGRESS, progress);
-        });
+    fn start(&self) -> ImportControl {
+        // Core publishes the import's progress as events itself.
+        let control = ImportControl::default();
         if let Ok(mut running) = self.0.lock() {
             *running = Some(control.clone());
         }
@@ -62,14 +59,13 @@ impl RunningImport {
     }
 
     /// Runs one preview or import as the running one, so `cancel_import` reaches it.
-    async fn run<R: Runtime>(
+    async fn run(
         &self,
-        handle: AppHandle<R>,
         app: &App,
         path: &Path,
         options: ImportOptions,
     ) -> Result<ImportReport, crypto_balance_core::Error> {
-        let control = self.start(handle);
+        let control = self.start();
         let result = app.import_with(path, &options, &control).await;
         self.finish();
         result
@@ -78,32 +74,26 @@ impl RunningImport {
 
 /// What importing `path` would do: rows, duplicates, skipped rows, net amounts, unresolved symbols.
 #[tauri::command]
-pub async fn preview_import<R: Runtime>(
-    handle: AppHandle<R>,
+pub async fn preview_import(
     app: State<'_, App>,
     running: State<'_, RunningImport>,
     path: PathBuf,
     choices: Option<ImportChoices>,
 ) -> Result<ImportReport, ErrorReport> {
     let options = choices.unwrap_or_default().options(true);
-    Ok(running.run(handle, &app, &path, options).await?)
+    Ok(running.run(&app, &path, options).await?)
 }
 
 /// Imports `path` in one transaction as one undo-able change.
 #[tauri::command]
-pub async fn import_csv<R: Runtime>(
-    handle: AppHandle<R>,
+pub async fn import_csv(
     app: State<'_, App>,
     running: State<'_, RunningImport>,
     path: PathBuf,
     choices: Option<ImportChoices>,
 ) -> Result<ImportReport, ErrorReport> {
     let options = choices.unwrap_or_default().options(false);
-    let report = running.run(handle.clone(), &app, &path, options).await?;
-    if report.batch_id.is_some() {
-        let _ = handle.emit(HOLDINGS_CHANGED, ());
-    }
-    Ok(report)
+    Ok(running.run(&app, &path, options).await?)
 }
 
 /// Stops the running import or preview; it rolls back and reports that it was cancelled.

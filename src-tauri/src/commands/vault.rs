@@ -5,9 +5,7 @@ use std::path::PathBuf;
 
 use crypto_balance_core::app::UnlockOutcome;
 use crypto_balance_core::{App, ErrorReport, Passphrase, RestoreOutcome, VaultStatus};
-use tauri::{AppHandle, Emitter, Manager, Runtime, State};
-
-use crate::events::{HOLDINGS_CHANGED, PASSPHRASE_PROGRESS};
+use tauri::{AppHandle, Manager, Runtime, State};
 
 /// Whether the vault exists and is open; the UI shows the create or unlock screen from this.
 #[tauri::command]
@@ -73,8 +71,9 @@ pub async fn unlock_vault<R: Runtime>(
     Ok(outcome)
 }
 
-/// "Lock now": stops refreshing rates, closes the database and clears the tray's total. Until
-/// the app restarts only the passphrase opens the vault again; a reloaded page cannot.
+/// "Lock now": stops refreshing rates and closes the database (the events bridge clears the
+/// tray's total). Until the app restarts only the passphrase opens the vault again; a reloaded
+/// page cannot.
 #[tauri::command]
 pub async fn lock_vault<R: Runtime>(
     handle: AppHandle<R>,
@@ -82,7 +81,6 @@ pub async fn lock_vault<R: Runtime>(
 ) -> Result<(), ErrorReport> {
     crate::sync::stop(&handle).await;
     app.lock_now().await;
-    crate::tray::show_locked(&handle);
     Ok(())
 }
 
@@ -96,11 +94,9 @@ pub async fn change_passphrase<R: Runtime>(
     new: String,
 ) -> Result<(), ErrorReport> {
     crate::sync::stop(&handle).await;
-    let progress = handle.clone();
+    // Core publishes the re-encryption's progress as events.
     let changed = app
-        .change_passphrase_with(&Passphrase::new(old), &Passphrase::new(new), &move |p| {
-            let _ = progress.emit(PASSPHRASE_PROGRESS, p);
-        })
+        .change_passphrase(&Passphrase::new(old), &Passphrase::new(new))
         .await;
     if app.status().await == VaultStatus::Unlocked {
         crate::sync::start(&handle).await;
@@ -143,7 +139,5 @@ pub async fn restore_from<R: Runtime>(
     crate::sync::stop(&handle).await;
     let restored = app.restore(&path, &Passphrase::new(passphrase)).await;
     crate::sync::start(&handle).await;
-    let outcome = restored?;
-    let _ = handle.emit(HOLDINGS_CHANGED, ());
-    Ok(outcome)
+    Ok(restored?)
 }

@@ -1,4 +1,5 @@
-// Backend events (src-tauri/src/events.rs). The UI re-reads what changed; payloads are hints.
+// Core's events (crates/core/src/events.rs), bridged by src-tauri/src/events.rs. The UI re-reads
+// what changed; payloads are hints.
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { CycleReport } from "./bindings/CycleReport";
 import type { FiredAlert } from "./bindings/FiredAlert";
@@ -20,8 +21,13 @@ export function onAlertFired(handler: (alert: FiredAlert) => void): Promise<Unli
   return listen<FiredAlert>("alert-fired", (event) => handler(event.payload));
 }
 
-export function onHoldingsChanged(handler: () => void): Promise<UnlistenFn> {
-  return listen("holdings-changed", () => handler());
+/** Holdings or accounts changed (core publishes both; a screen of holdings shows accounts too). */
+export async function onHoldingsChanged(handler: () => void): Promise<UnlistenFn> {
+  const stops = await Promise.all([
+    listen("holdings-changed", () => handler()),
+    listen("accounts-changed", () => handler()),
+  ]);
+  return () => stops.forEach((stop) => stop());
 }
 
 export function onImportProgress(handler: (progress: ImportProgress) => void): Promise<UnlistenFn> {

@@ -8,38 +8,12 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::App;
-use crate::alerts::FiredAlert;
+use crate::events::{CycleReport, Event};
 use crate::rates::{self, budget, db as rates_db, Listing, StoredRate};
 use crate::settings::{self, RatesSettings, RatesSettingsChange};
 use crate::store::Store;
 use crate::valuation::{self, NetWorthPoint, PriceBook, Valuation};
 use crate::{holdings, Error};
-
-/// One successful cycle (the `rates-updated` event).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
-pub struct CycleReport {
-    /// Unix seconds.
-    #[ts(type = "number")]
-    pub at: i64,
-    /// CoinGecko calls made.
-    pub calls: u32,
-    /// Prices stored.
-    #[ts(type = "number")]
-    pub updated: usize,
-    /// Held coins without a price.
-    pub missing: Vec<String>,
-    /// The portfolio total recorded in the snapshot.
-    #[ts(type = "string")]
-    pub total: Decimal,
-    pub currency: String,
-    /// Alerts this cycle fired (already stored in the history).
-    pub alerts_fired: Vec<FiredAlert>,
-    /// When the next cycle is due.
-    #[serde(skip)]
-    #[ts(skip)]
-    pub next_interval: Duration,
-}
 
 /// The most points a net-worth chart gets: more than a chart's width in pixels, far fewer than
 /// a year of snapshots.
@@ -218,7 +192,7 @@ impl App {
             valuation.missing_prices.len(),
         )
         .await?;
-        Ok(CycleReport {
+        let report = CycleReport {
             at: now,
             calls: refresh.calls,
             updated: refresh.updated,
@@ -227,7 +201,12 @@ impl App {
             currency: valuation.currency,
             alerts_fired,
             next_interval: self.planned_interval(refresh.calls).await,
-        })
+        };
+        self.publish(Event::RatesUpdated(report.clone()));
+        for alert in &report.alerts_fired {
+            self.publish(Event::AlertFired(alert.clone()));
+        }
+        Ok(report)
     }
 
     /// The interval until the next cycle: the chosen one, stretched to the plan's budget.

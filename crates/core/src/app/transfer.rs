@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::Path;
 
 use super::App;
+use crate::events::Event;
 use crate::holdings;
 use crate::ledger::LedgerEntry;
 use crate::transfer::import::{import_file, ImportControl, ImportOptions};
@@ -30,7 +31,16 @@ impl App {
         control: &ImportControl,
     ) -> Result<ImportReport, Error> {
         let store = self.store().await?;
-        Ok(import_file(&store, path, options, control, self.now()).await?)
+        let events = self.events.clone();
+        let control = control.clone().also_reporting(move |progress| {
+            let _ = events.send(Event::ImportProgress(progress));
+        });
+        let report = import_file(&store, path, options, &control, self.now()).await?;
+        if report.batch_id.is_some() && !report.dry_run {
+            self.publish(Event::HoldingsChanged);
+            self.publish(Event::AccountsChanged);
+        }
+        Ok(report)
     }
 
     /// Writes holdings or the ledger as native CSV to the file at `path`: into a temporary file

@@ -77,6 +77,19 @@ impl ImportControl {
         self
     }
 
+    /// The same control (sharing the cancel switch), reporting progress to `also` after
+    /// whatever it reported to already.
+    pub fn also_reporting(mut self, also: impl Fn(ImportProgress) + Send + Sync + 'static) -> Self {
+        let first = self.progress.take();
+        self.progress = Some(Arc::new(move |progress: ImportProgress| {
+            if let Some(first) = &first {
+                first(progress);
+            }
+            also(progress);
+        }));
+        self
+    }
+
     /// Stops the import at its next batch; nothing it did is kept.
     pub fn cancel(&self) {
         self.cancelled.store(true, Ordering::SeqCst);

@@ -7,6 +7,7 @@
 
 mod alerts;
 mod crash;
+mod events;
 mod import_formats;
 mod rates;
 mod support;

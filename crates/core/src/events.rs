@@ -1,0 +1,122 @@
+//! What changed, as core tells it: one [`Event`] enum on one channel owned by [`crate::App`].
+//! Every write publishes its own event once its transaction has committed, and the sync loop
+//! publishes its reports and states there too, so a shell needs one subscriber: the desktop app
+//! bridges events to the window (one task), the daemon prints them, and the local API will stream
+//! them. Subscribers re-read what changed; payloads are what a screen shows while it re-reads.
+//! Wallet scans and price backfill will join as variants of their own.
+
+use std::time::Duration;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::alerts::FiredAlert;
+use crate::backup::RekeyProgress;
+use crate::error::ErrorCode;
+use crate::transfer::ImportProgress;
+
+/// How many events a slow subscriber may fall behind before it misses some (it then re-reads).
+pub const EVENT_BUFFER: usize = 256;
+
+/// Everything core tells the shells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// Holdings or the ledger changed: a holding added, set or removed, an undo, an import, a
+    /// restore.
+    HoldingsChanged,
+    /// Accounts were created, renamed or deleted.
+    AccountsChanged,
+    /// A sync cycle stored new rates, valued the portfolio and evaluated alerts.
+    RatesUpdated(CycleReport),
+    /// The sync loop's state changed (syncing, idle, backing off, needs attention, paused).
+    SyncStatus(SyncStatus),
+    /// An alert rule fired (already stored in the history): one notification each.
+    AlertFired(FiredAlert),
+    /// A running import moved on.
+    ImportProgress(ImportProgress),
+    /// A change of passphrase is re-encrypting the data.
+    PassphraseProgress(RekeyProgress),
+    /// The vault was unlocked (its data can be read).
+    VaultUnlocked,
+    /// The vault was locked (nothing of it may be shown).
+    VaultLocked,
+}
+
+impl Event {
+    /// The name the desktop's window listens to.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Event::HoldingsChanged => "holdings-changed",
+            Event::AccountsChanged => "accounts-changed",
+            Event::RatesUpdated(_) => "rates-updated",
+            Event::SyncStatus(_) => "sync-status",
+            Event::AlertFired(_) => "alert-fired",
+            Event::ImportProgress(_) => "import-progress",
+            Event::PassphraseProgress(_) => "passphrase-progress",
+            Event::VaultUnlocked => "vault-unlocked",
+            Event::VaultLocked => "vault-locked",
+        }
+    }
+}
+
+/// Where the loop is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum SyncState {
+    Starting,
+    Syncing,
+    Idle,
+    Paused,
+    /// A passing failure: retrying at `next_at`.
+    BackingOff,
+    /// The plan, key or vault needs the user; retrying at the normal pace.
+    NeedsAttention,
+    Stopped,
+}
+
+/// The loop's state, as the UI shows it (the `sync-status` event).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct SyncStatus {
+    pub state: SyncState,
+    /// Unix seconds of the last successful cycle.
+    #[ts(type = "number | null")]
+    pub last_success_at: Option<i64>,
+    /// Unix seconds of the next planned cycle.
+    #[ts(type = "number | null")]
+    pub next_at: Option<i64>,
+    /// The interval in force (the chosen one, stretched to the plan's budget).
+    #[ts(type = "number")]
+    pub interval_seconds: u64,
+    /// Why the last cycle failed, for people.
+    pub message: Option<String>,
+    pub error_code: Option<ErrorCode>,
+}
+
+/// One successful cycle (the `rates-updated` event).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct CycleReport {
+    /// Unix seconds.
+    #[ts(type = "number")]
+    pub at: i64,
+    /// CoinGecko calls made.
+    pub calls: u32,
+    /// Prices stored.
+    #[ts(type = "number")]
+    pub updated: usize,
+    /// Held coins without a price.
+    pub missing: Vec<String>,
+    /// The portfolio total recorded in the snapshot.
+    #[ts(type = "string")]
+    pub total: Decimal,
+    pub currency: String,
+    /// Alerts this cycle fired (already stored in the history).
+    pub alerts_fired: Vec<FiredAlert>,
+    /// When the next cycle is due.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub next_interval: Duration,
+}
