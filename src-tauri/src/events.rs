@@ -4,6 +4,8 @@
 //! total while unlocked and its "locked" tooltip once locked. Commands publish nothing themselves;
 //! core's writes do.
 
+use std::sync::Arc;
+
 use crypto_balance_core::events::Event;
 use crypto_balance_core::{App, VaultStatus};
 use serde::Serialize;
@@ -23,7 +25,7 @@ pub fn plugin<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
 
 /// Starts the bridge.
 fn bridge<R: Runtime>(handle: &AppHandle<R>) {
-    let mut events = handle.state::<App>().subscribe();
+    let mut events = handle.state::<Arc<App>>().subscribe();
     let handle = handle.clone();
     tauri::async_runtime::spawn(async move {
         loop {
@@ -42,7 +44,7 @@ async fn forward<R: Runtime>(handle: &AppHandle<R>, event: Event) {
     match event {
         Event::RatesUpdated(report) => {
             // A report still queued when the vault was locked must not put the total back.
-            if handle.state::<App>().status().await == VaultStatus::Unlocked {
+            if handle.state::<Arc<App>>().status().await == VaultStatus::Unlocked {
                 crate::tray::show_total(handle, &report);
             }
             emit(handle, name, report);
@@ -58,9 +60,15 @@ async fn forward<R: Runtime>(handle: &AppHandle<R>, event: Event) {
             crate::tray::show_locked(handle);
             emit(handle, name, ());
         }
-        Event::HoldingsChanged | Event::AccountsChanged | Event::VaultUnlocked => {
+        Event::VaultUnlocked => {
+            // Ask for notification permission where the system wants it, before an alert
+            // fires, and show the stored "Pause alerts" state in the tray.
+            crate::notify::ensure_permission(handle);
+            let paused = handle.state::<Arc<App>>().alerts_paused().await;
+            crate::tray::show_alerts_paused(handle, paused.unwrap_or(false));
             emit(handle, name, ());
         }
+        Event::HoldingsChanged | Event::AccountsChanged => emit(handle, name, ()),
     }
 }
 

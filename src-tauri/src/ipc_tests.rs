@@ -32,7 +32,9 @@ fn start_with(
         coingecko,
         ..AppConfig::default()
     })?;
+    let core = Arc::new(core);
     let app = crate::configure(mock_builder())
+        .manage(crypto_balance_core::sync::Refresher::new(core.clone()))
         .manage(core)
         .build(tauri::generate_context!())?;
     let window = match app.get_webview_window(crate::window::MAIN) {
@@ -169,7 +171,7 @@ fn unlocking_starts_the_rates_loop_and_the_portfolio_is_valued() -> TestResult {
     )?
     .map_err(|e| format!("create_vault rejected: {e}"))?;
     // The add form is the UI issue's; add through core.
-    tauri::async_runtime::block_on(app.state::<App>().add_holding(NewHolding {
+    tauri::async_runtime::block_on(app.state::<Arc<App>>().add_holding(NewHolding {
         coin: "bitcoin".into(),
         amount: "0.5".parse()?,
         account: None,
@@ -191,7 +193,7 @@ fn unlocking_starts_the_rates_loop_and_the_portfolio_is_valued() -> TestResult {
     assert!(status["last_success_at"].is_i64(), "{status}");
     assert!(fake.calls_to("/simple/price") >= 1);
 
-    tauri::async_runtime::block_on(crate::sync::stop(app.handle()));
+    tauri::async_runtime::block_on(app.state::<crypto_balance_core::sync::Refresher>().stop());
     let status = invoke(&window, "sync_status")?.map_err(|e| format!("{e}"))?;
     assert_eq!(status["state"], "stopped");
     Ok(())
@@ -263,7 +265,7 @@ fn a_crossing_requests_exactly_one_notification_and_the_ui_can_read_it() -> Test
         wait_until(|| updates.load(Ordering::SeqCst) >= 1),
         "the first cycle at unlock"
     );
-    tauri::async_runtime::block_on(app.state::<App>().add_alert(
+    tauri::async_runtime::block_on(app.state::<Arc<App>>().add_alert(
         crypto_balance_core::alerts::NewAlert {
             kind: crypto_balance_core::alerts::AlertKind::PriceAbove,
             coin: Some("bitcoin".into()),
@@ -299,6 +301,6 @@ fn a_crossing_requests_exactly_one_notification_and_the_ui_can_read_it() -> Test
         invoke(&window, "add_alert")?.is_err(),
         "creating is not granted until the UI does it"
     );
-    tauri::async_runtime::block_on(crate::sync::stop(app.handle()));
+    tauri::async_runtime::block_on(app.state::<crypto_balance_core::sync::Refresher>().stop());
     Ok(())
 }

@@ -31,11 +31,12 @@ mod ipc_tests;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use crypto_balance_core::paths::{AppFolders, DATA_DIR_ENV};
 use crypto_balance_core::rates::CoinGeckoOverrides;
 use crypto_balance_core::secret::ApiKey;
+use crypto_balance_core::sync::Refresher;
 use crypto_balance_core::{App, AppConfig};
 use tauri::{Builder, Manager, Runtime};
 
@@ -65,7 +66,7 @@ pub fn run() -> ExitCode {
         ..AppConfig::default()
     };
     let app = match App::open(config) {
-        Ok(app) => app,
+        Ok(app) => Arc::new(app),
         Err(error) => {
             tracing::error!(%error, "cannot start");
             return ExitCode::FAILURE;
@@ -81,6 +82,7 @@ pub fn run() -> ExitCode {
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             Some(vec![prefs::AUTOSTART_ARG]),
         ))
+        .manage(Refresher::new(app.clone()))
         .manage(app)
         .manage(prefs)
         .manage(started)
@@ -195,7 +197,6 @@ fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
         .plugin(events::plugin())
-        .manage(sync::Syncer::default())
         .manage(tray::TrayShows::default())
         .manage(first_screen::FirstScreen::default())
         .manage(commands::transfer::RunningImport::default())

@@ -5,10 +5,8 @@
 
 use std::time::Duration;
 
-use crypto_balance_core::App;
+use crypto_balance_core::sync::Refresher;
 use tauri::{AppHandle, Manager, RunEvent, Runtime};
-
-use crate::sync;
 
 /// How long quitting waits for the sync loop to stop and the database to close.
 const GRACE: Duration = Duration::from_secs(5);
@@ -46,11 +44,7 @@ pub fn quit_on_signals<R: Runtime>(_handle: AppHandle<R>) {}
 pub fn on_run_event<R: Runtime>(handle: &AppHandle<R>, event: RunEvent) {
     if let RunEvent::Exit = event {
         let finished = tauri::async_runtime::block_on(async {
-            tokio::time::timeout(GRACE, async {
-                sync::stop(handle).await;
-                handle.state::<App>().lock().await;
-            })
-            .await
+            tokio::time::timeout(GRACE, handle.state::<Refresher>().shut_down()).await
         });
         match finished {
             Ok(()) => tracing::info!("shut down cleanly"),

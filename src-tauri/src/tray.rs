@@ -5,6 +5,7 @@
 //! by [`crate::first_screen::after`]).
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::sync::Mutex;
 
 use crypto_balance_core::clock::iso8601;
@@ -154,7 +155,7 @@ fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
                 };
                 // The menu toggled the check mark already; store what it now shows.
                 let paused = item.0.is_checked().unwrap_or(false);
-                if let Err(error) = app.state::<App>().set_alerts_paused(paused).await {
+                if let Err(error) = app.state::<Arc<App>>().set_alerts_paused(paused).await {
                     tracing::warn!(%error, "cannot pause or resume alerts");
                     show_alerts_paused(&app, !paused);
                 }

@@ -6,7 +6,7 @@ use crypto_balance_core::app::RateView;
 use crypto_balance_core::clock::iso8601;
 use crypto_balance_core::events::Event;
 use crypto_balance_core::settings::RatesSettingsChange;
-use crypto_balance_core::sync::{AppCycle, CycleReport, SyncHandle, SyncLock, SyncState};
+use crypto_balance_core::sync::{CycleReport, Refresher, SyncLock, SyncState};
 use crypto_balance_core::valuation::Valuation;
 use crypto_balance_core::{App, Error, ErrorCode, ErrorReport};
 use rust_decimal::Decimal;
@@ -244,15 +244,20 @@ pub async fn daemon(
     notify_command: Option<&str>,
 ) -> Result<(), ErrorReport> {
     use tokio::sync::broadcast::error::RecvError;
-    let lock = SyncLock::acquire(app.data_dir().path()).map_err(Error::from)?;
     // Everything printed comes from core's one event channel; the loop's own channel only says
     // when the loop has ended.
     let mut events = app.subscribe();
-    let publisher = app.clone();
-    let handle = SyncHandle::spawn_reporting(AppCycle::new(app.clone()), lock, move |status| {
-        publisher.publish(Event::SyncStatus(status));
-    });
-    let mut loop_events = handle.subscribe();
+    let refresher = Refresher::new(app.clone());
+    refresher.start().await;
+    let Some(mut loop_events) = refresher.loop_events().await else {
+        let status = refresher.status().await;
+        return Err(ErrorReport {
+            code: status.error_code.unwrap_or(ErrorCode::Conflict),
+            message: status
+                .message
+                .unwrap_or_else(|| "the sync loop could not start".to_owned()),
+        });
+    };
     tracing::info!(data_dir = %app.data_dir(), "daemon started");
     let stop = shutdown_signal();
     tokio::pin!(stop);
@@ -270,8 +275,7 @@ pub async fn daemon(
         }
     };
     // Finish or roll back a cycle in flight, release the lock, close the database.
-    handle.stop().await;
-    app.lock().await;
+    refresher.shut_down().await;
     if ended_by_itself {
         // A daemon that no longer refreshes must not look alive: exit 1, so systemd's
         // Restart=on-failure starts it again.

@@ -4,6 +4,8 @@
 //! off exponentially with jitter, a 429 waits out its `Retry-After`, and plan or key mistakes wait
 //! for the user at the normal pace. One loop runs per data folder, guarded by a lock file.
 
+mod refresher;
+
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,6 +17,7 @@ use tokio::time::Instant;
 
 pub use crate::events::{CycleReport, SyncState, SyncStatus};
 pub use crate::locks::{SyncError, SyncLock};
+pub use refresher::Refresher;
 
 use crate::error::ErrorCode;
 use crate::rates::RetryPolicy;
@@ -34,7 +37,7 @@ pub enum SyncCommand {
 }
 
 impl SyncStatus {
-    fn starting() -> Self {
+    pub(crate) fn starting() -> Self {
         Self {
             state: SyncState::Starting,
             last_success_at: None,

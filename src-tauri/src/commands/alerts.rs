@@ -1,6 +1,8 @@
 //! Commands for alerts: rules (list, create, edit, delete), history, the global pause, and the
 //! notification permission.
 
+use std::sync::Arc;
+
 use crypto_balance_core::alerts::db::AlertEvent;
 use crypto_balance_core::alerts::{AlertChange, AlertRule, NewAlert};
 use crypto_balance_core::{App, ErrorReport};
@@ -9,19 +11,22 @@ use tauri::{AppHandle, Runtime, State};
 use crate::notify::{self, NotificationPermission};
 
 #[tauri::command]
-pub async fn list_alerts(app: State<'_, App>) -> Result<Vec<AlertRule>, ErrorReport> {
+pub async fn list_alerts(app: State<'_, Arc<App>>) -> Result<Vec<AlertRule>, ErrorReport> {
     Ok(app.alerts().await?)
 }
 
 #[tauri::command]
-pub async fn add_alert(app: State<'_, App>, alert: NewAlert) -> Result<AlertRule, ErrorReport> {
+pub async fn add_alert(
+    app: State<'_, Arc<App>>,
+    alert: NewAlert,
+) -> Result<AlertRule, ErrorReport> {
     Ok(app.add_alert(alert).await?)
 }
 
 /// Pause, resume, snooze, note or cooldown of one rule.
 #[tauri::command]
 pub async fn update_alert(
-    app: State<'_, App>,
+    app: State<'_, Arc<App>>,
     id: i64,
     change: AlertChange,
 ) -> Result<AlertRule, ErrorReport> {
@@ -29,21 +34,21 @@ pub async fn update_alert(
 }
 
 #[tauri::command]
-pub async fn delete_alert(app: State<'_, App>, id: i64) -> Result<(), ErrorReport> {
+pub async fn delete_alert(app: State<'_, Arc<App>>, id: i64) -> Result<(), ErrorReport> {
     Ok(app.delete_alert(id).await?)
 }
 
 /// The newest fired alerts (at most `limit`, default 50), newest first.
 #[tauri::command]
 pub async fn alert_history(
-    app: State<'_, App>,
+    app: State<'_, Arc<App>>,
     limit: Option<u32>,
 ) -> Result<Vec<AlertEvent>, ErrorReport> {
     Ok(app.alert_history(limit.unwrap_or(50).min(1_000)).await?)
 }
 
 #[tauri::command]
-pub async fn alerts_paused(app: State<'_, App>) -> Result<bool, ErrorReport> {
+pub async fn alerts_paused(app: State<'_, Arc<App>>) -> Result<bool, ErrorReport> {
     Ok(app.alerts_paused().await?)
 }
 
@@ -51,7 +56,7 @@ pub async fn alerts_paused(app: State<'_, App>) -> Result<bool, ErrorReport> {
 #[tauri::command]
 pub async fn set_alerts_paused<R: Runtime>(
     handle: AppHandle<R>,
-    app: State<'_, App>,
+    app: State<'_, Arc<App>>,
     paused: bool,
 ) -> Result<(), ErrorReport> {
     app.set_alerts_paused(paused).await?;

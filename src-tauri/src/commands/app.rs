@@ -1,6 +1,8 @@
 //! Commands about the app itself: what it is, where it keeps data, and how it behaves on the
 //! desktop (tray, login item).
 
+use std::sync::Arc;
+
 use crypto_balance_core::{App, AppInfo, ErrorCode, ErrorReport};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager, Runtime, State};
@@ -13,7 +15,7 @@ use crate::DesktopPrefsState;
 
 /// This build's name, version and data folder (Settings → About).
 #[tauri::command]
-pub fn app_info(app: State<'_, App>) -> AppInfo {
+pub fn app_info(app: State<'_, Arc<App>>) -> AppInfo {
     app.info()
 }
 
@@ -21,7 +23,7 @@ pub fn app_info(app: State<'_, App>) -> AppInfo {
 #[tauri::command]
 pub fn open_data_dir<R: Runtime>(
     handle: tauri::AppHandle<R>,
-    app: State<'_, App>,
+    app: State<'_, Arc<App>>,
 ) -> Result<(), ErrorReport> {
     let folder = app.data_dir().path();
     handle

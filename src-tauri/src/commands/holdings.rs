@@ -1,6 +1,8 @@
 //! Commands for holdings and accounts. Core publishes `holdings-changed` and `accounts-changed`
 //! for every change; the UI re-reads.
 
+use std::sync::Arc;
+
 use crypto_balance_core::accounts::{Account, AccountKind};
 use crypto_balance_core::holdings::{Holding, HoldingChange, NewHolding};
 use crypto_balance_core::ledger::LedgerEntry;
@@ -8,13 +10,13 @@ use crypto_balance_core::{Amount, App, ErrorReport};
 use tauri::State;
 
 #[tauri::command]
-pub async fn list_holdings(app: State<'_, App>) -> Result<Vec<Holding>, ErrorReport> {
+pub async fn list_holdings(app: State<'_, Arc<App>>) -> Result<Vec<Holding>, ErrorReport> {
     Ok(app.holdings().await?)
 }
 
 #[tauri::command]
 pub async fn add_holding(
-    app: State<'_, App>,
+    app: State<'_, Arc<App>>,
     holding: NewHolding,
 ) -> Result<HoldingChange, ErrorReport> {
     Ok(app.add_holding(holding).await?)
@@ -22,7 +24,7 @@ pub async fn add_holding(
 
 #[tauri::command]
 pub async fn set_holding(
-    app: State<'_, App>,
+    app: State<'_, Arc<App>>,
     coin: String,
     amount: Amount,
     account: Option<String>,
@@ -33,7 +35,7 @@ pub async fn set_holding(
 /// Removes a holding; the returned `batch_id` undoes it through [`undo_change`].
 #[tauri::command]
 pub async fn remove_holding(
-    app: State<'_, App>,
+    app: State<'_, Arc<App>>,
     coin: String,
     account: Option<String>,
 ) -> Result<HoldingChange, ErrorReport> {
@@ -41,14 +43,14 @@ pub async fn remove_holding(
 }
 
 #[tauri::command]
-pub async fn undo_change(app: State<'_, App>, batch_id: i64) -> Result<(), ErrorReport> {
+pub async fn undo_change(app: State<'_, Arc<App>>, batch_id: i64) -> Result<(), ErrorReport> {
     Ok(app.undo(batch_id).await?)
 }
 
 /// A coin's newest ledger entries, newest first (at most `limit`, default 200).
 #[tauri::command]
 pub async fn coin_entries(
-    app: State<'_, App>,
+    app: State<'_, Arc<App>>,
     coin: String,
     limit: Option<u32>,
 ) -> Result<Vec<LedgerEntry>, ErrorReport> {
@@ -58,13 +60,13 @@ pub async fn coin_entries(
 }
 
 #[tauri::command]
-pub async fn list_accounts(app: State<'_, App>) -> Result<Vec<Account>, ErrorReport> {
+pub async fn list_accounts(app: State<'_, Arc<App>>) -> Result<Vec<Account>, ErrorReport> {
     Ok(app.accounts().await?)
 }
 
 #[tauri::command]
 pub async fn create_account(
-    app: State<'_, App>,
+    app: State<'_, Arc<App>>,
     name: String,
     kind: AccountKind,
 ) -> Result<Account, ErrorReport> {
@@ -73,7 +75,7 @@ pub async fn create_account(
 
 #[tauri::command]
 pub async fn rename_account(
-    app: State<'_, App>,
+    app: State<'_, Arc<App>>,
     old: String,
     new: String,
 ) -> Result<Account, ErrorReport> {
@@ -81,6 +83,6 @@ pub async fn rename_account(
 }
 
 #[tauri::command]
-pub async fn delete_account(app: State<'_, App>, name: String) -> Result<(), ErrorReport> {
+pub async fn delete_account(app: State<'_, Arc<App>>, name: String) -> Result<(), ErrorReport> {
     Ok(app.delete_account(&name).await?)
 }

@@ -1,6 +1,8 @@
 //! Commands for rates: the portfolio's value, the sync loop's status, refresh now, settings,
 //! manual prices, price history and coin search.
 
+use std::sync::Arc;
+
 use crypto_balance_core::rates::Listing;
 use crypto_balance_core::settings::{RatesSettings, RatesSettingsChange};
 use crypto_balance_core::sync::{SyncCommand, SyncStatus};
@@ -27,7 +29,7 @@ pub struct PricePoint {
 /// thousand holdings would otherwise cross the IPC bridge for nothing).
 #[tauri::command]
 pub async fn portfolio_value(
-    app: State<'_, App>,
+    app: State<'_, Arc<App>>,
     currency: Option<String>,
     summary: Option<bool>,
 ) -> Result<Valuation, ErrorReport> {
@@ -59,7 +61,7 @@ pub async fn refresh_rates<R: Runtime>(handle: AppHandle<R>) -> Result<(), Error
 }
 
 #[tauri::command]
-pub async fn rates_settings(app: State<'_, App>) -> Result<RatesSettings, ErrorReport> {
+pub async fn rates_settings(app: State<'_, Arc<App>>) -> Result<RatesSettings, ErrorReport> {
     Ok(app.rates_settings().await?)
 }
 
@@ -67,7 +69,7 @@ pub async fn rates_settings(app: State<'_, App>) -> Result<RatesSettings, ErrorR
 #[tauri::command]
 pub async fn update_rates_settings<R: Runtime>(
     handle: AppHandle<R>,
-    app: State<'_, App>,
+    app: State<'_, Arc<App>>,
     change: RatesSettingsChange,
 ) -> Result<RatesSettings, ErrorReport> {
     app.update_rates_settings(&change).await?;
@@ -78,7 +80,7 @@ pub async fn update_rates_settings<R: Runtime>(
 /// Sets the user's own price for a coin, or clears it (`price` null).
 #[tauri::command]
 pub async fn set_price_override(
-    app: State<'_, App>,
+    app: State<'_, Arc<App>>,
     coin: String,
     price: Option<Decimal>,
     currency: Option<String>,
@@ -90,7 +92,7 @@ pub async fn set_price_override(
 
 #[tauri::command]
 pub async fn price_history(
-    app: State<'_, App>,
+    app: State<'_, Arc<App>>,
     coin: String,
     currency: Option<String>,
     days: u32,
@@ -105,13 +107,16 @@ pub async fn price_history(
 /// The portfolio's recorded totals since `since` (Unix seconds), for the net-worth chart.
 #[tauri::command]
 pub async fn net_worth_history(
-    app: State<'_, App>,
+    app: State<'_, Arc<App>>,
     since: i64,
 ) -> Result<Vec<NetWorthPoint>, ErrorReport> {
     Ok(app.net_worth_history(since).await?)
 }
 
 #[tauri::command]
-pub async fn search_coins(app: State<'_, App>, query: String) -> Result<Vec<Listing>, ErrorReport> {
+pub async fn search_coins(
+    app: State<'_, Arc<App>>,
+    query: String,
+) -> Result<Vec<Listing>, ErrorReport> {
     Ok(app.search_coins(&query).await?)
 }

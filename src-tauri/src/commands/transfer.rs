@@ -3,6 +3,7 @@
 //! nothing is written on a preview or a cancelled import.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::Mutex;
 
 use crypto_balance_core::transfer::import::{ImportControl, ImportOptions};
@@ -75,7 +76,7 @@ impl RunningImport {
 /// What importing `path` would do: rows, duplicates, skipped rows, net amounts, unresolved symbols.
 #[tauri::command]
 pub async fn preview_import(
-    app: State<'_, App>,
+    app: State<'_, Arc<App>>,
     running: State<'_, RunningImport>,
     path: PathBuf,
     choices: Option<ImportChoices>,
@@ -87,7 +88,7 @@ pub async fn preview_import(
 /// Imports `path` in one transaction as one undo-able change.
 #[tauri::command]
 pub async fn import_csv(
-    app: State<'_, App>,
+    app: State<'_, Arc<App>>,
     running: State<'_, RunningImport>,
     path: PathBuf,
     choices: Option<ImportChoices>,
@@ -109,7 +110,7 @@ pub fn cancel_import(running: State<'_, RunningImport>) {
 /// Writes holdings or the ledger as native CSV to `path` (replaced whole, never half-written).
 #[tauri::command]
 pub async fn export_csv(
-    app: State<'_, App>,
+    app: State<'_, Arc<App>>,
     path: PathBuf,
     what: ExportWhat,
 ) -> Result<(), ErrorReport> {

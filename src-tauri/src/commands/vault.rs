@@ -2,14 +2,16 @@
 //! Passphrases arrive as strings, become zeroizing `Passphrase`s at once, and are never logged.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crypto_balance_core::app::UnlockOutcome;
+use crypto_balance_core::sync::Refresher;
 use crypto_balance_core::{App, ErrorReport, Passphrase, RestoreOutcome, VaultStatus};
 use tauri::{AppHandle, Manager, Runtime, State};
 
 /// Whether the vault exists and is open; the UI shows the create or unlock screen from this.
 #[tauri::command]
-pub async fn vault_status(app: State<'_, App>) -> Result<VaultStatus, ErrorReport> {
+pub async fn vault_status(app: State<'_, Arc<App>>) -> Result<VaultStatus, ErrorReport> {
     Ok(app.status().await)
 }
 
@@ -17,7 +19,7 @@ pub async fn vault_status(app: State<'_, App>) -> Result<VaultStatus, ErrorRepor
 /// for it; with the app lock on, or when the keychain cannot answer, the vault stays locked and
 /// the UI asks for the passphrase as before. Rates refresh once the first screen is drawn.
 pub async fn unlock_at_start<R: Runtime>(handle: &AppHandle<R>) {
-    let app = handle.state::<App>();
+    let app = handle.state::<Arc<App>>();
     if app.status().await != VaultStatus::Locked || app.app_lock().unwrap_or(true) {
         return;
     }
@@ -33,7 +35,7 @@ pub async fn unlock_at_start<R: Runtime>(handle: &AppHandle<R>) {
             }
             crate::first_screen::after(handle, |handle| async move {
                 // Locked again in the meantime: unlocking starts the loop then.
-                if handle.state::<App>().status().await == VaultStatus::Unlocked {
+                if handle.state::<Arc<App>>().status().await == VaultStatus::Unlocked {
                     crate::sync::start(&handle).await;
                 }
             });
@@ -42,77 +44,60 @@ pub async fn unlock_at_start<R: Runtime>(handle: &AppHandle<R>) {
     }
 }
 
-/// First start: creates the vault protected by `passphrase`, then starts refreshing rates.
+/// First start: creates the vault protected by `passphrase`; refreshing starts with it.
 #[tauri::command]
-pub async fn create_vault<R: Runtime>(
-    handle: AppHandle<R>,
-    app: State<'_, App>,
+pub async fn create_vault(
+    refresher: State<'_, Refresher>,
     passphrase: String,
     use_keychain: bool,
 ) -> Result<UnlockOutcome, ErrorReport> {
-    let outcome = app
+    Ok(refresher
         .create_vault(&Passphrase::new(passphrase), use_keychain)
-        .await?;
-    crate::sync::start(&handle).await;
-    Ok(outcome)
+        .await?)
 }
 
-/// Unlocks silently from the keychain (no passphrase), or with the passphrase, then starts
-/// refreshing rates.
+/// Unlocks silently from the keychain (no passphrase), or with the passphrase; refreshing starts
+/// with it.
 #[tauri::command]
-pub async fn unlock_vault<R: Runtime>(
-    handle: AppHandle<R>,
-    app: State<'_, App>,
+pub async fn unlock_vault(
+    refresher: State<'_, Refresher>,
     passphrase: Option<String>,
 ) -> Result<UnlockOutcome, ErrorReport> {
     let passphrase = passphrase.map(Passphrase::new);
-    let outcome = app.unlock(passphrase.as_ref()).await?;
-    crate::sync::start(&handle).await;
-    Ok(outcome)
+    Ok(refresher.unlock(passphrase.as_ref()).await?)
 }
 
 /// "Lock now": stops refreshing rates and closes the database (the events bridge clears the
 /// tray's total). Until the app restarts only the passphrase opens the vault again; a reloaded
 /// page cannot.
 #[tauri::command]
-pub async fn lock_vault<R: Runtime>(
-    handle: AppHandle<R>,
-    app: State<'_, App>,
-) -> Result<(), ErrorReport> {
-    crate::sync::stop(&handle).await;
-    app.lock_now().await;
+pub async fn lock_vault(refresher: State<'_, Refresher>) -> Result<(), ErrorReport> {
+    refresher.lock_now().await;
     Ok(())
 }
 
-/// Changes the passphrase and re-encrypts everything under a new key, reporting how far it is
-/// as `passphrase-progress`. The sync loop pauses meanwhile (the vault must be closed for it).
+/// Changes the passphrase and re-encrypts everything under a new key (core publishes how far it
+/// is as `passphrase-progress`), with refreshing paused meanwhile.
 #[tauri::command]
-pub async fn change_passphrase<R: Runtime>(
-    handle: AppHandle<R>,
-    app: State<'_, App>,
+pub async fn change_passphrase(
+    refresher: State<'_, Refresher>,
     old: String,
     new: String,
 ) -> Result<(), ErrorReport> {
-    crate::sync::stop(&handle).await;
-    // Core publishes the re-encryption's progress as events.
-    let changed = app
+    Ok(refresher
         .change_passphrase(&Passphrase::new(old), &Passphrase::new(new))
-        .await;
-    if app.status().await == VaultStatus::Unlocked {
-        crate::sync::start(&handle).await;
-    }
-    Ok(changed?)
+        .await?)
 }
 
 /// Whether the passphrase is asked at every start.
 #[tauri::command]
-pub async fn app_lock(app: State<'_, App>) -> Result<bool, ErrorReport> {
+pub async fn app_lock(app: State<'_, Arc<App>>) -> Result<bool, ErrorReport> {
     Ok(app.app_lock()?)
 }
 
 #[tauri::command]
 pub async fn set_app_lock(
-    app: State<'_, App>,
+    app: State<'_, Arc<App>>,
     passphrase: String,
     locked: bool,
 ) -> Result<(), ErrorReport> {
@@ -123,21 +108,19 @@ pub async fn set_app_lock(
 
 /// Writes an encrypted backup to `path`; returns its size in bytes.
 #[tauri::command]
-pub async fn backup_to(app: State<'_, App>, path: PathBuf) -> Result<u64, ErrorReport> {
+pub async fn backup_to(app: State<'_, Arc<App>>, path: PathBuf) -> Result<u64, ErrorReport> {
     Ok(app.backup(&path).await?)
 }
 
 /// Replaces all data with the backup at `path`; the backup's passphrase opens the vault from
 /// then on, and the old files are kept in a new `before-restore-…` folder.
 #[tauri::command]
-pub async fn restore_from<R: Runtime>(
-    handle: AppHandle<R>,
-    app: State<'_, App>,
+pub async fn restore_from(
+    refresher: State<'_, Refresher>,
     path: PathBuf,
     passphrase: String,
 ) -> Result<RestoreOutcome, ErrorReport> {
-    crate::sync::stop(&handle).await;
-    let restored = app.restore(&path, &Passphrase::new(passphrase)).await;
-    crate::sync::start(&handle).await;
-    Ok(restored?)
+    Ok(refresher
+        .restore(&path, &Passphrase::new(passphrase))
+        .await?)
 }

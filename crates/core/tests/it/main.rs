@@ -10,6 +10,7 @@ mod crash;
 mod events;
 mod import_formats;
 mod rates;
+mod refresher;
 mod support;
 mod transfer;
 mod vault_store;

@@ -1,0 +1,191 @@
+//! The sync loop's life, in one place for every shell: a [`Refresher`] starts the loop when the
+//! vault unlocks and stops it before the vault locks, is restored or re-keyed, so no cycle ever
+//! runs against a closing store. The desktop app and the daemon each hold one; neither keeps a
+//! loop of its own.
+
+use std::sync::Arc;
+
+use tokio::sync::{broadcast, Mutex};
+
+use super::{AppCycle, SyncCommand, SyncEvent, SyncHandle, SyncLock, SyncState, SyncStatus};
+use crate::app::{RestoreOutcome, UnlockOutcome};
+use crate::events::Event;
+use crate::{App, Error, ErrorCode, Passphrase};
+
+/// The app and its sync loop, if one runs.
+#[derive(Debug)]
+pub struct Refresher {
+    app: Arc<App>,
+    running: Mutex<Option<SyncHandle>>,
+    /// Why no loop runs (another process refreshes this folder), shown as the status.
+    blocked: std::sync::Mutex<Option<SyncStatus>>,
+}
+
+impl Refresher {
+    pub fn new(app: Arc<App>) -> Self {
+        Self {
+            app,
+            running: Mutex::new(None),
+            blocked: std::sync::Mutex::new(None),
+        }
+    }
+
+    pub fn app(&self) -> &Arc<App> {
+        &self.app
+    }
+
+    /// Unlocks the vault and starts refreshing.
+    pub async fn unlock(&self, passphrase: Option<&Passphrase>) -> Result<UnlockOutcome, Error> {
+        let outcome = self.app.unlock(passphrase).await?;
+        self.start().await;
+        Ok(outcome)
+    }
+
+    /// Creates the vault and starts refreshing.
+    pub async fn create_vault(
+        &self,
+        passphrase: &Passphrase,
+        use_keychain: bool,
+    ) -> Result<UnlockOutcome, Error> {
+        let outcome = self.app.create_vault(passphrase, use_keychain).await?;
+        self.start().await;
+        Ok(outcome)
+    }
+
+    /// "Lock now": stops refreshing, then locks (only the passphrase reopens it).
+    pub async fn lock_now(&self) {
+        self.stop().await;
+        self.app.lock_now().await;
+    }
+
+    /// Stops refreshing and closes the vault (quitting).
+    pub async fn shut_down(&self) {
+        self.stop().await;
+        self.app.lock().await;
+    }
+
+    /// Restores a backup with the loop stopped, and refreshes again once the vault is open.
+    pub async fn restore(
+        &self,
+        source: &std::path::Path,
+        passphrase: &Passphrase,
+    ) -> Result<RestoreOutcome, Error> {
+        self.stop().await;
+        let restored = self.app.restore(source, passphrase).await;
+        self.start_if_open().await;
+        restored
+    }
+
+    /// Changes the passphrase (re-encrypting everything) with the loop stopped.
+    pub async fn change_passphrase(&self, old: &Passphrase, new: &Passphrase) -> Result<(), Error> {
+        self.stop().await;
+        let changed = self.app.change_passphrase(old, new).await;
+        self.start_if_open().await;
+        changed
+    }
+
+    async fn start_if_open(&self) {
+        if self.app.status().await == crate::VaultStatus::Unlocked {
+            self.start().await;
+        }
+    }
+
+    /// Starts the loop unless it runs already. When another process (the daemon, the desktop
+    /// app) refreshes this folder, the status says so and stored rates stay on screen.
+    pub async fn start(&self) {
+        let mut slot = self.running.lock().await;
+        if slot.as_ref().is_some_and(|running| !running.has_ended()) {
+            return;
+        }
+        let lock = match SyncLock::acquire(self.app.data_dir().path()) {
+            Ok(lock) => lock,
+            Err(error) => {
+                let error = Error::from(error);
+                tracing::warn!(%error, "rates are refreshed elsewhere");
+                let status = waiting(error.to_string(), error.code());
+                if let Ok(mut blocked) = self.blocked.lock() {
+                    *blocked = Some(status.clone());
+                }
+                self.app.publish(Event::SyncStatus(status));
+                return;
+            }
+        };
+        let app = self.app.clone();
+        let handle = SyncHandle::spawn_reporting(AppCycle::new(app.clone()), lock, move |status| {
+            app.publish(Event::SyncStatus(status));
+        });
+        watch_for_an_unexpected_end(handle.subscribe(), self.app.clone());
+        *slot = Some(handle);
+    }
+
+    /// Stops the loop (a cycle in flight rolls back) and waits for it.
+    pub async fn stop(&self) {
+        let running = self.running.lock().await.take();
+        if let Some(handle) = running {
+            handle.stop().await;
+        }
+    }
+
+    /// Sends a command to the loop; `false` when none runs.
+    pub async fn send(&self, command: SyncCommand) -> bool {
+        match self.running.lock().await.as_ref() {
+            Some(handle) => handle.send(command).await,
+            None => false,
+        }
+    }
+
+    /// The loop's status, or why none runs.
+    pub async fn status(&self) -> SyncStatus {
+        if let Some(handle) = self.running.lock().await.as_ref() {
+            return handle.status();
+        }
+        let blocked = self.blocked.lock().ok().and_then(|b| b.clone());
+        blocked.unwrap_or_else(|| SyncStatus {
+            state: SyncState::Stopped,
+            ..SyncStatus::starting()
+        })
+    }
+
+    /// The running loop's own events, whose channel closes when the loop ends (the daemon exits
+    /// then); `None` when no loop runs.
+    pub async fn loop_events(&self) -> Option<broadcast::Receiver<SyncEvent>> {
+        self.running
+            .lock()
+            .await
+            .as_ref()
+            .map(SyncHandle::subscribe)
+    }
+}
+
+/// A status that waits for something outside the loop (another process, a restart).
+fn waiting(message: String, code: ErrorCode) -> SyncStatus {
+    SyncStatus {
+        state: SyncState::NeedsAttention,
+        message: Some(message),
+        error_code: Some(code),
+        ..SyncStatus::starting()
+    }
+}
+
+/// A loop that ends without saying it stopped has died: whoever shows the status must say that
+/// prices are not updating.
+fn watch_for_an_unexpected_end(mut events: broadcast::Receiver<SyncEvent>, app: Arc<App>) {
+    tokio::spawn(async move {
+        use broadcast::error::RecvError;
+        let mut last = None;
+        loop {
+            match events.recv().await {
+                Ok(SyncEvent::Status(status)) => last = Some(status.state),
+                Ok(SyncEvent::RatesUpdated(_)) | Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => break,
+            }
+        }
+        if last != Some(SyncState::Stopped) {
+            tracing::error!("the sync loop ended unexpectedly");
+            app.publish(Event::SyncStatus(waiting(
+                "Prices are not updating: the refresh stopped after an internal error. Restart Crypto Balance; the log has the details.".to_owned(),
+                ErrorCode::Internal,
+            )));
+        }
+    });
+}
