@@ -51,6 +51,7 @@ export {
   onPassphraseProgress,
   onRatesUpdated,
   onSyncStatus,
+  type UnlistenFn,
 } from "./events";
 export {
   addAlert,

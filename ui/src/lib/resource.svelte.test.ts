@@ -1,0 +1,48 @@
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { emit } from "@tauri-apps/api/event";
+import { flushSync } from "svelte";
+import { afterEach, describe, expect, it } from "vitest";
+import { onHoldingsChanged } from "../api";
+import { resource } from "./resource.svelte";
+
+afterEach(() => clearMocks());
+
+/** Runs `make` as a component's initialisation would, and returns what it made. */
+function inComponent<T>(make: () => T): { made: T; destroy: () => void } {
+  let made!: T;
+  const destroy = $effect.root(() => {
+    made = make();
+  });
+  flushSync(); // effects run: the listeners start
+  return { made, destroy };
+}
+
+describe("resource", () => {
+  it("loads, reloads on its events, and keeps the last error until a load succeeds", async () => {
+    mockIPC(() => null, { shouldMockEvents: true });
+    let calls = 0;
+    let failing = false;
+    const { made: holdings, destroy } = inComponent(() =>
+      resource(async () => {
+        calls += 1;
+        if (failing) throw { code: "locked", message: "the vault is locked" };
+        return calls;
+      }, [onHoldingsChanged]),
+    );
+    expect(holdings.loading).toBe(true);
+    await expect.poll(() => holdings.value).toBe(1);
+    expect(holdings.loading).toBe(false);
+    await new Promise((done) => setTimeout(done, 10)); // the listeners are registered
+    await emit("holdings-changed");
+    await expect.poll(() => holdings.value).toBe(2);
+    failing = true;
+    await holdings.reload();
+    flushSync();
+    expect(holdings.error?.code).toBe("locked");
+    expect(holdings.value).toBe(2);
+    failing = false;
+    await holdings.reload();
+    expect(holdings.error).toBeNull();
+    destroy();
+  });
+});

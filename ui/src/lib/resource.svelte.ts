@@ -1,0 +1,54 @@
+// What a screen shows from the backend, loaded in one way everywhere: once at first, again on
+// each event that concerns it, with its error and whether the first load is still running. The
+// listeners live as long as the component (or effect root) that made the resource.
+import { listenAll, toAppError, type AppError, type UnlistenFn } from "../api";
+
+/** A subscription to one backend event (e.g. `onRatesUpdated`). */
+export type ReloadOn = (handler: () => void) => Promise<UnlistenFn>;
+
+export interface Resource<T> {
+  /** The last value loaded; `null` until the first load succeeds. */
+  readonly value: T | null;
+  /** Why the last load failed; `null` once one succeeds. */
+  readonly error: AppError | null;
+  /** Whether the first load is still running. */
+  readonly loading: boolean;
+  /** Loads again now (after an action of the screen's own). */
+  reload(): Promise<void>;
+}
+
+/** Call during a component's initialisation: it loads at once and listens to `reloadOn`. */
+export function resource<T>(load: () => Promise<T>, reloadOn: ReloadOn[] = []): Resource<T> {
+  let value = $state<T | null>(null);
+  let error = $state<AppError | null>(null);
+  let loading = $state(true);
+
+  async function reload() {
+    try {
+      value = await load();
+      error = null;
+    } catch (reason) {
+      error = toAppError(reason);
+    } finally {
+      loading = false;
+    }
+  }
+
+  void reload();
+  if (reloadOn.length > 0) {
+    // Listening starts with the component and its teardown stops it.
+    $effect(() => listenAll(reloadOn.map((on) => on(() => void reload()))));
+  }
+  return {
+    get value() {
+      return value;
+    },
+    get error() {
+      return error;
+    },
+    get loading() {
+      return loading;
+    },
+    reload,
+  };
+}
