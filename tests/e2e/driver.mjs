@@ -14,16 +14,27 @@ export const screenshotDir = path.join(repoRoot, "target", "e2e");
 
 const SESSION_TIMEOUT_MS = 60_000;
 
-/** A port that is free right now, so a stray tauri-driver elsewhere can never answer for ours. */
-function freePort() {
+/** A server holding a port the OS chose, so a stray tauri-driver elsewhere can never answer
+ * for ours. */
+function holdFreePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
+    server.listen(0, "127.0.0.1", () => resolve(server));
   });
+}
+
+/** `count` different free ports. All are held until all are chosen: asked one after another,
+ * the OS may hand out a just-released port twice, and tauri-driver and WebKitWebDriver on one
+ * port hang the suite (seen once in CI). */
+async function freePorts(count) {
+  const servers = [];
+  try {
+    for (let i = 0; i < count; i += 1) servers.push(await holdFreePort());
+    return servers.map((server) => server.address().port);
+  } finally {
+    await Promise.all(servers.map((server) => new Promise((done) => server.close(done))));
+  }
 }
 
 /** The built app binary: E2E_APP, set by scripts/test. */
@@ -57,7 +68,7 @@ async function waitForDriver(child, url, timeoutMs) {
 /** Starts tauri-driver and a session on the app; returns { driver, stop }. `env` is added to
  * the app's environment (tauri-driver passes its own on to the app). */
 export async function startApp(env = {}) {
-  const [port, nativePort] = [await freePort(), await freePort()];
+  const [port, nativePort] = await freePorts(2);
   const url = `http://127.0.0.1:${port}`;
   const tauriDriver = spawn(
     "tauri-driver",
