@@ -11,6 +11,7 @@
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 /// The lock file's name inside the data folder.
 pub const VAULT_LOCK_FILE_NAME: &str = "vault.lock";
@@ -25,6 +26,31 @@ pub enum VaultLockError {
         #[source]
         source: std::io::Error,
     },
+}
+
+/// How long a taken lock is tried again before the folder counts as in use. Starting a child
+/// process (a notify command, a test's child) lends the child every open file for a moment
+/// between fork and exec, a lock file included, so another thread can find a lock "held" that is
+/// gone milliseconds later; a lock another process holds stays held. The wait blocks the calling
+/// thread, and only ever when the lock is contended.
+const CONTENDED_GRACE: Duration = Duration::from_millis(200);
+const RETRY_EVERY: Duration = Duration::from_millis(10);
+
+/// Takes `file`'s lock, shared or exclusive, trying again for [`CONTENDED_GRACE`].
+fn take(file: &File, access: Access) -> Result<(), TryLockError> {
+    let deadline = Instant::now() + CONTENDED_GRACE;
+    loop {
+        let taken = match access {
+            Access::Shared => file.try_lock_shared(),
+            Access::Exclusive => file.try_lock(),
+        };
+        match taken {
+            Err(TryLockError::WouldBlock) if Instant::now() < deadline => {
+                std::thread::sleep(RETRY_EVERY);
+            }
+            other => return other,
+        }
+    }
 }
 
 /// How a process holds the vault.
@@ -44,7 +70,8 @@ pub struct VaultLock {
 }
 
 impl VaultLock {
-    /// Takes the lock without waiting. The folder must exist.
+    /// Takes the lock, waiting only out a brief hold (see [`CONTENDED_GRACE`]). The folder must
+    /// exist.
     ///
     /// Errors: [`VaultLockError::InUse`] when another process holds it in a conflicting way.
     pub fn acquire(data_dir: &Path, access: Access) -> Result<Self, VaultLockError> {
@@ -59,11 +86,7 @@ impl VaultLock {
             .write(true)
             .open(&path)
             .map_err(fail)?;
-        let taken = match access {
-            Access::Shared => file.try_lock_shared(),
-            Access::Exclusive => file.try_lock(),
-        };
-        match taken {
+        match take(&file, access) {
             Ok(()) => Ok(Self {
                 _file: file,
                 access,
@@ -145,7 +168,7 @@ impl SyncLock {
             .write(true)
             .open(&path)
             .map_err(fail)?;
-        match file.try_lock() {
+        match take(&file, Access::Exclusive) {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
                 return Err(SyncError::AlreadyRunning(data_dir.to_path_buf()))
