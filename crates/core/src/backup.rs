@@ -208,13 +208,7 @@ async fn stage(backup: &Path, passphrase: &Passphrase, staging: &Path) -> Result
 /// Swaps a checked backup in for the live vault. The store must be closed and the caller must
 /// hold the vault exclusively. Returns the folder that keeps the replaced files.
 pub fn replace(data_dir: &Path, checked: CheckedBackup, now: i64) -> Result<PathBuf, BackupError> {
-    // Whatever an interrupted restore left is finished first; then the checked folder becomes
-    // the one staging folder the journal speaks of.
-    swap::finish_pending(data_dir)?;
-    let staging = data_dir.join(STAGING_DIR);
-    let checked = checked.folder.keep();
-    std::fs::rename(&checked, &staging).map_err(io(&staging))?;
-    swap::swap_in(data_dir, now, Replaced::Keep)
+    swap::swap_in_folder(data_dir, checked.folder, now, Replaced::Keep)
 }
 
 /// How far a re-encryption is (the `passphrase-progress` event).
@@ -309,10 +303,7 @@ pub async fn rekey(
     vault::write_key_file(folder.path(), new_key_file)?;
     crate::paths::restrict_tree(folder.path()).map_err(io(data_dir))?;
     report(progress(RekeyPhase::Swapping, total));
-    swap::finish_pending(data_dir)?;
-    let staging = data_dir.join(STAGING_DIR);
-    std::fs::rename(folder.keep(), &staging).map_err(io(&staging))?;
-    swap::swap_in(data_dir, now, Replaced::Discard)?;
+    swap::swap_in_folder(data_dir, folder, now, Replaced::Discard)?;
     Ok(())
 }
 

@@ -75,6 +75,21 @@ fn remove_work_folders(data_dir: &Path) -> Result<(), BackupError> {
     Ok(())
 }
 
+/// Swaps in the database and key file written to `folder` (a checked backup, a re-keyed copy):
+/// finishes whatever an interrupted swap left, makes `folder` the one staging folder the journal
+/// speaks of (step 1), then swaps (steps 2-5). The caller holds the vault exclusively.
+pub fn swap_in_folder(
+    data_dir: &Path,
+    folder: tempfile::TempDir,
+    now: i64,
+    replaced: Replaced,
+) -> Result<PathBuf, BackupError> {
+    finish_pending(data_dir)?;
+    let staging = data_dir.join(STAGING_DIR);
+    std::fs::rename(folder.keep(), &staging).map_err(io(&staging))?;
+    swap_in(data_dir, now, replaced)
+}
+
 /// Swaps the staged vault in (steps 2-5). Returns the folder keeping the replaced files.
 pub fn swap_in(data_dir: &Path, now: i64, replaced: Replaced) -> Result<PathBuf, BackupError> {
     let prefix = match replaced {
