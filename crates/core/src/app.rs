@@ -128,9 +128,9 @@ impl App {
         self.events.subscribe()
     }
 
-    /// Publishes `event` to every subscriber (none listening is fine). Core's writes call it
-    /// themselves; shells use it only for state core does not own yet (the sync loop's life).
-    pub fn publish(&self, event: Event) {
+    /// Publishes `event` to every subscriber (none listening is fine). Core's writes and its
+    /// sync loop call it; shells only subscribe.
+    pub(crate) fn publish(&self, event: Event) {
         let _ = self.events.send(event);
     }
 

@@ -113,16 +113,34 @@ impl App {
         Ok(())
     }
 
+    /// Closes this process's store (releasing its shared hold, so only others can be in the way)
+    /// and holds the vault exclusively, for a change that replaces its files. Returns the lock
+    /// and the key of a store that was open. When another process has the vault open, the store
+    /// is opened again as it was and the error says the folder is in use.
+    async fn hold_alone(&self, state: &mut State) -> Result<(VaultLock, Option<DataKey>), Error> {
+        let was_open = match std::mem::replace(state, State::Locked) {
+            State::Unlocked { store, key, .. } => {
+                store.close().await;
+                Some(key)
+            }
+            State::Locked => None,
+        };
+        match VaultLock::acquire(self.data_dir.path(), Access::Exclusive) {
+            Ok(lock) => Ok((lock, was_open)),
+            Err(error) => {
+                if let Some(key) = was_open {
+                    *state = self.open_store(key).await?;
+                }
+                Err(error.into())
+            }
+        }
+    }
+
     /// The person's "Lock now" (or an idle lock): closes the store, and until this process ends
     /// only the passphrase unlocks it again, never the keychain.
     pub async fn lock_now(&self) {
         self.keychain_barred.store(true, Ordering::SeqCst);
         self.lock().await;
-    }
-
-    /// Whether only the passphrase unlocks (after [`App::lock_now`]).
-    pub fn keychain_barred(&self) -> bool {
-        self.keychain_barred.load(Ordering::SeqCst)
     }
 
     /// Closes the store; the next use needs an unlock.
@@ -157,22 +175,7 @@ impl App {
         let old_key = key_file
             .unwrap_key(old, &vault::key_file_path(dir))
             .map_err(VaultError::from)?;
-        let was_open = match std::mem::replace(&mut *state, State::Locked) {
-            State::Unlocked { store, .. } => {
-                store.close().await;
-                true
-            }
-            State::Locked => false,
-        };
-        let exclusive = match VaultLock::acquire(dir, Access::Exclusive) {
-            Ok(lock) => lock,
-            Err(error) => {
-                if was_open {
-                    *state = self.open_store(old_key).await?;
-                }
-                return Err(error.into());
-            }
-        };
+        let (exclusive, open_key) = self.hold_alone(&mut state).await?;
         self.finish_interrupted_restore()?;
         let store = Store::open_existing(&self.database_path(), &old_key).await?;
         let new_key = DataKey::generate();
@@ -198,7 +201,7 @@ impl App {
                 tracing::warn!(error = %e, "the old key's keychain entry was not removed");
             }
         }
-        if was_open {
+        if open_key.is_some() {
             *state = self.open_store(new_key).await?;
         }
         Ok(())
@@ -260,24 +263,7 @@ impl App {
         drop(checking);
         let kept = {
             let mut state = self.state.write().await;
-            // Closing here releases this process's shared hold, so only others can be in the way.
-            let reopen = match std::mem::replace(&mut *state, State::Locked) {
-                State::Unlocked { store, key, .. } => {
-                    store.close().await;
-                    Some(key)
-                }
-                State::Locked => None,
-            };
-            let exclusive = match VaultLock::acquire(self.data_dir.path(), Access::Exclusive) {
-                Ok(lock) => lock,
-                Err(error) => {
-                    drop(checked);
-                    if let Some(key) = reopen {
-                        *state = self.open_store(key).await?;
-                    }
-                    return Err(error.into());
-                }
-            };
+            let (exclusive, _) = self.hold_alone(&mut state).await?;
             let kept = backup::replace(self.data_dir.path(), checked, self.now())?;
             drop(exclusive);
             kept

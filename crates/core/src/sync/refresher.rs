@@ -30,10 +30,6 @@ impl Refresher {
         }
     }
 
-    pub fn app(&self) -> &Arc<App> {
-        &self.app
-    }
-
     /// Unlocks the vault and starts refreshing.
     pub async fn unlock(&self, passphrase: Option<&Passphrase>) -> Result<UnlockOutcome, Error> {
         let outcome = self.app.unlock(passphrase).await?;
