@@ -121,7 +121,7 @@ async fn run(cli: &Cli) -> Result<(), ErrorReport> {
             let new = unlock::read_passphrase_file(new_passphrase_file)?;
             app.change_passphrase_with(&old, &new, &output::rekey_progress)
                 .await?;
-            output::rekey_done();
+            output::progress_done();
             output::done("Changed the recovery passphrase", json);
         }
         Command::AppLock { state } => {

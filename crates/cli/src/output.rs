@@ -176,14 +176,24 @@ pub fn print_lines(lines: &[String]) {
     }
 }
 
-/// Re-encryption progress on stderr, drawn in place, only for a person at a terminal.
-pub fn rekey_progress(progress: crypto_balance_core::backup::RekeyProgress) {
-    use crypto_balance_core::backup::RekeyPhase;
+/// Draws `text` in place of the last progress line on stderr, only for a person at a terminal.
+pub fn progress_line(text: &str) {
     use std::io::{IsTerminal, Write};
     let mut stderr = std::io::stderr();
-    if !stderr.is_terminal() {
-        return;
+    if stderr.is_terminal() {
+        let _ = write!(stderr, "\r\x1b[2K{text}");
+        let _ = stderr.flush();
     }
+}
+
+/// Clears the progress line, if one was drawn.
+pub fn progress_done() {
+    progress_line("");
+}
+
+/// How far a change of passphrase's re-encryption is.
+pub fn rekey_progress(progress: crypto_balance_core::backup::RekeyProgress) {
+    use crypto_balance_core::backup::RekeyPhase;
     let what = match progress.phase {
         RekeyPhase::Copying => {
             let percent = (progress.bytes_done * 100)
@@ -194,14 +204,5 @@ pub fn rekey_progress(progress: crypto_balance_core::backup::RekeyProgress) {
         RekeyPhase::Checking => "Checking the re-encrypted copy".to_owned(),
         RekeyPhase::Swapping => "Putting it in place".to_owned(),
     };
-    let _ = write!(stderr, "\r\x1b[2K{what}");
-    let _ = stderr.flush();
-}
-
-/// Ends the progress line, if one was drawn.
-pub fn rekey_done() {
-    use std::io::IsTerminal;
-    if std::io::stderr().is_terminal() {
-        eprintln!();
-    }
+    progress_line(&what);
 }

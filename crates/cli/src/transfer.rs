@@ -1,6 +1,5 @@
 //! `import` and `export`.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use crypto_balance_core::transfer::dates;
@@ -10,7 +9,7 @@ use crypto_balance_core::transfer::{
 };
 use crypto_balance_core::{App, Error, ErrorReport};
 
-use crate::output::{print_json, print_lines};
+use crate::output::{self, print_json, print_lines};
 
 /// The import's options from the command line; a bad `--utc-offset` is refused before anything runs.
 pub fn options(
@@ -47,18 +46,15 @@ pub async fn import(
     options: &ImportOptions,
     json: bool,
 ) -> Result<(), ErrorReport> {
-    let show = std::io::stderr().is_terminal();
     let control = ImportControl::with_progress(move |progress: ImportProgress| {
-        if show {
-            let percent = (progress.bytes_done * 100)
-                .checked_div(progress.bytes_total)
-                .unwrap_or(100);
-            let phase = match progress.phase {
-                ImportPhase::Reading => "Reading",
-                ImportPhase::Importing => "Importing",
-            };
-            eprint!("\r{phase}: {percent:>3}% ({} rows)   ", progress.rows);
-        }
+        let percent = (progress.bytes_done * 100)
+            .checked_div(progress.bytes_total)
+            .unwrap_or(100);
+        let phase = match progress.phase {
+            ImportPhase::Reading => "Reading",
+            ImportPhase::Importing => "Importing",
+        };
+        output::progress_line(&format!("{phase}: {percent:>3}% ({} rows)", progress.rows));
     });
     let canceller = control.clone();
     let ctrl_c = tokio::spawn(async move {
@@ -68,9 +64,7 @@ pub async fn import(
     });
     let result = app.import_with(file, options, &control).await;
     ctrl_c.abort();
-    if show {
-        eprint!("\r\x1b[K");
-    }
+    output::progress_done();
     let report = result?;
     if json {
         print_json(&report);
