@@ -62,10 +62,13 @@ async fn forward<R: Runtime>(handle: &AppHandle<R>, event: Event) {
         }
         Event::VaultUnlocked => {
             // Ask for notification permission where the system wants it, before an alert
-            // fires, and show the stored "Pause alerts" state in the tray.
-            crate::notify::ensure_permission(handle);
-            let paused = handle.state::<Arc<App>>().alerts_paused().await;
-            crate::tray::show_alerts_paused(handle, paused.unwrap_or(false));
+            // fires, and show the stored "Pause alerts" state in the tray; at launch only once
+            // the first screen is drawn, as the loop itself starts then.
+            crate::first_screen::after(handle, |handle| async move {
+                crate::notify::ensure_permission(&handle);
+                let paused = handle.state::<Arc<App>>().alerts_paused().await;
+                crate::tray::show_alerts_paused(&handle, paused.unwrap_or(false));
+            });
             emit(handle, name, ());
         }
         Event::HoldingsChanged | Event::AccountsChanged => emit(handle, name, ()),
