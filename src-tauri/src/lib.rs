@@ -3,7 +3,8 @@
 //!
 //! Modules:
 //! - [`commands`]: the IPC commands, one file per area, errors as `{ code, message }`.
-//! - [`events`]: the names of the events the UI listens to.
+//! - [`contract`]: the IPC contract (commands, their types, events), generated for the UI.
+//! - [`events`]: the bridge from core's events to the window, the tray and notifications.
 //! - [`first_screen`]: start-up work that waits until the first screen is drawn.
 //! - [`painting`]: the web view paints on the CPU where there is no GPU (Linux).
 //! - [`sync`]: the core sync loop in the app's runtime, bridged to events and the tray.
@@ -15,6 +16,7 @@
 //! - [`shutdown`]: quitting cleanly on Quit, on signals, and at logout.
 
 mod commands;
+mod contract;
 mod events;
 mod first_screen;
 mod logging;
@@ -191,7 +193,7 @@ fn coingecko_from_env() -> CoinGeckoOverrides {
 }
 
 /// Plugins, commands and window behaviour, shared by [`run`] and the tests' mock runtime.
-fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
+fn configure<R: contract::Contract>(builder: Builder<R>) -> Builder<R> {
     builder
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
@@ -200,52 +202,6 @@ fn configure<R: Runtime>(builder: Builder<R>) -> Builder<R> {
         .manage(tray::TrayShows::default())
         .manage(first_screen::FirstScreen::default())
         .manage(commands::transfer::RunningImport::default())
-        .invoke_handler(tauri::generate_handler![
-            commands::app::app_info,
-            commands::app::open_data_dir,
-            commands::app::desktop_settings,
-            commands::app::set_desktop_settings,
-            commands::app::ui_ready,
-            commands::vault::vault_status,
-            commands::vault::create_vault,
-            commands::vault::unlock_vault,
-            commands::vault::lock_vault,
-            commands::vault::change_passphrase,
-            commands::vault::app_lock,
-            commands::vault::set_app_lock,
-            commands::vault::backup_to,
-            commands::vault::restore_from,
-            commands::holdings::list_holdings,
-            commands::holdings::add_holding,
-            commands::holdings::set_holding,
-            commands::holdings::remove_holding,
-            commands::holdings::undo_change,
-            commands::holdings::coin_entries,
-            commands::holdings::list_accounts,
-            commands::holdings::create_account,
-            commands::holdings::rename_account,
-            commands::holdings::delete_account,
-            commands::rates::portfolio_value,
-            commands::rates::sync_status,
-            commands::rates::refresh_rates,
-            commands::rates::rates_settings,
-            commands::rates::update_rates_settings,
-            commands::rates::set_price_override,
-            commands::rates::price_history,
-            commands::rates::net_worth_history,
-            commands::rates::search_coins,
-            commands::alerts::list_alerts,
-            commands::alerts::add_alert,
-            commands::alerts::update_alert,
-            commands::alerts::delete_alert,
-            commands::alerts::alert_history,
-            commands::alerts::alerts_paused,
-            commands::alerts::set_alerts_paused,
-            commands::alerts::notification_permission,
-            commands::transfer::preview_import,
-            commands::transfer::import_csv,
-            commands::transfer::cancel_import,
-            commands::transfer::export_csv,
-        ])
+        .invoke_handler(R::contract().invoke_handler())
         .on_window_event(window::on_event)
 }

@@ -3,14 +3,13 @@
 
 use crypto_balance_core::alerts::FiredAlert;
 use serde::Serialize;
+use specta::Type;
 use tauri::{AppHandle, Runtime};
 use tauri_plugin_notification::{NotificationExt, PermissionState};
-use ts_rs::TS;
 
 /// Whether the system lets the app show notifications, for the Alerts screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum NotificationPermission {
     Granted,
     Denied,

@@ -7,16 +7,15 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use ts_rs::TS;
+use specta::Type;
 
 pub const FILE_NAME: &str = "desktop.json";
 
 /// The argument the login item launches the app with.
 pub const AUTOSTART_ARG: &str = "--autostart";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(default)]
-#[ts(export)]
 pub struct DesktopPrefs {
     /// Closing the window hides it to the tray (refreshes and alerts go on); off: closing quits.
     pub close_to_tray: bool,

@@ -1,14 +1,13 @@
 //! Accounts: where coins are held (an exchange, a wallet, or entered by hand).
 
 use serde::{Deserialize, Serialize};
+use specta::Type;
 use sqlx::{Sqlite, Transaction};
-use ts_rs::TS;
 
 use crate::store::{Store, StoreError};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum AccountKind {
     Exchange,
     Wallet,
@@ -33,10 +32,8 @@ impl AccountKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct Account {
-    #[ts(type = "number")]
     pub id: i64,
     pub name: String,
     pub kind: AccountKind,

@@ -9,14 +9,13 @@ pub mod evaluate;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use ts_rs::TS;
+use specta::Type;
 
 use crate::store::StoreError;
 
 /// What a rule watches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum AlertKind {
     /// A coin's price at or above the threshold.
     PriceAbove,
@@ -84,29 +83,22 @@ pub(crate) const ALL_KINDS: [AlertKind; 9] = [
 ];
 
 /// A rule as stored and listed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct AlertRule {
-    #[ts(type = "number")]
     pub id: i64,
     pub kind: AlertKind,
     pub coin: Option<String>,
     pub account: Option<String>,
     pub currency: String,
     /// A level, or a percentage for change rules.
-    #[ts(type = "string")]
     pub threshold: Decimal,
     pub note: Option<String>,
     /// `false`: fires once, then stays done.
     pub repeating: bool,
-    #[ts(type = "number")]
     pub cooldown_seconds: i64,
     pub paused: bool,
-    #[ts(type = "number | null")]
     pub snoozed_until: Option<i64>,
-    #[ts(type = "number")]
     pub created_at: i64,
-    #[ts(type = "number | null")]
     pub last_fired_at: Option<i64>,
     /// A one-shot rule that has fired.
     pub done: bool,
@@ -146,28 +138,25 @@ pub struct AlertState {
 }
 
 /// What `alerts add` and the UI send to create a rule.
-#[derive(Debug, Clone, Deserialize, TS)]
-#[ts(export)]
+#[derive(Debug, Clone, Deserialize, Type)]
 pub struct NewAlert {
     pub kind: AlertKind,
     /// Coin id or symbol (price, change and holding rules).
-    #[ts(optional)]
+    #[specta(optional)]
     pub coin: Option<String>,
     /// One account for holding rules; absent means all accounts.
-    #[ts(optional)]
+    #[specta(optional)]
     pub account: Option<String>,
     /// Default: the base currency.
-    #[ts(optional)]
+    #[specta(optional)]
     pub currency: Option<String>,
-    #[ts(type = "string")]
     pub threshold: Decimal,
-    #[ts(optional)]
+    #[specta(optional)]
     pub note: Option<String>,
     /// Default: repeating.
     #[serde(default = "yes")]
     pub repeating: bool,
     #[serde(default)]
-    #[ts(type = "number")]
     pub cooldown_seconds: i64,
 }
 
@@ -176,38 +165,32 @@ fn yes() -> bool {
 }
 
 /// A change to a rule's schedule: pause, resume, snooze, note.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
-#[ts(export)]
+#[derive(Debug, Clone, Default, Deserialize, Type)]
 pub struct AlertChange {
-    #[ts(optional)]
+    #[specta(optional)]
     pub paused: Option<bool>,
     /// Unix seconds until which the rule stays quiet; 0 ends a snooze.
-    #[ts(optional, type = "number")]
+    #[specta(optional)]
     pub snoozed_until: Option<i64>,
     /// An empty note removes it.
-    #[ts(optional)]
+    #[specta(optional)]
     pub note: Option<String>,
-    #[ts(optional, type = "number")]
+    #[specta(optional)]
     pub cooldown_seconds: Option<i64>,
 }
 
 /// One fired alert: stored in the history, sent as a notification, printed by the daemon.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct FiredAlert {
-    #[ts(type = "number")]
     pub alert_id: i64,
     pub kind: AlertKind,
     pub coin: Option<String>,
     pub account: Option<String>,
     pub currency: String,
-    #[ts(type = "string")]
     pub threshold: Decimal,
     /// The price, value or percentage that crossed the line.
-    #[ts(type = "string")]
     pub observed: Decimal,
     /// Unix seconds.
-    #[ts(type = "number")]
     pub at: i64,
     /// One line for a notification: "Bitcoin is above 70,000 USD: 70,123.4 USD".
     pub message: String,

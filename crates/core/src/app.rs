@@ -8,8 +8,8 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use serde::Serialize;
+use specta::Type;
 use tokio::sync::{broadcast, RwLock};
-use ts_rs::TS;
 
 use crate::accounts::{self, Account, AccountKind};
 use crate::backup;
@@ -50,9 +50,8 @@ pub struct AppConfig {
 }
 
 /// Whether the vault exists and is open.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum VaultStatus {
     NotCreated,
     Locked,
@@ -60,8 +59,7 @@ pub enum VaultStatus {
 }
 
 /// How an unlock went, for a one-time notice when the keychain could not be used.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct UnlockOutcome {
     pub status: VaultStatus,
     /// Set when the keychain was not usable: the vault then works with the passphrase alone.
@@ -81,8 +79,7 @@ enum State {
 }
 
 /// How a restore went: where the replaced files are kept, and which passphrase opens the vault.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct RestoreOutcome {
     /// The folder keeping the files the restore replaced (`None` when there were none).
     pub kept: Option<String>,

@@ -2,11 +2,10 @@
 //! several coins share is refused with the candidates, never resolved to the first one.
 
 use serde::{Deserialize, Serialize};
+use specta::Type;
 use sqlx::{Sqlite, Transaction};
-use ts_rs::TS;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct Asset {
     pub id: String,
     pub symbol: String,
@@ -14,8 +13,7 @@ pub struct Asset {
 }
 
 /// A coin from `/coins/list` or `/coins/markets` or `/search`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, TS)]
-#[ts(export)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, Type)]
 pub struct Listing {
     pub id: String,
     pub symbol: String,

@@ -212,21 +212,17 @@ pub fn replace(data_dir: &Path, checked: CheckedBackup, now: i64) -> Result<Path
 }
 
 /// How far a re-encryption is (the `passphrase-progress` event).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
-#[ts(export)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, specta::Type)]
 pub struct RekeyProgress {
     pub phase: RekeyPhase,
     /// Bytes of the new copy written so far.
-    #[ts(type = "number")]
     pub bytes_done: u64,
     /// The database's size: about what the copy will be.
-    #[ts(type = "number")]
     pub bytes_total: u64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum RekeyPhase {
     /// Writing the copy under the new key.
     Copying,

@@ -2,7 +2,7 @@
 //! UI and scripts branch on, so no consumer ever matches on message text.
 
 use serde::Serialize;
-use ts_rs::TS;
+use specta::Type;
 
 use crate::accounts::AccountError;
 use crate::alerts::AlertError;
@@ -208,9 +208,8 @@ fn account_code(error: &AccountError) -> ErrorCode {
 }
 
 /// Stable error codes. Serialized in `snake_case`; a code once published is never renamed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum ErrorCode {
     /// The data folder is missing, not creatable or not a folder.
     DataDirUnavailable,
@@ -263,8 +262,7 @@ pub enum ErrorCode {
 
 /// An error as it crosses to the UI or to machine output: a stable code and a message a person
 /// can act on. Never carries secrets: messages are built from [`Error`]'s `Display`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct ErrorReport {
     pub code: ErrorCode,
     pub message: String,

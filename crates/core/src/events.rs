@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
-use ts_rs::TS;
+use specta::Type;
 
 use crate::alerts::FiredAlert;
 use crate::backup::RekeyProgress;
@@ -19,8 +19,10 @@ use crate::transfer::ImportProgress;
 /// How many events a slow subscriber may fall behind before it misses some (it then re-reads).
 pub const EVENT_BUFFER: usize = 256;
 
-/// Everything core tells the shells.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Everything core tells the shells. As JSON (the UI's generated contract, the daemon's output)
+/// it is `{ "name": "rates-updated", "payload": … }`, the name being [`Event::name`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[serde(tag = "name", content = "payload", rename_all = "kebab-case")]
 pub enum Event {
     /// Holdings or the ledger changed: a holding added, set or removed, an undo, an import, a
     /// restore.
@@ -61,9 +63,8 @@ impl Event {
 }
 
 /// Where the loop is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum SyncState {
     Starting,
     Syncing,
@@ -77,18 +78,14 @@ pub enum SyncState {
 }
 
 /// The loop's state, as the UI shows it (the `sync-status` event).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct SyncStatus {
     pub state: SyncState,
     /// Unix seconds of the last successful cycle.
-    #[ts(type = "number | null")]
     pub last_success_at: Option<i64>,
     /// Unix seconds of the next planned cycle.
-    #[ts(type = "number | null")]
     pub next_at: Option<i64>,
     /// The interval in force (the chosen one, stretched to the plan's budget).
-    #[ts(type = "number")]
     pub interval_seconds: u64,
     /// Why the last cycle failed, for people.
     pub message: Option<String>,
@@ -96,27 +93,49 @@ pub struct SyncStatus {
 }
 
 /// One successful cycle (the `rates-updated` event).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct CycleReport {
     /// Unix seconds.
-    #[ts(type = "number")]
     pub at: i64,
     /// CoinGecko calls made.
     pub calls: u32,
     /// Prices stored.
-    #[ts(type = "number")]
     pub updated: usize,
     /// Held coins without a price.
     pub missing: Vec<String>,
     /// The portfolio total recorded in the snapshot.
-    #[ts(type = "string")]
     pub total: Decimal,
     pub currency: String,
     /// Alerts this cycle fired (already stored in the history).
     pub alerts_fired: Vec<FiredAlert>,
     /// When the next cycle is due.
     #[serde(skip)]
-    #[ts(skip)]
     pub next_interval: Duration,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The generated contract names events by serde's tag; the bridge emits them by `name()`.
+    #[test]
+    fn every_name_is_the_serialized_tag() -> Result<(), serde_json::Error> {
+        let progress = RekeyProgress {
+            phase: crate::backup::RekeyPhase::Checking,
+            bytes_done: 0,
+            bytes_total: 1,
+        };
+        let events = [
+            Event::HoldingsChanged,
+            Event::AccountsChanged,
+            Event::PassphraseProgress(progress),
+            Event::VaultUnlocked,
+            Event::VaultLocked,
+        ];
+        for event in events {
+            let json = serde_json::to_value(&event)?;
+            assert_eq!(json["name"], event.name(), "{event:?}");
+        }
+        Ok(())
+    }
 }

@@ -3,8 +3,8 @@
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use specta::Type;
 use sqlx::{Sqlite, Transaction};
-use ts_rs::TS;
 
 use crate::accounts::{self, AccountError};
 use crate::assets::{self, AssetError};
@@ -45,48 +45,40 @@ pub enum HoldingsError {
 }
 
 /// One holding: a coin in an account, with its average cost when known.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct Holding {
     pub account: String,
     pub coin: String,
     pub symbol: String,
     pub name: String,
-    #[ts(type = "string")]
     pub amount: Amount,
     /// Average cost per unit, as a decimal string, in `cost_currency`.
-    #[ts(type = "string | null")]
     pub average_cost: Option<Decimal>,
     pub cost_currency: Option<String>,
 }
 
 /// What `add` writes. Decimals arrive as strings.
-#[derive(Debug, Clone, Deserialize, TS)]
-#[ts(export)]
+#[derive(Debug, Clone, Deserialize, Type)]
 pub struct NewHolding {
     /// A CoinGecko id or an unambiguous symbol.
     pub coin: String,
-    #[ts(type = "string")]
     pub amount: Amount,
-    #[ts(optional, as = "Option<String>")]
+    #[specta(optional)]
     pub account: Option<String>,
-    #[ts(type = "string | null", optional)]
+    #[specta(optional)]
     pub price: Option<Decimal>,
-    #[ts(optional, as = "Option<String>")]
+    #[specta(optional)]
     pub currency: Option<String>,
-    #[ts(optional, as = "Option<String>")]
+    #[specta(optional)]
     pub note: Option<String>,
 }
 
 /// The result of a change: the batch it wrote (for undo) and the holding afterwards.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct HoldingChange {
-    #[ts(type = "number")]
     pub batch_id: i64,
     pub account: String,
     pub coin: String,
-    #[ts(type = "string")]
     pub amount: Amount,
 }
 

@@ -1,13 +1,12 @@
 //! What the app reports about itself: shown in Settings → About and by `crypto-balance info`.
 
 use serde::Serialize;
-use ts_rs::TS;
+use specta::Type;
 
 use crate::{DataDir, PRODUCT_NAME, VERSION};
 
 /// Facts about this build and where it keeps its data.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct AppInfo {
     /// The product name.
     pub name: String,

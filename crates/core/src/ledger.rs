@@ -18,9 +18,8 @@ mod position;
 pub use position::{Position, MIXED_CURRENCIES};
 
 /// What an entry records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum EntryKind {
     Buy,
     Sell,
@@ -48,18 +47,14 @@ impl EntryKind {
 }
 
 /// One entry as the asset detail lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[ts(export)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct LedgerEntry {
     /// Unix seconds.
-    #[ts(type = "number")]
     pub at: i64,
     pub account: String,
     pub kind: EntryKind,
     /// Signed: what came in is positive.
-    #[ts(type = "string")]
     pub amount: Decimal,
-    #[ts(type = "string | null")]
     pub price: Option<Decimal>,
     pub price_currency: Option<String>,
     pub note: Option<String>,

@@ -46,8 +46,9 @@ pub fn check_price(price: Decimal) -> Result<Decimal, PriceError> {
     }
 }
 
-/// An exact signed amount of a coin, in 10^-18 units.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+/// An exact signed amount of a coin, in 10^-18 units. It crosses IPC as a decimal string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, specta::Type)]
+#[specta(type = String)]
 pub struct Amount(i128);
 
 /// Why a text is not an amount. Messages quote the text so a person can find it.

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use ts_rs::TS;
+use specta::Type;
 
 use crate::currency::vs_currency;
 use crate::plan::Plan;
@@ -24,8 +24,7 @@ pub const MIN_REFRESH_SECONDS: u32 = 30;
 pub const MAX_REFRESH_SECONDS: u32 = 86_400;
 
 /// The rate settings as the UI and `--json` show them (the key itself never leaves the backend).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct RatesSettings {
     pub base_currency: String,
     pub refresh_interval_seconds: u32,
@@ -34,17 +33,16 @@ pub struct RatesSettings {
 }
 
 /// A change to the rate settings; absent fields stay as they are.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
-#[ts(export)]
+#[derive(Debug, Clone, Default, Deserialize, Type)]
 pub struct RatesSettingsChange {
-    #[ts(optional)]
+    #[specta(optional)]
     pub base_currency: Option<String>,
-    #[ts(optional)]
+    #[specta(optional)]
     pub refresh_interval_seconds: Option<u32>,
-    #[ts(optional)]
+    #[specta(optional)]
     pub plan: Option<Plan>,
     /// A new key; an empty string removes the stored key.
-    #[ts(optional)]
+    #[specta(optional)]
     pub api_key: Option<String>,
 }
 

@@ -36,16 +36,15 @@ use std::path::PathBuf;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use ts_rs::TS;
+use specta::Type;
 
 use crate::ledger::EntryKind;
 use crate::money::Amount;
 use crate::store::StoreError;
 
 /// The file layouts this build can import.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "kebab-case")]
-#[ts(export)]
 pub enum ImportFormat {
     Native,
     Coinbase,
@@ -117,9 +116,8 @@ impl ImportFormat {
 }
 
 /// What to export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum ExportWhat {
     Holdings,
     Ledger,
@@ -148,17 +146,14 @@ pub struct FieldError {
 }
 
 /// A row that was read but not imported, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct SkippedRow {
-    #[ts(type = "number")]
     pub line: u64,
     pub reason: String,
 }
 
 /// A symbol the file uses that no single coin answers to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct Unresolved {
     pub symbol: String,
     /// Coin ids it could mean (best ranked first); empty when nothing matches.
@@ -166,8 +161,7 @@ pub struct Unresolved {
 }
 
 /// A symbol the file uses and the coin it was taken to mean, with why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct ResolvedSymbol {
     pub symbol: String,
     pub id: String,
@@ -176,32 +170,25 @@ pub struct ResolvedSymbol {
 }
 
 /// The preview of an import, and after a commit what was written.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct ImportReport {
     pub format: ImportFormat,
     /// Data rows read (the header and blank lines not counted).
-    #[ts(type = "number")]
     pub rows: u64,
     /// Entries written (a dry run: that would be written).
-    #[ts(type = "number")]
     pub imported: u64,
     /// Rows already in the ledger (or twice in the file).
-    #[ts(type = "number")]
     pub duplicates: u64,
     /// The first 1,000 skipped rows.
     pub skipped: Vec<SkippedRow>,
     /// How many rows were skipped in all.
-    #[ts(type = "number")]
     pub skipped_count: u64,
     /// Net amount per coin id among the rows to import.
-    #[ts(type = "Record<string, string>")]
     pub assets: BTreeMap<String, Amount>,
     pub unresolved: Vec<Unresolved>,
     /// How each symbol that is not already a coin id was resolved.
     pub resolved: Vec<ResolvedSymbol>,
     /// The batch to undo (`crypto-balance undo ID`); `null` for a dry run or nothing written.
-    #[ts(type = "number | null")]
     pub batch_id: Option<i64>,
     pub dry_run: bool,
     /// What the person should know about how the file was read (e.g. the timezone assumed).
@@ -209,22 +196,17 @@ pub struct ImportReport {
 }
 
 /// Where a long import is, for a progress bar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
 pub struct ImportProgress {
     /// `reading` checks the whole file first; `importing` writes (or, in a preview, counts).
     pub phase: ImportPhase,
-    #[ts(type = "number")]
     pub bytes_done: u64,
-    #[ts(type = "number")]
     pub bytes_total: u64,
-    #[ts(type = "number")]
     pub rows: u64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum ImportPhase {
     Reading,
     Importing,

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use rust_decimal::Decimal;
 use serde::Serialize;
-use ts_rs::TS;
+use specta::Type;
 
 use crate::holdings::Holding;
 use crate::money::Amount;
@@ -99,68 +99,50 @@ impl PriceBook {
 }
 
 /// One recorded total of the portfolio (the net-worth chart).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct NetWorthPoint {
     /// Unix seconds.
-    #[ts(type = "number")]
     pub at: i64,
-    #[ts(type = "string")]
     pub total: Decimal,
     /// Holdings that had no price then (the total leaves them out).
     pub missing_prices: u32,
 }
 
 /// One holding with its value.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct ValuedHolding {
     pub account: String,
     pub coin: String,
     pub symbol: String,
     pub name: String,
-    #[ts(type = "string")]
     pub amount: Amount,
-    #[ts(type = "string | null")]
     pub price: Option<Decimal>,
-    #[ts(type = "string | null")]
     pub value: Option<Decimal>,
     /// Percent over 24 hours.
-    #[ts(type = "string | null")]
     pub change_24h: Option<Decimal>,
     /// Seconds since the price was fetched or set.
-    #[ts(type = "number | null")]
     pub price_age_seconds: Option<i64>,
     pub price_overridden: bool,
-    #[ts(type = "string | null")]
     pub average_cost: Option<Decimal>,
     pub cost_currency: Option<String>,
     /// Value minus cost, when the cost is known in the valuation currency.
-    #[ts(type = "string | null")]
     pub unrealized_pnl: Option<Decimal>,
 }
 
 /// The whole portfolio's value in one currency.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct Valuation {
     pub currency: String,
-    #[ts(type = "string")]
     pub total: Decimal,
     /// Change of the total over 24 hours, from the holdings whose 24h change is known.
-    #[ts(type = "string | null")]
     pub change_24h: Option<Decimal>,
     /// That change in percent of the total 24 hours ago (2 decimals).
-    #[ts(type = "string | null")]
     pub change_24h_percent: Option<Decimal>,
     /// Unix seconds of the oldest price used (`null` when none was).
-    #[ts(type = "number | null")]
     pub as_of: Option<i64>,
     /// Value minus cost over the holdings whose cost is known in this currency.
-    #[ts(type = "string | null")]
     pub unrealized_pnl: Option<Decimal>,
     /// What those holdings cost.
-    #[ts(type = "string | null")]
     pub cost_basis: Option<Decimal>,
     pub holdings: Vec<ValuedHolding>,
     /// One line per coin across accounts, most valuable first (the allocation by asset).
@@ -172,38 +154,28 @@ pub struct Valuation {
 }
 
 /// A coin's holdings summed over every account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct AssetSummary {
     pub coin: String,
     pub symbol: String,
     pub name: String,
-    #[ts(type = "string")]
     pub amount: Decimal,
-    #[ts(type = "string | null")]
     pub price: Option<Decimal>,
-    #[ts(type = "string | null")]
     pub value: Option<Decimal>,
     /// Percent of the portfolio's total (2 decimals).
-    #[ts(type = "string | null")]
     pub share: Option<Decimal>,
     /// The price's percent change over 24 hours.
-    #[ts(type = "string | null")]
     pub change_24h: Option<Decimal>,
     /// Known only when every account's cost is known in this currency.
-    #[ts(type = "string | null")]
     pub unrealized_pnl: Option<Decimal>,
 }
 
 /// An account's holdings, valued.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct AccountSummary {
     pub account: String,
-    #[ts(type = "string")]
     pub value: Decimal,
     /// Percent of the portfolio's total (2 decimals).
-    #[ts(type = "string | null")]
     pub share: Option<Decimal>,
 }
 

@@ -11,11 +11,13 @@ use tauri::{AppHandle, Runtime, State};
 use crate::notify::{self, NotificationPermission};
 
 #[tauri::command]
+#[specta::specta]
 pub async fn list_alerts(app: State<'_, Arc<App>>) -> Result<Vec<AlertRule>, ErrorReport> {
     Ok(app.alerts().await?)
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn add_alert(
     app: State<'_, Arc<App>>,
     alert: NewAlert,
@@ -25,6 +27,7 @@ pub async fn add_alert(
 
 /// Pause, resume, snooze, note or cooldown of one rule.
 #[tauri::command]
+#[specta::specta]
 pub async fn update_alert(
     app: State<'_, Arc<App>>,
     id: i64,
@@ -34,12 +37,14 @@ pub async fn update_alert(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn delete_alert(app: State<'_, Arc<App>>, id: i64) -> Result<(), ErrorReport> {
     Ok(app.delete_alert(id).await?)
 }
 
 /// The newest fired alerts (at most `limit`, default 50), newest first.
 #[tauri::command]
+#[specta::specta]
 pub async fn alert_history(
     app: State<'_, Arc<App>>,
     limit: Option<u32>,
@@ -48,12 +53,14 @@ pub async fn alert_history(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn alerts_paused(app: State<'_, Arc<App>>) -> Result<bool, ErrorReport> {
     Ok(app.alerts_paused().await?)
 }
 
 /// Pauses or resumes every alert (also the tray's "Pause alerts").
 #[tauri::command]
+#[specta::specta]
 pub async fn set_alerts_paused<R: Runtime>(
     handle: AppHandle<R>,
     app: State<'_, Arc<App>>,
@@ -65,6 +72,7 @@ pub async fn set_alerts_paused<R: Runtime>(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn notification_permission<R: Runtime>(
     handle: AppHandle<R>,
 ) -> Result<NotificationPermission, ErrorReport> {

@@ -5,22 +5,24 @@ use std::sync::Arc;
 
 use crypto_balance_core::{App, AppInfo, ErrorCode, ErrorReport};
 use serde::{Deserialize, Serialize};
+use specta::Type;
 use tauri::{AppHandle, Manager, Runtime, State};
 use tauri_plugin_autostart::ManagerExt;
 use tauri_plugin_opener::OpenerExt;
-use ts_rs::TS;
 
 use crate::prefs::{self, DesktopPrefs};
 use crate::DesktopPrefsState;
 
 /// This build's name, version and data folder (Settings → About).
 #[tauri::command]
+#[specta::specta]
 pub fn app_info(app: State<'_, Arc<App>>) -> AppInfo {
     app.info()
 }
 
 /// Opens the data folder in the system file manager.
 #[tauri::command]
+#[specta::specta]
 pub fn open_data_dir<R: Runtime>(
     handle: tauri::AppHandle<R>,
     app: State<'_, Arc<App>>,
@@ -38,9 +40,8 @@ pub fn open_data_dir<R: Runtime>(
 }
 
 /// The desktop preferences and whether the app launches at login (the system's login items).
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct DesktopSettings {
     pub prefs: DesktopPrefs,
     pub launch_at_login: bool,
@@ -54,6 +55,7 @@ fn os_error(what: &str, error: impl std::fmt::Display) -> ErrorReport {
 }
 
 #[tauri::command]
+#[specta::specta]
 pub fn desktop_settings<R: Runtime>(
     handle: tauri::AppHandle<R>,
     state: State<'_, DesktopPrefsState>,
@@ -67,6 +69,7 @@ pub fn desktop_settings<R: Runtime>(
 
 /// Saves the preferences and adds or removes the login item.
 #[tauri::command]
+#[specta::specta]
 pub fn set_desktop_settings<R: Runtime>(
     handle: tauri::AppHandle<R>,
     state: State<'_, DesktopPrefsState>,
@@ -92,6 +95,7 @@ pub fn set_desktop_settings<R: Runtime>(
 /// and since the page began loading (`page_ms`), so start-up time shows in the log (and
 /// scripts/bench-desktop measures it). What waited for the first screen runs now.
 #[tauri::command]
+#[specta::specta]
 pub fn ui_ready<R: Runtime>(
     handle: AppHandle<R>,
     started: State<'_, crate::Started>,

@@ -10,11 +10,13 @@ use crypto_balance_core::{Amount, App, ErrorReport};
 use tauri::State;
 
 #[tauri::command]
+#[specta::specta]
 pub async fn list_holdings(app: State<'_, Arc<App>>) -> Result<Vec<Holding>, ErrorReport> {
     Ok(app.holdings().await?)
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn add_holding(
     app: State<'_, Arc<App>>,
     holding: NewHolding,
@@ -23,6 +25,7 @@ pub async fn add_holding(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn set_holding(
     app: State<'_, Arc<App>>,
     coin: String,
@@ -34,6 +37,7 @@ pub async fn set_holding(
 
 /// Removes a holding; the returned `batch_id` undoes it through [`undo_change`].
 #[tauri::command]
+#[specta::specta]
 pub async fn remove_holding(
     app: State<'_, Arc<App>>,
     coin: String,
@@ -43,12 +47,14 @@ pub async fn remove_holding(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn undo_change(app: State<'_, Arc<App>>, batch_id: i64) -> Result<(), ErrorReport> {
     Ok(app.undo(batch_id).await?)
 }
 
 /// A coin's newest ledger entries, newest first (at most `limit`, default 200).
 #[tauri::command]
+#[specta::specta]
 pub async fn coin_entries(
     app: State<'_, Arc<App>>,
     coin: String,
@@ -60,11 +66,13 @@ pub async fn coin_entries(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn list_accounts(app: State<'_, Arc<App>>) -> Result<Vec<Account>, ErrorReport> {
     Ok(app.accounts().await?)
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn create_account(
     app: State<'_, Arc<App>>,
     name: String,
@@ -74,15 +82,17 @@ pub async fn create_account(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn rename_account(
     app: State<'_, Arc<App>>,
     old: String,
-    new: String,
+    new_name: String,
 ) -> Result<Account, ErrorReport> {
-    Ok(app.rename_account(&old, &new).await?)
+    Ok(app.rename_account(&old, &new_name).await?)
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn delete_account(app: State<'_, Arc<App>>, name: String) -> Result<(), ErrorReport> {
     Ok(app.delete_account(&name).await?)
 }

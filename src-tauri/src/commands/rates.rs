@@ -10,17 +10,14 @@ use crypto_balance_core::valuation::{NetWorthPoint, Valuation};
 use crypto_balance_core::{App, Error, ErrorReport};
 use rust_decimal::Decimal;
 use serde::Serialize;
+use specta::Type;
 use tauri::{AppHandle, Runtime, State};
-use ts_rs::TS;
 
 /// One point of a price chart.
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
+#[derive(Debug, Clone, Serialize, Type)]
 pub struct PricePoint {
     /// Unix seconds.
-    #[ts(type = "number")]
     pub at: i64,
-    #[ts(type = "string")]
     pub price: Decimal,
 }
 
@@ -28,6 +25,7 @@ pub struct PricePoint {
 /// per-account holdings (the portfolio screen needs only the totals, coins and accounts, and a
 /// thousand holdings would otherwise cross the IPC bridge for nothing).
 #[tauri::command]
+#[specta::specta]
 pub async fn portfolio_value(
     app: State<'_, Arc<App>>,
     currency: Option<String>,
@@ -41,12 +39,14 @@ pub async fn portfolio_value(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn sync_status<R: Runtime>(handle: AppHandle<R>) -> Result<SyncStatus, ErrorReport> {
     Ok(crate::sync::status(&handle).await)
 }
 
 /// Asks the loop for a cycle now (prices fresher than CoinGecko's cache are not re-fetched).
 #[tauri::command]
+#[specta::specta]
 pub async fn refresh_rates<R: Runtime>(handle: AppHandle<R>) -> Result<(), ErrorReport> {
     if crate::sync::send(&handle, SyncCommand::RefreshNow).await {
         return Ok(());
@@ -61,12 +61,14 @@ pub async fn refresh_rates<R: Runtime>(handle: AppHandle<R>) -> Result<(), Error
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn rates_settings(app: State<'_, Arc<App>>) -> Result<RatesSettings, ErrorReport> {
     Ok(app.rates_settings().await?)
 }
 
 /// Changes the settings and refreshes at once so a new currency or key applies.
 #[tauri::command]
+#[specta::specta]
 pub async fn update_rates_settings<R: Runtime>(
     handle: AppHandle<R>,
     app: State<'_, Arc<App>>,
@@ -79,6 +81,7 @@ pub async fn update_rates_settings<R: Runtime>(
 
 /// Sets the user's own price for a coin, or clears it (`price` null).
 #[tauri::command]
+#[specta::specta]
 pub async fn set_price_override(
     app: State<'_, Arc<App>>,
     coin: String,
@@ -91,6 +94,7 @@ pub async fn set_price_override(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn price_history(
     app: State<'_, Arc<App>>,
     coin: String,
@@ -106,6 +110,7 @@ pub async fn price_history(
 
 /// The portfolio's recorded totals since `since` (Unix seconds), for the net-worth chart.
 #[tauri::command]
+#[specta::specta]
 pub async fn net_worth_history(
     app: State<'_, Arc<App>>,
     since: i64,
@@ -114,6 +119,7 @@ pub async fn net_worth_history(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn search_coins(
     app: State<'_, Arc<App>>,
     query: String,

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use tauri::State;
 
 /// What the wizard chose; every field but the path may be left out.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ImportChoices {
     pub format: Option<ImportFormat>,
@@ -75,6 +75,7 @@ impl RunningImport {
 
 /// What importing `path` would do: rows, duplicates, skipped rows, net amounts, unresolved symbols.
 #[tauri::command]
+#[specta::specta]
 pub async fn preview_import(
     app: State<'_, Arc<App>>,
     running: State<'_, RunningImport>,
@@ -87,6 +88,7 @@ pub async fn preview_import(
 
 /// Imports `path` in one transaction as one undo-able change.
 #[tauri::command]
+#[specta::specta]
 pub async fn import_csv(
     app: State<'_, Arc<App>>,
     running: State<'_, RunningImport>,
@@ -99,6 +101,7 @@ pub async fn import_csv(
 
 /// Stops the running import or preview; it rolls back and reports that it was cancelled.
 #[tauri::command]
+#[specta::specta]
 pub fn cancel_import(running: State<'_, RunningImport>) {
     if let Ok(running) = running.0.lock() {
         if let Some(control) = running.as_ref() {
@@ -109,6 +112,7 @@ pub fn cancel_import(running: State<'_, RunningImport>) {
 
 /// Writes holdings or the ledger as native CSV to `path` (replaced whole, never half-written).
 #[tauri::command]
+#[specta::specta]
 pub async fn export_csv(
     app: State<'_, Arc<App>>,
     path: PathBuf,

@@ -11,6 +11,7 @@ use tauri::{AppHandle, Manager, Runtime, State};
 
 /// Whether the vault exists and is open; the UI shows the create or unlock screen from this.
 #[tauri::command]
+#[specta::specta]
 pub async fn vault_status(app: State<'_, Arc<App>>) -> Result<VaultStatus, ErrorReport> {
     Ok(app.status().await)
 }
@@ -46,6 +47,7 @@ pub async fn unlock_at_start<R: Runtime>(handle: &AppHandle<R>) {
 
 /// First start: creates the vault protected by `passphrase`; refreshing starts with it.
 #[tauri::command]
+#[specta::specta]
 pub async fn create_vault(
     refresher: State<'_, Refresher>,
     passphrase: String,
@@ -59,6 +61,7 @@ pub async fn create_vault(
 /// Unlocks silently from the keychain (no passphrase), or with the passphrase; refreshing starts
 /// with it.
 #[tauri::command]
+#[specta::specta]
 pub async fn unlock_vault(
     refresher: State<'_, Refresher>,
     passphrase: Option<String>,
@@ -71,6 +74,7 @@ pub async fn unlock_vault(
 /// tray's total). Until the app restarts only the passphrase opens the vault again; a reloaded
 /// page cannot.
 #[tauri::command]
+#[specta::specta]
 pub async fn lock_vault(refresher: State<'_, Refresher>) -> Result<(), ErrorReport> {
     refresher.lock_now().await;
     Ok(())
@@ -79,23 +83,26 @@ pub async fn lock_vault(refresher: State<'_, Refresher>) -> Result<(), ErrorRepo
 /// Changes the passphrase and re-encrypts everything under a new key (core publishes how far it
 /// is as `passphrase-progress`), with refreshing paused meanwhile.
 #[tauri::command]
+#[specta::specta]
 pub async fn change_passphrase(
     refresher: State<'_, Refresher>,
     old: String,
-    new: String,
+    new_passphrase: String,
 ) -> Result<(), ErrorReport> {
     Ok(refresher
-        .change_passphrase(&Passphrase::new(old), &Passphrase::new(new))
+        .change_passphrase(&Passphrase::new(old), &Passphrase::new(new_passphrase))
         .await?)
 }
 
 /// Whether the passphrase is asked at every start.
 #[tauri::command]
+#[specta::specta]
 pub async fn app_lock(app: State<'_, Arc<App>>) -> Result<bool, ErrorReport> {
     Ok(app.app_lock()?)
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn set_app_lock(
     app: State<'_, Arc<App>>,
     passphrase: String,
@@ -108,6 +115,7 @@ pub async fn set_app_lock(
 
 /// Writes an encrypted backup to `path`; returns its size in bytes.
 #[tauri::command]
+#[specta::specta]
 pub async fn backup_to(app: State<'_, Arc<App>>, path: PathBuf) -> Result<u64, ErrorReport> {
     Ok(app.backup(&path).await?)
 }
@@ -115,6 +123,7 @@ pub async fn backup_to(app: State<'_, Arc<App>>, path: PathBuf) -> Result<u64, E
 /// Replaces all data with the backup at `path`; the backup's passphrase opens the vault from
 /// then on, and the old files are kept in a new `before-restore-…` folder.
 #[tauri::command]
+#[specta::specta]
 pub async fn restore_from(
     refresher: State<'_, Refresher>,
     path: PathBuf,

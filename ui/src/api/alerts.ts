@@ -1,12 +1,15 @@
 // Alerts (src-tauri/src/commands/alerts.rs): rules, fired history, notification permission.
-import type { AlertChange } from "./bindings/AlertChange";
-import type { AlertEvent } from "./bindings/AlertEvent";
-import type { AlertKind } from "./bindings/AlertKind";
-import type { AlertRule } from "./bindings/AlertRule";
-import type { FiredAlert } from "./bindings/FiredAlert";
-import type { NewAlert } from "./bindings/NewAlert";
-import type { NotificationPermission } from "./bindings/NotificationPermission";
-import { call } from "./ipc";
+import {
+  commands,
+  type AlertChange,
+  type AlertEvent,
+  type AlertKind,
+  type AlertRule,
+  type FiredAlert,
+  type NewAlert,
+  type NotificationPermission,
+} from "./bindings/contract";
+import { unwrap } from "./ipc";
 
 export type {
   AlertChange,
@@ -19,33 +22,33 @@ export type {
 };
 
 export function listAlerts(): Promise<AlertRule[]> {
-  return call<AlertRule[]>("list_alerts");
+  return unwrap(commands.listAlerts());
 }
 
 export function alertHistory(limit = 50): Promise<AlertEvent[]> {
-  return call<AlertEvent[]>("alert_history", { limit });
+  return unwrap(commands.alertHistory(limit));
 }
 
 export function notificationPermission(): Promise<NotificationPermission> {
-  return call<NotificationPermission>("notification_permission");
+  return unwrap(commands.notificationPermission());
 }
 
 export function addAlert(alert: NewAlert): Promise<AlertRule> {
-  return call<AlertRule>("add_alert", { alert });
+  return unwrap(commands.addAlert(alert));
 }
 
 export function updateAlert(id: number, change: AlertChange): Promise<AlertRule> {
-  return call<AlertRule>("update_alert", { id, change });
+  return unwrap(commands.updateAlert(id, change));
 }
 
 export async function deleteAlert(id: number): Promise<void> {
-  await call<null>("delete_alert", { id });
+  await unwrap(commands.deleteAlert(id));
 }
 
 export function alertsPaused(): Promise<boolean> {
-  return call<boolean>("alerts_paused");
+  return unwrap(commands.alertsPaused());
 }
 
 export async function setAlertsPaused(paused: boolean): Promise<void> {
-  await call<null>("set_alerts_paused", { paused });
+  await unwrap(commands.setAlertsPaused(paused));
 }

@@ -1,27 +1,26 @@
 // Commands about the app itself (src-tauri/src/commands/app.rs).
-import type { AppInfo } from "./bindings/AppInfo";
-import type { DesktopSettings } from "./bindings/DesktopSettings";
-import { call } from "./ipc";
+import { commands, type AppInfo, type DesktopSettings } from "./bindings/contract";
+import { guard, unwrap } from "./ipc";
 
 export type { AppInfo, DesktopSettings };
 
 /** This build's name, version and data folder. */
 export function appInfo(): Promise<AppInfo> {
-  return call<AppInfo>("app_info");
+  return guard(commands.appInfo());
 }
 
 /** Opens the data folder in the system file manager. */
 export async function openDataDir(): Promise<void> {
-  await call<null>("open_data_dir");
+  await unwrap(commands.openDataDir());
 }
 
 /** Close to tray, start minimized, and whether the app launches at login. */
 export function desktopSettings(): Promise<DesktopSettings> {
-  return call<DesktopSettings>("desktop_settings");
+  return guard(commands.desktopSettings());
 }
 
 export function setDesktopSettings(settings: DesktopSettings): Promise<DesktopSettings> {
-  return call<DesktopSettings>("set_desktop_settings", { settings });
+  return unwrap(commands.setDesktopSettings(settings));
 }
 
 let readyReported = false;
@@ -36,7 +35,7 @@ export function reportReady(): void {
   readyReported = true;
   requestAnimationFrame(() =>
     requestAnimationFrame(() => {
-      call<null>("ui_ready", { pageMs: performance.now() }).catch(() => {
+      commands.uiReady(performance.now()).catch(() => {
         // Only a log line is lost.
       });
     }),

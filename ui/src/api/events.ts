@@ -1,44 +1,55 @@
-// Core's events (crates/core/src/events.rs), bridged by src-tauri/src/events.rs. The UI re-reads
-// what changed; payloads are hints.
+// Core's events (crates/core/src/events.rs), bridged by src-tauri/src/events.rs under the names
+// and payloads of the generated `Event` union. The UI re-reads what changed; payloads are hints.
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import type { CycleReport } from "./bindings/CycleReport";
-import type { FiredAlert } from "./bindings/FiredAlert";
-import type { ImportProgress } from "./bindings/ImportProgress";
-import type { RekeyProgress } from "./bindings/RekeyProgress";
-import type { SyncStatus } from "./bindings/SyncStatus";
+import type {
+  CycleReport,
+  Event,
+  FiredAlert,
+  ImportProgress,
+  RekeyProgress,
+  SyncStatus,
+} from "./bindings/contract";
 
 export type { UnlistenFn };
 
+type Name = Event["name"];
+type Payload<N extends Name> = Extract<Event, { name: N }> extends { payload: infer P } ? P : null;
+
+/** Listens to one of core's events, typed by the contract. */
+function on<N extends Name>(name: N, handler: (payload: Payload<N>) => void): Promise<UnlistenFn> {
+  return listen<Payload<N>>(name, (event) => handler(event.payload));
+}
+
 export function onRatesUpdated(handler: (report: CycleReport) => void): Promise<UnlistenFn> {
-  return listen<CycleReport>("rates-updated", (event) => handler(event.payload));
+  return on("rates-updated", handler);
 }
 
 export function onSyncStatus(handler: (status: SyncStatus) => void): Promise<UnlistenFn> {
-  return listen<SyncStatus>("sync-status", (event) => handler(event.payload));
+  return on("sync-status", handler);
 }
 
 export function onAlertFired(handler: (alert: FiredAlert) => void): Promise<UnlistenFn> {
-  return listen<FiredAlert>("alert-fired", (event) => handler(event.payload));
+  return on("alert-fired", handler);
 }
 
 /** Holdings or accounts changed (core publishes both; a screen of holdings shows accounts too). */
 export async function onHoldingsChanged(handler: () => void): Promise<UnlistenFn> {
   const stops = await Promise.all([
-    listen("holdings-changed", () => handler()),
-    listen("accounts-changed", () => handler()),
+    on("holdings-changed", () => handler()),
+    on("accounts-changed", () => handler()),
   ]);
   return () => stops.forEach((stop) => stop());
 }
 
 export function onImportProgress(handler: (progress: ImportProgress) => void): Promise<UnlistenFn> {
-  return listen<ImportProgress>("import-progress", (event) => handler(event.payload));
+  return on("import-progress", handler);
 }
 
 /** A change of passphrase re-encrypting the data: how far it is. */
 export function onPassphraseProgress(
   handler: (progress: RekeyProgress) => void,
 ): Promise<UnlistenFn> {
-  return listen<RekeyProgress>("passphrase-progress", (event) => handler(event.payload));
+  return on("passphrase-progress", handler);
 }
 
 /** Listens to several events until the returned function is called (a component's teardown). */

@@ -96,6 +96,10 @@ export {
   type ImportProgress,
   type ImportReport,
 } from "./transfer";
-export type { AssetSummary } from "./bindings/AssetSummary";
-export type { AccountSummary } from "./bindings/AccountSummary";
-export type { ErrorCode } from "./bindings/ErrorCode";
+export { pickBackup, pickBackupDestination, pickCsvDestination, pickCsvToImport } from "./dialogs";
+export type {
+  AccountSummary,
+  AssetSummary,
+  ErrorCode,
+  RatesSettingsChange,
+} from "./bindings/contract";

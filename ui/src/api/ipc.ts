@@ -1,8 +1,7 @@
-// The single gateway to the Rust backend: every command goes through `call`, and every failure
-// comes out as an AppError with a stable code (design.md section 8).
-import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
-import type { ErrorCode } from "./bindings/ErrorCode";
-import type { ErrorReport } from "./bindings/ErrorReport";
+// The gateway to the Rust backend: the generated `commands` (bindings/contract.ts) are called
+// through `unwrap` or `guard`, so every failure comes out as an AppError with a stable code
+// (design.md section 8).
+import type { ErrorCode, ErrorReport } from "./bindings/contract";
 
 /** A failed command: `code` is stable and safe to branch on; `message` is for people. */
 export class AppError extends Error {
@@ -37,9 +36,20 @@ export function toAppError(reason: unknown): AppError {
   return new AppError("internal", "The app's backend failed without saying why.");
 }
 
-export async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
+/** What a generated command that can fail resolves to. */
+type Outcome<T> = { status: "ok"; data: T } | { status: "error"; error: ErrorReport };
+
+/** The data of a generated command's result; its `{ code, message }` error thrown as an AppError. */
+export async function unwrap<T>(pending: Promise<Outcome<T>>): Promise<T> {
+  const outcome = await guard(pending);
+  if (outcome.status === "error") throw toAppError(outcome.error);
+  return outcome.data;
+}
+
+/** A command that cannot fail on our side: Tauri's own rejections still become AppErrors. */
+export async function guard<T>(pending: Promise<T>): Promise<T> {
   try {
-    return await invoke<T>(command, args);
+    return await pending;
   } catch (reason) {
     throw toAppError(reason);
   }

@@ -1,16 +1,19 @@
 // Rates and the portfolio's value (src-tauri/src/commands/rates.rs). Money arrives as exact
 // decimal strings; the UI formats them and never computes with them.
-import type { CycleReport } from "./bindings/CycleReport";
-import type { Listing } from "./bindings/Listing";
-import type { NetWorthPoint } from "./bindings/NetWorthPoint";
-import type { Plan } from "./bindings/Plan";
-import type { PricePoint } from "./bindings/PricePoint";
-import type { RatesSettings } from "./bindings/RatesSettings";
-import type { RatesSettingsChange } from "./bindings/RatesSettingsChange";
-import type { SyncStatus } from "./bindings/SyncStatus";
-import type { Valuation } from "./bindings/Valuation";
-import type { ValuedHolding } from "./bindings/ValuedHolding";
-import { call } from "./ipc";
+import {
+  commands,
+  type CycleReport,
+  type Listing,
+  type NetWorthPoint,
+  type Plan,
+  type PricePoint,
+  type RatesSettings,
+  type RatesSettingsChange,
+  type SyncStatus,
+  type Valuation,
+  type ValuedHolding,
+} from "./bindings/contract";
+import { unwrap } from "./ipc";
 
 export type {
   CycleReport,
@@ -27,10 +30,10 @@ export type {
 
 /** The portfolio valued from last known prices: instant, no network. */
 export function portfolioValue(currency?: string): Promise<Valuation> {
-  return call<Valuation>("portfolio_value", { currency: currency ?? null });
+  return unwrap(commands.portfolioValue(currency ?? null, null));
 }
 
-const askSummary = () => call<Valuation>("portfolio_value", { currency: null, summary: true });
+const askSummary = () => unwrap(commands.portfolioValue(null, true));
 let early: Promise<Valuation> | null = null;
 
 /**
@@ -66,33 +69,33 @@ export function portfolioSummary(): Promise<Valuation> {
 }
 
 export function syncStatus(): Promise<SyncStatus> {
-  return call<SyncStatus>("sync_status");
+  return unwrap(commands.syncStatus());
 }
 
 /** Asks the background loop for a refresh now. */
 export async function refreshRates(): Promise<void> {
-  await call<unknown>("refresh_rates");
+  await unwrap(commands.refreshRates());
 }
 
 export function ratesSettings(): Promise<RatesSettings> {
-  return call<RatesSettings>("rates_settings");
+  return unwrap(commands.ratesSettings());
 }
 
 export function updateRatesSettings(change: RatesSettingsChange): Promise<RatesSettings> {
-  return call<RatesSettings>("update_rates_settings", { change });
+  return unwrap(commands.updateRatesSettings(change));
 }
 
 /** Coins matching a name, symbol or id, best ranked first. */
 export function searchCoins(query: string): Promise<Listing[]> {
-  return call<Listing[]>("search_coins", { query });
+  return unwrap(commands.searchCoins(query));
 }
 
 /** A coin's price over the last `days` (CoinGecko's market_chart, cached). */
 export function priceHistory(coin: string, days: number): Promise<PricePoint[]> {
-  return call<PricePoint[]>("price_history", { coin, currency: null, days });
+  return unwrap(commands.priceHistory(coin, null, days));
 }
 
 /** The portfolio's recorded totals since `since` (Unix seconds; 0 for all). */
 export function netWorthHistory(since: number): Promise<NetWorthPoint[]> {
-  return call<NetWorthPoint[]>("net_worth_history", { since });
+  return unwrap(commands.netWorthHistory(since));
 }

@@ -1,8 +1,11 @@
 // The vault (src-tauri/src/commands/vault.rs): first-start creation and unlock.
-import type { RestoreOutcome } from "./bindings/RestoreOutcome";
-import type { UnlockOutcome } from "./bindings/UnlockOutcome";
-import type { VaultStatus } from "./bindings/VaultStatus";
-import { call } from "./ipc";
+import {
+  commands,
+  type RestoreOutcome,
+  type UnlockOutcome,
+  type VaultStatus,
+} from "./bindings/contract";
+import { unwrap } from "./ipc";
 
 export type { RestoreOutcome, UnlockOutcome, VaultStatus };
 
@@ -10,43 +13,43 @@ export type { RestoreOutcome, UnlockOutcome, VaultStatus };
 export const MIN_PASSPHRASE_CHARS = 8;
 
 export function vaultStatus(): Promise<VaultStatus> {
-  return call<VaultStatus>("vault_status");
+  return unwrap(commands.vaultStatus());
 }
 
 /** Creates the vault protected by `passphrase`; `useKeychain` allows silent unlock later. */
 export function createVault(passphrase: string, useKeychain: boolean): Promise<UnlockOutcome> {
-  return call<UnlockOutcome>("create_vault", { passphrase, useKeychain });
+  return unwrap(commands.createVault(passphrase, useKeychain));
 }
 
 /** Unlocks from the system keychain (no passphrase) or with the passphrase. */
 export function unlockVault(passphrase: string | null): Promise<UnlockOutcome> {
-  return call<UnlockOutcome>("unlock_vault", { passphrase });
+  return unwrap(commands.unlockVault(passphrase));
 }
 
 /** Closes the database and stops refreshing until the next unlock. */
 export async function lockVault(): Promise<void> {
-  await call<null>("lock_vault");
+  await unwrap(commands.lockVault());
 }
 
 export async function changePassphrase(old: string, next: string): Promise<void> {
-  await call<null>("change_passphrase", { old, new: next });
+  await unwrap(commands.changePassphrase(old, next));
 }
 
 /** Whether the passphrase is asked at every start. */
 export function appLock(): Promise<boolean> {
-  return call<boolean>("app_lock");
+  return unwrap(commands.appLock());
 }
 
 export async function setAppLock(passphrase: string, locked: boolean): Promise<void> {
-  await call<null>("set_app_lock", { passphrase, locked });
+  await unwrap(commands.setAppLock(passphrase, locked));
 }
 
 /** Writes an encrypted backup; returns its size in bytes. */
 export function backupTo(path: string): Promise<number> {
-  return call<number>("backup_to", { path });
+  return unwrap(commands.backupTo(path));
 }
 
 /** Replaces all data with a backup; its passphrase opens the vault from then on. */
 export function restoreFrom(path: string, passphrase: string): Promise<RestoreOutcome> {
-  return call<RestoreOutcome>("restore_from", { path, passphrase });
+  return unwrap(commands.restoreFrom(path, passphrase));
 }

@@ -2,7 +2,7 @@
 
 use rust_decimal::Decimal;
 use serde::Serialize;
-use ts_rs::TS;
+use specta::Type;
 
 use super::{AlertChange, AlertError, AlertKind, AlertRule, AlertState, FiredAlert};
 use crate::store::{Store, StoreError};
@@ -35,22 +35,16 @@ impl RuleToAdd {
 }
 
 /// A fired alert as kept in the history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct AlertEvent {
-    #[ts(type = "number")]
     pub id: i64,
     /// `null` once the rule was deleted.
-    #[ts(type = "number | null")]
     pub alert_id: Option<i64>,
     pub kind: AlertKind,
     pub coin: Option<String>,
     pub currency: String,
-    #[ts(type = "string")]
     pub threshold: Decimal,
-    #[ts(type = "string")]
     pub observed: Decimal,
-    #[ts(type = "number")]
     pub fired_at: i64,
     pub message: String,
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
-use ts_rs::TS;
+use specta::Type;
 
 use super::App;
 use crate::events::{CycleReport, Event};
@@ -20,16 +20,12 @@ use crate::{holdings, Error};
 pub const NET_WORTH_POINTS: u32 = 720;
 
 /// One price as `rates` shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct RateView {
     pub coin: String,
     pub currency: String,
-    #[ts(type = "string | null")]
     pub price: Option<Decimal>,
-    #[ts(type = "string | null")]
     pub change_24h: Option<Decimal>,
-    #[ts(type = "number | null")]
     pub age_seconds: Option<i64>,
     pub overridden: bool,
 }

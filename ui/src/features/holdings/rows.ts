@@ -1,8 +1,7 @@
 // The holdings table's rows: one per coin (the backend's per-asset sums), followed by its
 // accounts when expanded. Filtering and sorting compare the exact decimal strings; nothing here
 // adds or multiplies money.
-import type { AssetSummary } from "../../api/bindings/AssetSummary";
-import type { ValuedHolding } from "../../api/bindings/ValuedHolding";
+import type { AssetSummary, ValuedHolding } from "../../api";
 import { compareDecimal } from "../../lib/decimal";
 
 export type SortKey = "value" | "name" | "amount" | "change" | "pnl";

@@ -1,6 +1,6 @@
 // What the portfolio screen picks from the backend's numbers: the history range's start and the
 // biggest movers. Comparisons only; the numbers themselves come from the backend.
-import type { AssetSummary } from "../../api/bindings/AssetSummary";
+import type { AssetSummary } from "../../api";
 import { compareDecimal, toneOf } from "../../lib/decimal";
 
 export const historyRanges = ["1D", "1W", "1M", "1Y", "All"] as const;
