@@ -3,7 +3,9 @@
 use std::path::{Path, PathBuf};
 
 use crypto_balance_core::transfer::dates;
+use crypto_balance_core::transfer::generic::parse_column_args;
 use crypto_balance_core::transfer::import::{ImportControl, ImportOptions};
+use crypto_balance_core::transfer::resolve::{parse_map_arg, CoinMap};
 use crypto_balance_core::transfer::{
     ExportWhat, ImportFormat, ImportPhase, ImportProgress, ImportReport,
 };
@@ -29,12 +31,17 @@ pub fn options(
             .report()
         })?),
     };
+    let mut coin_map = CoinMap::new();
+    for text in &maps {
+        let (symbol, id) = parse_map_arg(text).map_err(|e| Error::from(e).report())?;
+        coin_map.insert(symbol, id);
+    }
     Ok(ImportOptions {
         format: ImportFormat::parse(format),
         account,
-        maps,
+        maps: coin_map,
         dry_run,
-        columns,
+        columns: parse_column_args(&columns).map_err(|e| Error::from(e).report())?,
         utc_offset,
     })
 }

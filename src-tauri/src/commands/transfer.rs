@@ -7,37 +7,9 @@ use std::sync::Arc;
 use std::sync::Mutex;
 
 use crypto_balance_core::transfer::import::{ImportControl, ImportOptions};
-use crypto_balance_core::transfer::{ExportWhat, ImportFormat, ImportReport};
+use crypto_balance_core::transfer::{ExportWhat, ImportReport};
 use crypto_balance_core::{App, ErrorReport};
-use serde::Deserialize;
 use tauri::State;
-
-/// What the wizard chose; every field but the path may be left out.
-#[derive(Debug, Clone, Default, Deserialize, specta::Type)]
-#[serde(rename_all = "camelCase", default)]
-pub struct ImportChoices {
-    pub format: Option<ImportFormat>,
-    pub account: Option<String>,
-    /// `SYMBOL=ID` answers for unresolved symbols.
-    pub maps: Vec<String>,
-    /// The generic importer's `FIELD=Column` choices.
-    pub columns: Vec<String>,
-    /// Seconds east of UTC for times written without a zone.
-    pub utc_offset: Option<i64>,
-}
-
-impl ImportChoices {
-    fn options(self, dry_run: bool) -> ImportOptions {
-        ImportOptions {
-            format: self.format,
-            account: self.account,
-            maps: self.maps,
-            dry_run,
-            columns: self.columns,
-            utc_offset: self.utc_offset,
-        }
-    }
-}
 
 /// The import (or preview) running now, so `cancel_import` can stop it.
 #[derive(Debug, Default)]
@@ -80,9 +52,12 @@ pub async fn preview_import(
     app: State<'_, Arc<App>>,
     running: State<'_, RunningImport>,
     path: PathBuf,
-    choices: Option<ImportChoices>,
+    choices: Option<ImportOptions>,
 ) -> Result<ImportReport, ErrorReport> {
-    let options = choices.unwrap_or_default().options(true);
+    let options = ImportOptions {
+        dry_run: true,
+        ..choices.unwrap_or_default()
+    };
     Ok(running.run(&app, &path, options).await?)
 }
 
@@ -93,9 +68,12 @@ pub async fn import_csv(
     app: State<'_, Arc<App>>,
     running: State<'_, RunningImport>,
     path: PathBuf,
-    choices: Option<ImportChoices>,
+    choices: Option<ImportOptions>,
 ) -> Result<ImportReport, ErrorReport> {
-    let options = choices.unwrap_or_default().options(false);
+    let options = ImportOptions {
+        dry_run: false,
+        ..choices.unwrap_or_default()
+    };
     Ok(running.run(&app, &path, options).await?)
 }
 

@@ -3,11 +3,14 @@
 import {
   commands,
   type ExportWhat,
-  type ImportChoices,
   type ImportFormat,
+  type ImportOptions,
   type ImportProgress,
   type ImportReport,
 } from "./bindings/contract";
+
+/** What the wizard chose beside the file; every field may be left out. */
+type ImportChoices = ImportOptions;
 import { guard, unwrap } from "./ipc";
 
 export type { ExportWhat, ImportChoices, ImportFormat, ImportProgress, ImportReport };

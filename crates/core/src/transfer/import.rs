@@ -16,9 +16,13 @@ use blake2::digest::{Update, VariableOutput};
 use blake2::Blake2bVar;
 use sqlx::SqliteConnection;
 
+use serde::Deserialize;
+use specta::Type;
+
+use super::generic::ColumnMap;
 use super::layout::{Context, Out};
 use super::read::RowReader;
-use super::resolve::{coin_key, parse_maps, resolve_coins};
+use super::resolve::{check_maps, coin_key, resolve_coins, CoinMap};
 use super::{
     generic, ImportFormat, ImportPhase, ImportProgress, ImportReport, ParsedRow, SkippedRow,
     TransferError,
@@ -35,18 +39,22 @@ const BATCH: usize = 2 * ledger::INSERT_CHUNK;
 /// Skipped rows listed in the report (all are counted).
 const SKIPPED_LISTED: usize = 1_000;
 
-/// What the person chose for this import.
-#[derive(Debug, Clone, Default)]
+/// What the person chose for this import (the wizard sends it as it is; every field may be left
+/// out).
+#[derive(Debug, Clone, Default, Deserialize, Type)]
+#[serde(rename_all = "camelCase", default)]
 pub struct ImportOptions {
     /// `None`: detect from the header.
     pub format: Option<ImportFormat>,
     /// The account for rows that name none.
     pub account: Option<String>,
-    /// `SYMBOL=ID` answers for symbols the file uses.
-    pub maps: Vec<String>,
+    /// Symbol → coin id answers for symbols the file uses.
+    pub maps: CoinMap,
+    /// Preview only: set by the caller, never read from the wire.
+    #[serde(skip)]
     pub dry_run: bool,
-    /// The generic importer's `FIELD=Column` choices (implies `--format generic`).
-    pub columns: Vec<String>,
+    /// The generic importer's columns (implies `--format generic`).
+    pub columns: ColumnMap,
     /// The zone (seconds east of UTC) of times the file writes without one.
     pub utc_offset: Option<i64>,
 }
@@ -156,7 +164,7 @@ async fn import(
 ) -> Result<ImportReport, TransferError> {
     let generic = options.format == Some(ImportFormat::Generic) || !options.columns.is_empty();
     if generic {
-        generic::parse_columns(&options.columns)?;
+        generic::check_columns(&options.columns)?;
     }
     let wanted = if generic {
         Some(ImportFormat::Generic)
@@ -178,7 +186,7 @@ async fn import(
         })?
         .len();
     let scan = scan(path, wanted, &context, control, total)?;
-    let maps = parse_maps(store, &options.maps).await?;
+    let maps = check_maps(store, &options.maps).await?;
     let (resolved, explained, unresolved) =
         resolve_coins(store, scan.coins.values(), &maps).await?;
     let fiat = assets::fiat_ids(store).await?;

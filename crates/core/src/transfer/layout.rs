@@ -25,7 +25,7 @@ pub struct Context {
     /// The zone (seconds east of UTC) of times written without one; `None`: UTC or the file's own.
     pub utc_offset: Option<i64>,
     /// The generic importer's `FIELD=Column` choices.
-    pub columns: Vec<String>,
+    pub columns: super::generic::ColumnMap,
 }
 
 pub trait Layout: Send {

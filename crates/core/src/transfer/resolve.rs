@@ -2,7 +2,7 @@
 //! an id, or a symbol only one coin (or one top-250 coin) has, with how it was decided; anything
 //! else is unresolved, with the coins it could mean. Never guessed.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::{ResolvedSymbol, TransferError, Unresolved};
 use crate::assets::{self, AssetError};
@@ -23,19 +23,29 @@ pub(super) fn coin_key(text: &str) -> String {
     text.trim().to_lowercase()
 }
 
-/// `SYMBOL=ID` pairs, each id checked against the catalog.
-pub(super) async fn parse_maps(
+/// The person's answers for symbols a file uses: symbol → coin id.
+pub type CoinMap = BTreeMap<String, String>;
+
+/// One `SYMBOL=ID` answer as the command line writes it.
+pub fn parse_map_arg(text: &str) -> Result<(String, String), TransferError> {
+    match text.split_once('=') {
+        Some((symbol, id)) if !symbol.trim().is_empty() && !id.trim().is_empty() => {
+            Ok((symbol.trim().to_owned(), id.trim().to_owned()))
+        }
+        _ => Err(TransferError::BadMapping(text.to_owned())),
+    }
+}
+
+/// The answers keyed for lookup, each id checked against the catalog.
+pub(super) async fn check_maps(
     store: &Store,
-    maps: &[String],
+    maps: &CoinMap,
 ) -> Result<HashMap<String, String>, TransferError> {
-    let mut parsed = HashMap::new();
-    for map in maps {
-        let Some((symbol, id)) = map.split_once('=') else {
-            return Err(TransferError::BadMapping(map.clone()));
-        };
+    let mut checked = HashMap::new();
+    for (symbol, id) in maps {
         let (symbol, id) = (coin_key(symbol), id.trim().to_lowercase());
         if symbol.is_empty() || id.is_empty() {
-            return Err(TransferError::BadMapping(map.clone()));
+            return Err(TransferError::BadMapping(format!("{symbol}={id}")));
         }
         let known: Option<String> = sqlx::query_scalar("SELECT id FROM assets WHERE id = ?")
             .bind(&id)
@@ -45,9 +55,9 @@ pub(super) async fn parse_maps(
         if known.is_none() {
             return Err(TransferError::UnknownMappedCoin { symbol, id });
         }
-        parsed.insert(symbol, id);
+        checked.insert(symbol, id);
     }
-    Ok(parsed)
+    Ok(checked)
 }
 
 /// Each distinct coin text to an id: a mapping, an id, or a symbol only one (top) coin has.

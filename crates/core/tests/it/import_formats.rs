@@ -5,7 +5,9 @@
 use std::sync::{Arc, Mutex};
 
 use crate::support::{fixture, vault, write};
+use crypto_balance_core::transfer::generic::{parse_column_args, ColumnMap};
 use crypto_balance_core::transfer::import::{ImportControl, ImportOptions};
+use crypto_balance_core::transfer::resolve::parse_map_arg;
 use crypto_balance_core::transfer::{ImportFormat, ImportPhase};
 use crypto_balance_core::{App, ErrorCode};
 
@@ -24,9 +26,15 @@ struct Case {
 
 fn maps(maps: &[&str]) -> ImportOptions {
     ImportOptions {
-        maps: maps.iter().map(|m| (*m).to_owned()).collect(),
+        maps: maps.iter().filter_map(|m| parse_map_arg(m).ok()).collect(),
         ..ImportOptions::default()
     }
+}
+
+/// The generic importer's columns as the command line writes them.
+fn columns(texts: &[&str]) -> ColumnMap {
+    let texts: Vec<String> = texts.iter().map(|t| (*t).to_owned()).collect();
+    parse_column_args(&texts).unwrap_or_default()
 }
 
 fn cases() -> Vec<Case> {
@@ -219,7 +227,7 @@ fn cases() -> Vec<Case> {
             file: "generic.csv",
             format: ImportFormat::Generic,
             options: ImportOptions {
-                columns: [
+                columns: columns(&[
                     "time=Datum",
                     "coin=Munt",
                     "amount=Aantal",
@@ -228,9 +236,7 @@ fn cases() -> Vec<Case> {
                     "price_currency=Valuta",
                     "account=Rekening",
                     "note=Omschrijving",
-                ]
-                .map(str::to_owned)
-                .to_vec(),
+                ]),
                 ..ImportOptions::default()
             },
             rows: 2,
@@ -478,7 +484,7 @@ async fn a_forced_format_that_does_not_fit_and_bad_column_choices_are_refused() 
         "{error}"
     );
     let missing = ImportOptions {
-        columns: vec!["time=Datum".into(), "coin=Munt".into()],
+        columns: columns(&["time=Datum", "coin=Munt"]),
         ..ImportOptions::default()
     };
     let error = app
@@ -490,11 +496,7 @@ async fn a_forced_format_that_does_not_fit_and_bad_column_choices_are_refused() 
         "{error}"
     );
     let absent = ImportOptions {
-        columns: vec![
-            "time=Date".into(),
-            "coin=Munt".into(),
-            "amount=Aantal".into(),
-        ],
+        columns: columns(&["time=Date", "coin=Munt", "amount=Aantal"]),
         ..ImportOptions::default()
     };
     let error = app

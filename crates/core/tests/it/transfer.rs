@@ -243,14 +243,14 @@ async fn unknown_symbols_are_reported_with_suggestions_and_resolved_by_a_mapping
     assert!(app.holdings().await.unwrap().is_empty());
 
     let mapped = ImportOptions {
-        maps: vec!["DOGGO=dogecoin".into()],
+        maps: [("DOGGO".to_owned(), "dogecoin".to_owned())].into(),
         ..options()
     };
     let report = app.import(&file, &mapped).await.unwrap();
     assert_eq!(report.imported, 2);
     assert_eq!(report.assets["dogecoin"].to_string(), "5");
     let bad_map = ImportOptions {
-        maps: vec!["DOGGO=no-such-coin".into()],
+        maps: [("DOGGO".to_owned(), "no-such-coin".to_owned())].into(),
         ..options()
     };
     assert_eq!(

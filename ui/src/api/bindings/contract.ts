@@ -90,9 +90,9 @@ export const commands = {
 	setAlertsPaused: (paused: boolean) => typedError<null, ErrorReport>(__TAURI_INVOKE("set_alerts_paused", { paused })),
 	notificationPermission: () => typedError<NotificationPermission, ErrorReport>(__TAURI_INVOKE("notification_permission")),
 	/**  What importing `path` would do: rows, duplicates, skipped rows, net amounts, unresolved symbols. */
-	previewImport: (path: string, choices: ImportChoices | null) => typedError<ImportReport, ErrorReport>(__TAURI_INVOKE("preview_import", { path, choices })),
+	previewImport: (path: string, choices: ImportOptions | null) => typedError<ImportReport, ErrorReport>(__TAURI_INVOKE("preview_import", { path, choices })),
 	/**  Imports `path` in one transaction as one undo-able change. */
-	importCsv: (path: string, choices: ImportChoices | null) => typedError<ImportReport, ErrorReport>(__TAURI_INVOKE("import_csv", { path, choices })),
+	importCsv: (path: string, choices: ImportOptions | null) => typedError<ImportReport, ErrorReport>(__TAURI_INVOKE("import_csv", { path, choices })),
 	/**  Stops the running import or preview; it rolls back and reports that it was cancelled. */
 	cancelImport: () => __TAURI_INVOKE<void>("cancel_import"),
 	/**  Writes holdings or the ledger as native CSV to `path` (replaced whole, never half-written). */
@@ -206,6 +206,9 @@ export type AssetSummary = {
 	/**  Known only when every account's cost is known in this currency. */
 	unrealized_pnl: string | null,
 };
+
+/**  What a column of the file holds; `time`, `coin` and `amount` are required. */
+export type ColumnField = "time" | "coin" | "amount" | "kind" | "price" | "price_currency" | "account" | "note" | "id";
 
 /**  One successful cycle (the `rates-updated` event). */
 export type CycleReport = {
@@ -368,20 +371,25 @@ export type HoldingChange = {
 	amount: Amount,
 };
 
-/**  What the wizard chose; every field but the path may be left out. */
-export type ImportChoices = {
-	format?: ImportFormat | null,
-	account?: string | null,
-	/**  `SYMBOL=ID` answers for unresolved symbols. */
-	maps?: string[],
-	/**  The generic importer's `FIELD=Column` choices. */
-	columns?: string[],
-	/**  Seconds east of UTC for times written without a zone. */
-	utcOffset?: number | null,
-};
-
 /**  The file layouts this build can import. */
 export type ImportFormat = "native" | "coinbase" | "kraken-ledgers" | "kraken-trades" | "binance" | "binance-trades" | "cointracking" | "koinly" | "delta" | "coinstats" | "generic";
+
+/**
+ *  What the person chose for this import (the wizard sends it as it is; every field may be left
+ *  out).
+ */
+export type ImportOptions = {
+	/**  `None`: detect from the header. */
+	format?: ImportFormat | null,
+	/**  The account for rows that name none. */
+	account?: string | null,
+	/**  Symbol → coin id answers for symbols the file uses. */
+	maps?: { [key in string]: string },
+	/**  The generic importer's columns (implies `--format generic`). */
+	columns?: Partial<{ [key in ColumnField]: string }>,
+	/**  The zone (seconds east of UTC) of times the file writes without one. */
+	utcOffset?: number | null,
+};
 
 export type ImportPhase = "reading" | "importing";
 

@@ -37,8 +37,8 @@ describe("the import wizard", () => {
       (command, args) => {
         calls.push([command, args]);
         if (command === "preview_import") {
-          const { choices } = args as { choices: { maps: string[] } };
-          return choices.maps.length === 0
+          const { choices } = args as { choices: { maps: Record<string, string> } };
+          return Object.keys(choices.maps).length === 0
             ? report()
             : report({ unresolved: [], imported: 2, assets: { fusionist: "12.5" } });
         }
@@ -70,7 +70,7 @@ describe("the import wizard", () => {
     const importButton = await screen.findByRole("button", { name: "Import 2 entries" });
     expect(calls.at(-1)).toEqual([
       "preview_import",
-      { path: "/tmp/Binance (UTC+8).csv", choices: { maps: ["ACE=fusionist"] } },
+      { path: "/tmp/Binance (UTC+8).csv", choices: { maps: { ACE: "fusionist" } } },
     ]);
     expect(screen.getByText("12.5")).toBeInTheDocument();
 

@@ -20,11 +20,6 @@ export const choosableFormats = (Object.keys(formatLabels) as ImportFormat[]).fi
   (format) => format !== "generic",
 );
 
-/** `SYMBOL=coin-id` for each answered symbol, as the backend's `maps` expects. */
-export function mapsFrom(answers: Record<string, string>): string[] {
-  return Object.entries(answers).map(([symbol, id]) => `${symbol}=${id}`);
-}
-
 /** The UTC offsets offered for files whose times carry no zone, as seconds east of UTC. */
 export const utcOffsets: Array<{ label: string; seconds: number | null }> = [
   { label: "As the file or its name says (else UTC)", seconds: null },
