@@ -6,7 +6,7 @@
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use crypto_balance_core::alerts::evaluate::{evaluate, Market, Observation};
-use crypto_balance_core::alerts::{AlertKind, AlertRule, AlertState};
+use crypto_balance_core::alerts::{AlertKind, AlertRule, AlertState, AlertTarget};
 
 const COINS: usize = 1_000;
 const RULES: usize = 10_000;
@@ -43,8 +43,7 @@ fn evaluation(c: &mut Criterion) {
             let rule = AlertRule {
                 id: i64::try_from(n).unwrap(),
                 kind: kinds[n % kinds.len()],
-                coin: Some(format!("coin-{:04}", n % COINS)),
-                account: None,
+                target: AlertTarget::Coin(format!("coin-{:04}", n % COINS)),
                 currency: "usd".into(),
                 threshold: format!("{}", 50 + n % 1_200).parse().unwrap(),
                 note: None,

@@ -6,6 +6,9 @@
 
 pub mod db;
 pub mod evaluate;
+pub mod target;
+
+pub use target::AlertTarget;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -87,8 +90,9 @@ pub(crate) const ALL_KINDS: [AlertKind; 9] = [
 pub struct AlertRule {
     pub id: i64,
     pub kind: AlertKind,
-    pub coin: Option<String>,
-    pub account: Option<String>,
+    /// Written as `coin` and `account`.
+    #[serde(flatten)]
+    pub target: AlertTarget,
     pub currency: String,
     /// A level, or a percentage for change rules.
     pub threshold: Decimal,
@@ -107,9 +111,9 @@ pub struct AlertRule {
 impl AlertRule {
     /// The rule for people: "bitcoin at or above 70000 USD", "sol moves 10% in 24 h".
     pub fn describe(&self) -> String {
-        let coin = self.coin.as_deref().unwrap_or("portfolio");
+        let coin = self.target.coin().unwrap_or("portfolio");
         let (t, cur) = (self.threshold.normalize(), self.currency.to_uppercase());
-        let on = match &self.account {
+        let on = match self.target.account() {
             Some(account) => format!("{coin} in {account}"),
             None => coin.to_owned(),
         };
@@ -202,8 +206,8 @@ impl FiredAlert {
         Self {
             alert_id: rule.id,
             kind: rule.kind,
-            coin: rule.coin.clone(),
-            account: rule.account.clone(),
+            coin: rule.target.coin().map(str::to_owned),
+            account: rule.target.account().map(str::to_owned),
             currency: rule.currency.clone(),
             threshold: rule.threshold,
             observed,
@@ -215,10 +219,10 @@ impl FiredAlert {
 }
 
 fn message(rule: &AlertRule, observed: Decimal) -> String {
-    let coin = rule.coin.as_deref().unwrap_or("your portfolio");
+    let coin = rule.target.coin().unwrap_or("your portfolio");
     let cur = rule.currency.to_uppercase();
     let (t, v) = (rule.threshold.normalize(), observed.normalize());
-    let holding = match &rule.account {
+    let holding = match rule.target.account() {
         Some(account) => format!("{coin} in {account}"),
         None => format!("{coin} (all accounts)"),
     };

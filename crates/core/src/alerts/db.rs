@@ -4,15 +4,14 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use specta::Type;
 
-use super::{AlertChange, AlertError, AlertKind, AlertRule, AlertState, FiredAlert};
+use super::{AlertChange, AlertError, AlertKind, AlertRule, AlertState, AlertTarget, FiredAlert};
 use crate::store::{Store, StoreError};
 
 /// A validated rule ready to insert.
 #[derive(Debug, Clone)]
 pub struct RuleToAdd {
     pub kind: AlertKind,
-    pub coin: Option<String>,
-    pub account: Option<String>,
+    pub target: AlertTarget,
     pub currency: String,
     pub threshold: Decimal,
     pub note: Option<String>,
@@ -26,8 +25,8 @@ impl RuleToAdd {
         format!(
             "{}|{}|{}|{}|{}",
             self.kind.as_str(),
-            self.coin.as_deref().unwrap_or(""),
-            self.account.as_deref().unwrap_or(""),
+            self.target.coin().unwrap_or(""),
+            self.target.account().unwrap_or(""),
             self.currency,
             self.threshold.normalize()
         )
@@ -80,11 +79,11 @@ fn rule_from(store: &Store, row: RuleRow) -> Result<(AlertRule, AlertState), Sto
     );
     let (snoozed_until, created_at, last_fired_at, done, armed) =
         (row.10, row.11, row.12, row.13, row.14);
+    let kind = AlertKind::parse(&kind).ok_or_else(|| corrupt(store))?;
     let rule = AlertRule {
         id,
-        kind: AlertKind::parse(&kind).ok_or_else(|| corrupt(store))?,
-        coin,
-        account,
+        kind,
+        target: AlertTarget::new(kind, coin, account).map_err(|_| corrupt(store))?,
         currency,
         threshold: threshold.parse().map_err(|_| corrupt(store))?,
         note,
@@ -119,8 +118,8 @@ pub async fn create(store: &Store, rule: &RuleToAdd, now: i64) -> Result<i64, Al
          cooldown_secs, created_at, identity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(rule.kind.as_str())
-    .bind(&rule.coin)
-    .bind(&rule.account)
+    .bind(rule.target.coin())
+    .bind(rule.target.account())
     .bind(&rule.currency)
     .bind(rule.threshold.normalize().to_string())
     .bind(&rule.note)

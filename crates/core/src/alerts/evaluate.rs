@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
-use super::{AlertKind, AlertRule, AlertState, FiredAlert};
+use super::{AlertKind, AlertRule, AlertState, AlertTarget, FiredAlert};
 
 /// Level rules re-arm once the value is this fraction beyond the threshold (0.5 %).
 const LEVEL_BAND: Decimal = Decimal::from_parts(5, 0, 0, false, 3);
@@ -31,8 +31,17 @@ pub struct Market {
     pub changes: HashMap<(String, String), Observation>,
     /// currency -> portfolio total, only when every holding was priced.
     pub portfolio: HashMap<String, Observation>,
-    /// (coin, account or "" for all accounts, currency) -> value held.
-    pub holdings: HashMap<(String, String, String), Observation>,
+    /// A coin's value held in one account or in all, per currency.
+    pub holdings: HashMap<HoldingKey, Observation>,
+}
+
+/// Which holding's value: a coin in one account (`Some`) or in all of them (`None`), in a
+/// currency.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct HoldingKey {
+    pub coin: String,
+    pub account: Option<String>,
+    pub currency: String,
 }
 
 /// What one evaluation decided.
@@ -45,21 +54,20 @@ pub struct Evaluation {
 
 impl Market {
     fn observe(&self, rule: &AlertRule) -> Option<Observation> {
-        let coin = rule.coin.clone().unwrap_or_default();
         let currency = rule.currency.clone();
-        match rule.kind {
-            AlertKind::PriceAbove | AlertKind::PriceBelow => {
-                self.prices.get(&(coin, currency)).copied()
+        match &rule.target {
+            AlertTarget::Coin(coin) if rule.kind.is_change() => {
+                self.changes.get(&(coin.clone(), currency)).copied()
             }
-            AlertKind::ChangeUp | AlertKind::ChangeDown | AlertKind::ChangeEither => {
-                self.changes.get(&(coin, currency)).copied()
-            }
-            AlertKind::PortfolioAbove | AlertKind::PortfolioBelow => {
-                self.portfolio.get(&currency).copied()
-            }
-            AlertKind::HoldingAbove | AlertKind::HoldingBelow => {
-                let account = rule.account.clone().unwrap_or_default();
-                self.holdings.get(&(coin, account, currency)).copied()
+            AlertTarget::Coin(coin) => self.prices.get(&(coin.clone(), currency)).copied(),
+            AlertTarget::Portfolio => self.portfolio.get(&currency).copied(),
+            AlertTarget::Holding { coin, account } => {
+                let key = HoldingKey {
+                    coin: coin.clone(),
+                    account: account.clone(),
+                    currency,
+                };
+                self.holdings.get(&key).copied()
             }
         }
     }

@@ -6,8 +6,10 @@ use rust_decimal::Decimal;
 
 use super::{checked_currency, App};
 use crate::alerts::db::{self as alerts_db, AlertEvent, RuleToAdd};
-use crate::alerts::evaluate::{evaluate, Market, Observation};
-use crate::alerts::{AlertChange, AlertError, AlertRule, AlertState, FiredAlert, NewAlert};
+use crate::alerts::evaluate::{evaluate, HoldingKey, Market, Observation};
+use crate::alerts::{
+    AlertChange, AlertError, AlertRule, AlertState, AlertTarget, FiredAlert, NewAlert,
+};
 use crate::holdings::Holding;
 use crate::rates::StoredRate;
 use crate::settings;
@@ -54,33 +56,30 @@ impl App {
 
     async fn checked_rule(&self, store: &Store, new: NewAlert) -> Result<RuleToAdd, Error> {
         let kind = new.kind;
-        let coin = match (kind.needs_coin(), new.coin.as_deref().map(str::trim)) {
-            (true, Some(coin)) if !coin.is_empty() => {
-                Some(crate::assets::resolve_id(store, coin).await?)
-            }
-            (true, _) => return Err(alert_error(AlertError::CoinNeeded(kind.as_str()))),
-            (false, Some(coin)) if !coin.is_empty() => {
-                return Err(alert_error(AlertError::CoinNotAllowed))
-            }
-            (false, _) => None,
+        let given =
+            |text: Option<String>| text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+        let (coin, account) = (given(new.coin), given(new.account));
+        // Checked before the coin and account are looked up, so the error says what is wrong.
+        AlertTarget::new(kind, coin.clone(), account.clone()).map_err(alert_error)?;
+        let coin = match coin {
+            Some(coin) => Some(crate::assets::resolve_id(store, &coin).await?),
+            None => None,
         };
-        let account = match new.account.as_deref().map(str::trim) {
-            Some(name) if !name.is_empty() => {
-                if !kind.is_holding() {
-                    return Err(alert_error(AlertError::AccountNotAllowed));
-                }
+        let account = match account {
+            Some(name) => {
                 let accounts = crate::accounts::list(store).await?;
                 let found = accounts
                     .into_iter()
-                    .find(|a| a.name.eq_ignore_ascii_case(name));
+                    .find(|a| a.name.eq_ignore_ascii_case(&name));
                 Some(
                     found
-                        .ok_or_else(|| crate::accounts::AccountError::NotFound(name.to_owned()))?
+                        .ok_or_else(|| crate::accounts::AccountError::NotFound(name.clone()))?
                         .name,
                 )
             }
-            _ => None,
+            None => None,
         };
+        let target = AlertTarget::new(kind, coin, account).map_err(alert_error)?;
         let currency = match new.currency.as_deref() {
             Some(c) => checked_currency(c)?,
             None => settings::load(store).await?.base_currency,
@@ -121,8 +120,7 @@ impl App {
         }
         Ok(RuleToAdd {
             kind,
-            coin,
-            account,
+            target,
             currency,
             threshold: new.threshold,
             note,
@@ -278,20 +276,24 @@ async fn market(
                     // The valuation's own sums did not overflow, so this one cannot either.
                     *sum = sum.saturating_add(value);
                     *oldest = (*oldest).min(at);
-                    market.holdings.insert(
-                        (held.coin.clone(), held.account.clone(), currency.to_owned()),
-                        Observation { value, at },
-                    );
+                    let key = HoldingKey {
+                        coin: held.coin.clone(),
+                        account: Some(held.account.clone()),
+                        currency: currency.to_owned(),
+                    };
+                    market.holdings.insert(key, Observation { value, at });
                 }
                 _ => *entry = None,
             }
         }
         for (coin, total) in per_coin {
             if let Some((value, at)) = total {
-                market.holdings.insert(
-                    (coin, String::new(), currency.to_owned()),
-                    Observation { value, at },
-                );
+                let key = HoldingKey {
+                    coin,
+                    account: None,
+                    currency: currency.to_owned(),
+                };
+                market.holdings.insert(key, Observation { value, at });
             }
         }
         if valuation.missing_prices.is_empty() {

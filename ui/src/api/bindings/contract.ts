@@ -159,8 +159,6 @@ export type AlertKind =
 export type AlertRule = {
 	id: number,
 	kind: AlertKind,
-	coin: string | null,
-	account: string | null,
 	currency: string,
 	/**  A level, or a percentage for change rules. */
 	threshold: string,
@@ -174,6 +172,14 @@ export type AlertRule = {
 	last_fired_at: number | null,
 	/**  A one-shot rule that has fired. */
 	done: boolean,
+} & AlertTarget;
+
+/**  The value a rule watches. */
+export type AlertTarget = {
+	/**  The coin id (price, change and holding rules). */
+	coin: string | null,
+	/**  The one account of a holding rule; absent means all accounts. */
+	account: string | null,
 };
 
 /**  An exact signed amount of a coin, in 10^-18 units. It crosses IPC as a decimal string. */
@@ -583,6 +589,17 @@ export type SyncStatus = {
 	/**  Why the last cycle failed, for people. */
 	message: string | null,
 	error_code: ErrorCode | null,
+};
+
+/**
+ *  How a target is written where rules are shown and stored: a coin and an account, each
+ *  absent where the kind has none.
+ */
+export type TargetFields = {
+	/**  The coin id (price, change and holding rules). */
+	coin: string | null,
+	/**  The one account of a holding rule; absent means all accounts. */
+	account: string | null,
 };
 
 /**  How an unlock went, for a one-time notice when the keychain could not be used. */

@@ -8,8 +8,8 @@ fn rule(kind: AlertKind, threshold: &str) -> AlertRule {
     AlertRule {
         id: 1,
         kind,
-        coin: Some("bitcoin".into()),
-        account: None,
+        target: AlertTarget::new(kind, Some("bitcoin".into()), None)
+            .unwrap_or(AlertTarget::Portfolio),
         currency: "usd".into(),
         threshold: threshold.parse().unwrap_or_default(),
         note: None,
@@ -43,7 +43,7 @@ fn market_for(rule: &AlertRule, step: Step, now: i64) -> Market {
         at,
     };
     let mut market = Market::default();
-    let coin = rule.coin.clone().unwrap_or_default();
+    let coin = rule.target.coin().unwrap_or_default().to_owned();
     let key = (coin.clone(), rule.currency.clone());
     match rule.kind {
         AlertKind::PriceAbove | AlertKind::PriceBelow => {
@@ -56,10 +56,12 @@ fn market_for(rule: &AlertRule, step: Step, now: i64) -> Market {
             market.portfolio.insert(rule.currency.clone(), seen);
         }
         AlertKind::HoldingAbove | AlertKind::HoldingBelow => {
-            let account = rule.account.clone().unwrap_or_default();
-            market
-                .holdings
-                .insert((coin, account, rule.currency.clone()), seen);
+            let key = HoldingKey {
+                coin,
+                account: rule.target.account().map(str::to_owned),
+                currency: rule.currency.clone(),
+            };
+            market.holdings.insert(key, seen);
         }
     }
     market
@@ -210,10 +212,7 @@ fn price_paths() {
         ),
     ];
     for (name, kind, threshold, path, expected) in cases {
-        let mut rule = rule(*kind, threshold);
-        if !kind.needs_coin() {
-            rule.coin = None;
-        }
+        let rule = rule(*kind, threshold);
         assert_eq!(&fired_steps(&rule, path), expected, "{name}");
     }
 }

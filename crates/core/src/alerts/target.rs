@@ -1,0 +1,137 @@
+//! What a rule watches: a coin's price or change, the portfolio, or a holding of a coin in one
+//! account or in all. Built once from a rule's kind, coin and account; the evaluator and the
+//! texts match on it instead of reading "no coin" or "no account" from empty fields.
+
+use serde::Serialize;
+use specta::Type;
+
+use super::{AlertError, AlertKind};
+
+/// The value a rule watches.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Type)]
+#[serde(into = "TargetFields")]
+#[specta(type = TargetFields)]
+pub enum AlertTarget {
+    /// A coin's price or 24-hour change.
+    Coin(String),
+    /// The whole portfolio's value.
+    Portfolio,
+    /// A coin's value held in one account (`Some`) or in all of them (`None`).
+    Holding {
+        coin: String,
+        account: Option<String>,
+    },
+}
+
+/// How a target is written where rules are shown and stored: a coin and an account, each
+/// absent where the kind has none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+pub struct TargetFields {
+    /// The coin id (price, change and holding rules).
+    pub coin: Option<String>,
+    /// The one account of a holding rule; absent means all accounts.
+    pub account: Option<String>,
+}
+
+impl From<AlertTarget> for TargetFields {
+    fn from(target: AlertTarget) -> Self {
+        match target {
+            AlertTarget::Coin(coin) => TargetFields {
+                coin: Some(coin),
+                account: None,
+            },
+            AlertTarget::Portfolio => TargetFields {
+                coin: None,
+                account: None,
+            },
+            AlertTarget::Holding { coin, account } => TargetFields {
+                coin: Some(coin),
+                account,
+            },
+        }
+    }
+}
+
+impl AlertTarget {
+    /// The target of a rule of `kind` with this coin and account: a coin for every kind but the
+    /// portfolio's, which takes none, and an account only for holdings.
+    pub fn new(
+        kind: AlertKind,
+        coin: Option<String>,
+        account: Option<String>,
+    ) -> Result<Self, AlertError> {
+        let coin = coin.filter(|c| !c.trim().is_empty());
+        let account = account.filter(|a| !a.trim().is_empty());
+        if account.is_some() && !kind.is_holding() {
+            return Err(AlertError::AccountNotAllowed);
+        }
+        match (kind.needs_coin(), coin) {
+            (false, None) => Ok(AlertTarget::Portfolio),
+            (false, Some(_)) => Err(AlertError::CoinNotAllowed),
+            (true, None) => Err(AlertError::CoinNeeded(kind.as_str())),
+            (true, Some(coin)) if kind.is_holding() => Ok(AlertTarget::Holding { coin, account }),
+            (true, Some(coin)) => Ok(AlertTarget::Coin(coin)),
+        }
+    }
+
+    pub fn coin(&self) -> Option<&str> {
+        match self {
+            AlertTarget::Coin(coin) | AlertTarget::Holding { coin, .. } => Some(coin),
+            AlertTarget::Portfolio => None,
+        }
+    }
+
+    pub fn account(&self) -> Option<&str> {
+        match self {
+            AlertTarget::Holding { account, .. } => account.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target(kind: AlertKind, coin: Option<&str>, account: Option<&str>) -> Option<AlertTarget> {
+        AlertTarget::new(kind, coin.map(str::to_owned), account.map(str::to_owned)).ok()
+    }
+
+    #[test]
+    fn each_kind_takes_what_it_watches_and_nothing_else() {
+        let btc = Some("bitcoin");
+        assert_eq!(
+            target(AlertKind::PriceAbove, btc, None),
+            Some(AlertTarget::Coin("bitcoin".into()))
+        );
+        assert_eq!(target(AlertKind::PriceAbove, None, None), None);
+        assert_eq!(target(AlertKind::ChangeUp, btc, Some("Kraken")), None);
+        assert_eq!(
+            target(AlertKind::PortfolioBelow, Some(" "), None),
+            Some(AlertTarget::Portfolio)
+        );
+        assert_eq!(target(AlertKind::PortfolioBelow, btc, None), None);
+        assert_eq!(
+            target(AlertKind::HoldingAbove, btc, None),
+            Some(AlertTarget::Holding {
+                coin: "bitcoin".into(),
+                account: None
+            })
+        );
+        let one = target(AlertKind::HoldingBelow, btc, Some("Kraken"));
+        assert_eq!(one.as_ref().and_then(AlertTarget::account), Some("Kraken"));
+    }
+
+    #[test]
+    fn it_is_written_as_a_coin_and_an_account() -> Result<(), serde_json::Error> {
+        let all = AlertTarget::Holding {
+            coin: "bitcoin".into(),
+            account: None,
+        };
+        assert_eq!(
+            serde_json::to_value(all)?,
+            serde_json::json!({ "coin": "bitcoin", "account": null })
+        );
+        Ok(())
+    }
+}
