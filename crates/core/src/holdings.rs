@@ -10,6 +10,7 @@ use crate::accounts::{self, AccountError};
 use crate::assets::{self, AssetError};
 use crate::ledger::{self, BatchKind, EntryKind, NewEntry, UnitPrice};
 use crate::money::Amount;
+use crate::money::Price;
 use crate::secret::random_id;
 use crate::store::{Store, StoreError};
 
@@ -100,7 +101,7 @@ pub async fn add(store: &Store, new: NewHolding, now: i64) -> Result<HoldingChan
     let price = match (new.price, new.currency.as_deref()) {
         (None, None) => None,
         (Some(price), Some(currency)) => {
-            let price = crate::money::check_price(price)?;
+            let price = Price::new(price)?;
             let currency = assets::resolve_currency(&mut tx, currency).await?;
             Some(UnitPrice { price, currency })
         }

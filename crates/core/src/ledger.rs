@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::{QueryBuilder, Sqlite, Transaction};
 
 use crate::money::Amount;
+use crate::money::Price;
 use crate::store::{Store, StoreError};
 
 mod position;
@@ -63,7 +64,7 @@ pub struct LedgerEntry {
 /// A price per unit in a currency (an asset id such as `usd`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnitPrice {
-    pub price: Decimal,
+    pub price: Price,
     pub currency: String,
 }
 
@@ -312,10 +313,10 @@ pub(crate) async fn rebuild_position(
     let mut position = Position::default();
     for (amount, price, currency) in rows {
         let price = match (price, currency) {
-            (Some(price), Some(currency)) => Some(UnitPrice {
-                price: parse_stored(&price, "price")?,
-                currency,
-            }),
+            // A price stored before prices were bounded (0.1 took a zero) counts as none.
+            (Some(price), Some(currency)) => Price::new(parse_stored(&price, "price")?)
+                .ok()
+                .map(|price| UnitPrice { price, currency }),
             _ => None,
         };
         position = position

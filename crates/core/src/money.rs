@@ -35,14 +35,48 @@ pub enum PriceError {
     TooLarge(Decimal),
 }
 
-/// A price is usable when it is above zero and at most [`MAX_PRICE`].
-pub fn check_price(price: Decimal) -> Result<Decimal, PriceError> {
-    if price <= Decimal::ZERO {
-        Err(PriceError::NotPositive(price))
-    } else if price > MAX_PRICE {
-        Err(PriceError::TooLarge(price))
-    } else {
-        Ok(price)
+/// The price of one unit of a coin: above zero and at most [`MAX_PRICE`]. [`Price::new`] is the
+/// only way to make one, so a `Price` never needs checking again. Crosses IPC as a decimal string.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, specta::Type,
+)]
+#[serde(try_from = "Decimal", into = "Decimal")]
+#[specta(type = String)]
+pub struct Price(Decimal);
+
+impl Price {
+    pub fn new(price: Decimal) -> Result<Self, PriceError> {
+        if price <= Decimal::ZERO {
+            Err(PriceError::NotPositive(price))
+        } else if price > MAX_PRICE {
+            Err(PriceError::TooLarge(price))
+        } else {
+            Ok(Price(price))
+        }
+    }
+
+    pub fn get(self) -> Decimal {
+        self.0
+    }
+}
+
+impl TryFrom<Decimal> for Price {
+    type Error = PriceError;
+
+    fn try_from(price: Decimal) -> Result<Self, PriceError> {
+        Price::new(price)
+    }
+}
+
+impl From<Price> for Decimal {
+    fn from(price: Price) -> Decimal {
+        price.0
+    }
+}
+
+impl fmt::Display for Price {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
     }
 }
 
@@ -324,18 +358,18 @@ mod tests {
 
     #[test]
     fn prices_must_be_positive_and_believable() {
-        assert!(check_price(Decimal::ONE).is_ok());
-        assert!(check_price(MAX_PRICE).is_ok());
+        assert!(Price::new(Decimal::ONE).is_ok());
+        assert!(Price::new(MAX_PRICE).is_ok());
         assert_eq!(
-            check_price(Decimal::ZERO),
+            Price::new(Decimal::ZERO),
             Err(PriceError::NotPositive(Decimal::ZERO))
         );
         assert!(matches!(
-            check_price(Decimal::NEGATIVE_ONE),
+            Price::new(Decimal::NEGATIVE_ONE),
             Err(PriceError::NotPositive(_))
         ));
         assert!(matches!(
-            check_price(MAX_PRICE + Decimal::ONE),
+            Price::new(MAX_PRICE + Decimal::ONE),
             Err(PriceError::TooLarge(_))
         ));
     }

@@ -9,6 +9,7 @@ use specta::Type;
 
 use super::App;
 use crate::events::{CycleReport, Event};
+use crate::money::Price;
 use crate::rates::{self, budget, db as rates_db, Listing, StoredRate};
 use crate::settings::{self, RatesSettings, RatesSettingsChange};
 use crate::store::Store;
@@ -109,10 +110,10 @@ impl App {
         price: Option<Decimal>,
         currency: Option<&str>,
     ) -> Result<(), Error> {
-        if let Some(price) = price {
-            crate::money::check_price(price)
-                .map_err(|e| Error::InvalidInput(format!("price override: {e}")))?;
-        }
+        let price = price
+            .map(Price::new)
+            .transpose()
+            .map_err(|e| Error::InvalidInput(format!("price override: {e}")))?;
         let store = self.store().await?;
         let id = crate::assets::resolve_id(&store, coin).await?;
         let currency = match currency {

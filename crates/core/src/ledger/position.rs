@@ -50,7 +50,7 @@ impl Position {
             next.costed_amount = self.costed_amount.checked_add(units)?;
             next.cost_total = self
                 .cost_total
-                .checked_add(units.checked_mul(price.price)?)?;
+                .checked_add(units.checked_mul(price.price.get())?)?;
         }
         Some(next)
     }
@@ -79,7 +79,7 @@ impl Position {
 mod tests {
     use super::*;
     use crate::ledger::UnitPrice;
-    use crate::money::Amount;
+    use crate::money::{Amount, Price};
 
     fn amount(text: &str) -> Amount {
         text.parse().expect("amount")
@@ -87,7 +87,7 @@ mod tests {
 
     fn usd(price: &str) -> UnitPrice {
         UnitPrice {
-            price: price.parse().expect("price"),
+            price: Price::new(price.parse().expect("price")).expect("price"),
             currency: "usd".into(),
         }
     }
@@ -134,7 +134,7 @@ mod tests {
     #[test]
     fn mixed_currencies_give_no_average() {
         let eur = UnitPrice {
-            price: Decimal::from(90),
+            price: Price::new(Decimal::from(90)).expect("price"),
             currency: "eur".into(),
         };
         let p = Position::default()

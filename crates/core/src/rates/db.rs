@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 use serde_json::json;
 
 use super::client::{FetchedQuote, Listing};
+use crate::money::Price;
 use crate::store::{Store, StoreError};
 
 /// A last known price, as stored.
@@ -126,7 +127,7 @@ pub async fn set_override(
     store: &Store,
     coin: &str,
     currency: &str,
-    price: Option<Decimal>,
+    price: Option<Price>,
     now: i64,
 ) -> Result<(), StoreError> {
     let query = match price {

@@ -10,6 +10,7 @@ use serde_json::value::RawValue;
 use super::api_error::ApiError;
 use super::client::FetchedQuote;
 use super::number::parse_json_number;
+use crate::money::Price;
 
 pub(super) fn malformed(error: &serde_json::Error) -> ApiError {
     ApiError::Malformed(format!(
@@ -75,8 +76,8 @@ pub fn parse_simple_price(
 /// A price at or below zero or beyond [`crate::money::MAX_PRICE`] is no price: the coin shows as
 /// unpriced (never as worth zero), alerts do not see it, and the log says why.
 fn believable(price: Decimal, coin: &str, currency: &str) -> Option<Decimal> {
-    match crate::money::check_price(price) {
-        Ok(price) => Some(price),
+    match Price::new(price) {
+        Ok(price) => Some(price.get()),
         Err(why) => {
             tracing::warn!(%coin, %currency, %why, "price from CoinGecko refused");
             None
@@ -97,7 +98,7 @@ pub(super) fn parse_chart(body: &str) -> Result<Vec<(i64, Decimal)>, ApiError> {
         .into_iter()
         .filter_map(|(ms, raw)| {
             let price = parse_json_number(raw).ok().flatten()?;
-            Some((ms / 1000, crate::money::check_price(price).ok()?))
+            Some((ms / 1000, Price::new(price).ok()?.get()))
         })
         .collect())
 }

@@ -30,7 +30,7 @@ use super::{
 use crate::assets;
 use crate::holdings::DEFAULT_ACCOUNT;
 use crate::ledger::{self, BatchKind, NewEntry, UnitPrice};
-use crate::money::Amount;
+use crate::money::{Amount, Price};
 use crate::store::Store;
 
 /// Legs handled per step: one duplicate lookup, one insert, one progress report each. A multiple
@@ -299,9 +299,13 @@ async fn import(
                 amount: row.amount,
                 kind: row.kind,
                 occurred_at: row.occurred_at,
-                price: row
-                    .price
-                    .map(|(price, currency)| UnitPrice { price, currency }),
+                // Every price was bounded as its row was read (read.rs), so none is lost here.
+                price: row.price.and_then(|(price, currency)| {
+                    Some(UnitPrice {
+                        price: Price::new(price).ok()?,
+                        currency,
+                    })
+                }),
                 note: row.note,
                 source,
             });

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use super::layout::{Cells, Context, Header, Layout, Out};
 use super::number::NumberStyle;
 use super::{formats, ImportFormat, TransferError};
+use crate::money::Price;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// How far down the header may be (BittyTax scans as far).
@@ -206,7 +207,7 @@ fn check_bounds(row: &super::ParsedRow) -> Result<(), (&'static str, String)> {
         ));
     }
     if let Some((price, _)) = &row.price {
-        crate::money::check_price(*price).map_err(|e| ("price", e.to_string()))?;
+        Price::new(*price).map_err(|e| ("price", e.to_string()))?;
     }
     if row
         .note
