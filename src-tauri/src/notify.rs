@@ -49,6 +49,6 @@ pub fn show<R: Runtime>(app: &AppHandle<R>, alert: &FiredAlert) {
         .body(body)
         .show();
     if let Err(error) = shown {
-        tracing::warn!(%error, alert = alert.alert_id, "cannot show a notification");
+        tracing::warn!(%error, alert = %alert.alert_id, "cannot show a notification");
     }
 }

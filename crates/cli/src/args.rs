@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use crypto_balance_core::ids::{AlertId, BatchId};
 use crypto_balance_core::rates::Plan;
 use crypto_balance_core::Amount;
 use rust_decimal::Decimal;
@@ -78,7 +79,7 @@ pub enum Command {
     /// Undo a change by the id that `holdings remove` printed
     Undo {
         /// The change id
-        id: i64,
+        id: BatchId,
     },
     /// Write an encrypted backup of everything to FILE (restorable with the recovery passphrase)
     Backup {
@@ -192,21 +193,21 @@ pub enum AlertsCommand {
     /// Delete a rule (its fired history stays)
     Remove {
         #[arg(value_name = "ID")]
-        id: i64,
+        id: AlertId,
     },
     /// Stop a rule from firing until resumed
     Pause {
         #[arg(value_name = "ID")]
-        id: i64,
+        id: AlertId,
     },
     Resume {
         #[arg(value_name = "ID")]
-        id: i64,
+        id: AlertId,
     },
     /// Keep a rule quiet for MINUTES (crossings meanwhile are skipped, not saved for later)
     Snooze {
         #[arg(value_name = "ID")]
-        id: i64,
+        id: AlertId,
         #[arg(value_name = "MINUTES", value_parser = clap::value_parser!(i64).range(1..=43_200))]
         minutes: i64,
     },

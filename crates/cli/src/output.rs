@@ -5,6 +5,7 @@ use std::io::Write;
 
 use crypto_balance_core::app::UnlockOutcome;
 use crypto_balance_core::holdings::{Holding, HoldingChange};
+use crypto_balance_core::ids::BatchId;
 use crypto_balance_core::{App, AppInfo, ErrorReport};
 use serde::Serialize;
 use serde_json::json;
@@ -75,7 +76,7 @@ pub fn done(message: &str, json: bool) {
     }
 }
 
-pub fn undone(id: i64, json: bool) {
+pub fn undone(id: BatchId, json: bool) {
     if json {
         print_json(&json!({ "undone": id }));
     } else {

@@ -7,6 +7,7 @@
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use crypto_balance_core::alerts::evaluate::{evaluate, Market, Observation};
 use crypto_balance_core::alerts::{AlertKind, AlertRule, AlertState, AlertTarget};
+use crypto_balance_core::ids::AlertId;
 
 const COINS: usize = 1_000;
 const RULES: usize = 10_000;
@@ -41,7 +42,7 @@ fn evaluation(c: &mut Criterion) {
     let rules: Vec<(AlertRule, AlertState)> = (0..RULES)
         .map(|n| {
             let rule = AlertRule {
-                id: i64::try_from(n).unwrap(),
+                id: AlertId::new(i64::try_from(n).unwrap()),
                 kind: kinds[n % kinds.len()],
                 target: AlertTarget::Coin(format!("coin-{:04}", n % COINS)),
                 currency: "usd".into(),

@@ -8,6 +8,7 @@
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use crypto_balance_core::ids::AccountId;
 use crypto_balance_core::holdings;
 use crypto_balance_core::ledger::{self, BatchKind, EntryKind, NewEntry};
 use crypto_balance_core::secret::DataKey;
@@ -68,7 +69,7 @@ const COINS: [&str; 50] = [
     "dogecoin",
 ];
 
-fn entries(accounts: &[i64], count: usize, tag: &str) -> Vec<NewEntry> {
+fn entries(accounts: &[AccountId], count: usize, tag: &str) -> Vec<NewEntry> {
     (0..count)
         .map(|i| NewEntry {
             account_id: accounts[i % accounts.len()],
@@ -83,10 +84,10 @@ fn entries(accounts: &[i64], count: usize, tag: &str) -> Vec<NewEntry> {
         .collect()
 }
 
-async fn accounts(store: &Store, count: usize) -> Vec<i64> {
+async fn accounts(store: &Store, count: usize) -> Vec<AccountId> {
     let mut ids = Vec::with_capacity(count);
     for i in 0..count {
-        let id: i64 = sqlx::query_scalar(
+        let id: AccountId = sqlx::query_scalar(
             "INSERT INTO accounts (name, kind, created_at) VALUES (?, 'manual', 0) RETURNING id",
         )
         .bind(format!("account {i}"))

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use coingecko_fake::{default_coins, FakeCoinGecko, FakeConfig, Market};
 use crypto_balance_core::alerts::{AlertKind, NewAlert};
 use crypto_balance_core::holdings::NewHolding;
+use crypto_balance_core::ids::AccountId;
 use crypto_balance_core::ledger::{self, BatchKind, EntryKind, NewEntry};
 use crypto_balance_core::rates::CoinGeckoOverrides;
 use crypto_balance_core::vault::{KdfParams, MemoryKeychain};
@@ -96,7 +97,7 @@ fn main() {
         .await
         .unwrap();
         let store = app.store().await.unwrap();
-        let account: i64 = sqlx::query_scalar("SELECT id FROM accounts LIMIT 1").fetch_one(store.pool()).await.unwrap();
+        let account: AccountId = sqlx::query_scalar("SELECT id FROM accounts LIMIT 1").fetch_one(store.pool()).await.unwrap();
         let entries: Vec<NewEntry> = (1..COINS)
             .map(|n| NewEntry {
                 account_id: account,

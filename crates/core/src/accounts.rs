@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use sqlx::{Sqlite, Transaction};
 
+use crate::ids::AccountId;
 use crate::store::{Store, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -34,7 +35,7 @@ impl AccountKind {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct Account {
-    pub id: i64,
+    pub id: AccountId,
     pub name: String,
     pub kind: AccountKind,
 }
@@ -80,7 +81,7 @@ pub(crate) async fn find_or_create(
     now: i64,
 ) -> Result<Account, AccountError> {
     let name = clean_name(name)?;
-    let found: Option<(i64, String, String)> =
+    let found: Option<(AccountId, String, String)> =
         sqlx::query_as("SELECT id, name, kind FROM accounts WHERE name = ?")
             .bind(&name)
             .fetch_optional(&mut **tx)
@@ -131,7 +132,7 @@ pub async fn create(
 }
 
 pub async fn list(store: &Store) -> Result<Vec<Account>, AccountError> {
-    let rows: Vec<(i64, String, String)> =
+    let rows: Vec<(AccountId, String, String)> =
         sqlx::query_as("SELECT id, name, kind FROM accounts ORDER BY name COLLATE NOCASE")
             .fetch_all(store.pool())
             .await
@@ -148,7 +149,7 @@ pub async fn list(store: &Store) -> Result<Vec<Account>, AccountError> {
 
 pub async fn rename(store: &Store, old: &str, new: &str) -> Result<Account, AccountError> {
     let new = clean_name(new)?;
-    let result: Result<Option<(i64, String)>, _> =
+    let result: Result<Option<(AccountId, String)>, _> =
         sqlx::query_as("UPDATE accounts SET name = ? WHERE name = ? RETURNING id, kind")
             .bind(&new)
             .bind(old.trim())

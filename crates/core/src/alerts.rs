@@ -14,6 +14,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+use crate::ids::AlertId;
 use crate::store::StoreError;
 
 /// What a rule watches.
@@ -88,7 +89,7 @@ pub(crate) const ALL_KINDS: [AlertKind; 9] = [
 /// A rule as stored and listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct AlertRule {
-    pub id: i64,
+    pub id: AlertId,
     pub kind: AlertKind,
     /// Written as `coin` and `account`.
     #[serde(flatten)]
@@ -186,7 +187,7 @@ pub struct AlertChange {
 /// One fired alert: stored in the history, sent as a notification, printed by the daemon.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct FiredAlert {
-    pub alert_id: i64,
+    pub alert_id: AlertId,
     pub kind: AlertKind,
     pub coin: Option<String>,
     pub account: Option<String>,
@@ -265,9 +266,9 @@ pub enum AlertError {
     #[error("the note is longer than 500 characters")]
     NoteTooLong,
     #[error("this alert exists already (alert {0})")]
-    Duplicate(i64),
+    Duplicate(AlertId),
     #[error("no alert with id {0}")]
-    NotFound(i64),
+    NotFound(AlertId),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -16,6 +16,7 @@ use crate::backup;
 use crate::clock::{Clock, SystemClock};
 use crate::events::{Event, EVENT_BUFFER};
 use crate::holdings::{self, Holding, HoldingChange, NewHolding};
+use crate::ids::BatchId;
 use crate::money::Amount;
 use crate::rates::{CoinGeckoOverrides, Rates};
 use crate::secret::DataKey;
@@ -199,7 +200,7 @@ impl App {
         Ok(change)
     }
 
-    pub async fn undo(&self, batch_id: i64) -> Result<(), Error> {
+    pub async fn undo(&self, batch_id: BatchId) -> Result<(), Error> {
         holdings::undo(&self.store().await?, batch_id, self.now()).await?;
         self.publish(Event::HoldingsChanged);
         Ok(())

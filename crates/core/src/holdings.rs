@@ -8,6 +8,8 @@ use sqlx::{Sqlite, Transaction};
 
 use crate::accounts::{self, AccountError};
 use crate::assets::{self, AssetError};
+use crate::ids::AccountId;
+use crate::ids::BatchId;
 use crate::ledger::{self, BatchKind, EntryKind, NewEntry, UnitPrice};
 use crate::money::Amount;
 use crate::money::Price;
@@ -77,7 +79,7 @@ pub struct NewHolding {
 /// The result of a change: the batch it wrote (for undo) and the holding afterwards.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct HoldingChange {
-    pub batch_id: i64,
+    pub batch_id: BatchId,
     pub account: String,
     pub coin: String,
     pub amount: Amount,
@@ -202,7 +204,7 @@ pub async fn remove(
     let err = |e| HoldingsError::Store(store.error(e));
     let mut tx = store.pool().begin().await.map_err(err)?;
     let asset = assets::resolve(&mut tx, coin).await?;
-    let held: Vec<(i64, String)> = sqlx::query_as(
+    let held: Vec<(AccountId, String)> = sqlx::query_as(
         "SELECT a.id, a.name FROM balances b JOIN accounts a ON a.id = b.account_id \
          WHERE b.asset_id = ? AND b.amount != '0' ORDER BY a.name",
     )
@@ -267,7 +269,7 @@ pub async fn remove(
 
 /// Undoes a batch: deletes its entries and recomputes the positions they touched, in one
 /// transaction. The batch stays on record as undone.
-pub async fn undo(store: &Store, batch_id: i64, now: i64) -> Result<(), HoldingsError> {
+pub async fn undo(store: &Store, batch_id: BatchId, now: i64) -> Result<(), HoldingsError> {
     let err = |e| HoldingsError::Store(store.error(e));
     let mut tx = store.pool().begin().await.map_err(err)?;
     let marked = sqlx::query("UPDATE batches SET undone_at = ? WHERE id = ? AND undone_at IS NULL")
@@ -277,9 +279,9 @@ pub async fn undo(store: &Store, batch_id: i64, now: i64) -> Result<(), Holdings
         .await
         .map_err(err)?;
     if marked.rows_affected() == 0 {
-        return Err(HoldingsError::NothingToUndo(batch_id));
+        return Err(HoldingsError::NothingToUndo(batch_id.get()));
     }
-    let touched: Vec<(i64, String)> =
+    let touched: Vec<(AccountId, String)> =
         sqlx::query_as("SELECT DISTINCT account_id, asset_id FROM entries WHERE batch_id = ?")
             .bind(batch_id)
             .fetch_all(&mut *tx)
@@ -353,7 +355,7 @@ pub async fn list(store: &Store) -> Result<Vec<Holding>, HoldingsError> {
         .collect()
 }
 
-fn adjustment(account_id: i64, asset_id: &str, delta: Amount, now: i64) -> NewEntry {
+fn adjustment(account_id: AccountId, asset_id: &str, delta: Amount, now: i64) -> NewEntry {
     NewEntry {
         account_id,
         asset_id: asset_id.to_owned(),
@@ -369,7 +371,7 @@ fn adjustment(account_id: i64, asset_id: &str, delta: Amount, now: i64) -> NewEn
 async fn write(
     store: &Store,
     tx: &mut Transaction<'_, Sqlite>,
-    batch: i64,
+    batch: BatchId,
     entries: &[NewEntry],
 ) -> Result<(), HoldingsError> {
     ledger::insert_entries(tx, batch, entries)

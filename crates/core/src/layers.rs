@@ -4,7 +4,7 @@
 
 /// Each layer's modules. Root items (`PRODUCT_NAME`, …) sit below them all.
 pub const LAYERS: &[&[&str]] = &[
-    &["money", "clock", "secret", "currency", "plan"],
+    &["money", "clock", "secret", "currency", "plan", "ids"],
     &["store", "paths", "locks", "vault"],
     &["assets", "accounts", "ledger", "backup"],
     &["holdings", "rates", "settings", "alerts", "transfer"],

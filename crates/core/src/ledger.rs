@@ -11,6 +11,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sqlx::{QueryBuilder, Sqlite, Transaction};
 
+use crate::ids::AccountId;
+use crate::ids::BatchId;
 use crate::money::Amount;
 use crate::money::Price;
 use crate::store::{Store, StoreError};
@@ -71,7 +73,7 @@ pub struct UnitPrice {
 /// An entry about to be written.
 #[derive(Debug, Clone)]
 pub struct NewEntry {
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub asset_id: String,
     pub amount: Amount,
     pub kind: EntryKind,
@@ -90,7 +92,7 @@ pub(crate) const INSERT_CHUNK: usize = 3_000;
 /// multi-row INSERT per 500 entries plus one write per position.
 pub(crate) async fn insert_entries(
     tx: &mut Transaction<'_, Sqlite>,
-    batch_id: i64,
+    batch_id: BatchId,
     entries: &[NewEntry],
 ) -> Result<(), sqlx::Error> {
     for chunk in entries.chunks(INSERT_CHUNK) {
@@ -131,8 +133,8 @@ pub(crate) async fn insert_entries(
 async fn load_positions(
     tx: &mut Transaction<'_, Sqlite>,
     entries: &[NewEntry],
-) -> Result<HashMap<(i64, String), Position>, sqlx::Error> {
-    let mut accounts: Vec<i64> = entries.iter().map(|e| e.account_id).collect();
+) -> Result<HashMap<(AccountId, String), Position>, sqlx::Error> {
+    let mut accounts: Vec<AccountId> = entries.iter().map(|e| e.account_id).collect();
     accounts.sort_unstable();
     accounts.dedup();
     let mut positions = HashMap::new();
@@ -144,7 +146,7 @@ async fn load_positions(
         query.push_tuples(chunk, |mut row, id| {
             row.push_bind(*id);
         });
-        let rows: Vec<(i64, String, String, Option<String>, String, String)> =
+        let rows: Vec<(AccountId, String, String, Option<String>, String, String)> =
             query.build_query_as().fetch_all(&mut **tx).await?;
         for (account, asset, amount, cost_currency, costed, total) in rows {
             let position = Position {
@@ -162,7 +164,7 @@ async fn load_positions(
 /// Upserts positions, many per statement.
 async fn save_positions(
     tx: &mut Transaction<'_, Sqlite>,
-    positions: &HashMap<(i64, String), Position>,
+    positions: &HashMap<(AccountId, String), Position>,
 ) -> Result<(), sqlx::Error> {
     let all: Vec<_> = positions.iter().collect();
     for chunk in all.chunks(INSERT_CHUNK) {
@@ -196,7 +198,7 @@ pub async fn write_batch(
     description: &str,
     entries: &[NewEntry],
     now: i64,
-) -> Result<i64, StoreError> {
+) -> Result<BatchId, StoreError> {
     let err = |e| store.error(e);
     let mut tx = store.pool().begin().await.map_err(err)?;
     let batch = new_batch(&mut tx, kind, description, now)
@@ -220,7 +222,7 @@ pub(crate) async fn new_batch(
     kind: BatchKind,
     description: &str,
     now: i64,
-) -> Result<i64, sqlx::Error> {
+) -> Result<BatchId, sqlx::Error> {
     let kind = match kind {
         BatchKind::Manual => "manual",
         BatchKind::Import => "import",
@@ -251,7 +253,7 @@ fn parse_stored<T: std::str::FromStr>(text: &str, column: &str) -> Result<T, sql
 
 pub(crate) async fn load_position(
     tx: &mut Transaction<'_, Sqlite>,
-    account_id: i64,
+    account_id: AccountId,
     asset_id: &str,
 ) -> Result<Position, sqlx::Error> {
     let row: Option<(String, Option<String>, String, String)> = sqlx::query_as(
@@ -275,7 +277,7 @@ pub(crate) async fn load_position(
 
 async fn save_position(
     tx: &mut Transaction<'_, Sqlite>,
-    account_id: i64,
+    account_id: AccountId,
     asset_id: &str,
     position: &Position,
 ) -> Result<(), sqlx::Error> {
@@ -299,7 +301,7 @@ async fn save_position(
 /// Recomputes one position from its entries (after entries were deleted by an undo).
 pub(crate) async fn rebuild_position(
     tx: &mut Transaction<'_, Sqlite>,
-    account_id: i64,
+    account_id: AccountId,
     asset_id: &str,
 ) -> Result<(), sqlx::Error> {
     let rows: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(

@@ -9,7 +9,8 @@
 //! - [`events`]: the one [`events::Event`] enum of what changed, on the channel `App` owns.
 //! - [`error`]: the crate's [`Error`], its stable [`ErrorCode`]s and the [`ErrorReport`] that crosses
 //!   IPC and `--json` output as `{ code, message }`.
-//! - [`money`]: exact coin [`Amount`]s (prices and values are `rust_decimal::Decimal`).
+//! - [`money`]: exact coin [`Amount`]s and checked [`money::Price`]s (values are `Decimal`).
+//! - [`ids`]: one type per row id that leaves core ([`ids::BatchId`], [`ids::AlertId`], …).
 //! - [`secret`]: key material and passphrases that zeroize and never print.
 //! - [`vault`]: the data key, kept in the OS keychain and wrapped by the recovery passphrase.
 //! - [`locks`]: the OS file locks on the data folder (one vault writer, one sync loop).
@@ -36,6 +37,7 @@ pub mod currency;
 pub mod error;
 pub mod events;
 pub mod holdings;
+pub mod ids;
 pub mod info;
 pub mod layers;
 pub mod ledger;

@@ -38,6 +38,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+use crate::ids::BatchId;
 use crate::ledger::EntryKind;
 use crate::money::Amount;
 use crate::store::StoreError;
@@ -189,7 +190,7 @@ pub struct ImportReport {
     /// How each symbol that is not already a coin id was resolved.
     pub resolved: Vec<ResolvedSymbol>,
     /// The batch to undo (`crypto-balance undo ID`); `null` for a dry run or nothing written.
-    pub batch_id: Option<i64>,
+    pub batch_id: Option<BatchId>,
     pub dry_run: bool,
     /// What the person should know about how the file was read (e.g. the timezone assumed).
     pub notes: Vec<String>,

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crypto_balance_core::alerts::db::AlertEvent;
 use crypto_balance_core::alerts::{AlertChange, AlertRule, NewAlert};
+use crypto_balance_core::ids::AlertId;
 use crypto_balance_core::{App, ErrorReport};
 use tauri::{AppHandle, Runtime, State};
 
@@ -30,7 +31,7 @@ pub async fn add_alert(
 #[specta::specta]
 pub async fn update_alert(
     app: State<'_, Arc<App>>,
-    id: i64,
+    id: AlertId,
     change: AlertChange,
 ) -> Result<AlertRule, ErrorReport> {
     Ok(app.update_alert(id, &change).await?)
@@ -38,7 +39,7 @@ pub async fn update_alert(
 
 #[tauri::command]
 #[specta::specta]
-pub async fn delete_alert(app: State<'_, Arc<App>>, id: i64) -> Result<(), ErrorReport> {
+pub async fn delete_alert(app: State<'_, Arc<App>>, id: AlertId) -> Result<(), ErrorReport> {
     Ok(app.delete_alert(id).await?)
 }
 

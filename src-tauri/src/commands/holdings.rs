@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crypto_balance_core::accounts::{Account, AccountKind};
 use crypto_balance_core::holdings::{Holding, HoldingChange, NewHolding};
+use crypto_balance_core::ids::BatchId;
 use crypto_balance_core::ledger::LedgerEntry;
 use crypto_balance_core::{Amount, App, ErrorReport};
 use tauri::State;
@@ -48,7 +49,7 @@ pub async fn remove_holding(
 
 #[tauri::command]
 #[specta::specta]
-pub async fn undo_change(app: State<'_, Arc<App>>, batch_id: i64) -> Result<(), ErrorReport> {
+pub async fn undo_change(app: State<'_, Arc<App>>, batch_id: BatchId) -> Result<(), ErrorReport> {
     Ok(app.undo(batch_id).await?)
 }
 

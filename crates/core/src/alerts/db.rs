@@ -5,6 +5,7 @@ use serde::Serialize;
 use specta::Type;
 
 use super::{AlertChange, AlertError, AlertKind, AlertRule, AlertState, AlertTarget, FiredAlert};
+use crate::ids::AlertId;
 use crate::store::{Store, StoreError};
 
 /// A validated rule ready to insert.
@@ -38,7 +39,7 @@ impl RuleToAdd {
 pub struct AlertEvent {
     pub id: i64,
     /// `null` once the rule was deleted.
-    pub alert_id: Option<i64>,
+    pub alert_id: Option<AlertId>,
     pub kind: AlertKind,
     pub coin: Option<String>,
     pub currency: String,
@@ -52,7 +53,7 @@ const RULE_COLUMNS: &str = "id, kind, asset_id, account, vs_currency, threshold,
      cooldown_secs, paused, snoozed_until, created_at, last_fired_at, done, armed";
 
 type RuleRow = (
-    i64,
+    AlertId,
     String,
     Option<String>,
     Option<String>,
@@ -103,9 +104,9 @@ fn rule_from(store: &Store, row: RuleRow) -> Result<(AlertRule, AlertState), Sto
     Ok((rule, state))
 }
 
-pub async fn create(store: &Store, rule: &RuleToAdd, now: i64) -> Result<i64, AlertError> {
+pub async fn create(store: &Store, rule: &RuleToAdd, now: i64) -> Result<AlertId, AlertError> {
     let identity = rule.identity();
-    let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM alerts WHERE identity = ?")
+    let existing: Option<AlertId> = sqlx::query_scalar("SELECT id FROM alerts WHERE identity = ?")
         .bind(&identity)
         .fetch_optional(store.pool())
         .await
@@ -143,7 +144,7 @@ pub async fn load(store: &Store) -> Result<Vec<(AlertRule, AlertState)>, StoreEr
     rows.into_iter().map(|row| rule_from(store, row)).collect()
 }
 
-pub async fn update(store: &Store, id: i64, change: &AlertChange) -> Result<(), AlertError> {
+pub async fn update(store: &Store, id: AlertId, change: &AlertChange) -> Result<(), AlertError> {
     let err = |e| store.error(e);
     let mut tx = store.pool().begin().await.map_err(err)?;
     let found: Option<i64> = sqlx::query_scalar("SELECT id FROM alerts WHERE id = ?")
@@ -191,7 +192,7 @@ pub async fn update(store: &Store, id: i64, change: &AlertChange) -> Result<(), 
     Ok(())
 }
 
-pub async fn delete(store: &Store, id: i64) -> Result<(), AlertError> {
+pub async fn delete(store: &Store, id: AlertId) -> Result<(), AlertError> {
     let deleted = sqlx::query("DELETE FROM alerts WHERE id = ?")
         .bind(id)
         .execute(store.pool())
@@ -208,7 +209,7 @@ pub async fn delete(store: &Store, id: i64) -> Result<(), AlertError> {
 /// without its history, or recorded without its state (which would fire it again).
 pub async fn record(
     store: &Store,
-    changed: &[(i64, AlertState)],
+    changed: &[(AlertId, AlertState)],
     fired: &[FiredAlert],
 ) -> Result<(), StoreError> {
     if changed.is_empty() && fired.is_empty() {
@@ -250,7 +251,7 @@ pub async fn record(
 pub async fn history(store: &Store, limit: u32) -> Result<Vec<AlertEvent>, StoreError> {
     type Row = (
         i64,
-        Option<i64>,
+        Option<AlertId>,
         String,
         Option<String>,
         String,

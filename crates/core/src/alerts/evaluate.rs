@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 
 use super::{AlertKind, AlertRule, AlertState, AlertTarget, FiredAlert};
+use crate::ids::AlertId;
 
 /// Level rules re-arm once the value is this fraction beyond the threshold (0.5 %).
 const LEVEL_BAND: Decimal = Decimal::from_parts(5, 0, 0, false, 3);
@@ -49,7 +50,7 @@ pub struct HoldingKey {
 pub struct Evaluation {
     pub fired: Vec<FiredAlert>,
     /// New state of every rule whose state changed.
-    pub changed: Vec<(i64, AlertState)>,
+    pub changed: Vec<(AlertId, AlertState)>,
 }
 
 impl Market {

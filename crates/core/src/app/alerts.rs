@@ -11,6 +11,7 @@ use crate::alerts::{
     AlertChange, AlertError, AlertRule, AlertState, AlertTarget, FiredAlert, NewAlert,
 };
 use crate::holdings::Holding;
+use crate::ids::AlertId;
 use crate::rates::StoredRate;
 use crate::settings;
 use crate::store::Store;
@@ -39,7 +40,7 @@ impl App {
     /// Shows a new rule the last known prices at once, so a crossing before the next refresh
     /// still fires: below its line it is armed; already past it, it waits for the line to clear
     /// (the same first sight a refresh would give it). Never fires by itself.
-    async fn arm_alert(&self, store: &Store, id: i64) -> Result<(), Error> {
+    async fn arm_alert(&self, store: &Store, id: AlertId) -> Result<(), Error> {
         let rules: Vec<_> = alerts_db::load(store)
             .await?
             .into_iter()
@@ -134,7 +135,7 @@ impl App {
         Ok(rules.into_iter().map(|(rule, _)| rule).collect())
     }
 
-    async fn alert(&self, id: i64) -> Result<AlertRule, Error> {
+    async fn alert(&self, id: AlertId) -> Result<AlertRule, Error> {
         self.alerts()
             .await?
             .into_iter()
@@ -143,7 +144,11 @@ impl App {
     }
 
     /// Pauses, resumes, snoozes or re-notes a rule.
-    pub async fn update_alert(&self, id: i64, change: &AlertChange) -> Result<AlertRule, Error> {
+    pub async fn update_alert(
+        &self,
+        id: AlertId,
+        change: &AlertChange,
+    ) -> Result<AlertRule, Error> {
         if let Some(cooldown) = change.cooldown_seconds {
             if !(0..=MAX_COOLDOWN).contains(&cooldown) {
                 return Err(alert_error(AlertError::CooldownOutOfRange(cooldown)));
@@ -162,7 +167,7 @@ impl App {
         self.alert(id).await
     }
 
-    pub async fn delete_alert(&self, id: i64) -> Result<(), Error> {
+    pub async fn delete_alert(&self, id: AlertId) -> Result<(), Error> {
         alerts_db::delete(&self.store().await?, id)
             .await
             .map_err(alert_error)

@@ -29,6 +29,7 @@ use super::{
 };
 use crate::assets;
 use crate::holdings::DEFAULT_ACCOUNT;
+use crate::ids::AccountId;
 use crate::ledger::{self, BatchKind, NewEntry, UnitPrice};
 use crate::money::{Amount, Price};
 use crate::store::Store;
@@ -228,7 +229,7 @@ async fn import(
     .await
     .map_err(err)?;
     let mut fingerprints = Fingerprints::default();
-    let mut accounts: HashMap<String, i64> = HashMap::new();
+    let mut accounts: HashMap<String, AccountId> = HashMap::new();
     let mut out = Vec::with_capacity(BATCH);
     loop {
         out.clear();

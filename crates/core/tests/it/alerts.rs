@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use coingecko_fake::FakeCoinGecko;
 use crypto_balance_core::alerts::{AlertChange, AlertKind, FiredAlert, NewAlert};
+use crypto_balance_core::ids::AlertId;
 use crypto_balance_core::rates::CoinGeckoOverrides;
 use crypto_balance_core::sync::{AppCycle, SyncCommand, SyncEvent, SyncHandle, SyncLock};
 use crypto_balance_core::{App, ErrorCode};
@@ -198,7 +199,7 @@ async fn paused_alerts_stay_quiet_and_bad_rules_are_refused() {
         "nothing else was saved"
     );
     assert_eq!(
-        app.delete_alert(99).await.unwrap_err().code(),
+        app.delete_alert(AlertId::new(99)).await.unwrap_err().code(),
         ErrorCode::NotFound
     );
 }
@@ -220,7 +221,7 @@ async fn a_new_rule_is_armed_from_the_last_known_price_so_the_next_refresh_can_f
         .unwrap();
     fake.set_price("solana", "usd", "181.5");
     let report = app.sync_cycle().await.unwrap();
-    let fired: Vec<i64> = report.alerts_fired.iter().map(|f| f.alert_id).collect();
+    let fired: Vec<AlertId> = report.alerts_fired.iter().map(|f| f.alert_id).collect();
     assert_eq!(
         fired,
         [below.id],

@@ -7,6 +7,7 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crypto_balance_core::ids::AccountId;
 use crypto_balance_core::ledger::{self, BatchKind, EntryKind, NewEntry};
 use crypto_balance_core::store::{Store, DATABASE_FILE_NAME};
 use crypto_balance_core::vault::{self, KdfParams, NoKeychain};
@@ -39,7 +40,7 @@ async fn crash_child_writer() {
     };
     let dir = Path::new(&dir);
     let store = open(dir).await;
-    let account: i64 = sqlx::query_scalar(
+    let account: AccountId = sqlx::query_scalar(
         "INSERT INTO accounts (name, kind, created_at) VALUES ('crash', 'manual', 0) \
          ON CONFLICT (name) DO UPDATE SET kind = kind RETURNING id",
     )

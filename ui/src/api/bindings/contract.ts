@@ -53,7 +53,7 @@ export const commands = {
 	setHolding: (coin: string, amount: Amount, account: string | null) => typedError<HoldingChange, ErrorReport>(__TAURI_INVOKE("set_holding", { coin, amount, account })),
 	/**  Removes a holding; the returned `batch_id` undoes it through [`undo_change`]. */
 	removeHolding: (coin: string, account: string | null) => typedError<HoldingChange, ErrorReport>(__TAURI_INVOKE("remove_holding", { coin, account })),
-	undoChange: (batchId: number) => typedError<null, ErrorReport>(__TAURI_INVOKE("undo_change", { batchId })),
+	undoChange: (batchId: BatchId) => typedError<null, ErrorReport>(__TAURI_INVOKE("undo_change", { batchId })),
 	/**  A coin's newest ledger entries, newest first (at most `limit`, default 200). */
 	coinEntries: (coin: string, limit: number | null) => typedError<LedgerEntry[], ErrorReport>(__TAURI_INVOKE("coin_entries", { coin, limit })),
 	listAccounts: () => typedError<Account[], ErrorReport>(__TAURI_INVOKE("list_accounts")),
@@ -81,8 +81,8 @@ export const commands = {
 	listAlerts: () => typedError<AlertRule[], ErrorReport>(__TAURI_INVOKE("list_alerts")),
 	addAlert: (alert: NewAlert) => typedError<AlertRule, ErrorReport>(__TAURI_INVOKE("add_alert", { alert })),
 	/**  Pause, resume, snooze, note or cooldown of one rule. */
-	updateAlert: (id: number, change: AlertChange) => typedError<AlertRule, ErrorReport>(__TAURI_INVOKE("update_alert", { id, change })),
-	deleteAlert: (id: number) => typedError<null, ErrorReport>(__TAURI_INVOKE("delete_alert", { id })),
+	updateAlert: (id: AlertId, change: AlertChange) => typedError<AlertRule, ErrorReport>(__TAURI_INVOKE("update_alert", { id, change })),
+	deleteAlert: (id: AlertId) => typedError<null, ErrorReport>(__TAURI_INVOKE("delete_alert", { id })),
 	/**  The newest fired alerts (at most `limit`, default 50), newest first. */
 	alertHistory: (limit: number | null) => typedError<AlertEvent[], ErrorReport>(__TAURI_INVOKE("alert_history", { limit })),
 	alertsPaused: () => typedError<boolean, ErrorReport>(__TAURI_INVOKE("alerts_paused")),
@@ -101,10 +101,13 @@ export const commands = {
 
 /* Types */
 export type Account = {
-	id: number,
+	id: AccountId,
 	name: string,
 	kind: AccountKind,
 };
+
+/**  An account. */
+export type AccountId = number;
 
 export type AccountKind = "exchange" | "wallet" | "manual";
 
@@ -130,7 +133,7 @@ export type AlertChange = {
 export type AlertEvent = {
 	id: number,
 	/**  `null` once the rule was deleted. */
-	alert_id: number | null,
+	alert_id: AlertId | null,
 	kind: AlertKind,
 	coin: string | null,
 	currency: string,
@@ -139,6 +142,9 @@ export type AlertEvent = {
 	fired_at: number,
 	message: string,
 };
+
+/**  An alert rule. */
+export type AlertId = number;
 
 /**  What a rule watches. */
 export type AlertKind = 
@@ -157,7 +163,7 @@ export type AlertKind =
 
 /**  A rule as stored and listed. */
 export type AlertRule = {
-	id: number,
+	id: AlertId,
 	kind: AlertKind,
 	currency: string,
 	/**  A level, or a percentage for change rules. */
@@ -212,6 +218,9 @@ export type AssetSummary = {
 	/**  Known only when every account's cost is known in this currency. */
 	unrealized_pnl: string | null,
 };
+
+/**  One change to the ledger (an add, a set, a removal, an import): what `undo` reverts. */
+export type BatchId = number;
 
 /**  What a column of the file holds; `time`, `coin` and `amount` are required. */
 export type ColumnField = "time" | "coin" | "amount" | "kind" | "price" | "price_currency" | "account" | "note" | "id";
@@ -342,7 +351,7 @@ export type ExportWhat = "holdings" | "ledger";
 
 /**  One fired alert: stored in the history, sent as a notification, printed by the daemon. */
 export type FiredAlert = {
-	alert_id: number,
+	alert_id: AlertId,
 	kind: AlertKind,
 	coin: string | null,
 	account: string | null,
@@ -371,7 +380,7 @@ export type Holding = {
 
 /**  The result of a change: the batch it wrote (for undo) and the holding afterwards. */
 export type HoldingChange = {
-	batch_id: number,
+	batch_id: BatchId,
 	account: string,
 	coin: string,
 	amount: Amount,
@@ -427,7 +436,7 @@ export type ImportReport = {
 	/**  How each symbol that is not already a coin id was resolved. */
 	resolved: ResolvedSymbol[],
 	/**  The batch to undo (`crypto-balance undo ID`); `null` for a dry run or nothing written. */
-	batch_id: number | null,
+	batch_id: BatchId | null,
 	dry_run: boolean,
 	/**  What the person should know about how the file was read (e.g. the timezone assumed). */
 	notes: string[],

@@ -6,7 +6,7 @@ const STALE: i64 = 1_800;
 
 fn rule(kind: AlertKind, threshold: &str) -> AlertRule {
     AlertRule {
-        id: 1,
+        id: AlertId::new(1),
         kind,
         target: AlertTarget::new(kind, Some("bitcoin".into()), None)
             .unwrap_or(AlertTarget::Portfolio),
