@@ -231,7 +231,7 @@ fn spawn_notify(command: String, alert: FiredAlert) {
                 "CRYPTO_BALANCE_ALERT_COIN",
                 alert.coin.clone().unwrap_or_default(),
             )
-            .env("CRYPTO_BALANCE_ALERT_CURRENCY", &alert.currency)
+            .env("CRYPTO_BALANCE_ALERT_CURRENCY", alert.currency.as_str())
             .env(
                 "CRYPTO_BALANCE_ALERT_THRESHOLD",
                 alert.threshold.to_string(),

@@ -89,7 +89,7 @@ pub async fn rates(app: &App, coins: &[String], json: bool) -> Result<(), ErrorR
             vec![
                 r.coin.clone(),
                 decimal(r.price),
-                r.currency.clone(),
+                r.currency.to_string(),
                 r.change_24h
                     .map_or_else(|| "-".into(), |c| format!("{}%", c.round_dp(2))),
                 if r.overridden {

@@ -8,6 +8,7 @@ use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use crypto_balance_core::alerts::evaluate::{evaluate, Market, Observation};
 use crypto_balance_core::alerts::{AlertKind, AlertRule, AlertState, AlertTarget};
 use crypto_balance_core::ids::AlertId;
+use crypto_balance_core::rates::Currency;
 
 const COINS: usize = 1_000;
 const RULES: usize = 10_000;
@@ -16,7 +17,7 @@ const NOW: i64 = 1_800_000_000;
 fn evaluation(c: &mut Criterion) {
     let mut market = Market::default();
     for n in 0..COINS {
-        let key = (format!("coin-{n:04}"), "usd".to_owned());
+        let key = (format!("coin-{n:04}"), Currency::usd());
         let price = format!("{}.3358936566", 100 + n).parse().unwrap();
         market.prices.insert(
             key.clone(),
@@ -45,7 +46,7 @@ fn evaluation(c: &mut Criterion) {
                 id: AlertId::new(i64::try_from(n).unwrap()),
                 kind: kinds[n % kinds.len()],
                 target: AlertTarget::Coin(format!("coin-{:04}", n % COINS)),
-                currency: "usd".into(),
+                currency: Currency::usd(),
                 threshold: format!("{}", 50 + n % 1_200).parse().unwrap(),
                 note: None,
                 repeating: true,

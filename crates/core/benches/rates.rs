@@ -10,6 +10,7 @@ use std::collections::HashSet;
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion};
 use crypto_balance_core::holdings::Holding;
 use crypto_balance_core::rates::response::parse_simple_price;
+use crypto_balance_core::rates::Currency;
 use crypto_balance_core::rates::StoredRate;
 use crypto_balance_core::valuation::{value, PriceBook};
 
@@ -49,7 +50,7 @@ fn valuation(c: &mut Criterion) {
     let rates: Vec<StoredRate> = (0..COINS)
         .map(|n| StoredRate {
             coin: format!("coin-{n:04}"),
-            currency: "usd".into(),
+            currency: Currency::usd(),
             price: format!("{}.3358936566", 1 + n).parse().unwrap(),
             change_24h: Some("3.63727894677354".parse().unwrap()),
             fetched_at: 1_700_000_000,
@@ -73,7 +74,7 @@ fn valuation(c: &mut Criterion) {
         b.iter_batched(
             || holdings.clone(),
             |holdings| {
-                let book = PriceBook::new(black_box(&rates), "usd", &fiat);
+                let book = PriceBook::new(black_box(&rates), &Currency::usd(), &fiat);
                 value(black_box(holdings), &book, 1_700_000_060)
             },
             BatchSize::LargeInput,

@@ -14,6 +14,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+use crate::currency::Currency;
 use crate::ids::AlertId;
 use crate::store::StoreError;
 
@@ -94,7 +95,7 @@ pub struct AlertRule {
     /// Written as `coin` and `account`.
     #[serde(flatten)]
     pub target: AlertTarget,
-    pub currency: String,
+    pub currency: Currency,
     /// A level, or a percentage for change rules.
     pub threshold: Decimal,
     pub note: Option<String>,
@@ -191,7 +192,7 @@ pub struct FiredAlert {
     pub kind: AlertKind,
     pub coin: Option<String>,
     pub account: Option<String>,
-    pub currency: String,
+    pub currency: Currency,
     pub threshold: Decimal,
     /// The price, value or percentage that crossed the line.
     pub observed: Decimal,

@@ -1,6 +1,8 @@
 //! The currencies prices are quoted in: the vs currencies CoinGecko knows. Low in the layers so
 //! settings, rates and alerts all check a currency the same way.
 
+use serde::Serialize;
+
 /// The vs currencies CoinGecko prices in (`/simple/supported_vs_currencies`).
 pub const SUPPORTED_VS_CURRENCIES: &[&str] = &[
     "btc", "eth", "ltc", "bch", "bnb", "eos", "xrp", "xlm", "link", "dot", "yfi", "usd", "aed",
@@ -10,10 +12,80 @@ pub const SUPPORTED_VS_CURRENCIES: &[&str] = &[
     "twd", "uah", "vef", "vnd", "zar", "xdr", "xag", "xau", "bits", "sats",
 ];
 
-/// `text` as a vs currency code (trimmed, lower-case) when CoinGecko prices in it.
-pub fn vs_currency(text: &str) -> Option<String> {
-    let currency = text.trim().to_lowercase();
-    SUPPORTED_VS_CURRENCIES
-        .contains(&currency.as_str())
-        .then_some(currency)
+/// A currency CoinGecko prices in, as its lower-case code (`usd`, `eur`, `btc`, `sats`).
+/// [`Currency::parse`] makes one from what a person or a file wrote; one read back from the
+/// database was parsed when it was written.
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, specta::Type, sqlx::Type,
+)]
+#[serde(transparent)]
+#[sqlx(transparent)]
+pub struct Currency(String);
+
+impl Currency {
+    /// `text` as a vs currency (trimmed, lower-case) when CoinGecko prices in it.
+    pub fn parse(text: &str) -> Option<Self> {
+        let currency = text.trim().to_lowercase();
+        SUPPORTED_VS_CURRENCIES
+            .contains(&currency.as_str())
+            .then_some(Currency(currency))
+    }
+
+    /// The default base currency.
+    pub fn usd() -> Self {
+        Currency("usd".to_owned())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Currency {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Currency {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl PartialEq<str> for Currency {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Currency {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn only_what_coingecko_prices_in_is_a_currency() {
+        assert_eq!(Currency::parse(" EUR ").as_deref(), Some("eur"));
+        assert_eq!(Currency::parse("sats"), Some(Currency("sats".into())));
+        assert_eq!(Currency::parse("bitcoin"), None);
+        assert_eq!(Currency::parse(""), None);
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_is_a_supported_currency_or_none(text in any::<String>()) {
+            if let Some(currency) = Currency::parse(&text) {
+                prop_assert!(SUPPORTED_VS_CURRENCIES.contains(&currency.as_str()));
+            }
+        }
+    }
 }

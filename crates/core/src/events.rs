@@ -13,6 +13,7 @@ use specta::Type;
 
 use crate::alerts::FiredAlert;
 use crate::backup::RekeyProgress;
+use crate::currency::Currency;
 use crate::error::ErrorCode;
 use crate::transfer::ImportProgress;
 
@@ -105,7 +106,7 @@ pub struct CycleReport {
     pub missing: Vec<String>,
     /// The portfolio total recorded in the snapshot.
     pub total: Decimal,
-    pub currency: String,
+    pub currency: Currency,
     /// Alerts this cycle fired (already stored in the history).
     pub alerts_fired: Vec<FiredAlert>,
     /// When the next cycle is due.

@@ -23,7 +23,7 @@ use std::time::Duration;
 use moka::future::Cache;
 use tokio::sync::Mutex;
 
-pub use crate::currency::{vs_currency, SUPPORTED_VS_CURRENCIES};
+pub use crate::currency::{Currency, SUPPORTED_VS_CURRENCIES};
 pub use crate::plan::Plan;
 pub use api_error::{ApiError, RetryPolicy};
 pub use client::{ClientConfig, CoinGeckoClient, FetchedQuote, Listing};

@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-use crate::currency::vs_currency;
+use crate::currency::Currency;
 use crate::plan::Plan;
 use crate::secret::ApiKey;
 use crate::store::{Store, StoreError};
@@ -26,7 +26,7 @@ pub const MAX_REFRESH_SECONDS: u32 = 86_400;
 /// The rate settings as the UI and `--json` show them (the key itself never leaves the backend).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct RatesSettings {
-    pub base_currency: String,
+    pub base_currency: Currency,
     pub refresh_interval_seconds: u32,
     pub plan: Plan,
     pub has_api_key: bool,
@@ -66,9 +66,11 @@ async fn get(store: &Store, key: &str) -> Result<Option<String>, StoreError> {
 
 pub async fn load(store: &Store) -> Result<RatesSettings, StoreError> {
     Ok(RatesSettings {
+        // Stored only once parsed; a damaged value falls back like a missing one.
         base_currency: get(store, BASE_CURRENCY)
             .await?
-            .unwrap_or_else(|| DEFAULT_BASE_CURRENCY.to_owned()),
+            .and_then(|text| Currency::parse(&text))
+            .unwrap_or_else(Currency::usd),
         refresh_interval_seconds: get(store, REFRESH_INTERVAL)
             .await?
             .and_then(|v| v.parse().ok())
@@ -89,9 +91,9 @@ pub async fn api_key(store: &Store) -> Result<Option<ApiKey>, StoreError> {
 pub async fn update(store: &Store, change: &RatesSettingsChange) -> Result<(), SettingsError> {
     let mut writes: Vec<(&str, Option<String>)> = Vec::new();
     if let Some(currency) = &change.base_currency {
-        let checked = vs_currency(currency)
+        let checked = Currency::parse(currency)
             .ok_or_else(|| SettingsError::UnknownCurrency(currency.trim().to_lowercase()))?;
-        writes.push((BASE_CURRENCY, Some(checked)));
+        writes.push((BASE_CURRENCY, Some(checked.to_string())));
     }
     if let Some(seconds) = change.refresh_interval_seconds {
         if !(MIN_REFRESH_SECONDS..=MAX_REFRESH_SECONDS).contains(&seconds) {

@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use specta::Type;
 
+use crate::currency::Currency;
 use crate::holdings::Holding;
 use crate::money::Amount;
 use crate::rates::{StoredRate, CROSS_COIN};
@@ -44,19 +45,19 @@ impl BookPrice {
 }
 
 /// Prices of everything valued in one currency, fiat included.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct PriceBook {
-    currency: String,
+    currency: Currency,
     prices: HashMap<String, BookPrice>,
 }
 
 impl PriceBook {
     /// Builds the book for `currency` from stored rates. `fiat` are the fiat asset ids: the base
     /// currency is worth exactly 1, others are crossed through bitcoin.
-    pub fn new(rates: &[StoredRate], currency: &str, fiat: &HashSet<String>) -> Self {
+    pub fn new(rates: &[StoredRate], currency: &Currency, fiat: &HashSet<String>) -> Self {
         let mut prices: HashMap<String, BookPrice> = rates
             .iter()
-            .filter(|r| r.currency == currency)
+            .filter(|r| r.currency == *currency)
             .map(|r| {
                 (
                     r.coin.clone(),
@@ -66,7 +67,7 @@ impl PriceBook {
             .collect();
         let cross = prices.get(CROSS_COIN).cloned();
         for id in fiat {
-            if id == currency {
+            if *currency == id.as_str() {
                 prices.insert(
                     id.clone(),
                     BookPrice::new(Decimal::ONE, Some(Decimal::ZERO), i64::MAX, false),
@@ -75,7 +76,7 @@ impl PriceBook {
             }
             let in_fiat = rates
                 .iter()
-                .find(|r| r.coin == CROSS_COIN && r.currency == *id);
+                .find(|r| r.coin == CROSS_COIN && r.currency == id.as_str());
             if let (Some(base), Some(other)) = (&cross, in_fiat) {
                 if let Some(price) = base.price.checked_div(other.price) {
                     let as_of = base.as_of.min(other.fetched_at);
@@ -84,12 +85,12 @@ impl PriceBook {
             }
         }
         Self {
-            currency: currency.to_owned(),
+            currency: currency.clone(),
             prices,
         }
     }
 
-    pub fn currency(&self) -> &str {
+    pub fn currency(&self) -> &Currency {
         &self.currency
     }
 
@@ -132,7 +133,7 @@ pub struct ValuedHolding {
 /// The whole portfolio's value in one currency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct Valuation {
-    pub currency: String,
+    pub currency: Currency,
     pub total: Decimal,
     /// Change of the total over 24 hours, from the holdings whose 24h change is known.
     pub change_24h: Option<Decimal>,
@@ -241,7 +242,7 @@ pub fn value(holdings: Vec<Holding>, book: &PriceBook, now: i64) -> Result<Valua
             _ => {}
         }
         let unrealized_pnl = match (value, h.average_cost, h.cost_currency.as_deref()) {
-            (Some(v), Some(cost), Some(cur)) if cur == book.currency() => Some(
+            (Some(v), Some(cost), Some(cur)) if *book.currency() == cur => Some(
                 amount
                     .checked_mul(cost)
                     .and_then(|paid| v.checked_sub(paid))
@@ -272,7 +273,7 @@ pub fn value(holdings: Vec<Holding>, book: &PriceBook, now: i64) -> Result<Valua
         .checked_sub(change)
         .ok_or_else(|| OutOfRange::new("the portfolio's total 24 hours ago"))?;
     Ok(Valuation {
-        currency: book.currency().to_owned(),
+        currency: book.currency().clone(),
         total: total.normalize(),
         change_24h: any_change.then(|| change.round_dp(8).normalize()),
         change_24h_percent: any_change.then(|| share_of(change, yesterday)).flatten(),
@@ -422,7 +423,7 @@ mod tests {
     fn rate(coin: &str, currency: &str, price: &str, fetched_at: i64) -> StoredRate {
         StoredRate {
             coin: coin.into(),
-            currency: currency.into(),
+            currency: Currency::parse(currency).unwrap_or_else(Currency::usd),
             price: price.parse().unwrap_or_default(),
             change_24h: None,
             fetched_at,
@@ -434,7 +435,7 @@ mod tests {
     #[test]
     fn value_is_exact_to_the_last_digit() {
         let rates = [rate("pepe", "usd", "0.0000869", 1_000)];
-        let book = PriceBook::new(&rates, "usd", &HashSet::new());
+        let book = PriceBook::new(&rates, &Currency::usd(), &HashSet::new());
         let held = [holding("pepe", "0.1"), holding("pepe", "0.2")];
         let valuation = valued(held.to_vec(), &book, 1_060);
         assert_eq!(valuation.total.to_string(), "0.00002607");
@@ -445,7 +446,7 @@ mod tests {
     #[test]
     fn missing_prices_are_listed_not_zero() {
         let rates = [rate("bitcoin", "usd", "50000", 0)];
-        let book = PriceBook::new(&rates, "usd", &HashSet::new());
+        let book = PriceBook::new(&rates, &Currency::usd(), &HashSet::new());
         let valuation = valued(
             vec![holding("bitcoin", "1"), holding("unpriced", "5")],
             &book,
@@ -463,7 +464,7 @@ mod tests {
             rate("bitcoin", "usd", "60000", 0),
             rate("bitcoin", "eur", "50000", 0),
         ];
-        let book = PriceBook::new(&rates, "usd", &fiat);
+        let book = PriceBook::new(&rates, &Currency::usd(), &fiat);
         let valuation = valued(vec![holding("usd", "10"), holding("eur", "100")], &book, 0);
         assert_eq!(valuation.total.to_string(), "130");
         assert!(valuation.missing_prices.is_empty());
@@ -473,7 +474,7 @@ mod tests {
     fn the_24h_change_and_profit_come_from_the_same_prices() {
         let mut r = rate("bitcoin", "usd", "110", 0);
         r.change_24h = Some(Decimal::TEN);
-        let book = PriceBook::new(&[r], "usd", &HashSet::new());
+        let book = PriceBook::new(&[r], &Currency::usd(), &HashSet::new());
         let mut h = holding("bitcoin", "2");
         h.average_cost = Some(Decimal::ONE_HUNDRED);
         h.cost_currency = Some("usd".into());
@@ -499,7 +500,7 @@ mod tests {
             rate("bitcoin", "usd", "30000.5", 1_000),
             rate("pepe", "usd", "0.0000001", 1_000),
         ];
-        let book = PriceBook::new(&rates, "usd", &HashSet::new());
+        let book = PriceBook::new(&rates, &Currency::usd(), &HashSet::new());
         let mut ledger = holding("bitcoin", "0.5");
         ledger.account = "Ledger".into();
         ledger.average_cost = Some("20000".parse().unwrap_or_default());
@@ -560,7 +561,7 @@ mod tests {
     fn the_reported_overflow_is_valued_exactly() {
         // 10^16 bitcoin at 10^11 each used to panic computing the share (issue 17).
         let rates = [rate("bitcoin", "usd", "100000000000", 0)];
-        let book = PriceBook::new(&rates, "usd", &HashSet::new());
+        let book = PriceBook::new(&rates, &Currency::usd(), &HashSet::new());
         let v = valued(vec![holding("bitcoin", "10000000000000000")], &book, 0);
         assert_eq!(v.total.to_string(), "1000000000000000000000000000");
         assert_eq!(
@@ -572,7 +573,7 @@ mod tests {
     #[test]
     fn a_total_beyond_range_names_what_overflowed() {
         let rates = [rate("bitcoin", "usd", "1000000000000000", 0)];
-        let book = PriceBook::new(&rates, "usd", &HashSet::new());
+        let book = PriceBook::new(&rates, &Currency::usd(), &HashSet::new());
         let mut second = holding("bitcoin", "50000000000000");
         second.account = "Ledger".into();
         let error = value(vec![holding("bitcoin", "50000000000000"), second], &book, 0).err();
@@ -615,7 +616,7 @@ mod tests {
                         ..rate(coin, "usd", &price.to_string(), 0)
                     })
                     .collect();
-                let book = PriceBook::new(&rates, "usd", &HashSet::new());
+                let book = PriceBook::new(&rates, &Currency::usd(), &HashSet::new());
                 let holdings = held
                     .into_iter()
                     .map(|(coin, amount, cost)| Holding {

@@ -5,6 +5,7 @@ use serde::Serialize;
 use specta::Type;
 
 use super::{AlertChange, AlertError, AlertKind, AlertRule, AlertState, AlertTarget, FiredAlert};
+use crate::currency::Currency;
 use crate::ids::AlertId;
 use crate::store::{Store, StoreError};
 
@@ -13,7 +14,7 @@ use crate::store::{Store, StoreError};
 pub struct RuleToAdd {
     pub kind: AlertKind,
     pub target: AlertTarget,
-    pub currency: String,
+    pub currency: Currency,
     pub threshold: Decimal,
     pub note: Option<String>,
     pub repeating: bool,
@@ -42,7 +43,7 @@ pub struct AlertEvent {
     pub alert_id: Option<AlertId>,
     pub kind: AlertKind,
     pub coin: Option<String>,
-    pub currency: String,
+    pub currency: Currency,
     pub threshold: Decimal,
     pub observed: Decimal,
     pub fired_at: i64,
@@ -85,7 +86,7 @@ fn rule_from(store: &Store, row: RuleRow) -> Result<(AlertRule, AlertState), Sto
         id,
         kind,
         target: AlertTarget::new(kind, coin, account).map_err(|_| corrupt(store))?,
-        currency,
+        currency: Currency::parse(&currency).ok_or_else(|| corrupt(store))?,
         threshold: threshold.parse().map_err(|_| corrupt(store))?,
         note,
         repeating,
@@ -276,7 +277,7 @@ pub async fn history(store: &Store, limit: u32) -> Result<Vec<AlertEvent>, Store
                     alert_id,
                     kind: AlertKind::parse(&kind).ok_or_else(|| corrupt(store))?,
                     coin,
-                    currency,
+                    currency: Currency::parse(&currency).ok_or_else(|| corrupt(store))?,
                     threshold: threshold.parse().map_err(|_| corrupt(store))?,
                     observed: observed.parse().map_err(|_| corrupt(store))?,
                     fired_at,

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 
 use super::{AlertKind, AlertRule, AlertState, AlertTarget, FiredAlert};
+use crate::currency::Currency;
 use crate::ids::AlertId;
 
 /// Level rules re-arm once the value is this fraction beyond the threshold (0.5 %).
@@ -27,11 +28,11 @@ pub struct Observation {
 #[derive(Debug, Clone, Default)]
 pub struct Market {
     /// (coin, currency) -> price. Manual overrides are left out: they are not market moves.
-    pub prices: HashMap<(String, String), Observation>,
+    pub prices: HashMap<(String, Currency), Observation>,
     /// (coin, currency) -> 24h change in percent.
-    pub changes: HashMap<(String, String), Observation>,
+    pub changes: HashMap<(String, Currency), Observation>,
     /// currency -> portfolio total, only when every holding was priced.
-    pub portfolio: HashMap<String, Observation>,
+    pub portfolio: HashMap<Currency, Observation>,
     /// A coin's value held in one account or in all, per currency.
     pub holdings: HashMap<HoldingKey, Observation>,
 }
@@ -42,7 +43,7 @@ pub struct Market {
 pub struct HoldingKey {
     pub coin: String,
     pub account: Option<String>,
-    pub currency: String,
+    pub currency: Currency,
 }
 
 /// What one evaluation decided.

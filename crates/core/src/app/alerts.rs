@@ -10,6 +10,7 @@ use crate::alerts::evaluate::{evaluate, HoldingKey, Market, Observation};
 use crate::alerts::{
     AlertChange, AlertError, AlertRule, AlertState, AlertTarget, FiredAlert, NewAlert,
 };
+use crate::currency::Currency;
 use crate::holdings::Holding;
 use crate::ids::AlertId;
 use crate::rates::StoredRate;
@@ -248,10 +249,10 @@ async fn market(
                 .insert(key, Observation { value: change, at });
         }
     }
-    let value_currencies: HashSet<&str> = rules
+    let value_currencies: HashSet<&Currency> = rules
         .iter()
         .filter(|(rule, _)| !rule.kind.needs_coin() || rule.kind.is_holding())
-        .map(|(rule, _)| rule.currency.as_str())
+        .map(|(rule, _)| &rule.currency)
         .collect();
     if value_currencies.is_empty() {
         return Ok(market);
@@ -264,7 +265,7 @@ async fn market(
         let valuation = match valuation::value(holdings.to_vec(), &book, now) {
             Ok(valuation) => valuation,
             Err(error) => {
-                tracing::warn!(%error, currency, "value alerts skipped");
+                tracing::warn!(%error, %currency, "value alerts skipped");
                 continue;
             }
         };
@@ -284,7 +285,7 @@ async fn market(
                     let key = HoldingKey {
                         coin: held.coin.clone(),
                         account: Some(held.account.clone()),
-                        currency: currency.to_owned(),
+                        currency: currency.clone(),
                     };
                     market.holdings.insert(key, Observation { value, at });
                 }
@@ -296,7 +297,7 @@ async fn market(
                 let key = HoldingKey {
                     coin,
                     account: None,
-                    currency: currency.to_owned(),
+                    currency: currency.clone(),
                 };
                 market.holdings.insert(key, Observation { value, at });
             }
@@ -304,7 +305,7 @@ async fn market(
         if valuation.missing_prices.is_empty() {
             if let Some(at) = valuation.as_of.or(Some(now)) {
                 market.portfolio.insert(
-                    currency.to_owned(),
+                    currency.clone(),
                     Observation {
                         value: valuation.total,
                         at,

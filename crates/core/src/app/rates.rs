@@ -8,6 +8,7 @@ use serde::Serialize;
 use specta::Type;
 
 use super::App;
+use crate::currency::Currency;
 use crate::events::{CycleReport, Event};
 use crate::money::Price;
 use crate::rates::{self, budget, db as rates_db, Listing, StoredRate};
@@ -24,7 +25,7 @@ pub const NET_WORTH_POINTS: u32 = 720;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct RateView {
     pub coin: String,
-    pub currency: String,
+    pub currency: Currency,
     pub price: Option<Decimal>,
     pub change_24h: Option<Decimal>,
     pub age_seconds: Option<i64>,
@@ -60,7 +61,7 @@ impl App {
         self.valuation_in(&store, &currency).await
     }
 
-    async fn valuation_in(&self, store: &Store, currency: &str) -> Result<Valuation, Error> {
+    async fn valuation_in(&self, store: &Store, currency: &Currency) -> Result<Valuation, Error> {
         let held = holdings::list(store).await?;
         let stored = rates_db::load_rates(store).await?;
         let fiat = crate::assets::fiat_ids(store).await?;
@@ -229,8 +230,8 @@ impl App {
     }
 }
 
-pub(super) fn checked_currency(text: &str) -> Result<String, Error> {
-    rates::vs_currency(text).ok_or_else(|| {
+pub(super) fn checked_currency(text: &str) -> Result<Currency, Error> {
+    Currency::parse(text).ok_or_else(|| {
         Error::InvalidInput(format!(
             "'{text}' is not a currency CoinGecko prices in (e.g. usd, eur, gbp, jpy, btc)"
         ))

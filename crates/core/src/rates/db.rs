@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 use serde_json::json;
 
 use super::client::{FetchedQuote, Listing};
+use crate::currency::Currency;
 use crate::money::Price;
 use crate::store::{Store, StoreError};
 
@@ -13,7 +14,7 @@ use crate::store::{Store, StoreError};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredRate {
     pub coin: String,
-    pub currency: String,
+    pub currency: Currency,
     pub price: Decimal,
     pub change_24h: Option<Decimal>,
     /// Unix seconds: when we fetched it (or when the user set an override).
@@ -110,7 +111,7 @@ pub async fn load_rates(store: &Store) -> Result<Vec<StoredRate>, StoreError> {
             |(coin, currency, price, change, fetched_at, updated, overridden)| {
                 Ok(StoredRate {
                     coin,
-                    currency,
+                    currency: Currency::parse(&currency).ok_or_else(|| corrupt(store))?,
                     price: price.parse().map_err(|_| corrupt(store))?,
                     change_24h: change.and_then(|c| c.parse().ok()),
                     fetched_at,

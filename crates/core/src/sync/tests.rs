@@ -6,6 +6,7 @@ use std::sync::Mutex;
 use rust_decimal::Decimal;
 
 use super::*;
+use crate::currency::Currency;
 
 const MINUTE: Duration = Duration::from_secs(60);
 
@@ -16,7 +17,7 @@ fn success(interval: Duration) -> Result<CycleReport, CycleFailure> {
         updated: 1,
         missing: Vec::new(),
         total: Decimal::ONE,
-        currency: "usd".into(),
+        currency: Currency::usd(),
         alerts_fired: Vec::new(),
         next_interval: interval,
     })

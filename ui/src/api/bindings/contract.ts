@@ -136,7 +136,7 @@ export type AlertEvent = {
 	alert_id: AlertId | null,
 	kind: AlertKind,
 	coin: string | null,
-	currency: string,
+	currency: Currency,
 	threshold: string,
 	observed: string,
 	fired_at: number,
@@ -165,7 +165,7 @@ export type AlertKind =
 export type AlertRule = {
 	id: AlertId,
 	kind: AlertKind,
-	currency: string,
+	currency: Currency,
 	/**  A level, or a percentage for change rules. */
 	threshold: string,
 	note: string | null,
@@ -225,6 +225,13 @@ export type BatchId = number;
 /**  What a column of the file holds; `time`, `coin` and `amount` are required. */
 export type ColumnField = "time" | "coin" | "amount" | "kind" | "price" | "price_currency" | "account" | "note" | "id";
 
+/**
+ *  A currency CoinGecko prices in, as its lower-case code (`usd`, `eur`, `btc`, `sats`).
+ *  [`Currency::parse`] makes one from what a person or a file wrote; one read back from the
+ *  database was parsed when it was written.
+ */
+export type Currency = string;
+
 /**  One successful cycle (the `rates-updated` event). */
 export type CycleReport = {
 	/**  Unix seconds. */
@@ -237,7 +244,7 @@ export type CycleReport = {
 	missing: string[],
 	/**  The portfolio total recorded in the snapshot. */
 	total: string,
-	currency: string,
+	currency: Currency,
 	/**  Alerts this cycle fired (already stored in the history). */
 	alerts_fired: FiredAlert[],
 };
@@ -355,7 +362,7 @@ export type FiredAlert = {
 	kind: AlertKind,
 	coin: string | null,
 	account: string | null,
-	currency: string,
+	currency: Currency,
 	threshold: string,
 	/**  The price, value or percentage that crossed the line. */
 	observed: string,
@@ -525,7 +532,7 @@ export type PricePoint = {
 
 /**  The rate settings as the UI and `--json` show them (the key itself never leaves the backend). */
 export type RatesSettings = {
-	base_currency: string,
+	base_currency: Currency,
 	refresh_interval_seconds: number,
 	plan: Plan,
 	has_api_key: boolean,
@@ -627,7 +634,7 @@ export type Unresolved = {
 
 /**  The whole portfolio's value in one currency. */
 export type Valuation = {
-	currency: string,
+	currency: Currency,
 	total: string,
 	/**  Change of the total over 24 hours, from the holdings whose 24h change is known. */
 	change_24h: string | null,

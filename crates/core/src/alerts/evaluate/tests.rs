@@ -1,6 +1,7 @@
 //! Table-driven: price paths through the evaluator, one step per sync cycle.
 
 use super::*;
+use crate::currency::Currency;
 
 const STALE: i64 = 1_800;
 
@@ -10,7 +11,7 @@ fn rule(kind: AlertKind, threshold: &str) -> AlertRule {
         kind,
         target: AlertTarget::new(kind, Some("bitcoin".into()), None)
             .unwrap_or(AlertTarget::Portfolio),
-        currency: "usd".into(),
+        currency: Currency::usd(),
         threshold: threshold.parse().unwrap_or_default(),
         note: None,
         repeating: true,
