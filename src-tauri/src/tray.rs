@@ -114,7 +114,7 @@ pub fn show_total<R: Runtime>(app: &AppHandle<R>, report: &CycleReport) {
         crypto_balance_core::PRODUCT_NAME,
         total,
         report.currency.to_uppercase(),
-        &iso8601(report.at)[11..16]
+        &iso8601(report.at.seconds())[11..16]
     );
     set_tooltip(app, tooltip);
 }

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crypto_balance_core::alerts::{AlertChange, AlertKind, AlertRule, FiredAlert, NewAlert};
-use crypto_balance_core::clock::iso8601;
+use crypto_balance_core::clock::{iso8601, UnixTime};
 use crypto_balance_core::{App, ErrorReport};
 use serde_json::json;
 
@@ -46,7 +46,7 @@ pub async fn run(app: &App, command: &AlertsCommand, json: bool) -> Result<(), E
         AlertsCommand::Snooze { id, minutes } => {
             let until = app.now() + minutes * 60;
             let change = AlertChange {
-                snoozed_until: Some(until),
+                snoozed_until: Some(UnixTime::from_seconds(until)),
                 ..AlertChange::default()
             };
             app.update_alert(*id, &change).await?;
@@ -64,7 +64,7 @@ pub async fn run(app: &App, command: &AlertsCommand, json: bool) -> Result<(), E
             } else {
                 let lines = events
                     .iter()
-                    .map(|e| format!("{}  {}", iso8601(e.fired_at), e.message))
+                    .map(|e| format!("{}  {}", e.fired_at, e.message))
                     .collect::<Vec<_>>();
                 print_lines(&lines);
             }
@@ -125,7 +125,7 @@ fn list(rules: &[AlertRule], now: i64, json: bool) {
     let rows: Vec<Vec<String>> = rules
         .iter()
         .map(|r| {
-            let snoozed = r.snoozed_until.is_some_and(|until| until > now);
+            let snoozed = r.snoozed_until.is_some_and(|until| until.seconds() > now);
             let state = if r.done {
                 "done"
             } else if r.paused {
@@ -140,7 +140,9 @@ fn list(rules: &[AlertRule], now: i64, json: bool) {
                 r.describe(),
                 if r.repeating { "repeating" } else { "once" }.into(),
                 state.into(),
-                r.last_fired_at.map(iso8601).unwrap_or_else(|| "-".into()),
+                r.last_fired_at
+                    .map(|at| at.to_string())
+                    .unwrap_or_else(|| "-".into()),
             ]
         })
         .collect();
@@ -160,7 +162,7 @@ pub fn fired_json(alert: &FiredAlert) -> serde_json::Value {
         "currency": alert.currency,
         "threshold": alert.threshold,
         "price": alert.observed,
-        "at": iso8601(alert.at),
+        "at": alert.at.to_string(),
         "message": alert.message,
         "note": alert.note,
     })
@@ -173,7 +175,7 @@ pub fn announce(alert: &FiredAlert, json: bool, notify_command: Option<&str>) {
         line["event"] = json!("alert_fired");
         print_lines(&[line.to_string()]);
     } else {
-        print_lines(&[format!("{}  ALERT  {}", iso8601(alert.at), alert.message)]);
+        print_lines(&[format!("{}  ALERT  {}", alert.at, alert.message)]);
     }
     if let Some(command) = notify_command {
         spawn_notify(command.to_owned(), alert.clone());
@@ -238,7 +240,7 @@ fn spawn_notify(command: String, alert: FiredAlert) {
             )
             .env("CRYPTO_BALANCE_ALERT_LEVEL", alert.threshold.to_string())
             .env("CRYPTO_BALANCE_ALERT_PRICE", alert.observed.to_string())
-            .env("CRYPTO_BALANCE_ALERT_AT", iso8601(alert.at))
+            .env("CRYPTO_BALANCE_ALERT_AT", alert.at.to_string())
             .env("CRYPTO_BALANCE_ALERT_MESSAGE", &alert.message)
             .env(
                 "CRYPTO_BALANCE_ALERT_NOTE",

@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use crypto_balance_core::app::RateView;
-use crypto_balance_core::clock::iso8601;
 use crypto_balance_core::events::Event;
 use crypto_balance_core::settings::RatesSettingsChange;
 use crypto_balance_core::sync::{CycleReport, Refresher, SyncLock, SyncState};
@@ -33,7 +32,7 @@ pub async fn sync_once(app: &App, json: bool) -> Result<(), ErrorReport> {
 /// A cycle's report for `--json`: the same fields for `sync --once` and each daemon update.
 fn cycle_json(report: &CycleReport) -> serde_json::Value {
     json!({
-        "at": iso8601(report.at),
+        "at": report.at.to_string(),
         "calls": report.calls,
         "updated": report.updated,
         "missing": report.missing,
@@ -46,7 +45,7 @@ fn cycle_json(report: &CycleReport) -> serde_json::Value {
 fn cycle_line(report: &CycleReport) -> String {
     let mut line = format!(
         "{} updated {} prices with {} call{}; portfolio {} {}",
-        iso8601(report.at),
+        report.at,
         report.updated,
         report.calls,
         if report.calls == 1 { "" } else { "s" },
@@ -146,7 +145,7 @@ pub async fn value(app: &App, currency: Option<&str>, json: bool) -> Result<(), 
         valuation.currency,
         valuation
             .as_of
-            .map(|at| format!(" (prices as of {})", iso8601(at)))
+            .map(|at| format!(" (prices as of {at})"))
             .unwrap_or_default()
     )];
     if !valuation.missing_prices.is_empty() {
@@ -305,7 +304,7 @@ fn print_event(event: &Event, json: bool, notify_command: Option<&str>) {
                 SyncState::BackingOff | SyncState::NeedsAttention
             ) =>
         {
-            let retry = status.next_at.map(iso8601).unwrap_or_default();
+            let retry = status.next_at.map(|at| at.to_string()).unwrap_or_default();
             let message = status.message.clone().unwrap_or_default();
             if json {
                 print_json_line(&json!({

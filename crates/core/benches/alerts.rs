@@ -7,6 +7,7 @@
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use crypto_balance_core::alerts::evaluate::{evaluate, Market, Observation};
 use crypto_balance_core::alerts::{AlertKind, AlertRule, AlertState, AlertTarget};
+use crypto_balance_core::clock::UnixTime;
 use crypto_balance_core::ids::AlertId;
 use crypto_balance_core::rates::Currency;
 
@@ -53,7 +54,7 @@ fn evaluation(c: &mut Criterion) {
                 cooldown_seconds: 0,
                 paused: false,
                 snoozed_until: None,
-                created_at: 0,
+                created_at: UnixTime::from_seconds(0),
                 last_fired_at: None,
                 done: false,
             };

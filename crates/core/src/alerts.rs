@@ -14,6 +14,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+use crate::clock::UnixTime;
 use crate::currency::Currency;
 use crate::ids::AlertId;
 use crate::store::StoreError;
@@ -103,9 +104,9 @@ pub struct AlertRule {
     pub repeating: bool,
     pub cooldown_seconds: i64,
     pub paused: bool,
-    pub snoozed_until: Option<i64>,
-    pub created_at: i64,
-    pub last_fired_at: Option<i64>,
+    pub snoozed_until: Option<UnixTime>,
+    pub created_at: UnixTime,
+    pub last_fired_at: Option<UnixTime>,
     /// A one-shot rule that has fired.
     pub done: bool,
 }
@@ -177,7 +178,7 @@ pub struct AlertChange {
     pub paused: Option<bool>,
     /// Unix seconds until which the rule stays quiet; 0 ends a snooze.
     #[specta(optional)]
-    pub snoozed_until: Option<i64>,
+    pub snoozed_until: Option<UnixTime>,
     /// An empty note removes it.
     #[specta(optional)]
     pub note: Option<String>,
@@ -197,7 +198,7 @@ pub struct FiredAlert {
     /// The price, value or percentage that crossed the line.
     pub observed: Decimal,
     /// Unix seconds.
-    pub at: i64,
+    pub at: UnixTime,
     /// One line for a notification: "Bitcoin is above 70,000 USD: 70,123.4 USD".
     pub message: String,
     pub note: Option<String>,
@@ -213,7 +214,7 @@ impl FiredAlert {
             currency: rule.currency.clone(),
             threshold: rule.threshold,
             observed,
-            at,
+            at: UnixTime::from_seconds(at),
             message: message(rule, observed),
             note: rule.note.clone(),
         }

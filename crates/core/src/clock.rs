@@ -40,6 +40,43 @@ impl Clock for FixedClock {
     }
 }
 
+/// A moment as Unix seconds, UTC: what the app shows and stores as a time (a plain number on the
+/// wire and in the database). [`Clock::now`] stays an `i64` for arithmetic on durations.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    specta::Type,
+    sqlx::Type,
+)]
+#[serde(transparent)]
+#[sqlx(transparent)]
+pub struct UnixTime(i64);
+
+impl UnixTime {
+    pub const fn from_seconds(seconds: i64) -> Self {
+        UnixTime(seconds)
+    }
+
+    pub fn seconds(self) -> i64 {
+        self.0
+    }
+}
+
+impl std::fmt::Display for UnixTime {
+    /// As ISO 8601 UTC.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&iso8601(self.0))
+    }
+}
+
 /// A Unix time as ISO 8601 UTC (`2026-11-24T12:00:00Z`), for people and exports.
 pub fn iso8601(seconds: i64) -> String {
     let days = seconds.div_euclid(86_400);

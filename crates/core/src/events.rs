@@ -13,6 +13,7 @@ use specta::Type;
 
 use crate::alerts::FiredAlert;
 use crate::backup::RekeyProgress;
+use crate::clock::UnixTime;
 use crate::currency::Currency;
 use crate::error::ErrorCode;
 use crate::transfer::ImportProgress;
@@ -83,9 +84,9 @@ pub enum SyncState {
 pub struct SyncStatus {
     pub state: SyncState,
     /// Unix seconds of the last successful cycle.
-    pub last_success_at: Option<i64>,
+    pub last_success_at: Option<UnixTime>,
     /// Unix seconds of the next planned cycle.
-    pub next_at: Option<i64>,
+    pub next_at: Option<UnixTime>,
     /// The interval in force (the chosen one, stretched to the plan's budget).
     pub interval_seconds: u64,
     /// Why the last cycle failed, for people.
@@ -97,7 +98,7 @@ pub struct SyncStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct CycleReport {
     /// Unix seconds.
-    pub at: i64,
+    pub at: UnixTime,
     /// CoinGecko calls made.
     pub calls: u32,
     /// Prices stored.

@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sqlx::{QueryBuilder, Sqlite, Transaction};
 
+use crate::clock::UnixTime;
 use crate::ids::AccountId;
 use crate::ids::BatchId;
 use crate::money::Amount;
@@ -53,7 +54,7 @@ impl EntryKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct LedgerEntry {
     /// Unix seconds.
-    pub at: i64,
+    pub at: UnixTime,
     pub account: String,
     pub kind: EntryKind,
     /// Signed: what came in is positive.

@@ -19,6 +19,7 @@ pub use crate::events::{CycleReport, SyncState, SyncStatus};
 pub use crate::locks::{SyncError, SyncLock};
 pub use refresher::Refresher;
 
+use crate::clock::UnixTime;
 use crate::error::ErrorCode;
 use crate::rates::RetryPolicy;
 use crate::{App, Error};
@@ -281,7 +282,7 @@ async fn run_loop<C: Cycle>(
                 let status = SyncStatus {
                     state: SyncState::Idle,
                     last_success_at: Some(report.at),
-                    next_at: Some(now + seconds(wait)),
+                    next_at: Some(UnixTime::from_seconds(now + seconds(wait))),
                     interval_seconds: wait.as_secs(),
                     message: None,
                     error_code: None,
@@ -305,7 +306,7 @@ async fn run_loop<C: Cycle>(
                 let status = SyncStatus {
                     state,
                     last_success_at: previous.last_success_at,
-                    next_at: Some(now + seconds(wait)),
+                    next_at: Some(UnixTime::from_seconds(now + seconds(wait))),
                     interval_seconds: failure.interval.as_secs(),
                     message: Some(failure.message),
                     error_code: Some(failure.code),

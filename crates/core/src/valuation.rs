@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use specta::Type;
 
+use crate::clock::UnixTime;
 use crate::currency::Currency;
 use crate::holdings::Holding;
 use crate::money::Amount;
@@ -103,7 +104,7 @@ impl PriceBook {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct NetWorthPoint {
     /// Unix seconds.
-    pub at: i64,
+    pub at: UnixTime,
     pub total: Decimal,
     /// Holdings that had no price then (the total leaves them out).
     pub missing_prices: u32,
@@ -140,7 +141,7 @@ pub struct Valuation {
     /// That change in percent of the total 24 hours ago (2 decimals).
     pub change_24h_percent: Option<Decimal>,
     /// Unix seconds of the oldest price used (`null` when none was).
-    pub as_of: Option<i64>,
+    pub as_of: Option<UnixTime>,
     /// Value minus cost over the holdings whose cost is known in this currency.
     pub unrealized_pnl: Option<Decimal>,
     /// What those holdings cost.
@@ -277,7 +278,7 @@ pub fn value(holdings: Vec<Holding>, book: &PriceBook, now: i64) -> Result<Valua
         total: total.normalize(),
         change_24h: any_change.then(|| change.round_dp(8).normalize()),
         change_24h_percent: any_change.then(|| share_of(change, yesterday)).flatten(),
-        as_of,
+        as_of: as_of.map(UnixTime::from_seconds),
         unrealized_pnl,
         cost_basis,
         assets: summarize_assets(&valued, total)?,
@@ -440,7 +441,7 @@ mod tests {
         let valuation = valued(held.to_vec(), &book, 1_060);
         assert_eq!(valuation.total.to_string(), "0.00002607");
         assert_eq!(valuation.holdings[0].price_age_seconds, Some(60));
-        assert_eq!(valuation.as_of, Some(1_000));
+        assert_eq!(valuation.as_of, Some(UnixTime::from_seconds(1_000)));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crypto_balance_core::clock::UnixTime;
 use crypto_balance_core::rates::Listing;
 use crypto_balance_core::settings::{RatesSettings, RatesSettingsChange};
 use crypto_balance_core::sync::{SyncCommand, SyncStatus};
@@ -17,7 +18,7 @@ use tauri::{AppHandle, Runtime, State};
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct PricePoint {
     /// Unix seconds.
-    pub at: i64,
+    pub at: UnixTime,
     pub price: Decimal,
 }
 
@@ -104,7 +105,10 @@ pub async fn price_history(
     let points = app.price_history(&coin, currency.as_deref(), days).await?;
     Ok(points
         .into_iter()
-        .map(|(at, price)| PricePoint { at, price })
+        .map(|(at, price)| PricePoint {
+            at: UnixTime::from_seconds(at),
+            price,
+        })
         .collect())
 }
 

@@ -5,6 +5,7 @@ use serde::Serialize;
 use specta::Type;
 
 use super::{AlertChange, AlertError, AlertKind, AlertRule, AlertState, AlertTarget, FiredAlert};
+use crate::clock::UnixTime;
 use crate::currency::Currency;
 use crate::ids::AlertId;
 use crate::store::{Store, StoreError};
@@ -46,7 +47,7 @@ pub struct AlertEvent {
     pub currency: Currency,
     pub threshold: Decimal,
     pub observed: Decimal,
-    pub fired_at: i64,
+    pub fired_at: UnixTime,
     pub message: String,
 }
 
@@ -92,9 +93,9 @@ fn rule_from(store: &Store, row: RuleRow) -> Result<(AlertRule, AlertState), Sto
         repeating,
         cooldown_seconds: cooldown,
         paused,
-        snoozed_until,
-        created_at,
-        last_fired_at,
+        snoozed_until: snoozed_until.map(UnixTime::from_seconds),
+        created_at: UnixTime::from_seconds(created_at),
+        last_fired_at: last_fired_at.map(UnixTime::from_seconds),
         done,
     };
     let state = AlertState {
@@ -166,7 +167,7 @@ pub async fn update(store: &Store, id: AlertId, change: &AlertChange) -> Result<
     }
     if let Some(until) = change.snoozed_until {
         sqlx::query("UPDATE alerts SET snoozed_until = ? WHERE id = ?")
-            .bind((until > 0).then_some(until))
+            .bind((until.seconds() > 0).then_some(until))
             .bind(id)
             .execute(&mut *tx)
             .await
@@ -258,7 +259,7 @@ pub async fn history(store: &Store, limit: u32) -> Result<Vec<AlertEvent>, Store
         String,
         String,
         String,
-        i64,
+        UnixTime,
         String,
     );
     let rows: Vec<Row> = sqlx::query_as(

@@ -136,7 +136,9 @@ pub fn evaluate(
             Some(true) if condition => {
                 next.armed = Some(false);
                 let quiet = rule.paused
-                    || rule.snoozed_until.is_some_and(|until| now < until)
+                    || rule
+                        .snoozed_until
+                        .is_some_and(|until| now < until.seconds())
                     || state
                         .last_fired_at
                         .is_some_and(|at| now.saturating_sub(at) < rule.cooldown_seconds);

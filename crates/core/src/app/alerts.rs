@@ -10,6 +10,7 @@ use crate::alerts::evaluate::{evaluate, HoldingKey, Market, Observation};
 use crate::alerts::{
     AlertChange, AlertError, AlertRule, AlertState, AlertTarget, FiredAlert, NewAlert,
 };
+use crate::clock::UnixTime;
 use crate::currency::Currency;
 use crate::holdings::Holding;
 use crate::ids::AlertId;
@@ -303,7 +304,7 @@ async fn market(
             }
         }
         if valuation.missing_prices.is_empty() {
-            if let Some(at) = valuation.as_of.or(Some(now)) {
+            if let Some(at) = valuation.as_of.map(UnixTime::seconds).or(Some(now)) {
                 market.portfolio.insert(
                     currency.clone(),
                     Observation {

@@ -8,6 +8,7 @@ use serde::Serialize;
 use specta::Type;
 
 use super::App;
+use crate::clock::UnixTime;
 use crate::currency::Currency;
 use crate::events::{CycleReport, Event};
 use crate::money::Price;
@@ -153,7 +154,7 @@ impl App {
         Ok(points
             .into_iter()
             .map(|(at, total, missing_prices)| NetWorthPoint {
-                at,
+                at: UnixTime::from_seconds(at),
                 total,
                 missing_prices,
             })
@@ -191,7 +192,7 @@ impl App {
         )
         .await?;
         let report = CycleReport {
-            at: now,
+            at: UnixTime::from_seconds(now),
             calls: refresh.calls,
             updated: refresh.updated,
             missing: refresh.missing,

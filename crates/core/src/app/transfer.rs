@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::Path;
 
 use super::App;
+use crate::clock::UnixTime;
 use crate::events::Event;
 use crate::holdings;
 use crate::ledger::LedgerEntry;
@@ -78,7 +79,7 @@ impl App {
             .map(|row| {
                 let (price, price_currency) = row.price.unzip();
                 LedgerEntry {
-                    at: row.occurred_at,
+                    at: UnixTime::from_seconds(row.occurred_at),
                     account: row.account,
                     kind: row.kind,
                     amount: row.amount.to_decimal(),

@@ -6,13 +6,14 @@ use std::sync::Mutex;
 use rust_decimal::Decimal;
 
 use super::*;
+use crate::clock::UnixTime;
 use crate::currency::Currency;
 
 const MINUTE: Duration = Duration::from_secs(60);
 
 fn success(interval: Duration) -> Result<CycleReport, CycleFailure> {
     Ok(CycleReport {
-        at: 0,
+        at: UnixTime::from_seconds(0),
         calls: 1,
         updated: 1,
         missing: Vec::new(),
@@ -129,7 +130,7 @@ async fn a_429_waits_exactly_as_long_as_retry_after_says() {
     wait(10).await;
     let status = handle.status();
     assert_eq!(status.state, SyncState::BackingOff);
-    assert_eq!(status.next_at, Some(53));
+    assert_eq!(status.next_at, Some(UnixTime::from_seconds(53)));
     assert_eq!(status.error_code, Some(ErrorCode::CoingeckoUnavailable));
     wait(50).await;
     assert_eq!(script.runs(), [0, 53]);

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use coingecko_fake::{default_coins, Failure, FakeCoinGecko, FakeConfig, Host, Keys, Market};
 use crypto_balance_core::clock::FixedClock;
+use crypto_balance_core::clock::UnixTime;
 use crypto_balance_core::rates::{ApiError, CoinGeckoOverrides, Plan, RatesError, RetryPolicy};
 use crypto_balance_core::secret::ApiKey;
 use crypto_balance_core::{App, Error, ErrorCode, Passphrase};
@@ -334,7 +335,7 @@ async fn a_restart_shows_the_persisted_rates_with_their_age_at_once() {
     let valuation = app.valuation(None).await.unwrap();
     assert_eq!(valuation.total.to_string(), "6843.54");
     assert_eq!(valuation.holdings[0].price_age_seconds, Some(120));
-    assert_eq!(valuation.as_of, Some(START));
+    assert_eq!(valuation.as_of, Some(UnixTime::from_seconds(START)));
 }
 
 #[tokio::test]
@@ -467,11 +468,11 @@ async fn net_worth_history_is_thinned_exact_and_in_the_base_currency() {
     );
     assert!(all.windows(2).all(|pair| pair[0].at < pair[1].at));
     let newest = all.last().unwrap();
-    assert_eq!(newest.at, START - 864_000 + 2_879 * 300);
+    assert_eq!(newest.at.seconds(), START - 864_000 + 2_879 * 300);
     assert_eq!(newest.total.to_string(), "1000.287900000000001");
 
     let last_day = w.app.net_worth_history(START - 86_400).await.unwrap();
-    assert!(last_day.iter().all(|p| p.at >= START - 86_400));
+    assert!(last_day.iter().all(|p| p.at.seconds() >= START - 86_400));
     assert_eq!(last_day.len(), 288, "a day of snapshots needs no thinning");
     assert_eq!(w.app.net_worth_history(START + 1).await.unwrap(), []);
 }

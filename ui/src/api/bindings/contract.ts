@@ -123,7 +123,7 @@ export type AccountSummary = {
 export type AlertChange = {
 	paused?: boolean | null,
 	/**  Unix seconds until which the rule stays quiet; 0 ends a snooze. */
-	snoozed_until?: number | null,
+	snoozed_until?: UnixTime | null,
 	/**  An empty note removes it. */
 	note?: string | null,
 	cooldown_seconds?: number | null,
@@ -139,7 +139,7 @@ export type AlertEvent = {
 	currency: Currency,
 	threshold: string,
 	observed: string,
-	fired_at: number,
+	fired_at: UnixTime,
 	message: string,
 };
 
@@ -173,9 +173,9 @@ export type AlertRule = {
 	repeating: boolean,
 	cooldown_seconds: number,
 	paused: boolean,
-	snoozed_until: number | null,
-	created_at: number,
-	last_fired_at: number | null,
+	snoozed_until: UnixTime | null,
+	created_at: UnixTime,
+	last_fired_at: UnixTime | null,
 	/**  A one-shot rule that has fired. */
 	done: boolean,
 } & AlertTarget;
@@ -235,7 +235,7 @@ export type Currency = string;
 /**  One successful cycle (the `rates-updated` event). */
 export type CycleReport = {
 	/**  Unix seconds. */
-	at: number,
+	at: UnixTime,
 	/**  CoinGecko calls made. */
 	calls: number,
 	/**  Prices stored. */
@@ -367,7 +367,7 @@ export type FiredAlert = {
 	/**  The price, value or percentage that crossed the line. */
 	observed: string,
 	/**  Unix seconds. */
-	at: number,
+	at: UnixTime,
 	/**  One line for a notification: "Bitcoin is above 70,000 USD: 70,123.4 USD". */
 	message: string,
 	note: string | null,
@@ -452,7 +452,7 @@ export type ImportReport = {
 /**  One entry as the asset detail lists it. */
 export type LedgerEntry = {
 	/**  Unix seconds. */
-	at: number,
+	at: UnixTime,
 	account: string,
 	kind: EntryKind,
 	/**  Signed: what came in is positive. */
@@ -473,7 +473,7 @@ export type Listing = {
 /**  One recorded total of the portfolio (the net-worth chart). */
 export type NetWorthPoint = {
 	/**  Unix seconds. */
-	at: number,
+	at: UnixTime,
 	total: string,
 	/**  Holdings that had no price then (the total leaves them out). */
 	missing_prices: number,
@@ -526,7 +526,7 @@ export type Plan =
 /**  One point of a price chart. */
 export type PricePoint = {
 	/**  Unix seconds. */
-	at: number,
+	at: UnixTime,
 	price: string,
 };
 
@@ -597,9 +597,9 @@ export type SyncState = "starting" | "syncing" | "idle" | "paused" |
 export type SyncStatus = {
 	state: SyncState,
 	/**  Unix seconds of the last successful cycle. */
-	last_success_at: number | null,
+	last_success_at: UnixTime | null,
 	/**  Unix seconds of the next planned cycle. */
-	next_at: number | null,
+	next_at: UnixTime | null,
 	/**  The interval in force (the chosen one, stretched to the plan's budget). */
 	interval_seconds: number,
 	/**  Why the last cycle failed, for people. */
@@ -617,6 +617,12 @@ export type TargetFields = {
 	/**  The one account of a holding rule; absent means all accounts. */
 	account: string | null,
 };
+
+/**
+ *  A moment as Unix seconds, UTC: what the app shows and stores as a time (a plain number on the
+ *  wire and in the database). [`Clock::now`] stays an `i64` for arithmetic on durations.
+ */
+export type UnixTime = number;
 
 /**  How an unlock went, for a one-time notice when the keychain could not be used. */
 export type UnlockOutcome = {
@@ -641,7 +647,7 @@ export type Valuation = {
 	/**  That change in percent of the total 24 hours ago (2 decimals). */
 	change_24h_percent: string | null,
 	/**  Unix seconds of the oldest price used (`null` when none was). */
-	as_of: number | null,
+	as_of: UnixTime | null,
 	/**  Value minus cost over the holdings whose cost is known in this currency. */
 	unrealized_pnl: string | null,
 	/**  What those holdings cost. */

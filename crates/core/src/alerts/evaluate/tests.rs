@@ -1,6 +1,7 @@
 //! Table-driven: price paths through the evaluator, one step per sync cycle.
 
 use super::*;
+use crate::clock::UnixTime;
 use crate::currency::Currency;
 
 const STALE: i64 = 1_800;
@@ -18,7 +19,7 @@ fn rule(kind: AlertKind, threshold: &str) -> AlertRule {
         cooldown_seconds: 0,
         paused: false,
         snoozed_until: None,
-        created_at: 0,
+        created_at: UnixTime::from_seconds(0),
         last_fired_at: None,
         done: false,
     }
@@ -244,7 +245,7 @@ fn paused_and_snoozed_rules_consume_crossings_without_firing() {
     assert!(fired_steps(&paused, &[Seen("69000"), Seen("71000")]).is_empty());
 
     let mut snoozed = rule(AlertKind::PriceAbove, "70000");
-    snoozed.snoozed_until = Some(10_000 + 90);
+    snoozed.snoozed_until = Some(UnixTime::from_seconds(10_000 + 90));
     // Crossing at minute 1 is snoozed; at minute 3 it fires again after clearing.
     let path = [Seen("69000"), Seen("71000"), Seen("69000"), Seen("71000")];
     assert_eq!(fired_steps(&snoozed, &path), [3]);
@@ -286,7 +287,7 @@ fn fired_alerts_carry_what_crossed_and_a_readable_message() {
     let result = evaluate(&[(rule, state)], &market, 500, STALE);
     let fired = &result.fired[0];
     assert_eq!(fired.observed.to_string(), "70123.45");
-    assert_eq!(fired.at, 500);
+    assert_eq!(fired.at.seconds(), 500);
     assert_eq!(
         fired.message,
         "bitcoin is at or above 70000 USD: 70123.45 USD"
