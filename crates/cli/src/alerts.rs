@@ -231,7 +231,7 @@ fn spawn_notify(command: String, alert: FiredAlert) {
             .env("CRYPTO_BALANCE_ALERT_KIND", alert.kind.as_str())
             .env(
                 "CRYPTO_BALANCE_ALERT_COIN",
-                alert.coin.clone().unwrap_or_default(),
+                alert.coin.as_deref().unwrap_or_default(),
             )
             .env("CRYPTO_BALANCE_ALERT_CURRENCY", alert.currency.as_str())
             .env(

@@ -105,7 +105,7 @@ pub fn holdings(holdings: &[Holding], json: bool) {
             };
             vec![
                 h.account.clone(),
-                h.coin.clone(),
+                h.coin.to_string(),
                 h.amount.to_string(),
                 cost,
             ]

@@ -86,7 +86,7 @@ pub async fn rates(app: &App, coins: &[String], json: bool) -> Result<(), ErrorR
         .iter()
         .map(|r| {
             vec![
-                r.coin.clone(),
+                r.coin.to_string(),
                 decimal(r.price),
                 r.currency.to_string(),
                 r.change_24h
@@ -122,7 +122,7 @@ pub async fn value(app: &App, currency: Option<&str>, json: bool) -> Result<(), 
         .map(|h| {
             vec![
                 h.account.clone(),
-                h.coin.clone(),
+                h.coin.to_string(),
                 h.amount.to_string(),
                 decimal(h.price),
                 decimal(h.value),

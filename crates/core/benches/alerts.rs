@@ -8,6 +8,7 @@ use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use crypto_balance_core::alerts::evaluate::{evaluate, Market, Observation};
 use crypto_balance_core::alerts::{AlertKind, AlertRule, AlertState, AlertTarget};
 use crypto_balance_core::clock::UnixTime;
+use crypto_balance_core::coin::CoinId;
 use crypto_balance_core::ids::AlertId;
 use crypto_balance_core::rates::Currency;
 
@@ -15,10 +16,14 @@ const COINS: usize = 1_000;
 const RULES: usize = 10_000;
 const NOW: i64 = 1_800_000_000;
 
+fn coin(n: usize) -> CoinId {
+    CoinId::parse(&format!("coin-{n:04}")).unwrap()
+}
+
 fn evaluation(c: &mut Criterion) {
     let mut market = Market::default();
     for n in 0..COINS {
-        let key = (format!("coin-{n:04}"), Currency::usd());
+        let key = (coin(n), Currency::usd());
         let price = format!("{}.3358936566", 100 + n).parse().unwrap();
         market.prices.insert(
             key.clone(),
@@ -46,7 +51,7 @@ fn evaluation(c: &mut Criterion) {
             let rule = AlertRule {
                 id: AlertId::new(i64::try_from(n).unwrap()),
                 kind: kinds[n % kinds.len()],
-                target: AlertTarget::Coin(format!("coin-{:04}", n % COINS)),
+                target: AlertTarget::Coin(coin(n % COINS)),
                 currency: Currency::usd(),
                 threshold: format!("{}", 50 + n % 1_200).parse().unwrap(),
                 note: None,

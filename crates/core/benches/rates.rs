@@ -8,6 +8,7 @@
 use std::collections::HashSet;
 
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion};
+use crypto_balance_core::coin::CoinId;
 use crypto_balance_core::holdings::Holding;
 use crypto_balance_core::rates::response::parse_simple_price;
 use crypto_balance_core::rates::Currency;
@@ -49,7 +50,7 @@ fn parse(c: &mut Criterion) {
 fn valuation(c: &mut Criterion) {
     let rates: Vec<StoredRate> = (0..COINS)
         .map(|n| StoredRate {
-            coin: format!("coin-{n:04}"),
+            coin: CoinId::parse(&format!("coin-{n:04}")).unwrap(),
             currency: Currency::usd(),
             price: format!("{}.3358936566", 1 + n).parse().unwrap(),
             change_24h: Some("3.63727894677354".parse().unwrap()),
@@ -61,7 +62,7 @@ fn valuation(c: &mut Criterion) {
     let holdings: Vec<Holding> = (0..HOLDINGS)
         .map(|n| Holding {
             account: format!("Account {}", n / COINS),
-            coin: format!("coin-{:04}", n % COINS),
+            coin: CoinId::parse(&format!("coin-{:04}", n % COINS)).unwrap(),
             symbol: "c".into(),
             name: "Coin".into(),
             amount: format!("{}.123456789012345678", n + 1).parse().unwrap(),

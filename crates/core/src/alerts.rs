@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use crate::clock::UnixTime;
+use crate::coin::CoinId;
 use crate::currency::Currency;
 use crate::ids::AlertId;
 use crate::store::StoreError;
@@ -114,7 +115,7 @@ pub struct AlertRule {
 impl AlertRule {
     /// The rule for people: "bitcoin at or above 70000 USD", "sol moves 10% in 24 h".
     pub fn describe(&self) -> String {
-        let coin = self.target.coin().unwrap_or("portfolio");
+        let coin = self.target.coin().map_or("portfolio", CoinId::as_str);
         let (t, cur) = (self.threshold.normalize(), self.currency.to_uppercase());
         let on = match self.target.account() {
             Some(account) => format!("{coin} in {account}"),
@@ -191,7 +192,7 @@ pub struct AlertChange {
 pub struct FiredAlert {
     pub alert_id: AlertId,
     pub kind: AlertKind,
-    pub coin: Option<String>,
+    pub coin: Option<CoinId>,
     pub account: Option<String>,
     pub currency: Currency,
     pub threshold: Decimal,
@@ -209,7 +210,7 @@ impl FiredAlert {
         Self {
             alert_id: rule.id,
             kind: rule.kind,
-            coin: rule.target.coin().map(str::to_owned),
+            coin: rule.target.coin().cloned(),
             account: rule.target.account().map(str::to_owned),
             currency: rule.currency.clone(),
             threshold: rule.threshold,
@@ -222,7 +223,7 @@ impl FiredAlert {
 }
 
 fn message(rule: &AlertRule, observed: Decimal) -> String {
-    let coin = rule.target.coin().unwrap_or("your portfolio");
+    let coin = rule.target.coin().map_or("your portfolio", CoinId::as_str);
     let cur = rule.currency.to_uppercase();
     let (t, v) = (rule.threshold.normalize(), observed.normalize());
     let holding = match rule.target.account() {

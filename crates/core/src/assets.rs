@@ -1,13 +1,14 @@
 //! Assets: coins by CoinGecko id and fiat currencies. Users type an id or a symbol; a symbol that
 //! several coins share is refused with the candidates, never resolved to the first one.
 
+use crate::coin::CoinId;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use sqlx::{Sqlite, Transaction};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct Asset {
-    pub id: String,
+    pub id: CoinId,
     pub symbol: String,
     pub name: String,
 }
@@ -15,7 +16,7 @@ pub struct Asset {
 /// A coin from `/coins/list` or `/coins/markets` or `/search`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, Type)]
 pub struct Listing {
-    pub id: String,
+    pub id: CoinId,
     pub symbol: String,
     pub name: String,
     #[serde(default)]
@@ -81,7 +82,7 @@ pub(crate) async fn resolve_explained(
     if wanted.is_empty() {
         return Err(AssetError::UnknownCoin(text.to_owned()));
     }
-    let by_id: Option<(String, String, String, String)> =
+    let by_id: Option<(CoinId, String, String, String)> =
         sqlx::query_as("SELECT id, symbol, name, kind FROM assets WHERE id = ?")
             .bind(&wanted)
             .fetch_optional(&mut **tx)
@@ -91,7 +92,7 @@ pub(crate) async fn resolve_explained(
         return Ok((Asset { id, symbol, name }, Resolution::Id { fiat }));
     }
     // Ranked coins first: a symbol that only one top-250 coin uses resolves to it.
-    let by_symbol: Vec<(String, String, String, Option<u32>)> = sqlx::query_as(
+    let by_symbol: Vec<(CoinId, String, String, Option<u32>)> = sqlx::query_as(
         "SELECT id, symbol, name, market_cap_rank FROM assets \
          WHERE symbol = ? COLLATE NOCASE AND kind = 'coin' \
          ORDER BY market_cap_rank IS NULL, market_cap_rank, id LIMIT 50",
@@ -99,7 +100,7 @@ pub(crate) async fn resolve_explained(
     .bind(&wanted)
     .fetch_all(&mut **tx)
     .await?;
-    let top: Vec<&(String, String, String, Option<u32>)> = by_symbol
+    let top: Vec<&(CoinId, String, String, Option<u32>)> = by_symbol
         .iter()
         .filter(|(_, _, _, rank)| rank.is_some_and(|r| r <= TOP_RANKS))
         .collect();
@@ -125,7 +126,11 @@ pub(crate) async fn resolve_explained(
     if by_symbol.is_empty() {
         return Err(AssetError::UnknownCoin(text.to_owned()));
     }
-    let mut candidates: Vec<String> = by_symbol.into_iter().take(6).map(|c| c.0).collect();
+    let mut candidates: Vec<String> = by_symbol
+        .into_iter()
+        .take(6)
+        .map(|c| c.0.to_string())
+        .collect();
     if candidates.len() == 6 {
         candidates[5] = "…".to_owned();
     }
@@ -148,7 +153,7 @@ pub(crate) async fn search_local(
             .replace('%', "\\%")
             .replace('_', "\\_")
     );
-    let rows: Vec<(String, String, String, Option<u32>)> = sqlx::query_as(
+    let rows: Vec<(CoinId, String, String, Option<u32>)> = sqlx::query_as(
         "SELECT id, symbol, name, market_cap_rank FROM assets WHERE kind = 'coin' AND \
          (id LIKE ?1 ESCAPE '\\' OR symbol LIKE ?1 ESCAPE '\\' OR name LIKE ?1 ESCAPE '\\') \
          ORDER BY market_cap_rank IS NULL, market_cap_rank, id LIMIT ?2",
@@ -173,7 +178,7 @@ pub(crate) async fn search_local(
 pub(crate) async fn resolve_id(
     store: &crate::store::Store,
     text: &str,
-) -> Result<String, AssetError> {
+) -> Result<CoinId, AssetError> {
     let mut tx = store.pool().begin().await?;
     let found = resolve(&mut tx, text).await;
     tx.rollback().await?;

@@ -14,6 +14,7 @@ use specta::Type;
 use crate::alerts::FiredAlert;
 use crate::backup::RekeyProgress;
 use crate::clock::UnixTime;
+use crate::coin::CoinId;
 use crate::currency::Currency;
 use crate::error::ErrorCode;
 use crate::transfer::ImportProgress;
@@ -104,7 +105,7 @@ pub struct CycleReport {
     /// Prices stored.
     pub updated: usize,
     /// Held coins without a price.
-    pub missing: Vec<String>,
+    pub missing: Vec<CoinId>,
     /// The portfolio total recorded in the snapshot.
     pub total: Decimal,
     pub currency: Currency,

@@ -8,6 +8,7 @@ use sqlx::{Sqlite, Transaction};
 
 use crate::accounts::{self, AccountError};
 use crate::assets::{self, AssetError};
+use crate::coin::CoinId;
 use crate::ids::AccountId;
 use crate::ids::BatchId;
 use crate::ledger::{self, BatchKind, EntryKind, NewEntry, UnitPrice};
@@ -51,7 +52,7 @@ pub enum HoldingsError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct Holding {
     pub account: String,
-    pub coin: String,
+    pub coin: CoinId,
     pub symbol: String,
     pub name: String,
     pub amount: Amount,
@@ -81,7 +82,7 @@ pub struct NewHolding {
 pub struct HoldingChange {
     pub batch_id: BatchId,
     pub account: String,
-    pub coin: String,
+    pub coin: CoinId,
     pub amount: Amount,
 }
 
@@ -126,7 +127,7 @@ pub async fn add(store: &Store, new: NewHolding, now: i64) -> Result<HoldingChan
     .map_err(err)?;
     let entry = NewEntry {
         account_id: account.id,
-        asset_id: asset.id.clone(),
+        asset_id: asset.id.to_string(),
         amount: new.amount,
         kind,
         occurred_at: now,
@@ -171,7 +172,7 @@ pub async fn set(
         .map_err(err)?;
     let delta = amount
         .checked_sub(current.amount)
-        .ok_or_else(|| HoldingsError::Overflow(asset.id.clone()))?;
+        .ok_or_else(|| HoldingsError::Overflow(asset.id.to_string()))?;
     let batch = ledger::new_batch(
         &mut tx,
         BatchKind::Manual,
@@ -217,13 +218,13 @@ pub async fn remove(
             .into_iter()
             .find(|(_, held_name)| held_name.eq_ignore_ascii_case(name))
             .ok_or_else(|| HoldingsError::NotHeld {
-                coin: asset.id.clone(),
+                coin: asset.id.to_string(),
                 account: name.to_owned(),
             })?,
         None => match held.len() {
             0 => {
                 return Err(HoldingsError::NotHeld {
-                    coin: asset.id.clone(),
+                    coin: asset.id.to_string(),
                     account: "any account".into(),
                 })
             }
@@ -234,7 +235,7 @@ pub async fn remove(
             _ => {
                 let names: Vec<_> = held.into_iter().map(|(_, name)| name).collect();
                 return Err(HoldingsError::WhichAccount {
-                    coin: asset.id.clone(),
+                    coin: asset.id.to_string(),
                     accounts: names.join(", "),
                 });
             }
@@ -246,7 +247,7 @@ pub async fn remove(
     let delta = current
         .amount
         .checked_neg()
-        .ok_or_else(|| HoldingsError::Overflow(asset.id.clone()))?;
+        .ok_or_else(|| HoldingsError::Overflow(asset.id.to_string()))?;
     let description = format!("remove {} from {account_name}", asset.id);
     let batch = ledger::new_batch(&mut tx, BatchKind::Removal, &description, now)
         .await
@@ -343,7 +344,7 @@ pub async fn list(store: &Store) -> Result<Vec<Holding>, HoldingsError> {
                 };
                 Ok(Holding {
                     account,
-                    coin,
+                    coin: CoinId::from_stored(coin),
                     symbol,
                     name,
                     amount: amount.parse().map_err(|_| corrupt())?,

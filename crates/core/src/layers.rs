@@ -4,7 +4,9 @@
 
 /// Each layer's modules. Root items (`PRODUCT_NAME`, …) sit below them all.
 pub const LAYERS: &[&[&str]] = &[
-    &["money", "clock", "secret", "currency", "plan", "ids"],
+    &[
+        "money", "clock", "secret", "currency", "plan", "ids", "coin",
+    ],
     &["store", "paths", "locks", "vault"],
     &["assets", "accounts", "ledger", "backup"],
     &["holdings", "rates", "settings", "alerts", "transfer"],

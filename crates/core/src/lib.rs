@@ -10,6 +10,7 @@
 //! - [`error`]: the crate's [`Error`], its stable [`ErrorCode`]s and the [`ErrorReport`] that crosses
 //!   IPC and `--json` output as `{ code, message }`.
 //! - [`money`]: exact coin [`Amount`]s and checked [`money::Price`]s (values are `Decimal`).
+//! - [`coin`]: [`coin::CoinId`], a coin's CoinGecko id, parsed once.
 //! - [`ids`]: one type per row id that leaves core ([`ids::BatchId`], [`ids::AlertId`], …).
 //! - [`secret`]: key material and passphrases that zeroize and never print.
 //! - [`vault`]: the data key, kept in the OS keychain and wrapped by the recovery passphrase.
@@ -33,6 +34,7 @@ pub mod app;
 pub mod assets;
 pub mod backup;
 pub mod clock;
+pub mod coin;
 pub mod currency;
 pub mod error;
 pub mod events;

@@ -29,6 +29,7 @@ pub use api_error::{ApiError, RetryPolicy};
 pub use client::{ClientConfig, CoinGeckoClient, FetchedQuote, Listing};
 pub use db::StoredRate;
 
+use crate::coin::CoinId;
 use crate::secret::ApiKey;
 use crate::settings::{self, RatesSettings};
 use crate::store::{Store, StoreError};
@@ -82,7 +83,7 @@ pub struct RefreshReport {
     /// Prices stored.
     pub updated: usize,
     /// Held coins CoinGecko has no price for.
-    pub missing: Vec<String>,
+    pub missing: Vec<CoinId>,
     /// Held coins whose prices were still fresh in the cache, so not fetched.
     pub fresh: usize,
 }
@@ -238,7 +239,7 @@ impl Rates {
                 .iter()
                 .any(|q| q.coin == *coin && q.currency == base && q.price.is_some());
             if !priced {
-                report.missing.push(coin.clone());
+                report.missing.push(CoinId::from_stored(coin.clone()));
             }
             for currency in currencies {
                 connection

@@ -38,6 +38,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+use crate::coin::CoinId;
 use crate::ids::BatchId;
 use crate::ledger::EntryKind;
 use crate::money::Amount;
@@ -158,14 +159,14 @@ pub struct SkippedRow {
 pub struct Unresolved {
     pub symbol: String,
     /// Coin ids it could mean (best ranked first); empty when nothing matches.
-    pub candidates: Vec<String>,
+    pub candidates: Vec<CoinId>,
 }
 
 /// A symbol the file uses and the coin it was taken to mean, with why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct ResolvedSymbol {
     pub symbol: String,
-    pub id: String,
+    pub id: CoinId,
     /// e.g. "the only top-250 coin with this symbol (rank 5; 2 smaller coin(s) share it)".
     pub how: String,
 }
@@ -185,7 +186,7 @@ pub struct ImportReport {
     /// How many rows were skipped in all.
     pub skipped_count: u64,
     /// Net amount per coin id among the rows to import.
-    pub assets: BTreeMap<String, Amount>,
+    pub assets: BTreeMap<CoinId, Amount>,
     pub unresolved: Vec<Unresolved>,
     /// How each symbol that is not already a coin id was resolved.
     pub resolved: Vec<ResolvedSymbol>,

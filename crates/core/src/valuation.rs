@@ -8,6 +8,7 @@ use serde::Serialize;
 use specta::Type;
 
 use crate::clock::UnixTime;
+use crate::coin::CoinId;
 use crate::currency::Currency;
 use crate::holdings::Holding;
 use crate::money::Amount;
@@ -49,14 +50,14 @@ impl BookPrice {
 #[derive(Debug, Clone)]
 pub struct PriceBook {
     currency: Currency,
-    prices: HashMap<String, BookPrice>,
+    prices: HashMap<CoinId, BookPrice>,
 }
 
 impl PriceBook {
     /// Builds the book for `currency` from stored rates. `fiat` are the fiat asset ids: the base
     /// currency is worth exactly 1, others are crossed through bitcoin.
     pub fn new(rates: &[StoredRate], currency: &Currency, fiat: &HashSet<String>) -> Self {
-        let mut prices: HashMap<String, BookPrice> = rates
+        let mut prices: HashMap<CoinId, BookPrice> = rates
             .iter()
             .filter(|r| r.currency == *currency)
             .map(|r| {
@@ -70,7 +71,7 @@ impl PriceBook {
         for id in fiat {
             if *currency == id.as_str() {
                 prices.insert(
-                    id.clone(),
+                    CoinId::from_stored(id.clone()),
                     BookPrice::new(Decimal::ONE, Some(Decimal::ZERO), i64::MAX, false),
                 );
                 continue;
@@ -81,7 +82,10 @@ impl PriceBook {
             if let (Some(base), Some(other)) = (&cross, in_fiat) {
                 if let Some(price) = base.price.checked_div(other.price) {
                     let as_of = base.as_of.min(other.fetched_at);
-                    prices.insert(id.clone(), BookPrice::new(price, None, as_of, false));
+                    prices.insert(
+                        CoinId::from_stored(id.clone()),
+                        BookPrice::new(price, None, as_of, false),
+                    );
                 }
             }
         }
@@ -114,7 +118,7 @@ pub struct NetWorthPoint {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct ValuedHolding {
     pub account: String,
-    pub coin: String,
+    pub coin: CoinId,
     pub symbol: String,
     pub name: String,
     pub amount: Amount,
@@ -152,13 +156,13 @@ pub struct Valuation {
     /// One line per account, most valuable first (the allocation by account).
     pub accounts: Vec<AccountSummary>,
     /// Coin ids held without a known price.
-    pub missing_prices: Vec<String>,
+    pub missing_prices: Vec<CoinId>,
 }
 
 /// A coin's holdings summed over every account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct AssetSummary {
-    pub coin: String,
+    pub coin: CoinId,
     pub symbol: String,
     pub name: String,
     pub amount: Decimal,
@@ -210,7 +214,7 @@ pub fn value(holdings: Vec<Holding>, book: &PriceBook, now: i64) -> Result<Valua
     let mut change = Decimal::ZERO;
     let mut any_change = false;
     let mut as_of: Option<i64> = None;
-    let mut missing: Vec<String> = Vec::new();
+    let mut missing: Vec<CoinId> = Vec::new();
     let mut valued: Vec<ValuedHolding> = Vec::with_capacity(holdings.len());
     for h in holdings {
         let of_holding = |figure: &str| format!("the {figure} of {} in {}", h.coin, h.account);
@@ -412,7 +416,7 @@ mod tests {
     fn holding(coin: &str, amount: &str) -> Holding {
         Holding {
             account: "Manual".into(),
-            coin: coin.into(),
+            coin: CoinId::from_stored(coin.into()),
             symbol: coin.into(),
             name: coin.into(),
             amount: amount.parse().unwrap_or(Amount::ZERO),
@@ -423,7 +427,7 @@ mod tests {
 
     fn rate(coin: &str, currency: &str, price: &str, fetched_at: i64) -> StoredRate {
         StoredRate {
-            coin: coin.into(),
+            coin: CoinId::from_stored(coin.into()),
             currency: Currency::parse(currency).unwrap_or_else(Currency::usd),
             price: price.parse().unwrap_or_default(),
             change_24h: None,

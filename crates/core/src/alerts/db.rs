@@ -6,6 +6,7 @@ use specta::Type;
 
 use super::{AlertChange, AlertError, AlertKind, AlertRule, AlertState, AlertTarget, FiredAlert};
 use crate::clock::UnixTime;
+use crate::coin::CoinId;
 use crate::currency::Currency;
 use crate::ids::AlertId;
 use crate::store::{Store, StoreError};
@@ -28,7 +29,7 @@ impl RuleToAdd {
         format!(
             "{}|{}|{}|{}|{}",
             self.kind.as_str(),
-            self.target.coin().unwrap_or(""),
+            self.target.coin().map_or("", CoinId::as_str),
             self.target.account().unwrap_or(""),
             self.currency,
             self.threshold.normalize()
@@ -43,7 +44,7 @@ pub struct AlertEvent {
     /// `null` once the rule was deleted.
     pub alert_id: Option<AlertId>,
     pub kind: AlertKind,
-    pub coin: Option<String>,
+    pub coin: Option<CoinId>,
     pub currency: Currency,
     pub threshold: Decimal,
     pub observed: Decimal,
@@ -57,7 +58,7 @@ const RULE_COLUMNS: &str = "id, kind, asset_id, account, vs_currency, threshold,
 type RuleRow = (
     AlertId,
     String,
-    Option<String>,
+    Option<CoinId>,
     Option<String>,
     String,
     String,
@@ -255,7 +256,7 @@ pub async fn history(store: &Store, limit: u32) -> Result<Vec<AlertEvent>, Store
         i64,
         Option<AlertId>,
         String,
-        Option<String>,
+        Option<CoinId>,
         String,
         String,
         String,

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 
 use super::{AlertKind, AlertRule, AlertState, AlertTarget, FiredAlert};
+use crate::coin::CoinId;
 use crate::currency::Currency;
 use crate::ids::AlertId;
 
@@ -28,9 +29,9 @@ pub struct Observation {
 #[derive(Debug, Clone, Default)]
 pub struct Market {
     /// (coin, currency) -> price. Manual overrides are left out: they are not market moves.
-    pub prices: HashMap<(String, Currency), Observation>,
+    pub prices: HashMap<(CoinId, Currency), Observation>,
     /// (coin, currency) -> 24h change in percent.
-    pub changes: HashMap<(String, Currency), Observation>,
+    pub changes: HashMap<(CoinId, Currency), Observation>,
     /// currency -> portfolio total, only when every holding was priced.
     pub portfolio: HashMap<Currency, Observation>,
     /// A coin's value held in one account or in all, per currency.
@@ -41,7 +42,7 @@ pub struct Market {
 /// currency.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct HoldingKey {
-    pub coin: String,
+    pub coin: CoinId,
     pub account: Option<String>,
     pub currency: Currency,
 }

@@ -6,6 +6,7 @@ use serde::Serialize;
 use specta::Type;
 
 use super::{AlertError, AlertKind};
+use crate::coin::CoinId;
 
 /// The value a rule watches.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Type)]
@@ -13,12 +14,12 @@ use super::{AlertError, AlertKind};
 #[specta(type = TargetFields)]
 pub enum AlertTarget {
     /// A coin's price or 24-hour change.
-    Coin(String),
+    Coin(CoinId),
     /// The whole portfolio's value.
     Portfolio,
     /// A coin's value held in one account (`Some`) or in all of them (`None`).
     Holding {
-        coin: String,
+        coin: CoinId,
         account: Option<String>,
     },
 }
@@ -28,7 +29,7 @@ pub enum AlertTarget {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct TargetFields {
     /// The coin id (price, change and holding rules).
-    pub coin: Option<String>,
+    pub coin: Option<CoinId>,
     /// The one account of a holding rule; absent means all accounts.
     pub account: Option<String>,
 }
@@ -57,10 +58,9 @@ impl AlertTarget {
     /// portfolio's, which takes none, and an account only for holdings.
     pub fn new(
         kind: AlertKind,
-        coin: Option<String>,
+        coin: Option<CoinId>,
         account: Option<String>,
     ) -> Result<Self, AlertError> {
-        let coin = coin.filter(|c| !c.trim().is_empty());
         let account = account.filter(|a| !a.trim().is_empty());
         if account.is_some() && !kind.is_holding() {
             return Err(AlertError::AccountNotAllowed);
@@ -74,7 +74,7 @@ impl AlertTarget {
         }
     }
 
-    pub fn coin(&self) -> Option<&str> {
+    pub fn coin(&self) -> Option<&CoinId> {
         match self {
             AlertTarget::Coin(coin) | AlertTarget::Holding { coin, .. } => Some(coin),
             AlertTarget::Portfolio => None,
@@ -94,7 +94,12 @@ mod tests {
     use super::*;
 
     fn target(kind: AlertKind, coin: Option<&str>, account: Option<&str>) -> Option<AlertTarget> {
-        AlertTarget::new(kind, coin.map(str::to_owned), account.map(str::to_owned)).ok()
+        AlertTarget::new(
+            kind,
+            coin.and_then(CoinId::parse),
+            account.map(str::to_owned),
+        )
+        .ok()
     }
 
     #[test]
@@ -102,7 +107,7 @@ mod tests {
         let btc = Some("bitcoin");
         assert_eq!(
             target(AlertKind::PriceAbove, btc, None),
-            Some(AlertTarget::Coin("bitcoin".into()))
+            AlertTarget::new(AlertKind::PriceBelow, CoinId::parse("bitcoin"), None).ok()
         );
         assert_eq!(target(AlertKind::PriceAbove, None, None), None);
         assert_eq!(target(AlertKind::ChangeUp, btc, Some("Kraken")), None);
@@ -113,8 +118,8 @@ mod tests {
         assert_eq!(target(AlertKind::PortfolioBelow, btc, None), None);
         assert_eq!(
             target(AlertKind::HoldingAbove, btc, None),
-            Some(AlertTarget::Holding {
-                coin: "bitcoin".into(),
+            CoinId::parse("bitcoin").map(|coin| AlertTarget::Holding {
+                coin,
                 account: None
             })
         );
@@ -124,10 +129,7 @@ mod tests {
 
     #[test]
     fn it_is_written_as_a_coin_and_an_account() -> Result<(), serde_json::Error> {
-        let all = AlertTarget::Holding {
-            coin: "bitcoin".into(),
-            account: None,
-        };
+        let all = target(AlertKind::HoldingAbove, Some("bitcoin"), None);
         assert_eq!(
             serde_json::to_value(all)?,
             serde_json::json!({ "coin": "bitcoin", "account": null })

@@ -11,6 +11,7 @@ use crate::alerts::{
     AlertChange, AlertError, AlertRule, AlertState, AlertTarget, FiredAlert, NewAlert,
 };
 use crate::clock::UnixTime;
+use crate::coin::CoinId;
 use crate::currency::Currency;
 use crate::holdings::Holding;
 use crate::ids::AlertId;
@@ -63,7 +64,8 @@ impl App {
             |text: Option<String>| text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
         let (coin, account) = (given(new.coin), given(new.account));
         // Checked before the coin and account are looked up, so the error says what is wrong.
-        AlertTarget::new(kind, coin.clone(), account.clone()).map_err(alert_error)?;
+        let named = coin.as_deref().and_then(CoinId::parse);
+        AlertTarget::new(kind, named, account.clone()).map_err(alert_error)?;
         let coin = match coin {
             Some(coin) => Some(crate::assets::resolve_id(store, &coin).await?),
             None => None,
@@ -270,7 +272,7 @@ async fn market(
                 continue;
             }
         };
-        let mut per_coin: HashMap<String, Option<(Decimal, i64)>> = HashMap::new();
+        let mut per_coin: HashMap<CoinId, Option<(Decimal, i64)>> = HashMap::new();
         for held in &valuation.holdings {
             let at = held
                 .price_age_seconds

@@ -9,6 +9,7 @@ use specta::Type;
 
 use super::App;
 use crate::clock::UnixTime;
+use crate::coin::CoinId;
 use crate::currency::Currency;
 use crate::events::{CycleReport, Event};
 use crate::money::Price;
@@ -25,7 +26,7 @@ pub const NET_WORTH_POINTS: u32 = 720;
 /// One price as `rates` shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct RateView {
-    pub coin: String,
+    pub coin: CoinId,
     pub currency: Currency,
     pub price: Option<Decimal>,
     pub change_24h: Option<Decimal>,
@@ -77,7 +78,7 @@ impl App {
         let currency = settings::load(&store).await?.base_currency;
         let stored = rates_db::load_rates(&store).await?;
         let now = self.now();
-        let view = |coin: String, rate: Option<&StoredRate>| RateView {
+        let view = |coin: CoinId, rate: Option<&StoredRate>| RateView {
             coin,
             currency: currency.clone(),
             price: rate.map(|r| r.price),

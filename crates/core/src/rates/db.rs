@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 use serde_json::json;
 
 use super::client::{FetchedQuote, Listing};
+use crate::coin::CoinId;
 use crate::currency::Currency;
 use crate::money::Price;
 use crate::store::{Store, StoreError};
@@ -13,7 +14,7 @@ use crate::store::{Store, StoreError};
 /// A last known price, as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredRate {
-    pub coin: String,
+    pub coin: CoinId,
     pub currency: Currency,
     pub price: Decimal,
     pub change_24h: Option<Decimal>,
@@ -96,7 +97,7 @@ pub async fn load_rates(store: &Store) -> Result<Vec<StoredRate>, StoreError> {
     .await
     .map_err(|e| store.error(e))?;
     type Row = (
-        String,
+        CoinId,
         String,
         String,
         Option<String>,

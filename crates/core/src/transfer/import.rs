@@ -28,6 +28,7 @@ use super::{
     TransferError,
 };
 use crate::assets;
+use crate::coin::CoinId;
 use crate::holdings::DEFAULT_ACCOUNT;
 use crate::ids::AccountId;
 use crate::ledger::{self, BatchKind, NewEntry, UnitPrice};
@@ -272,7 +273,7 @@ async fn import(
             }
             let net = report
                 .assets
-                .entry(row.coin.clone())
+                .entry(CoinId::from_stored(row.coin.clone()))
                 .or_insert(Amount::ZERO);
             *net = net.checked_add(row.amount).unwrap_or(*net);
             report.imported += 1;

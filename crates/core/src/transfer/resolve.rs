@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::{ResolvedSymbol, TransferError, Unresolved};
 use crate::assets::{self, AssetError};
+use crate::coin::CoinId;
 use crate::store::Store;
 
 /// `sol (solana)` -> (`sol`, Some(`solana`)); anything else is just a symbol or id.
@@ -94,7 +95,7 @@ pub(super) async fn resolve_coins(
             if text != id {
                 explained.push(ResolvedSymbol {
                     symbol: text.clone(),
-                    id: id.to_owned(),
+                    id: CoinId::from_stored(id.to_owned()),
                     how,
                 });
             }
@@ -124,11 +125,11 @@ pub(super) async fn resolve_coins(
         match assets::resolve_explained(&mut tx, symbol).await {
             Ok((asset, how)) => {
                 explain(&asset.id, how.describe());
-                resolved.insert(key, asset.id);
+                resolved.insert(key, asset.id.to_string());
             }
             Err(AssetError::Ambiguous { candidates, .. }) => unresolved.push(Unresolved {
                 symbol: text.clone(),
-                candidates: candidates.split(", ").map(str::to_owned).collect(),
+                candidates: candidates.split(", ").filter_map(CoinId::parse).collect(),
             }),
             Err(AssetError::Database(e)) => return Err(err(e)),
             Err(_) => unresolved.push(Unresolved {

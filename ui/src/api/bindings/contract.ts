@@ -135,7 +135,7 @@ export type AlertEvent = {
 	/**  `null` once the rule was deleted. */
 	alert_id: AlertId | null,
 	kind: AlertKind,
-	coin: string | null,
+	coin: CoinId | null,
 	currency: Currency,
 	threshold: string,
 	observed: string,
@@ -183,7 +183,7 @@ export type AlertRule = {
 /**  The value a rule watches. */
 export type AlertTarget = {
 	/**  The coin id (price, change and holding rules). */
-	coin: string | null,
+	coin: CoinId | null,
 	/**  The one account of a holding rule; absent means all accounts. */
 	account: string | null,
 };
@@ -205,7 +205,7 @@ export type AppInfo = {
 
 /**  A coin's holdings summed over every account. */
 export type AssetSummary = {
-	coin: string,
+	coin: CoinId,
 	symbol: string,
 	name: string,
 	amount: string,
@@ -221,6 +221,12 @@ export type AssetSummary = {
 
 /**  One change to the ledger (an add, a set, a removal, an import): what `undo` reverts. */
 export type BatchId = number;
+
+/**
+ *  A coin's CoinGecko id: lower case, printable ASCII, no spaces. A plain string on the wire;
+ *  read from JSON (a server's answer) through [`CoinId::parse`].
+ */
+export type CoinId = string;
 
 /**  What a column of the file holds; `time`, `coin` and `amount` are required. */
 export type ColumnField = "time" | "coin" | "amount" | "kind" | "price" | "price_currency" | "account" | "note" | "id";
@@ -241,7 +247,7 @@ export type CycleReport = {
 	/**  Prices stored. */
 	updated: number,
 	/**  Held coins without a price. */
-	missing: string[],
+	missing: CoinId[],
 	/**  The portfolio total recorded in the snapshot. */
 	total: string,
 	currency: Currency,
@@ -360,7 +366,7 @@ export type ExportWhat = "holdings" | "ledger";
 export type FiredAlert = {
 	alert_id: AlertId,
 	kind: AlertKind,
-	coin: string | null,
+	coin: CoinId | null,
 	account: string | null,
 	currency: Currency,
 	threshold: string,
@@ -376,7 +382,7 @@ export type FiredAlert = {
 /**  One holding: a coin in an account, with its average cost when known. */
 export type Holding = {
 	account: string,
-	coin: string,
+	coin: CoinId,
 	symbol: string,
 	name: string,
 	amount: Amount,
@@ -389,7 +395,7 @@ export type Holding = {
 export type HoldingChange = {
 	batch_id: BatchId,
 	account: string,
-	coin: string,
+	coin: CoinId,
 	amount: Amount,
 };
 
@@ -438,7 +444,7 @@ export type ImportReport = {
 	/**  How many rows were skipped in all. */
 	skipped_count: number,
 	/**  Net amount per coin id among the rows to import. */
-	assets: { [key in string]: Amount },
+	assets: { [key in CoinId]: Amount },
 	unresolved: Unresolved[],
 	/**  How each symbol that is not already a coin id was resolved. */
 	resolved: ResolvedSymbol[],
@@ -464,7 +470,7 @@ export type LedgerEntry = {
 
 /**  A coin from `/coins/list` or `/coins/markets` or `/search`. */
 export type Listing = {
-	id: string,
+	id: CoinId,
 	symbol: string,
 	name: string,
 	market_cap_rank?: number | null,
@@ -567,7 +573,7 @@ export type RekeyProgress = {
 /**  A symbol the file uses and the coin it was taken to mean, with why. */
 export type ResolvedSymbol = {
 	symbol: string,
-	id: string,
+	id: CoinId,
 	/**  e.g. "the only top-250 coin with this symbol (rank 5; 2 smaller coin(s) share it)". */
 	how: string,
 };
@@ -613,7 +619,7 @@ export type SyncStatus = {
  */
 export type TargetFields = {
 	/**  The coin id (price, change and holding rules). */
-	coin: string | null,
+	coin: CoinId | null,
 	/**  The one account of a holding rule; absent means all accounts. */
 	account: string | null,
 };
@@ -635,7 +641,7 @@ export type UnlockOutcome = {
 export type Unresolved = {
 	symbol: string,
 	/**  Coin ids it could mean (best ranked first); empty when nothing matches. */
-	candidates: string[],
+	candidates: CoinId[],
 };
 
 /**  The whole portfolio's value in one currency. */
@@ -658,13 +664,13 @@ export type Valuation = {
 	/**  One line per account, most valuable first (the allocation by account). */
 	accounts: AccountSummary[],
 	/**  Coin ids held without a known price. */
-	missing_prices: string[],
+	missing_prices: CoinId[],
 };
 
 /**  One holding with its value. */
 export type ValuedHolding = {
 	account: string,
-	coin: string,
+	coin: CoinId,
 	symbol: string,
 	name: string,
 	amount: Amount,

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::clock::UnixTime;
+use crate::coin::CoinId;
 use crate::currency::Currency;
 
 const STALE: i64 = 1_800;
@@ -10,7 +11,7 @@ fn rule(kind: AlertKind, threshold: &str) -> AlertRule {
     AlertRule {
         id: AlertId::new(1),
         kind,
-        target: AlertTarget::new(kind, Some("bitcoin".into()), None)
+        target: AlertTarget::new(kind, Some(CoinId::from_stored("bitcoin".into())), None)
             .unwrap_or(AlertTarget::Portfolio),
         currency: Currency::usd(),
         threshold: threshold.parse().unwrap_or_default(),
@@ -45,7 +46,11 @@ fn market_for(rule: &AlertRule, step: Step, now: i64) -> Market {
         at,
     };
     let mut market = Market::default();
-    let coin = rule.target.coin().unwrap_or_default().to_owned();
+    let coin = rule
+        .target
+        .coin()
+        .cloned()
+        .unwrap_or_else(|| CoinId::from_stored("bitcoin".into()));
     let key = (coin.clone(), rule.currency.clone());
     match rule.kind {
         AlertKind::PriceAbove | AlertKind::PriceBelow => {
