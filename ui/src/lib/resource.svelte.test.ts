@@ -45,4 +45,21 @@ describe("resource", () => {
     expect(holdings.error).toBeNull();
     destroy();
   });
+
+  it("shows what an action returned without loading again", async () => {
+    let calls = 0;
+    const { made: settings, destroy } = inComponent(() =>
+      resource(async () => {
+        calls += 1;
+        if (calls > 1) throw { code: "internal", message: "no second load expected" };
+        return "stored";
+      }),
+    );
+    await expect.poll(() => settings.value).toBe("stored");
+    settings.replace("saved");
+    expect(settings.value).toBe("saved");
+    expect(settings.error).toBeNull();
+    expect(calls).toBe(1);
+    destroy();
+  });
 });

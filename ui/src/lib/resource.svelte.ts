@@ -15,6 +15,8 @@ export interface Resource<T> {
   readonly loading: boolean;
   /** Loads again now (after an action of the screen's own). */
   reload(): Promise<void>;
+  /** Shows what an action of the screen's own returned (a save answers the new value). */
+  replace(next: T): void;
 }
 
 /** Call during a component's initialisation: it loads at once and listens to `reloadOn`. */
@@ -50,5 +52,10 @@ export function resource<T>(load: () => Promise<T>, reloadOn: ReloadOn[] = []): 
       return loading;
     },
     reload,
+    replace(next: T) {
+      value = next;
+      error = null;
+      loading = false;
+    },
   };
 }
