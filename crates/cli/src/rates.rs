@@ -121,9 +121,9 @@ pub async fn value(app: &App, currency: Option<&str>, json: bool) -> Result<(), 
         .iter()
         .map(|h| {
             vec![
-                h.account.clone(),
-                h.coin.to_string(),
-                h.amount.to_string(),
+                h.holding.account.clone(),
+                h.holding.coin.to_string(),
+                h.holding.amount.to_string(),
                 decimal(h.price),
                 decimal(h.value),
                 if h.price_overridden {

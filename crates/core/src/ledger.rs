@@ -53,14 +53,16 @@ impl EntryKind {
 /// One entry as the asset detail lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct LedgerEntry {
-    /// Unix seconds.
     pub at: UnixTime,
+    /// The account's name.
     pub account: String,
     pub kind: EntryKind,
     /// Signed: what came in is positive.
     pub amount: Decimal,
+    /// The price per unit the entry was written with, in `price_currency` (an asset id).
     pub price: Option<Decimal>,
     pub price_currency: Option<String>,
+    /// The person's note, or the file's.
     pub note: Option<String>,
 }
 

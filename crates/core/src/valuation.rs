@@ -11,7 +11,6 @@ use crate::clock::UnixTime;
 use crate::coin::CoinId;
 use crate::currency::Currency;
 use crate::holdings::Holding;
-use crate::money::Amount;
 use crate::rates::{StoredRate, CROSS_COIN};
 
 /// A price usable for valuation in one currency.
@@ -114,14 +113,11 @@ pub struct NetWorthPoint {
     pub missing_prices: u32,
 }
 
-/// One holding with its value.
+/// One holding with its value (written as the holding's fields and these).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct ValuedHolding {
-    pub account: String,
-    pub coin: CoinId,
-    pub symbol: String,
-    pub name: String,
-    pub amount: Amount,
+    #[serde(flatten)]
+    pub holding: Holding,
     pub price: Option<Decimal>,
     pub value: Option<Decimal>,
     /// Percent over 24 hours.
@@ -129,8 +125,6 @@ pub struct ValuedHolding {
     /// Seconds since the price was fetched or set.
     pub price_age_seconds: Option<i64>,
     pub price_overridden: bool,
-    pub average_cost: Option<Decimal>,
-    pub cost_currency: Option<String>,
     /// Value minus cost, when the cost is known in the valuation currency.
     pub unrealized_pnl: Option<Decimal>,
 }
@@ -256,11 +250,7 @@ pub fn value(holdings: Vec<Holding>, book: &PriceBook, now: i64) -> Result<Valua
             _ => None,
         };
         valued.push(ValuedHolding {
-            account: h.account,
-            coin: h.coin,
-            symbol: h.symbol,
-            name: h.name,
-            amount: h.amount,
+            holding: h,
             price: quote.map(|q| q.price),
             value: value.map(|v| v.normalize()),
             change_24h: quote.and_then(|q| q.change_24h),
@@ -268,8 +258,6 @@ pub fn value(holdings: Vec<Holding>, book: &PriceBook, now: i64) -> Result<Valua
                 .filter(|q| q.as_of != i64::MAX)
                 .map(|q| now.saturating_sub(q.as_of).max(0)),
             price_overridden: quote.is_some_and(|q| q.overridden),
-            average_cost: h.average_cost,
-            cost_currency: h.cost_currency,
             unrealized_pnl,
         });
     }
@@ -317,7 +305,10 @@ fn cost_totals(valued: &[ValuedHolding]) -> Result<(Option<Decimal>, Option<Deci
     for h in valued {
         if let (Some(p), Some(v)) = (h.unrealized_pnl, h.value) {
             let paid = v.checked_sub(p).ok_or_else(|| {
-                OutOfRange::new(format!("the cost of {} in {}", h.coin, h.account))
+                OutOfRange::new(format!(
+                    "the cost of {} in {}",
+                    h.holding.coin, h.holding.account
+                ))
             })?;
             pnl = Some(add(pnl.unwrap_or_default(), p, || {
                 "the portfolio's profit or loss".to_owned()
@@ -337,11 +328,11 @@ fn summarize_assets(
     let mut assets: Vec<AssetSummary> = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::new();
     for h in valued {
-        let at = *index.entry(h.coin.as_str()).or_insert_with(|| {
+        let at = *index.entry(h.holding.coin.as_str()).or_insert_with(|| {
             assets.push(AssetSummary {
-                coin: h.coin.clone(),
-                symbol: h.symbol.clone(),
-                name: h.name.clone(),
+                coin: h.holding.coin.clone(),
+                symbol: h.holding.symbol.clone(),
+                name: h.holding.name.clone(),
                 amount: Decimal::ZERO,
                 price: h.price,
                 value: h.price.map(|_| Decimal::ZERO),
@@ -352,8 +343,10 @@ fn summarize_assets(
             assets.len() - 1
         });
         let asset = &mut assets[at];
-        let of_coin = |figure: &str| format!("the {figure} of all {}", h.coin);
-        asset.amount = add(asset.amount, h.amount.to_decimal(), || of_coin("amount"))?;
+        let of_coin = |figure: &str| format!("the {figure} of all {}", h.holding.coin);
+        asset.amount = add(asset.amount, h.holding.amount.to_decimal(), || {
+            of_coin("amount")
+        })?;
         asset.value = match asset.value.zip(h.value) {
             Some((a, b)) => Some(add(a, b, || of_coin("value"))?),
             None => None,
@@ -380,14 +373,14 @@ fn summarize_accounts(
     let mut accounts: Vec<AccountSummary> = Vec::new();
     for h in valued {
         let value = h.value.unwrap_or_default();
-        match accounts.iter_mut().find(|a| a.account == h.account) {
+        match accounts.iter_mut().find(|a| a.account == h.holding.account) {
             Some(account) => {
                 account.value = add(account.value, value, || {
-                    format!("the value of the account {}", h.account)
+                    format!("the value of the account {}", h.holding.account)
                 })?;
             }
             None => accounts.push(AccountSummary {
-                account: h.account.clone(),
+                account: h.holding.account.clone(),
                 value,
                 share: None,
             }),
@@ -408,6 +401,7 @@ fn summarize_accounts(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::money::Amount;
 
     fn valued(holdings: Vec<Holding>, book: &PriceBook, now: i64) -> Valuation {
         value(holdings, book, now).unwrap_or_else(|e| panic!("{e}"))

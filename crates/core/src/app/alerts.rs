@@ -278,7 +278,7 @@ async fn market(
                 .price_age_seconds
                 .map_or(now, |age| now.saturating_sub(age));
             let entry = per_coin
-                .entry(held.coin.clone())
+                .entry(held.holding.coin.clone())
                 .or_insert(Some((Decimal::ZERO, at)));
             match (held.value, entry.as_mut()) {
                 (Some(value), Some((sum, oldest))) => {
@@ -286,8 +286,8 @@ async fn market(
                     *sum = sum.saturating_add(value);
                     *oldest = (*oldest).min(at);
                     let key = HoldingKey {
-                        coin: held.coin.clone(),
-                        account: Some(held.account.clone()),
+                        coin: held.holding.coin.clone(),
+                        account: Some(held.holding.account.clone()),
                         currency: currency.clone(),
                     };
                     market.holdings.insert(key, Observation { value, at });

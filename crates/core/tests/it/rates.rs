@@ -98,7 +98,7 @@ async fn long_prices_keep_every_digit_and_null_prices_are_missing_not_zero() {
     let dead = valuation
         .holdings
         .iter()
-        .find(|h| h.coin == "01coin")
+        .find(|h| h.holding.coin == "01coin")
         .unwrap();
     assert_eq!((dead.price, dead.value), (None, None));
     let rates = w.app.rates(&["zoc".into()]).await.expect("rates");

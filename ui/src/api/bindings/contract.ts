@@ -457,14 +457,16 @@ export type ImportReport = {
 
 /**  One entry as the asset detail lists it. */
 export type LedgerEntry = {
-	/**  Unix seconds. */
 	at: UnixTime,
+	/**  The account's name. */
 	account: string,
 	kind: EntryKind,
 	/**  Signed: what came in is positive. */
 	amount: string,
+	/**  The price per unit the entry was written with, in `price_currency` (an asset id). */
 	price: string | null,
 	price_currency: string | null,
+	/**  The person's note, or the file's. */
 	note: string | null,
 };
 
@@ -667,13 +669,8 @@ export type Valuation = {
 	missing_prices: CoinId[],
 };
 
-/**  One holding with its value. */
+/**  One holding with its value (written as the holding's fields and these). */
 export type ValuedHolding = {
-	account: string,
-	coin: CoinId,
-	symbol: string,
-	name: string,
-	amount: Amount,
 	price: string | null,
 	value: string | null,
 	/**  Percent over 24 hours. */
@@ -681,11 +678,9 @@ export type ValuedHolding = {
 	/**  Seconds since the price was fetched or set. */
 	price_age_seconds: number | null,
 	price_overridden: boolean,
-	average_cost: string | null,
-	cost_currency: string | null,
 	/**  Value minus cost, when the cost is known in the valuation currency. */
 	unrealized_pnl: string | null,
-};
+} & Holding;
 
 /**  Whether the vault exists and is open. */
 export type VaultStatus = "not_created" | "locked" | "unlocked";
