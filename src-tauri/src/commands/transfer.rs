@@ -31,13 +31,18 @@ impl RunningImport {
         }
     }
 
-    /// Runs one preview or import as the running one, so `cancel_import` reaches it.
+    /// Runs one preview (`dry_run`) or import as the running one, so `cancel_import` reaches it.
     async fn run(
         &self,
         app: &App,
         path: &Path,
-        options: ImportOptions,
+        choices: Option<ImportOptions>,
+        dry_run: bool,
     ) -> Result<ImportReport, crypto_balance_core::Error> {
+        let options = ImportOptions {
+            dry_run,
+            ..choices.unwrap_or_default()
+        };
         let control = self.start();
         let result = app.import_with(path, &options, &control).await;
         self.finish();
@@ -54,11 +59,7 @@ pub async fn preview_import(
     path: PathBuf,
     choices: Option<ImportOptions>,
 ) -> Result<ImportReport, ErrorReport> {
-    let options = ImportOptions {
-        dry_run: true,
-        ..choices.unwrap_or_default()
-    };
-    Ok(running.run(&app, &path, options).await?)
+    Ok(running.run(&app, &path, choices, true).await?)
 }
 
 /// Imports `path` in one transaction as one undo-able change.
@@ -70,11 +71,7 @@ pub async fn import_csv(
     path: PathBuf,
     choices: Option<ImportOptions>,
 ) -> Result<ImportReport, ErrorReport> {
-    let options = ImportOptions {
-        dry_run: false,
-        ..choices.unwrap_or_default()
-    };
-    Ok(running.run(&app, &path, options).await?)
+    Ok(running.run(&app, &path, choices, false).await?)
 }
 
 /// Stops the running import or preview; it rolls back and reports that it was cancelled.
