@@ -21,11 +21,13 @@ macro_rules! contract_for {
             fn contract() -> tauri_specta::Builder<Self> {
                 tauri_specta::Builder::<Self>::new()
                     .commands(collect_commands![
+                        // the app itself
                         app::app_info,
                         app::open_data_dir::<$runtime>,
                         app::desktop_settings::<$runtime>,
                         app::set_desktop_settings::<$runtime>,
                         app::ui_ready::<$runtime>,
+                        // the vault
                         vault::vault_status,
                         vault::create_vault,
                         vault::unlock_vault,
@@ -35,6 +37,7 @@ macro_rules! contract_for {
                         vault::set_app_lock,
                         vault::backup_to,
                         vault::restore_from,
+                        // holdings and accounts
                         holdings::list_holdings,
                         holdings::add_holding,
                         holdings::set_holding,
@@ -45,6 +48,7 @@ macro_rules! contract_for {
                         holdings::create_account,
                         holdings::rename_account,
                         holdings::delete_account,
+                        // rates and the portfolio
                         rates::portfolio_value,
                         rates::sync_status::<$runtime>,
                         rates::refresh_rates::<$runtime>,
@@ -54,6 +58,7 @@ macro_rules! contract_for {
                         rates::price_history,
                         rates::net_worth_history,
                         rates::search_coins,
+                        // alerts
                         alerts::list_alerts,
                         alerts::add_alert,
                         alerts::update_alert,
@@ -62,6 +67,7 @@ macro_rules! contract_for {
                         alerts::alerts_paused,
                         alerts::set_alerts_paused::<$runtime>,
                         alerts::notification_permission::<$runtime>,
+                        // import and export
                         transfer::preview_import,
                         transfer::import_csv,
                         transfer::cancel_import,
