@@ -1,105 +1,12 @@
+// What screens import from the backend: every wrapper and the types they use. Each module says
+// which commands it wraps; `bindings/contract.ts` is generated and not imported directly.
 export { AppError, toAppError } from "./ipc";
-export {
-  appInfo,
-  desktopSettings,
-  openDataDir,
-  reportReady,
-  setDesktopSettings,
-  type AppInfo,
-  type DesktopSettings,
-} from "./app";
-export {
-  addHolding,
-  coinEntries,
-  listAccounts,
-  listHoldings,
-  removeHolding,
-  setHolding,
-  undoChange,
-  type Account,
-  type Holding,
-  type HoldingChange,
-  type LedgerEntry,
-  type NewHolding,
-} from "./holdings";
-export {
-  netWorthHistory,
-  portfolioSummary,
-  prefetchedSummaryArrived,
-  portfolioValue,
-  priceHistory,
-  ratesSettings,
-  refreshRates,
-  searchCoins,
-  syncStatus,
-  updateRatesSettings,
-  type CycleReport,
-  type Listing,
-  type NetWorthPoint,
-  type Plan,
-  type PricePoint,
-  type RatesSettings,
-  type SyncStatus,
-  type Valuation,
-  type ValuedHolding,
-} from "./rates";
-export {
-  listenAll,
-  onAlertFired,
-  onHoldingsChanged,
-  onImportProgress,
-  onPassphraseProgress,
-  onRatesUpdated,
-  onSyncStatus,
-  type UnlistenFn,
-} from "./events";
-export {
-  addAlert,
-  alertHistory,
-  alertsPaused,
-  deleteAlert,
-  listAlerts,
-  notificationPermission,
-  setAlertsPaused,
-  updateAlert,
-  type AlertChange,
-  type AlertEvent,
-  type AlertKind,
-  type AlertRule,
-  type FiredAlert,
-  type NewAlert,
-  type NotificationPermission,
-} from "./alerts";
-export {
-  appLock,
-  backupTo,
-  changePassphrase,
-  createVault,
-  lockVault,
-  MIN_PASSPHRASE_CHARS,
-  restoreFrom,
-  setAppLock,
-  unlockVault,
-  vaultStatus,
-  type RestoreOutcome,
-  type UnlockOutcome,
-  type VaultStatus,
-} from "./vault";
-export {
-  cancelImport,
-  exportCsv,
-  importCsv,
-  previewImport,
-  type ExportWhat,
-  type ImportChoices,
-  type ImportFormat,
-  type ImportProgress,
-  type ImportReport,
-} from "./transfer";
-export { pickBackup, pickBackupDestination, pickCsvDestination, pickCsvToImport } from "./dialogs";
-export type {
-  AccountSummary,
-  AssetSummary,
-  ErrorCode,
-  RatesSettingsChange,
-} from "./bindings/contract";
+export * from "./app";
+export * from "./holdings";
+export * from "./rates";
+export * from "./events";
+export * from "./alerts";
+export * from "./vault";
+export * from "./transfer";
+export * from "./dialogs";
+export type { AccountSummary, AssetSummary, ErrorCode } from "./bindings/contract";
