@@ -8,8 +8,8 @@
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use crypto_balance_core::ids::AccountId;
 use crypto_balance_core::holdings;
+use crypto_balance_core::ids::AccountId;
 use crypto_balance_core::ledger::{self, BatchKind, EntryKind, NewEntry};
 use crypto_balance_core::secret::DataKey;
 use crypto_balance_core::store::Store;

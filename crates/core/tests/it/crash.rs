@@ -288,15 +288,21 @@ async fn crash_child_restorer() {
     }
 }
 
-#[tokio::test]
-async fn restore_killed_at_random_moments_leaves_the_old_or_the_new_vault() {
-    let temp = tempfile::tempdir().expect("temp dir");
-    let dir = temp.path().join("vault");
-    let maker = app(&dir);
+/// An app on a new vault in `dir`, unlocked.
+async fn created(dir: &Path) -> App {
+    let maker = app(dir);
     maker
         .create_vault(&passphrase(), false)
         .await
         .expect("creates");
+    maker
+}
+
+#[tokio::test]
+async fn restore_killed_at_random_moments_leaves_the_old_or_the_new_vault() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let dir = temp.path().join("vault");
+    let maker = created(&dir).await;
     hold(&maker, "bitcoin", "1").await;
     maker
         .backup(&dir.with_extension("a"))
@@ -355,11 +361,7 @@ async fn crash_child_rekeyer() {
 async fn change_passphrase_killed_at_random_moments_leaves_one_that_opens() {
     let temp = tempfile::tempdir().expect("temp dir");
     let dir = temp.path().join("vault");
-    let maker = app(&dir);
-    maker
-        .create_vault(&passphrase(), false)
-        .await
-        .expect("creates");
+    let maker = created(&dir).await;
     hold(&maker, "bitcoin", "1.5").await;
     hold(&maker, "solana", "42").await;
     maker.lock().await;

@@ -6,7 +6,7 @@ use crypto_balance_core::transfer::import::ImportOptions;
 use tokio::sync::broadcast::error::TryRecvError;
 use tokio::sync::broadcast::Receiver;
 
-use crate::support::{hold, passphrase, vault, write, PASSPHRASE};
+use crate::support::{dry, hold, passphrase, vault, write, PASSPHRASE};
 
 /// The events published so far, by name.
 fn drain(events: &mut Receiver<Event>) -> Vec<&'static str> {
@@ -58,10 +58,7 @@ async fn every_write_publishes_what_it_changed() {
         b"time,account,coin,amount,kind,price,price_currency,note,id\n\
           2024-01-02T03:04:05Z,A,ethereum,1,deposit,,,,x1\n",
     );
-    let preview = ImportOptions {
-        dry_run: true,
-        ..ImportOptions::default()
-    };
+    let preview = dry(ImportOptions::default());
     app.import(&file, &preview).await.expect("previews");
     let seen = drain(&mut events);
     assert!(

@@ -4,11 +4,11 @@
 
 use std::sync::{Arc, Mutex};
 
-use crate::support::{fixture, vault, write};
+use crate::support::{dry, fixture, vault, write};
 use crypto_balance_core::transfer::generic::{parse_column_args, ColumnMap};
 use crypto_balance_core::transfer::import::{ImportControl, ImportOptions};
 use crypto_balance_core::transfer::resolve::parse_map_arg;
-use crypto_balance_core::transfer::{ImportFormat, ImportPhase};
+use crypto_balance_core::transfer::{ImportFormat, ImportPhase, ImportReport};
 use crypto_balance_core::{App, ErrorCode};
 
 struct Case {
@@ -252,13 +252,7 @@ async fn check(app: &App, case: &Case) {
     let file = fixture(case.file);
     let name = case.file;
     let preview = app
-        .import(
-            &file,
-            &ImportOptions {
-                dry_run: true,
-                ..case.options.clone()
-            },
-        )
+        .import(&file, &dry(case.options.clone()))
         .await
         .unwrap_or_else(|e| panic!("{name}: {e}"));
     assert_eq!(preview.format, case.format, "{name}");
@@ -332,11 +326,8 @@ async fn the_binance_sample_needs_its_unknown_coins_resolved_first() {
     let temp = tempfile::tempdir().unwrap();
     let app = vault(temp.path()).await;
     let file = fixture("binance-2017.csv");
-    let dry = ImportOptions {
-        dry_run: true,
-        ..ImportOptions::default()
-    };
-    let preview = app.import(&file, &dry).await.unwrap();
+    let preview_choices = dry(ImportOptions::default());
+    let preview = app.import(&file, &preview_choices).await.unwrap();
     let unresolved: Vec<&str> = preview
         .unresolved
         .iter()
@@ -396,20 +387,10 @@ async fn times_are_read_in_the_zone_the_file_or_the_person_names() {
     let app = vault(temp.path()).await;
     let named = fixture("Binance-Transaction-History-202405200400(UTC+8)_a1b2.csv");
     let preview = app
-        .import(
-            &named,
-            &ImportOptions {
-                dry_run: true,
-                ..ImportOptions::default()
-            },
-        )
+        .import(&named, &dry(ImportOptions::default()))
         .await
         .unwrap();
-    assert!(
-        preview.notes.iter().any(|n| n.contains("UTC+08:00")),
-        "{:?}",
-        preview.notes
-    );
+    assert_noted(&preview, "UTC+08:00");
     // Renamed, the file no longer says; the preview says UTC was assumed, and a chosen zone wins.
     let renamed = write(
         temp.path(),
@@ -417,23 +398,10 @@ async fn times_are_read_in_the_zone_the_file_or_the_person_names() {
         &std::fs::read(&named).unwrap(),
     );
     let preview = app
-        .import(
-            &renamed,
-            &ImportOptions {
-                dry_run: true,
-                ..ImportOptions::default()
-            },
-        )
+        .import(&renamed, &dry(ImportOptions::default()))
         .await
         .unwrap();
-    assert!(
-        preview
-            .notes
-            .iter()
-            .any(|n| n.contains("times read as UTC")),
-        "{:?}",
-        preview.notes
-    );
+    assert_noted(&preview, "times read as UTC");
     app.import(&named, &ImportOptions::default()).await.unwrap();
     let ledger = export_ledger(&app).await;
     // 24-05-16 12:57:55 at UTC+8.
@@ -447,12 +415,17 @@ async fn times_are_read_in_the_zone_the_file_or_the_person_names() {
         ..ImportOptions::default()
     };
     let preview = app.import(&renamed, &chosen).await.unwrap();
-    assert!(
-        preview.notes.iter().any(|n| n.contains("UTC-06:00")),
-        "{:?}",
-        preview.notes
-    );
+    assert_noted(&preview, "UTC-06:00");
     assert_eq!(preview.duplicates, 0, "other times are other rows");
+}
+
+/// The report says `text` in one of its notes.
+fn assert_noted(report: &ImportReport, text: &str) {
+    assert!(
+        report.notes.iter().any(|n| n.contains(text)),
+        "no note says {text:?}: {:?}",
+        report.notes
+    );
 }
 
 async fn export_ledger(app: &App) -> String {

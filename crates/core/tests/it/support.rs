@@ -8,6 +8,7 @@ use std::sync::Arc;
 use crypto_balance_core::clock::FixedClock;
 use crypto_balance_core::holdings::NewHolding;
 use crypto_balance_core::rates::CoinGeckoOverrides;
+use crypto_balance_core::transfer::import::ImportOptions;
 use crypto_balance_core::vault::{KdfParams, Keychain, MemoryKeychain};
 use crypto_balance_core::{App, AppConfig, Passphrase};
 
@@ -127,4 +128,12 @@ pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/import")
         .join(name)
+}
+
+/// The same import choices as a preview, which writes nothing.
+pub fn dry(options: ImportOptions) -> ImportOptions {
+    ImportOptions {
+        dry_run: true,
+        ..options
+    }
 }

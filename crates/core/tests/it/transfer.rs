@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::support::{vault, write};
+use crate::support::{dry, vault, write};
 use crypto_balance_core::holdings::NewHolding;
 use crypto_balance_core::transfer::import::ImportOptions;
 use crypto_balance_core::transfer::ExportWhat;
@@ -108,16 +108,7 @@ async fn an_import_is_one_undo_able_batch_and_a_dry_run_writes_nothing() {
                \r\n\
                2024-01-03 10:00:00,Kraken,eth,3,deposit,,,,\r\n";
     let file = write(temp.path(), "mine.csv", csv.as_bytes());
-    let preview = app
-        .import(
-            &file,
-            &ImportOptions {
-                dry_run: true,
-                ..options()
-            },
-        )
-        .await
-        .unwrap();
+    let preview = app.import(&file, &dry(options())).await.unwrap();
     assert_eq!(
         (preview.rows, preview.imported, preview.batch_id),
         (3, 3, None)
@@ -225,16 +216,7 @@ async fn unknown_symbols_are_reported_with_suggestions_and_resolved_by_a_mapping
                2024-01-02T03:04:05Z,A,DOGGO,5,deposit,,,,\n\
                2024-01-02T03:04:05Z,A,sol,1,deposit,,,,\n";
     let file = write(temp.path(), "symbols.csv", csv.as_bytes());
-    let preview = app
-        .import(
-            &file,
-            &ImportOptions {
-                dry_run: true,
-                ..options()
-            },
-        )
-        .await
-        .unwrap();
+    let preview = app.import(&file, &dry(options())).await.unwrap();
     assert_eq!(preview.unresolved.len(), 1);
     assert_eq!(preview.unresolved[0].symbol, "DOGGO");
     let error = app.import(&file, &options()).await.unwrap_err();
@@ -327,16 +309,7 @@ async fn the_delta_sample_imports_and_bracketed_names_pick_the_coin() {
     )
     .unwrap();
     let file = write(temp.path(), "delta.csv", &sample);
-    let preview = app
-        .import(
-            &file,
-            &ImportOptions {
-                dry_run: true,
-                ..options()
-            },
-        )
-        .await
-        .unwrap();
+    let preview = app.import(&file, &dry(options())).await.unwrap();
     assert_eq!(
         preview.format,
         crypto_balance_core::transfer::ImportFormat::Delta
