@@ -46,6 +46,13 @@ pub fn created(app: &App, outcome: &UnlockOutcome, json: bool) {
 }
 
 pub fn changed(verb: &str, change: &HoldingChange, json: bool) {
+    if change.looked_up {
+        // Said on stderr, so scripts reading stdout see the same line either way.
+        eprintln!(
+            "Looked up '{}' on CoinGecko: the local coin catalog did not have it yet.",
+            change.coin
+        );
+    }
     if json {
         print_json(change);
     } else {

@@ -496,3 +496,33 @@ async fn extreme_values_are_valued_or_named_never_a_panic() {
     let status = daemon.stop().await;
     assert!(status.success(), "{status:?}");
 }
+
+#[tokio::test]
+async fn a_fresh_vault_adds_a_coin_it_has_not_downloaded_yet_and_says_so() {
+    let setup = setup().await;
+    setup.fake.add_coin(coingecko_fake::Coin::new(
+        "nexa",
+        "nexa",
+        "Nexa",
+        Some(400),
+        Some("0.0000052"),
+    ));
+    let out = run(
+        &setup,
+        &["holdings", "add", "--coin", "nexa", "--amount", "1000"],
+    )
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Looked up 'nexa' on CoinGecko"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("nexa in Manual is now 1000"));
+    let added = json(
+        &setup,
+        &["holdings", "add", "--coin", "nexa", "--amount", "1"],
+    )
+    .await;
+    assert_eq!(added["looked_up"], false, "{added}");
+}

@@ -26,6 +26,7 @@ use crate::{AppInfo, DataDir, Error};
 
 mod alerts;
 mod lifecycle;
+mod lookup;
 mod rates;
 mod transfer;
 
@@ -173,8 +174,16 @@ impl App {
         Ok(holdings::list(&self.store().await?).await?)
     }
 
+    /// Adds a holding; a coin the local catalog does not know yet is looked up on CoinGecko.
     pub async fn add_holding(&self, new: NewHolding) -> Result<HoldingChange, Error> {
-        let change = holdings::add(&self.store().await?, new, self.now()).await?;
+        let store = self.store().await?;
+        let now = self.now();
+        let add = || {
+            let (store, new) = (&store, new.clone());
+            async move { Ok(holdings::add(store, new, now).await?) }
+        };
+        let (mut change, found) = self.with_coin_lookup(&new.coin, add).await?;
+        change.looked_up = found == lookup::Found::OnCoinGecko;
         self.publish(Event::HoldingsChanged);
         Ok(change)
     }

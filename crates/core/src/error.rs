@@ -68,6 +68,15 @@ pub enum Error {
     /// The vault exists but is not unlocked yet.
     #[error("the vault is locked: unlock it with the recovery passphrase first")]
     Locked,
+
+    /// A coin not in the local catalog, which was never downloaded, while CoinGecko could not be
+    /// reached to look it up.
+    #[error(
+        "unknown coin '{0}': the coin catalog has not been downloaded yet and CoinGecko could \
+         not be reached to look the coin up; run `crypto-balance sync` once online (in the app: \
+         Refresh), or use the coin's CoinGecko id"
+    )]
+    CatalogMissing(String),
 }
 
 /// A coin that cannot be resolved outside a holdings change reads the same as inside one.
@@ -84,6 +93,7 @@ impl Error {
             Error::Path(PathError::Protected { .. }) => ErrorCode::ProtectedPath,
             Error::Path(_) => ErrorCode::DataDirUnavailable,
             Error::Locked => ErrorCode::Locked,
+            Error::CatalogMissing(_) => ErrorCode::UnknownCoin,
             Error::OutOfRange(_) => ErrorCode::OutOfRange,
             Error::Vault(e) => vault_code(e),
             Error::VaultLock(crate::locks::VaultLockError::InUse(_)) => ErrorCode::Busy,

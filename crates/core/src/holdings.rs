@@ -84,6 +84,8 @@ pub struct HoldingChange {
     pub account: String,
     pub coin: CoinId,
     pub amount: Amount,
+    /// The coin was not in the local catalog and was looked up on CoinGecko for this change.
+    pub looked_up: bool,
 }
 
 fn manual_source() -> String {
@@ -142,6 +144,7 @@ pub async fn add(store: &Store, new: NewHolding, now: i64) -> Result<HoldingChan
     tx.commit().await.map_err(err)?;
     Ok(HoldingChange {
         batch_id: batch,
+        looked_up: false,
         account: account.name,
         coin: asset.id,
         amount: position.amount,
@@ -188,6 +191,7 @@ pub async fn set(
     tx.commit().await.map_err(err)?;
     Ok(HoldingChange {
         batch_id: batch,
+        looked_up: false,
         account: account.name,
         coin: asset.id,
         amount,
@@ -262,6 +266,7 @@ pub async fn remove(
     tx.commit().await.map_err(err)?;
     Ok(HoldingChange {
         batch_id: batch,
+        looked_up: false,
         account: account_name,
         coin: asset.id,
         amount: Amount::ZERO,

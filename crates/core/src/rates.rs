@@ -38,6 +38,8 @@ use crate::store::{Store, StoreError};
 /// than the base is held, and divided through by [`crate::valuation`].
 pub const CROSS_COIN: &str = "bitcoin";
 
+/// The fetch-log entry of the last complete catalog download.
+const CATALOG_DOWNLOADED: &str = "catalog_downloaded";
 /// The coin catalog (`/coins/list` + ranks) is refreshed at most daily.
 const CATALOG_MAX_AGE: i64 = 86_400;
 /// After a failed catalog download, try again in an hour, not every cycle.
@@ -266,6 +268,8 @@ impl Rates {
             db::save_listings(store, &listings, "coins_list", now).await?;
             let ranked = connection.client.top_coins("usd", 1).await?;
             db::save_ranks(store, &ranked, now).await?;
+            // Unlike "coins_list", which a failed attempt also marks (to retry in an hour).
+            db::record_fetch(store, CATALOG_DOWNLOADED, now).await?;
             Ok::<usize, RatesError>(listings.len())
         }
         .await;
@@ -281,9 +285,27 @@ impl Rates {
         }
     }
 
-    /// Coins matching `query`: CoinGecko's `/search` (cached 15 minutes, results added to the
-    /// catalog), or the local catalog when CoinGecko cannot be reached.
+    /// Coins matching `query`: CoinGecko's `/search` (see [`Rates::look_up`]), or the local
+    /// catalog when CoinGecko cannot be reached.
     pub async fn search(
+        &self,
+        store: &Store,
+        query: &str,
+        now: i64,
+    ) -> Result<Vec<Listing>, RatesError> {
+        match self.look_up(store, query, now).await {
+            Err(RatesError::Api(error)) => {
+                tracing::info!(%error, "search offline: using the local coin catalog");
+                let query = query.trim().to_lowercase();
+                Ok(crate::assets::search_local(store, &query, 25).await?)
+            }
+            found => found,
+        }
+    }
+
+    /// Coins matching `query` on CoinGecko's `/search` (cached 15 minutes); what it finds joins
+    /// the local catalog, so a coin found once resolves from then on.
+    pub async fn look_up(
         &self,
         store: &Store,
         query: &str,
@@ -297,17 +319,15 @@ impl Rates {
             return Ok(found.as_ref().clone());
         }
         let connection = self.connection(store).await?;
-        match connection.client.search(&query).await {
-            Ok(found) => {
-                db::save_listings(store, &found, "search", now).await?;
-                self.searches.insert(query, Arc::new(found.clone())).await;
-                Ok(found)
-            }
-            Err(error) => {
-                tracing::info!(%error, "search offline: using the local coin catalog");
-                Ok(crate::assets::search_local(store, &query, 25).await?)
-            }
-        }
+        let found = connection.client.search(&query).await?;
+        db::save_listings(store, &found, "search", now).await?;
+        self.searches.insert(query, Arc::new(found.clone())).await;
+        Ok(found)
+    }
+
+    /// Whether the full coin catalog (`/coins/list`) was ever downloaded into this vault.
+    pub async fn catalog_downloaded(&self, store: &Store) -> Result<bool, RatesError> {
+        Ok(db::fetched_at(store, CATALOG_DOWNLOADED).await?.is_some())
     }
 
     /// Price points of `coin` over the last `days`, from the database when a download is recent

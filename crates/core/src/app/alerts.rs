@@ -32,7 +32,9 @@ impl App {
     /// Validates and stores a rule. Nothing is saved when anything is wrong.
     pub async fn add_alert(&self, new: NewAlert) -> Result<AlertRule, Error> {
         let store = self.store().await?;
-        let rule = self.checked_rule(&store, new).await?;
+        let coin = new.coin.clone().unwrap_or_default();
+        let check = || self.checked_rule(&store, new.clone());
+        let (rule, _) = self.with_coin_lookup(&coin, check).await?;
         let id = alerts_db::create(&store, &rule, self.now())
             .await
             .map_err(alert_error)?;

@@ -9,6 +9,7 @@ mod alerts;
 mod crash;
 mod events;
 mod import_formats;
+mod lookup;
 mod rates;
 mod refresher;
 mod support;

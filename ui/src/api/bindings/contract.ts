@@ -397,6 +397,8 @@ export type HoldingChange = {
 	account: string,
 	coin: CoinId,
 	amount: Amount,
+	/**  The coin was not in the local catalog and was looked up on CoinGecko for this change. */
+	looked_up: boolean,
 };
 
 /**  The file layouts this build can import. */
