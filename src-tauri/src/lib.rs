@@ -14,6 +14,7 @@
 //! - [`prefs`]: the desktop preferences (close to tray, start minimized), read before unlock.
 //! - [`logging`]: stderr and rotated daily files in the platform's log folder.
 //! - [`shutdown`]: quitting cleanly on Quit, on signals, and at logout.
+//! - [`startup_error`]: a native dialog when the app cannot start.
 
 mod commands;
 mod contract;
@@ -24,6 +25,7 @@ mod notify;
 mod painting;
 mod prefs;
 mod shutdown;
+mod startup_error;
 mod sync;
 mod tray;
 mod window;
@@ -40,6 +42,7 @@ use crypto_balance_core::rates::CoinGeckoOverrides;
 use crypto_balance_core::secret::ApiKey;
 use crypto_balance_core::sync::Refresher;
 use crypto_balance_core::{App, AppConfig};
+use startup_error::StartupError;
 use tauri::{Builder, Manager, Runtime};
 
 /// When the process started, for the start-up time in the log.
@@ -52,7 +55,8 @@ pub fn run() -> ExitCode {
     let painting = painting::choose_for_this_machine();
     let explicit_data_dir = std::env::var_os(DATA_DIR_ENV).map(PathBuf::from);
     let folders = AppFolders::resolve(explicit_data_dir.as_deref());
-    logging::init(folders.as_ref().map(|folders| folders.logs.as_path()));
+    let log_dir = logging::init(folders.as_ref().map(|folders| folders.logs.as_path()))
+        .map(std::path::Path::to_path_buf);
     // Settings and logs are private to the user at every start, like the data folder.
     for folder in folders.iter().flat_map(|f| [&f.config, &f.logs]) {
         if let Err(error) = crypto_balance_core::paths::restrict_tree(folder) {
@@ -70,7 +74,7 @@ pub fn run() -> ExitCode {
     let app = match App::open(config) {
         Ok(app) => Arc::new(app),
         Err(error) => {
-            tracing::error!(%error, "cannot start");
+            startup_error::show(StartupError::Data(&error), log_dir.as_deref());
             return ExitCode::FAILURE;
         }
     };
@@ -113,7 +117,7 @@ pub fn run() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(error) => {
-            tracing::error!(%error, "the app stopped with an error");
+            startup_error::show(StartupError::Shell(&error), log_dir.as_deref());
             ExitCode::FAILURE
         }
     }

@@ -16,8 +16,8 @@ pub const KEPT_FILES: usize = 7;
 const FILE_PREFIX: &str = "crypto-balance";
 
 /// Starts logging; `CRYPTO_BALANCE_LOG` sets the filter (default `info`). Without a usable log
-/// folder the app still starts, logging to stderr only.
-pub fn init(log_dir: Option<&Path>) {
+/// folder the app still starts, logging to stderr only. Returns the folder the files go to.
+pub fn init(log_dir: Option<&Path>) -> Option<&Path> {
     let filter =
         EnvFilter::try_from_env("CRYPTO_BALANCE_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     let (file, file_error) = match log_dir.map(daily_files) {
@@ -30,9 +30,10 @@ pub fn init(log_dir: Option<&Path>) {
         .with(fmt::layer().with_writer(std::io::stderr))
         .with(file.map(|file| fmt::layer().with_ansi(false).with_writer(file)))
         .try_init();
-    if let (Some(dir), Some(error)) = (log_dir, file_error) {
+    if let (Some(dir), Some(error)) = (log_dir, &file_error) {
         tracing::warn!(%error, dir = %dir.display(), "cannot write log files; logging to stderr only");
     }
+    log_dir.filter(|_| file_error.is_none())
 }
 
 fn daily_files(dir: &Path) -> Result<RollingFileAppender, Box<dyn std::error::Error>> {
