@@ -2,10 +2,6 @@
 //! uses. [`CoinId::parse`] makes one from what a server, a file or a person wrote; ids read back
 //! from our own database were parsed before they were written.
 
-use std::borrow::Borrow;
-use std::fmt;
-use std::ops::Deref;
-
 use serde::{Deserialize, Serialize};
 
 /// The longest id accepted (CoinGecko's longest are under 100 characters).
@@ -63,49 +59,9 @@ impl CoinId {
     pub(crate) fn from_stored(id: String) -> Self {
         CoinId(id)
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl Deref for CoinId {
-    type Target = str;
-
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl Borrow<str> for CoinId {
-    fn borrow(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for CoinId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl PartialEq<str> for CoinId {
-    fn eq(&self, other: &str) -> bool {
-        self.0 == other
-    }
-}
-
-impl PartialEq<&str> for CoinId {
-    fn eq(&self, other: &&str) -> bool {
-        self.0 == *other
-    }
-}
-
-impl PartialEq<String> for CoinId {
-    fn eq(&self, other: &String) -> bool {
-        &self.0 == other
-    }
-}
+crate::text_value::text_value!(CoinId);
 
 #[cfg(test)]
 mod tests {

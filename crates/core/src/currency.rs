@@ -35,37 +35,9 @@ impl Currency {
     pub fn usd() -> Self {
         Currency("usd".to_owned())
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl std::ops::Deref for Currency {
-    type Target = str;
-
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for Currency {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl PartialEq<str> for Currency {
-    fn eq(&self, other: &str) -> bool {
-        self.0 == other
-    }
-}
-
-impl PartialEq<&str> for Currency {
-    fn eq(&self, other: &&str) -> bool {
-        self.0 == *other
-    }
-}
+crate::text_value::text_value!(Currency);
 
 #[cfg(test)]
 mod tests {

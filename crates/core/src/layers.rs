@@ -5,7 +5,14 @@
 /// Each layer's modules. Root items (`PRODUCT_NAME`, …) sit below them all.
 pub const LAYERS: &[&[&str]] = &[
     &[
-        "money", "clock", "secret", "currency", "plan", "ids", "coin",
+        "money",
+        "clock",
+        "secret",
+        "currency",
+        "plan",
+        "ids",
+        "coin",
+        "text_value",
     ],
     &["store", "paths", "locks", "vault"],
     &["assets", "accounts", "ledger", "backup"],

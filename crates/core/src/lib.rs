@@ -52,6 +52,7 @@ pub mod secret;
 pub mod settings;
 pub mod store;
 pub mod sync;
+mod text_value;
 pub mod transfer;
 pub mod valuation;
 pub mod vault;
