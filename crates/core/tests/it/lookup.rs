@@ -14,6 +14,18 @@ fn nexa() -> Coin {
     Coin::new("nexa", "nexa", "Nexa", Some(400), Some("0.0000052"))
 }
 
+/// A new vault, unlocked, whose CoinGecko is at `url`, with no sync run yet.
+async fn app_asking(url: String, dir: &std::path::Path) -> crypto_balance_core::App {
+    TestApp::new()
+        .coingecko(CoinGeckoOverrides {
+            base_url: Some(url),
+            timeout: Some(Duration::from_secs(2)),
+            ..CoinGeckoOverrides::default()
+        })
+        .create(dir)
+        .await
+}
+
 #[tokio::test]
 async fn a_coin_the_catalog_lacks_is_looked_up_once_before_any_sync() {
     let fake = FakeCoinGecko::start(FakeConfig::default(), 0)
@@ -21,14 +33,7 @@ async fn a_coin_the_catalog_lacks_is_looked_up_once_before_any_sync() {
         .expect("fake starts");
     fake.add_coin(nexa());
     let dir = tempfile::tempdir().expect("temp dir");
-    let app = TestApp::new()
-        .coingecko(CoinGeckoOverrides {
-            base_url: Some(fake.base_url()),
-            timeout: Some(Duration::from_secs(2)),
-            ..CoinGeckoOverrides::default()
-        })
-        .create(dir.path())
-        .await;
+    let app = app_asking(fake.base_url(), dir.path()).await;
 
     let added = app
         .add_holding(holding("nexa", "1000"))
@@ -72,14 +77,7 @@ async fn offline_before_the_catalog_was_downloaded_the_error_says_what_to_run() 
     let gone = fake.base_url();
     drop(fake);
     let dir = tempfile::tempdir().expect("temp dir");
-    let app = TestApp::new()
-        .coingecko(CoinGeckoOverrides {
-            base_url: Some(gone),
-            timeout: Some(Duration::from_secs(2)),
-            ..CoinGeckoOverrides::default()
-        })
-        .create(dir.path())
-        .await;
+    let app = app_asking(gone, dir.path()).await;
     let error = app
         .add_holding(holding("nexa", "1"))
         .await
