@@ -7,9 +7,11 @@
 //! - [`number`]: JSON number text to `Decimal` without losing a digit.
 //! - [`db`]: rates, history, overrides, catalog and usage in the encrypted database.
 //! - [`budget`]: the interval that keeps within a plan's limits.
+//! - `catalog`: the coin catalog, daily, and coins looked up one at a time (`/search`).
 
 pub mod api_error;
 pub mod budget;
+mod catalog;
 pub mod client;
 pub mod db;
 pub mod number;
@@ -37,15 +39,6 @@ use crate::store::{Store, StoreError};
 /// The coin whose price in every currency gives fiat cross rates: fetched whenever another fiat
 /// than the base is held, and divided through by [`crate::valuation`].
 pub const CROSS_COIN: &str = "bitcoin";
-
-/// The fetch-log entry of the last complete catalog download.
-const CATALOG_DOWNLOADED: &str = "catalog_downloaded";
-/// The coin catalog (`/coins/list` + ranks) is refreshed at most daily.
-const CATALOG_MAX_AGE: i64 = 86_400;
-/// After a failed catalog download, try again in an hour, not every cycle.
-const CATALOG_RETRY: i64 = 3_600;
-/// `/search` answers are cached as long as CoinGecko caches them.
-const SEARCH_TTL: Duration = Duration::from_secs(15 * 60);
 
 /// What the shell's environment says, overriding stored settings (`CRYPTO_BALANCE_COINGECKO_*`).
 #[derive(Debug, Clone, Default)]
@@ -125,7 +118,7 @@ impl Rates {
             connection: Mutex::new(None),
             searches: Cache::builder()
                 .max_capacity(256)
-                .time_to_live(SEARCH_TTL)
+                .time_to_live(catalog::SEARCH_TTL)
                 .build(),
             calls: Arc::new(AtomicU32::new(0)),
         }
@@ -251,83 +244,6 @@ impl Rates {
             }
         }
         Ok(report)
-    }
-
-    /// Downloads `/coins/list` and the top 250 by market cap when the cached catalog is a day
-    /// old. Failures are logged and retried in an hour; prices do not wait for the catalog.
-    async fn refresh_catalog_if_due(&self, connection: &Connection, store: &Store, now: i64) {
-        let due = match db::fetched_at(store, "coins_list").await {
-            Ok(last) => last.is_none_or(|at| now - at >= CATALOG_MAX_AGE),
-            Err(_) => false,
-        };
-        if !due {
-            return;
-        }
-        let result = async {
-            let listings = connection.client.coins_list().await?;
-            db::save_listings(store, &listings, "coins_list", now).await?;
-            let ranked = connection.client.top_coins("usd", 1).await?;
-            db::save_ranks(store, &ranked, now).await?;
-            // Unlike "coins_list", which a failed attempt also marks (to retry in an hour).
-            db::record_fetch(store, CATALOG_DOWNLOADED, now).await?;
-            Ok::<usize, RatesError>(listings.len())
-        }
-        .await;
-        match result {
-            Ok(count) => tracing::info!(coins = count, "coin catalog refreshed"),
-            Err(error) => {
-                tracing::warn!(%error, "coin catalog refresh failed; retrying in an hour");
-                let retry_at = now - CATALOG_MAX_AGE + CATALOG_RETRY;
-                if let Err(e) = db::record_fetch(store, "coins_list", retry_at).await {
-                    tracing::warn!(error = %e, "could not record the catalog attempt");
-                }
-            }
-        }
-    }
-
-    /// Coins matching `query`: CoinGecko's `/search` (see [`Rates::look_up`]), or the local
-    /// catalog when CoinGecko cannot be reached.
-    pub async fn search(
-        &self,
-        store: &Store,
-        query: &str,
-        now: i64,
-    ) -> Result<Vec<Listing>, RatesError> {
-        match self.look_up(store, query, now).await {
-            Err(RatesError::Api(error)) => {
-                tracing::info!(%error, "search offline: using the local coin catalog");
-                let query = query.trim().to_lowercase();
-                Ok(crate::assets::search_local(store, &query, 25).await?)
-            }
-            found => found,
-        }
-    }
-
-    /// Coins matching `query` on CoinGecko's `/search` (cached 15 minutes); what it finds joins
-    /// the local catalog, so a coin found once resolves from then on.
-    pub async fn look_up(
-        &self,
-        store: &Store,
-        query: &str,
-        now: i64,
-    ) -> Result<Vec<Listing>, RatesError> {
-        let query = query.trim().to_lowercase();
-        if query.is_empty() {
-            return Ok(Vec::new());
-        }
-        if let Some(found) = self.searches.get(&query).await {
-            return Ok(found.as_ref().clone());
-        }
-        let connection = self.connection(store).await?;
-        let found = connection.client.search(&query).await?;
-        db::save_listings(store, &found, "search", now).await?;
-        self.searches.insert(query, Arc::new(found.clone())).await;
-        Ok(found)
-    }
-
-    /// Whether the full coin catalog (`/coins/list`) was ever downloaded into this vault.
-    pub async fn catalog_downloaded(&self, store: &Store) -> Result<bool, RatesError> {
-        Ok(db::fetched_at(store, CATALOG_DOWNLOADED).await?.is_some())
     }
 
     /// Price points of `coin` over the last `days`, from the database when a download is recent
