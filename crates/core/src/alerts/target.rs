@@ -54,24 +54,34 @@ impl From<AlertTarget> for TargetFields {
 }
 
 impl AlertTarget {
-    /// The target of a rule of `kind` with this coin and account: a coin for every kind but the
-    /// portfolio's, which takes none, and an account only for holdings.
+    /// Whether a rule of `kind` may name a coin and an account as given: a coin for every kind
+    /// but the portfolio's, which takes none, and an account only for holdings. Checked before
+    /// the coin is looked up, so a wrong mixture is not reported as an unknown coin.
+    pub fn check(kind: AlertKind, has_coin: bool, has_account: bool) -> Result<(), AlertError> {
+        if has_account && !kind.is_holding() {
+            return Err(AlertError::AccountNotAllowed);
+        }
+        match (kind.needs_coin(), has_coin) {
+            (false, true) => Err(AlertError::CoinNotAllowed),
+            (true, false) => Err(AlertError::CoinNeeded(kind.as_str())),
+            _ => Ok(()),
+        }
+    }
+
+    /// The target of a rule of `kind` with this coin and account, as [`AlertTarget::check`]
+    /// allows.
     pub fn new(
         kind: AlertKind,
         coin: Option<CoinId>,
         account: Option<String>,
     ) -> Result<Self, AlertError> {
         let account = account.filter(|a| !a.trim().is_empty());
-        if account.is_some() && !kind.is_holding() {
-            return Err(AlertError::AccountNotAllowed);
-        }
-        match (kind.needs_coin(), coin) {
-            (false, None) => Ok(AlertTarget::Portfolio),
-            (false, Some(_)) => Err(AlertError::CoinNotAllowed),
-            (true, None) => Err(AlertError::CoinNeeded(kind.as_str())),
-            (true, Some(coin)) if kind.is_holding() => Ok(AlertTarget::Holding { coin, account }),
-            (true, Some(coin)) => Ok(AlertTarget::Coin(coin)),
-        }
+        Self::check(kind, coin.is_some(), account.is_some())?;
+        Ok(match coin {
+            None => AlertTarget::Portfolio,
+            Some(coin) if kind.is_holding() => AlertTarget::Holding { coin, account },
+            Some(coin) => AlertTarget::Coin(coin),
+        })
     }
 
     pub fn coin(&self) -> Option<&CoinId> {

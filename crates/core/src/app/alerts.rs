@@ -65,9 +65,7 @@ impl App {
         let given =
             |text: Option<String>| text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
         let (coin, account) = (given(new.coin), given(new.account));
-        // Checked before the coin and account are looked up, so the error says what is wrong.
-        let named = coin.as_deref().and_then(CoinId::parse);
-        AlertTarget::new(kind, named, account.clone()).map_err(alert_error)?;
+        AlertTarget::check(kind, coin.is_some(), account.is_some()).map_err(alert_error)?;
         let coin = match coin {
             Some(coin) => Some(crate::assets::resolve_id(store, &coin).await?),
             None => None,

@@ -149,6 +149,11 @@ async fn paused_alerts_stay_quiet_and_bad_rules_are_refused() {
             alert(AlertKind::PriceAbove, Some("no-such-coin"), "1"),
             ErrorCode::UnknownCoin,
         ),
+        // Text that cannot be an id is still a coin the person named: unknown, not missing.
+        (
+            alert(AlertKind::PriceAbove, Some("bit coin"), "1"),
+            ErrorCode::UnknownCoin,
+        ),
         (
             alert(AlertKind::PriceAbove, Some("bitcoin"), "-5"),
             ErrorCode::InvalidInput,
