@@ -16,6 +16,16 @@ pub enum StartupError<'a> {
 }
 
 impl StartupError<'_> {
+    /// A second launch that could not hand over to the running app (which was quitting at that
+    /// moment): nothing is wrong with this one, and a dialog would only block the next launch.
+    fn is_hand_over(&self) -> bool {
+        matches!(
+            self,
+            StartupError::Shell(tauri::Error::PluginInitialization(plugin, _))
+                if plugin == "single-instance"
+        )
+    }
+
     fn what(&self) -> String {
         match self {
             StartupError::Data(error) => error.to_string(),
@@ -64,21 +74,8 @@ fn capitalized(text: &str) -> String {
     })
 }
 
-impl StartupError<'_> {
-    /// A second launch that could not hand over to the running app (which was quitting at that
-    /// moment): nothing is wrong with this one, and a dialog would only block the next launch.
-    fn is_hand_over(&self) -> bool {
-        matches!(
-            self,
-            StartupError::Shell(tauri::Error::PluginInitialization(plugin, _))
-                if plugin == "single-instance"
-        )
-    }
-}
-
 /// Logs the failure and shows it in a native dialog, waiting until it is closed.
 pub fn show(error: StartupError<'_>, log_dir: Option<&Path>) {
-    let message = error.message(log_dir);
     tracing::error!(error = %error.what(), "cannot start");
     if error.is_hand_over() {
         return;
@@ -92,7 +89,7 @@ pub fn show(error: StartupError<'_>, log_dir: Option<&Path>) {
         let shown = rfd::MessageDialog::new()
             .set_level(rfd::MessageLevel::Error)
             .set_title("Crypto Balance could not start")
-            .set_description(message)
+            .set_description(error.message(log_dir))
             .set_buttons(rfd::MessageButtons::Ok)
             .show();
         tracing::debug!(?shown, "start-up error dialog closed");
