@@ -6,6 +6,7 @@
 pub const LAYERS: &[&[&str]] = &[
     &[
         "money",
+        "numbers",
         "clock",
         "secret",
         "currency",

@@ -10,6 +10,7 @@
 //! - [`error`]: the crate's [`Error`], its stable [`ErrorCode`]s and the [`ErrorReport`] that crosses
 //!   IPC and `--json` output as `{ code, message }`.
 //! - [`money`]: exact coin [`Amount`]s and checked [`money::Price`]s (values are `Decimal`).
+//! - [`numbers`]: how every surface writes amounts, prices, values and percentages.
 //! - [`coin`]: [`coin::CoinId`], a coin's CoinGecko id, parsed once.
 //! - [`ids`]: one type per row id that leaves core ([`ids::BatchId`], [`ids::AlertId`], …).
 //! - [`secret`]: key material and passphrases that zeroize and never print.
@@ -45,6 +46,7 @@ pub mod layers;
 pub mod ledger;
 pub mod locks;
 pub mod money;
+pub mod numbers;
 pub mod paths;
 pub mod plan;
 pub mod rates;

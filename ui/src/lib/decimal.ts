@@ -127,19 +127,32 @@ export function compareDecimal(a: string, b: string): number {
   return left === right ? 0 : (left < right ? -1 : 1) * direction;
 }
 
-/** A money number for people: cents (more places for tiny values), grouped in thousands. */
-export function formatMoneyNumber(value: string): string {
+/** An exact quantity, every digit kept, grouped: "1,234,567.5". */
+export function formatAmount(value: string, locale: string = userLocale()): string {
+  return groupThousands(value, locale);
+}
+
+/**
+ * A money number for people: cents, or six significant decimals below 1, grouped in thousands.
+ * The same rules as core's `numbers.rs`; both are checked against fixtures/number-format.json.
+ */
+export function formatMoneyNumber(value: string, locale: string = userLocale()): string {
+  if (!/^-?\d+(\.\d+)?$/.test(value)) return value;
   let text = formatPrice(value);
   if (!/^-?0\.0/.test(text)) {
     const [whole = "0", fraction = ""] = text.split(".");
     text = `${whole}.${fraction.padEnd(2, "0")}`;
   }
-  return groupThousands(text);
+  return groupThousands(text, locale);
 }
 
 /** Money with its currency code: "33,593.67 USD". */
-export function formatMoney(value: string, currency: string): string {
-  return `${formatMoneyNumber(value)} ${currency.toUpperCase()}`;
+export function formatMoney(
+  value: string,
+  currency: string,
+  locale: string = userLocale(),
+): string {
+  return `${formatMoneyNumber(value, locale)} ${currency.toUpperCase()}`;
 }
 
 /** The colour class of a signed figure: "gain", "loss", or none for zero or unknown. */
@@ -148,9 +161,9 @@ export function toneOf(value: string | null): string {
   return value.startsWith("-") ? "loss" : "gain";
 }
 
-/** A percentage change with its sign: "+3.64%", "-0.33%". */
-export function formatPercent(value: string): string {
+/** A percentage change with its sign, to two places: "+3.64%", "-0.33%", "0%". */
+export function formatPercent(value: string, locale: string = userLocale()): string {
   const rounded = roundDecimal(value, 2);
   if (rounded === "0") return "0%";
-  return `${rounded.startsWith("-") ? "" : "+"}${rounded}%`;
+  return `${rounded.startsWith("-") ? "" : "+"}${groupThousands(rounded, locale)}%`;
 }
