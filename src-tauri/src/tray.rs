@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::sync::Mutex;
 
 use crypto_balance_core::clock::iso8601;
+use crypto_balance_core::numbers::NumberStyle;
 use crypto_balance_core::sync::{CycleReport, SyncCommand};
 use crypto_balance_core::App;
 use tauri::menu::{CheckMenuItem, Menu, MenuEvent, MenuItem, PredefinedMenuItem};
@@ -108,15 +109,17 @@ fn on_main_thread<R: Runtime>(app: &AppHandle<R>, change: impl FnOnce() + Send +
 
 /// The tooltip shows the portfolio total and when it was last synced.
 pub fn show_total<R: Runtime>(app: &AppHandle<R>, report: &CycleReport) {
-    let total = report.total.round_dp(2);
-    let tooltip = format!(
-        "{}: {} {} (synced {} UTC)",
+    set_tooltip(app, total_tooltip(report, NumberStyle::system()));
+}
+
+/// "Crypto Balance: 35,000.00 USD (synced 14:05 UTC)", in the one number format.
+fn total_tooltip(report: &CycleReport, style: &NumberStyle) -> String {
+    format!(
+        "{}: {} (synced {} UTC)",
         crypto_balance_core::PRODUCT_NAME,
-        total,
-        report.currency.to_uppercase(),
+        style.money(report.total, &report.currency),
         &iso8601(report.at.seconds())[11..16]
-    );
-    set_tooltip(app, tooltip);
+    )
 }
 
 /// While the vault is locked the tooltip names the app and nothing it holds.
@@ -169,5 +172,41 @@ fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
         }
         QUIT => app.exit(0),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crypto_balance_core::clock::UnixTime;
+    use crypto_balance_core::currency::Currency;
+
+    fn report(total: &str) -> CycleReport {
+        CycleReport {
+            at: UnixTime::from_seconds(1_700_000_000),
+            calls: 1,
+            updated: 1,
+            missing: Vec::new(),
+            total: total.parse().unwrap(),
+            currency: Currency::usd(),
+            alerts_fired: Vec::new(),
+            next_interval: std::time::Duration::from_secs(60),
+        }
+    }
+
+    /// The tray writes the total as every screen does (the shared cases in
+    /// fixtures/number-format.json): grouped, to the cent, in the locale's separators.
+    #[test]
+    fn the_tooltip_writes_the_total_in_the_one_number_format() {
+        let us = NumberStyle::for_locale("en-US");
+        assert_eq!(
+            total_tooltip(&report("35000"), &us),
+            "Crypto Balance: 35,000.00 USD (synced 22:13 UTC)"
+        );
+        let de = NumberStyle::for_locale("de-DE");
+        assert_eq!(
+            total_tooltip(&report("33593.674999"), &de),
+            "Crypto Balance: 33.593,67 USD (synced 22:13 UTC)"
+        );
     }
 }

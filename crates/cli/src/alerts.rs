@@ -22,7 +22,7 @@ pub async fn run(app: &App, command: &AlertsCommand, json: bool) -> Result<(), E
                 print_json(&rule);
             } else {
                 print_lines(&[
-                    format!("Added alert {}: {}", rule.id, rule.describe()),
+                    format!("Added alert {}: {}", rule.id, rule.description),
                     "It fires when the condition becomes true (not at once if it already is)."
                         .into(),
                 ]);
@@ -137,7 +137,7 @@ fn list(rules: &[AlertRule], now: i64, json: bool) {
             };
             vec![
                 r.id.to_string(),
-                r.describe(),
+                r.description.clone(),
                 if r.repeating { "repeating" } else { "once" }.into(),
                 state.into(),
                 r.last_fired_at

@@ -4,8 +4,10 @@
 use std::io::Write;
 
 use crypto_balance_core::app::UnlockOutcome;
+use crypto_balance_core::assets::coin_label;
 use crypto_balance_core::holdings::{Holding, HoldingChange};
 use crypto_balance_core::ids::BatchId;
+use crypto_balance_core::numbers::NumberStyle;
 use crypto_balance_core::{App, AppInfo, ErrorReport};
 use serde::Serialize;
 use serde_json::json;
@@ -103,17 +105,18 @@ pub fn holdings(holdings: &[Holding], json: bool) {
         ]);
         return;
     }
+    let style = NumberStyle::system();
     let rows: Vec<Vec<String>> = holdings
         .iter()
         .map(|h| {
             let cost = match (&h.average_cost, &h.cost_currency) {
-                (Some(cost), Some(currency)) => format!("{cost} {currency}"),
+                (Some(cost), Some(currency)) => style.money(cost, currency),
                 _ => "-".into(),
             };
             vec![
                 h.account.clone(),
-                h.coin.to_string(),
-                h.amount.to_string(),
+                coin_label(&h.name, &h.symbol),
+                style.amount(h.amount),
                 cost,
             ]
         })

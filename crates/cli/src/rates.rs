@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use crypto_balance_core::app::RateView;
+use crypto_balance_core::assets::coin_label;
 use crypto_balance_core::events::Event;
+use crypto_balance_core::numbers::NumberStyle;
 use crypto_balance_core::settings::RatesSettingsChange;
 use crypto_balance_core::sync::{CycleReport, Refresher, SyncLock, SyncState};
 use crypto_balance_core::valuation::Valuation;
@@ -44,13 +46,12 @@ fn cycle_json(report: &CycleReport) -> serde_json::Value {
 
 fn cycle_line(report: &CycleReport) -> String {
     let mut line = format!(
-        "{} updated {} prices with {} call{}; portfolio {} {}",
+        "{} updated {} prices with {} call{}; portfolio {}",
         report.at,
         report.updated,
         report.calls,
         if report.calls == 1 { "" } else { "s" },
-        report.total,
-        report.currency
+        NumberStyle::system().money(report.total, &report.currency),
     );
     if !report.missing.is_empty() {
         line.push_str(&format!("; no price for {}", report.missing.join(", ")));
@@ -68,8 +69,9 @@ fn age(seconds: Option<i64>) -> String {
     }
 }
 
-fn decimal(value: Option<Decimal>) -> String {
-    value.map_or_else(|| "-".into(), |v| v.to_string())
+/// A price or value in the one number format, or "-" when there is none.
+fn money(value: Option<Decimal>) -> String {
+    value.map_or_else(|| "-".into(), |v| NumberStyle::system().money_number(v))
 }
 
 pub async fn rates(app: &App, coins: &[String], json: bool) -> Result<(), ErrorReport> {
@@ -86,11 +88,11 @@ pub async fn rates(app: &App, coins: &[String], json: bool) -> Result<(), ErrorR
         .iter()
         .map(|r| {
             vec![
-                r.coin.to_string(),
-                decimal(r.price),
-                r.currency.to_string(),
+                r.coin_label.clone().unwrap_or_else(|| r.coin.to_string()),
+                money(r.price),
+                r.currency.to_uppercase(),
                 r.change_24h
-                    .map_or_else(|| "-".into(), |c| format!("{}%", c.round_dp(2))),
+                    .map_or_else(|| "-".into(), |c| NumberStyle::system().percent(c)),
                 if r.overridden {
                     "manual".into()
                 } else {
@@ -116,16 +118,17 @@ pub async fn value(app: &App, currency: Option<&str>, json: bool) -> Result<(), 
         ]);
         return Ok(());
     }
+    let style = NumberStyle::system();
     let rows: Vec<Vec<String>> = valuation
         .holdings
         .iter()
         .map(|h| {
             vec![
                 h.holding.account.clone(),
-                h.holding.coin.to_string(),
-                h.holding.amount.to_string(),
-                decimal(h.price),
-                decimal(h.value),
+                coin_label(&h.holding.name, &h.holding.symbol),
+                style.amount(h.holding.amount),
+                money(h.price),
+                money(h.value),
                 if h.price_overridden {
                     "manual".into()
                 } else {
@@ -140,9 +143,8 @@ pub async fn value(app: &App, currency: Option<&str>, json: bool) -> Result<(), 
         &[2, 3, 4],
     );
     let mut lines = vec![format!(
-        "TOTAL {} {}{}",
-        valuation.total,
-        valuation.currency,
+        "TOTAL {}{}",
+        style.money(valuation.total, &valuation.currency),
         valuation
             .as_of
             .map(|at| format!(" (prices as of {at})"))
@@ -151,12 +153,30 @@ pub async fn value(app: &App, currency: Option<&str>, json: bool) -> Result<(), 
     if !valuation.missing_prices.is_empty() {
         lines.push(format!(
             "No {} price for: {} (not counted; run `crypto-balance sync --once`, or set one with `crypto-balance override`)",
-            valuation.currency,
-            valuation.missing_prices.join(", ")
+            valuation.currency.to_uppercase(),
+            missing_labels(&valuation).join(", ")
         ));
     }
     print_lines(&lines);
     Ok(())
+}
+
+/// The coins without a price, by name: the holdings say what each is called.
+fn missing_labels(valuation: &Valuation) -> Vec<String> {
+    valuation
+        .missing_prices
+        .iter()
+        .map(|coin| {
+            valuation
+                .holdings
+                .iter()
+                .find(|h| &h.holding.coin == coin)
+                .map_or_else(
+                    || coin.to_string(),
+                    |h| coin_label(&h.holding.name, &h.holding.symbol),
+                )
+        })
+        .collect()
 }
 
 pub async fn set_override(

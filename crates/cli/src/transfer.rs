@@ -1,5 +1,6 @@
 //! `import` and `export`.
 
+use crypto_balance_core::numbers::NumberStyle;
 use std::path::{Path, PathBuf};
 
 use crypto_balance_core::transfer::dates;
@@ -119,8 +120,13 @@ fn summary(report: &ImportReport) -> Vec<String> {
             resolved.symbol, resolved.id, resolved.how
         ));
     }
+    let style = NumberStyle::system();
     for (coin, net) in &report.assets {
-        lines.push(format!("  {coin}: {net}"));
+        let coin = report
+            .coin_labels
+            .get(coin)
+            .map_or(coin.as_str(), String::as_str);
+        lines.push(format!("  {coin}: {}", style.amount(net)));
     }
     for unresolved in &report.unresolved {
         lines.push(format!(

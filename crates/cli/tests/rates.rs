@@ -27,6 +27,7 @@ fn command(setup: &Setup, args: &[&str]) -> Command {
         .env("CRYPTO_BALANCE_PASSPHRASE", PASSPHRASE)
         .env("CRYPTO_BALANCE_KEYCHAIN", "off")
         .env("CRYPTO_BALANCE_COINGECKO_URL", setup.fake.base_url())
+        .env("LC_ALL", "en_US.UTF-8")
         .env_remove("CRYPTO_BALANCE_COINGECKO_PLAN")
         .env_remove("CRYPTO_BALANCE_COINGECKO_KEY");
     command
@@ -182,9 +183,27 @@ async fn sync_value_and_rates_are_exact() {
     assert_eq!(rates[0]["price"], "0.0000869");
     assert!(rates[1]["price"].is_null());
 
+    // Tables name coins (ids stay in --json) and write numbers in the one number format.
     let text = ok(&s, &["value"]).await;
-    assert!(text.contains("TOTAL 0.00002607 usd"), "{text}");
-    assert!(text.contains("No usd price for: 01coin"), "{text}");
+    assert!(text.contains("TOTAL 0.00002607 USD"), "{text}");
+    assert!(text.contains("No USD price for: 01coin (ZOC)"), "{text}");
+    assert!(text.contains("Pepe (PEPE)"), "{text}");
+    ok(
+        &s,
+        &["holdings", "add", "--coin", "btc", "--amount", "1234.5"],
+    )
+    .await;
+    let mut german = command(&s, &["holdings", "list"]);
+    german.env("LC_ALL", "de_DE.UTF-8");
+    let out = tokio::task::spawn_blocking(move || german.output().unwrap())
+        .await
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let bitcoin = text
+        .lines()
+        .find(|l| l.contains("Bitcoin (BTC)"))
+        .unwrap_or_default();
+    assert!(bitcoin.contains("1.234,5"), "{text}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

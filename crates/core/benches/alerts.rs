@@ -52,6 +52,8 @@ fn evaluation(c: &mut Criterion) {
                 id: AlertId::new(i64::try_from(n).unwrap()),
                 kind: kinds[n % kinds.len()],
                 target: AlertTarget::Coin(coin(n % COINS)),
+                coin_label: None,
+                description: String::new(),
                 currency: Currency::usd(),
                 threshold: format!("{}", 50 + n % 1_200).parse().unwrap(),
                 note: None,

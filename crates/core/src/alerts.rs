@@ -7,6 +7,7 @@
 pub mod db;
 pub mod evaluate;
 pub mod target;
+pub mod text;
 
 pub use target::AlertTarget;
 
@@ -18,6 +19,7 @@ use crate::clock::UnixTime;
 use crate::coin::CoinId;
 use crate::currency::Currency;
 use crate::ids::AlertId;
+use crate::numbers::NumberStyle;
 use crate::store::StoreError;
 
 /// What a rule watches.
@@ -97,6 +99,10 @@ pub struct AlertRule {
     /// Written as `coin` and `account`.
     #[serde(flatten)]
     pub target: AlertTarget,
+    /// The coin for people, "Bitcoin (BTC)"; `None` for portfolio rules.
+    pub coin_label: Option<String>,
+    /// The whole rule for people, in the system's number format.
+    pub description: String,
     pub currency: Currency,
     /// A level, or a percentage for change rules.
     pub threshold: Decimal,
@@ -113,24 +119,24 @@ pub struct AlertRule {
 }
 
 impl AlertRule {
-    /// The rule for people: "bitcoin at or above 70000 USD", "sol moves 10% in 24 h".
-    pub fn describe(&self) -> String {
-        let coin = self.target.coin().map_or("portfolio", CoinId::as_str);
-        let (t, cur) = (self.threshold.normalize(), self.currency.to_uppercase());
-        let on = match self.target.account() {
-            Some(account) => format!("{coin} in {account}"),
-            None => coin.to_owned(),
-        };
-        match self.kind {
-            AlertKind::PriceAbove => format!("{coin} at or above {t} {cur}"),
-            AlertKind::PriceBelow => format!("{coin} at or below {t} {cur}"),
-            AlertKind::ChangeUp => format!("{coin} up {t}% in 24 h"),
-            AlertKind::ChangeDown => format!("{coin} down {t}% in 24 h"),
-            AlertKind::ChangeEither => format!("{coin} moves {t}% in 24 h"),
-            AlertKind::PortfolioAbove => format!("portfolio at or above {t} {cur}"),
-            AlertKind::PortfolioBelow => format!("portfolio at or below {t} {cur}"),
-            AlertKind::HoldingAbove => format!("{on} worth {t} {cur} or more"),
-            AlertKind::HoldingBelow => format!("{on} worth {t} {cur} or less"),
+    /// The rule for people: "Bitcoin (BTC) at or above 70,000.00 USD".
+    pub fn describe(&self, style: &NumberStyle) -> String {
+        text::rule(
+            self.kind,
+            self.subject(),
+            self.currency.as_str(),
+            self.threshold,
+            style,
+        )
+    }
+
+    fn subject(&self) -> text::Subject<'_> {
+        text::Subject {
+            coin: self
+                .coin_label
+                .as_deref()
+                .or(self.target.coin().map(CoinId::as_str)),
+            account: self.target.account(),
         }
     }
 }
@@ -193,6 +199,7 @@ pub struct FiredAlert {
     pub alert_id: AlertId,
     pub kind: AlertKind,
     pub coin: Option<CoinId>,
+    pub coin_label: Option<String>,
     pub account: Option<String>,
     pub currency: Currency,
     pub threshold: Decimal,
@@ -200,7 +207,7 @@ pub struct FiredAlert {
     pub observed: Decimal,
     /// Unix seconds.
     pub at: UnixTime,
-    /// One line for a notification: "Bitcoin is above 70,000 USD: 70,123.4 USD".
+    /// One line for a notification: "Bitcoin (BTC) is at or above 70,000.00 USD: 70,123.40 USD".
     pub message: String,
     pub note: Option<String>,
 }
@@ -211,42 +218,22 @@ impl FiredAlert {
             alert_id: rule.id,
             kind: rule.kind,
             coin: rule.target.coin().cloned(),
+            coin_label: rule.coin_label.clone(),
             account: rule.target.account().map(str::to_owned),
             currency: rule.currency.clone(),
             threshold: rule.threshold,
             observed,
             at: UnixTime::from_seconds(at),
-            message: message(rule, observed),
+            message: text::fired(
+                rule.kind,
+                rule.subject(),
+                rule.currency.as_str(),
+                rule.threshold,
+                observed,
+                NumberStyle::system(),
+            ),
             note: rule.note.clone(),
         }
-    }
-}
-
-fn message(rule: &AlertRule, observed: Decimal) -> String {
-    let coin = rule.target.coin().map_or("your portfolio", CoinId::as_str);
-    let cur = rule.currency.to_uppercase();
-    let (t, v) = (rule.threshold.normalize(), observed.normalize());
-    let holding = match rule.target.account() {
-        Some(account) => format!("{coin} in {account}"),
-        None => format!("{coin} (all accounts)"),
-    };
-    match rule.kind {
-        AlertKind::PriceAbove => format!("{coin} is at or above {t} {cur}: {v} {cur}"),
-        AlertKind::PriceBelow => format!("{coin} is at or below {t} {cur}: {v} {cur}"),
-        AlertKind::ChangeUp => format!("{coin} is up {}% in 24 h (alert at +{t}%)", v.round_dp(2)),
-        AlertKind::ChangeDown => {
-            format!(
-                "{coin} is down {}% in 24 h (alert at -{t}%)",
-                v.abs().round_dp(2)
-            )
-        }
-        AlertKind::ChangeEither => {
-            format!("{coin} moved {}% in 24 h (alert at {t}%)", v.round_dp(2))
-        }
-        AlertKind::PortfolioAbove => format!("Your portfolio is at or above {t} {cur}: {v} {cur}"),
-        AlertKind::PortfolioBelow => format!("Your portfolio is at or below {t} {cur}: {v} {cur}"),
-        AlertKind::HoldingAbove => format!("{holding} is worth {v} {cur}, at or above {t} {cur}"),
-        AlertKind::HoldingBelow => format!("{holding} is worth {v} {cur}, at or below {t} {cur}"),
     }
 }
 

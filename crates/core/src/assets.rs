@@ -185,6 +185,34 @@ pub(crate) async fn resolve_id(
     Ok(found?.id)
 }
 
+/// A coin for people: "Bitcoin (BTC)". People read names; ids stay in `--json` and the API.
+pub fn coin_label(name: &str, symbol: &str) -> String {
+    format!("{name} ({})", symbol.to_uppercase())
+}
+
+/// [`coin_label`] in SQL, over the catalog row joined as `assets` (NULL when there is none).
+pub(crate) const COIN_LABEL_SQL: &str = "CASE WHEN assets.id IS NULL THEN NULL \
+     ELSE assets.name || ' (' || upper(assets.symbol) || ')' END";
+
+/// The [`coin_label`] of each of `coins` the catalog knows, in one read.
+pub(crate) async fn labels<'a>(
+    connection: &mut sqlx::SqliteConnection,
+    coins: impl IntoIterator<Item = &'a CoinId>,
+) -> Result<std::collections::BTreeMap<CoinId, String>, sqlx::Error> {
+    let wanted: Vec<&str> = coins.into_iter().map(CoinId::as_str).collect();
+    let wanted = serde_json::to_string(&wanted).unwrap_or_else(|_| "[]".to_owned());
+    let rows: Vec<(CoinId, String, String)> = sqlx::query_as(
+        "SELECT id, name, symbol FROM assets WHERE id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(wanted)
+    .fetch_all(connection)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, symbol)| (id, coin_label(&name, &symbol)))
+        .collect())
+}
+
 /// The ids of every fiat currency in the catalog.
 pub(crate) async fn fiat_ids(
     store: &crate::store::Store,

@@ -4,11 +4,14 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use specta::Type;
 
+use super::text::{self, Subject};
 use super::{AlertChange, AlertError, AlertKind, AlertRule, AlertState, AlertTarget, FiredAlert};
+use crate::assets::COIN_LABEL_SQL;
 use crate::clock::UnixTime;
 use crate::coin::CoinId;
 use crate::currency::Currency;
 use crate::ids::AlertId;
+use crate::numbers::NumberStyle;
 use crate::store::{Store, StoreError};
 
 /// A validated rule ready to insert.
@@ -45,15 +48,22 @@ pub struct AlertEvent {
     pub alert_id: Option<AlertId>,
     pub kind: AlertKind,
     pub coin: Option<CoinId>,
+    /// The coin for people, "Bitcoin (BTC)".
+    pub coin_label: Option<String>,
+    /// The account a holding alert watched; `None` for every account and other kinds.
+    pub account: Option<String>,
     pub currency: Currency,
     pub threshold: Decimal,
     pub observed: Decimal,
     pub fired_at: UnixTime,
+    /// The fired alert for people, in the system's number format.
     pub message: String,
 }
 
-const RULE_COLUMNS: &str = "id, kind, asset_id, account, vs_currency, threshold, note, repeating, \
-     cooldown_secs, paused, snoozed_until, created_at, last_fired_at, done, armed";
+const RULE_COLUMNS: &str = "alerts.id, alerts.kind, alerts.asset_id, alerts.account, \
+     alerts.vs_currency, alerts.threshold, alerts.note, alerts.repeating, alerts.cooldown_secs, \
+     alerts.paused, alerts.snoozed_until, alerts.created_at, alerts.last_fired_at, alerts.done, \
+     alerts.armed";
 
 type RuleRow = (
     AlertId,
@@ -71,6 +81,7 @@ type RuleRow = (
     Option<i64>,
     bool,
     Option<bool>,
+    Option<String>,
 );
 
 fn corrupt(store: &Store) -> StoreError {
@@ -81,13 +92,15 @@ fn rule_from(store: &Store, row: RuleRow) -> Result<(AlertRule, AlertState), Sto
     let (id, kind, coin, account, currency, threshold, note, repeating, cooldown, paused) = (
         row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9,
     );
-    let (snoozed_until, created_at, last_fired_at, done, armed) =
-        (row.10, row.11, row.12, row.13, row.14);
+    let (snoozed_until, created_at, last_fired_at, done, armed, coin_label) =
+        (row.10, row.11, row.12, row.13, row.14, row.15);
     let kind = AlertKind::parse(&kind).ok_or_else(|| corrupt(store))?;
-    let rule = AlertRule {
+    let mut rule = AlertRule {
         id,
         kind,
         target: AlertTarget::new(kind, coin, account).map_err(|_| corrupt(store))?,
+        coin_label,
+        description: String::new(),
         currency: Currency::parse(&currency).ok_or_else(|| corrupt(store))?,
         threshold: threshold.parse().map_err(|_| corrupt(store))?,
         note,
@@ -99,6 +112,7 @@ fn rule_from(store: &Store, row: RuleRow) -> Result<(AlertRule, AlertState), Sto
         last_fired_at: last_fired_at.map(UnixTime::from_seconds),
         done,
     };
+    rule.description = rule.describe(NumberStyle::system());
     let state = AlertState {
         armed,
         done,
@@ -139,11 +153,13 @@ pub async fn create(store: &Store, rule: &RuleToAdd, now: i64) -> Result<AlertId
 
 /// Every rule with its evaluation state, oldest first.
 pub async fn load(store: &Store) -> Result<Vec<(AlertRule, AlertState)>, StoreError> {
-    let rows: Vec<RuleRow> =
-        sqlx::query_as(&format!("SELECT {RULE_COLUMNS} FROM alerts ORDER BY id"))
-            .fetch_all(store.pool())
-            .await
-            .map_err(|e| store.error(e))?;
+    let rows: Vec<RuleRow> = sqlx::query_as(&format!(
+        "SELECT {RULE_COLUMNS}, {COIN_LABEL_SQL} FROM alerts \
+             LEFT JOIN assets ON assets.id = alerts.asset_id ORDER BY alerts.id"
+    ))
+    .fetch_all(store.pool())
+    .await
+    .map_err(|e| store.error(e))?;
     rows.into_iter().map(|row| rule_from(store, row)).collect()
 }
 
@@ -232,13 +248,14 @@ pub async fn record(
     }
     for alert in fired {
         sqlx::query(
-            "INSERT INTO alert_events (alert_id, fired_at, kind, asset_id, vs_currency, threshold, \
-             observed, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO alert_events (alert_id, fired_at, kind, asset_id, account, vs_currency, \
+             threshold, observed, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(alert.alert_id)
         .bind(alert.at)
         .bind(alert.kind.as_str())
         .bind(&alert.coin)
+        .bind(&alert.account)
         .bind(&alert.currency)
         .bind(alert.threshold.to_string())
         .bind(alert.observed.to_string())
@@ -250,43 +267,66 @@ pub async fn record(
     tx.commit().await.map_err(err)
 }
 
-/// The newest `limit` fired alerts, newest first.
+/// The newest `limit` fired alerts, newest first, written anew in the system's number format with
+/// coin names (an event fired before names were kept reads the same as a new one).
 pub async fn history(store: &Store, limit: u32) -> Result<Vec<AlertEvent>, StoreError> {
     type Row = (
         i64,
         Option<AlertId>,
         String,
         Option<CoinId>,
+        Option<String>,
         String,
         String,
         String,
         UnixTime,
-        String,
+        Option<String>,
     );
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT id, alert_id, kind, asset_id, vs_currency, threshold, observed, fired_at, message \
-         FROM alert_events ORDER BY fired_at DESC, id DESC LIMIT ?",
-    )
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT e.id, e.alert_id, e.kind, e.asset_id, e.account, e.vs_currency, e.threshold, \
+         e.observed, e.fired_at, {COIN_LABEL_SQL} FROM alert_events AS e \
+         LEFT JOIN assets ON assets.id = e.asset_id ORDER BY e.fired_at DESC, e.id DESC LIMIT ?"
+    ))
     .bind(limit)
     .fetch_all(store.pool())
     .await
     .map_err(|e| store.error(e))?;
     rows.into_iter()
-        .map(
-            |(id, alert_id, kind, coin, currency, threshold, observed, fired_at, message)| {
-                Ok(AlertEvent {
-                    id,
-                    alert_id,
-                    kind: AlertKind::parse(&kind).ok_or_else(|| corrupt(store))?,
-                    coin,
-                    currency: Currency::parse(&currency).ok_or_else(|| corrupt(store))?,
-                    threshold: threshold.parse().map_err(|_| corrupt(store))?,
-                    observed: observed.parse().map_err(|_| corrupt(store))?,
-                    fired_at,
-                    message,
-                })
-            },
-        )
+        .map(|row| {
+            let (id, alert_id, kind, coin, account, currency, threshold, observed, fired_at) = (
+                row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8,
+            );
+            let coin_label = row.9;
+            let kind = AlertKind::parse(&kind).ok_or_else(|| corrupt(store))?;
+            let currency = Currency::parse(&currency).ok_or_else(|| corrupt(store))?;
+            let threshold: Decimal = threshold.parse().map_err(|_| corrupt(store))?;
+            let observed: Decimal = observed.parse().map_err(|_| corrupt(store))?;
+            let subject = Subject {
+                coin: coin_label.as_deref().or(coin.as_ref().map(CoinId::as_str)),
+                account: account.as_deref(),
+            };
+            let message = text::fired(
+                kind,
+                subject,
+                currency.as_str(),
+                threshold,
+                observed,
+                NumberStyle::system(),
+            );
+            Ok(AlertEvent {
+                id,
+                alert_id,
+                kind,
+                coin,
+                coin_label,
+                account,
+                currency,
+                threshold,
+                observed,
+                fired_at,
+                message,
+            })
+        })
         .collect()
 }
 

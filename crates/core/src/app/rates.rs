@@ -27,6 +27,8 @@ pub const NET_WORTH_POINTS: u32 = 720;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct RateView {
     pub coin: CoinId,
+    /// The coin for people, "Bitcoin (BTC)".
+    pub coin_label: Option<String>,
     pub currency: Currency,
     pub price: Option<Decimal>,
     pub change_24h: Option<Decimal>,
@@ -80,6 +82,7 @@ impl App {
         let now = self.now();
         let view = |coin: CoinId, rate: Option<&StoredRate>| RateView {
             coin,
+            coin_label: None,
             currency: currency.clone(),
             price: rate.map(|r| r.price),
             change_24h: rate.and_then(|r| r.change_24h),
@@ -93,7 +96,7 @@ impl App {
                 .map(|r| view(r.coin.clone(), Some(r)))
                 .collect();
             all.sort_by(|a, b| a.coin.cmp(&b.coin));
-            return Ok(all);
+            return labelled(&store, all).await;
         }
         let mut views = Vec::with_capacity(coins.len());
         for coin in coins {
@@ -103,7 +106,7 @@ impl App {
                 .find(|r| r.coin == id && r.currency == currency);
             views.push(view(id, rate));
         }
-        Ok(views)
+        labelled(&store, views).await
     }
 
     /// Sets the user's own price for a coin (it wins over CoinGecko's), or clears it (`None`).
@@ -246,4 +249,17 @@ async fn watched(store: &Store) -> Result<rates::AlsoPriced, Error> {
         .await
         .map_err(crate::rates::RatesError::from)?;
     Ok(rates::AlsoPriced { coins, currencies })
+}
+
+/// Gives each rate its coin's name and symbol, in one read.
+async fn labelled(store: &Store, mut views: Vec<RateView>) -> Result<Vec<RateView>, Error> {
+    let err = |e| store.error(e);
+    let mut connection = store.pool().acquire().await.map_err(err)?;
+    let labels = crate::assets::labels(&mut connection, views.iter().map(|view| &view.coin))
+        .await
+        .map_err(err)?;
+    for view in &mut views {
+        view.coin_label = labels.get(&view.coin).cloned();
+    }
+    Ok(views)
 }

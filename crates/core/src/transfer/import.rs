@@ -200,6 +200,7 @@ async fn import(
         skipped: scan.skipped,
         skipped_count: scan.skipped_count,
         assets: BTreeMap::new(),
+        coin_labels: BTreeMap::new(),
         unresolved,
         resolved: explained,
         batch_id: None,
@@ -320,6 +321,10 @@ async fn import(
             break;
         }
     }
+    let named = report.unresolved.iter().flat_map(|u| &u.candidates);
+    report.coin_labels = assets::labels(&mut tx, report.assets.keys().chain(named))
+        .await
+        .map_err(err)?;
     if options.dry_run || report.imported == 0 {
         tx.rollback().await.map_err(err)?;
     } else {

@@ -82,9 +82,18 @@ async fn a_price_crossing_reaches_the_notifier_exactly_once() {
     assert!(fake.calls_to("/simple/price") >= 6);
     let history = app.alert_history(10).await.unwrap();
     assert_eq!(history.len(), 1);
+    // The history and the notification name the coin and write both figures alike, in the
+    // system's number format.
+    let style = crypto_balance_core::numbers::NumberStyle::system();
+    let (level, seen) = (style.money("70000", "usd"), style.money("70500", "usd"));
+    let expected = format!("Bitcoin (BTC) is at or above {level}: {seen}");
+    assert_eq!(history[0].message, expected);
+    assert_eq!(notified[0].message, expected);
+    assert_eq!(history[0].coin_label.as_deref(), Some("Bitcoin (BTC)"));
+    let rules = app.alerts().await.unwrap();
     assert_eq!(
-        history[0].message,
-        "bitcoin is at or above 70000 USD: 70500 USD"
+        rules[0].description,
+        format!("Bitcoin (BTC) at or above {level}")
     );
 }
 

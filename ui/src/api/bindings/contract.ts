@@ -136,10 +136,15 @@ export type AlertEvent = {
 	alert_id: AlertId | null,
 	kind: AlertKind,
 	coin: CoinId | null,
+	/**  The coin for people, "Bitcoin (BTC)". */
+	coin_label: string | null,
+	/**  The account a holding alert watched; `None` for every account and other kinds. */
+	account: string | null,
 	currency: Currency,
 	threshold: string,
 	observed: string,
 	fired_at: UnixTime,
+	/**  The fired alert for people, in the system's number format. */
 	message: string,
 };
 
@@ -165,6 +170,10 @@ export type AlertKind =
 export type AlertRule = {
 	id: AlertId,
 	kind: AlertKind,
+	/**  The coin for people, "Bitcoin (BTC)"; `None` for portfolio rules. */
+	coin_label: string | null,
+	/**  The whole rule for people, in the system's number format. */
+	description: string,
 	currency: Currency,
 	/**  A level, or a percentage for change rules. */
 	threshold: string,
@@ -367,6 +376,7 @@ export type FiredAlert = {
 	alert_id: AlertId,
 	kind: AlertKind,
 	coin: CoinId | null,
+	coin_label: string | null,
 	account: string | null,
 	currency: Currency,
 	threshold: string,
@@ -374,7 +384,7 @@ export type FiredAlert = {
 	observed: string,
 	/**  Unix seconds. */
 	at: UnixTime,
-	/**  One line for a notification: "Bitcoin is above 70,000 USD: 70,123.4 USD". */
+	/**  One line for a notification: "Bitcoin (BTC) is at or above 70,000.00 USD: 70,123.40 USD". */
 	message: string,
 	note: string | null,
 };
@@ -447,6 +457,8 @@ export type ImportReport = {
 	skipped_count: number,
 	/**  Net amount per coin id among the rows to import. */
 	assets: { [key in CoinId]: Amount },
+	/**  Each of those coins, and of the candidates below, for people: "Bitcoin (BTC)". */
+	coin_labels: { [key in CoinId]: string },
 	unresolved: Unresolved[],
 	/**  How each symbol that is not already a coin id was resolved. */
 	resolved: ResolvedSymbol[],

@@ -15,6 +15,8 @@ const rule: AlertRule = {
   kind: "price_above",
   coin: "bitcoin",
   account: null,
+  coin_label: "Bitcoin (BTC)",
+  description: "Bitcoin (BTC) at or above 70,000.00 USD",
   currency: "usd",
   threshold: "70000",
   note: "take profit",
@@ -32,11 +34,13 @@ const fired: AlertEvent = {
   alert_id: 1,
   kind: "price_above",
   coin: "bitcoin",
+  coin_label: "Bitcoin (BTC)",
+  account: null,
   currency: "usd",
   threshold: "70000",
   observed: "70500",
   fired_at: 1_795_521_600,
-  message: "bitcoin is at or above 70000 USD: 70500 USD",
+  message: "Bitcoin (BTC) is at or above 70,000.00 USD: 70,500.00 USD",
 };
 
 function backend(permission: string) {
@@ -56,12 +60,12 @@ describe("the alerts screen", () => {
   it("lists the rules and shows a fired alert as soon as it fires", async () => {
     backend("granted");
     render(AlertsScreen);
-    expect(await screen.findByText("bitcoin at or above 70,000 USD")).toBeInTheDocument();
+    expect(await screen.findByText("Bitcoin (BTC) at or above 70,000.00 USD")).toBeInTheDocument();
     expect(screen.getByText("take profit")).toBeInTheDocument();
     expect(screen.queryByRole("status")).not.toBeInTheDocument();
     await emit("alert-fired", {});
     expect(
-      await screen.findByText("bitcoin is at or above 70000 USD: 70500 USD"),
+      await screen.findByText("Bitcoin (BTC) is at or above 70,000.00 USD: 70,500.00 USD"),
     ).toBeInTheDocument();
   });
 
@@ -136,7 +140,7 @@ describe("changing alerts", () => {
       return undefined;
     });
     render(AlertsScreen);
-    const name = "bitcoin at or above 70,000 USD";
+    const name = "Bitcoin (BTC) at or above 70,000.00 USD";
     await fireEvent.click(await screen.findByRole("button", { name: `Pause ${name}` }));
     expect(calls).toContainEqual(["update_alert", { id: 1, change: { paused: true } }]);
 

@@ -214,7 +214,7 @@ describe("an asset's detail", () => {
     ).toBeInTheDocument();
     const entry = (await within(dialog).findByText("first coins")).closest("tr");
     if (!entry) throw new Error("no entry row");
-    expect(within(entry).getByText("40,000.5 USD")).toBeInTheDocument();
+    expect(within(entry).getByText("40,000.50 USD")).toBeInTheDocument();
     expect(within(entry).getByText("buy")).toBeInTheDocument();
   });
 });

@@ -21,6 +21,7 @@ function report(overrides: Partial<ImportReport> = {}): ImportReport {
     skipped: [{ line: 4, reason: "a Transfer Between Main and Funding Wallet moves nothing" }],
     skipped_count: 1,
     assets: {},
+    coin_labels: { "ace-2": "ACE (ACE)", fusionist: "Fusionist (ACE)" },
     unresolved: [{ symbol: "ACE", candidates: ["ace-2", "fusionist"] }],
     resolved: [],
     batch_id: null,
@@ -40,7 +41,12 @@ describe("the import wizard", () => {
           const { choices } = args as { choices: { maps: Record<string, string> } };
           return Object.keys(choices.maps).length === 0
             ? report()
-            : report({ unresolved: [], imported: 2, assets: { fusionist: "12.5" } });
+            : report({
+                unresolved: [],
+                imported: 2,
+                assets: { fusionist: "1234.5" },
+                coin_labels: { fusionist: "Fusionist (ACE)" },
+              });
         }
         if (command === "import_csv") {
           return report({ unresolved: [], imported: 2, batch_id: 9, dry_run: false });
@@ -65,14 +71,16 @@ describe("the import wizard", () => {
 
     const ace = screen.getByText("ACE").closest<HTMLElement>("[data-symbol]");
     if (!ace) throw new Error("no ACE block");
-    await fireEvent.click(within(ace).getByRole("button", { name: "fusionist" }));
+    await fireEvent.click(within(ace).getByRole("button", { name: "Fusionist (ACE)" }));
     await fireEvent.click(screen.getByRole("button", { name: "Preview with these answers" }));
     const importButton = await screen.findByRole("button", { name: "Import 2 entries" });
     expect(calls.at(-1)).toEqual([
       "preview_import",
       { path: "/tmp/Binance (UTC+8).csv", choices: { maps: { ACE: "fusionist" } } },
     ]);
-    expect(screen.getByText("12.5")).toBeInTheDocument();
+    // The net change names the coin (never its id) and writes the amount in the number format.
+    expect(screen.getByText("Fusionist (ACE)")).toBeInTheDocument();
+    expect(screen.getByText("1,234.5")).toBeInTheDocument();
 
     await fireEvent.click(importButton);
     await emit("import-progress", {

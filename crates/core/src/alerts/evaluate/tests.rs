@@ -13,6 +13,8 @@ fn rule(kind: AlertKind, threshold: &str) -> AlertRule {
         kind,
         target: AlertTarget::new(kind, Some(CoinId::from_stored("bitcoin".into())), None)
             .unwrap_or(AlertTarget::Portfolio),
+        coin_label: Some("Bitcoin (BTC)".into()),
+        description: String::new(),
         currency: Currency::usd(),
         threshold: threshold.parse().unwrap_or_default(),
         note: None,
@@ -293,9 +295,12 @@ fn fired_alerts_carry_what_crossed_and_a_readable_message() {
     let fired = &result.fired[0];
     assert_eq!(fired.observed.to_string(), "70123.45");
     assert_eq!(fired.at.seconds(), 500);
+    // Named, and in the system's number format (whatever locale the test runs in).
+    let style = crate::numbers::NumberStyle::system();
+    let (level, seen) = (style.money("70000", "usd"), style.money("70123.45", "usd"));
     assert_eq!(
         fired.message,
-        "bitcoin is at or above 70000 USD: 70123.45 USD"
+        format!("Bitcoin (BTC) is at or above {level}: {seen}")
     );
     assert_eq!(fired.note.as_deref(), Some("sell some"));
 }

@@ -1,0 +1,187 @@
+//! How alerts read to people: coins by name and symbol (never their id), and every level and
+//! observed figure in the one number format ([`NumberStyle`]). Rules, fired notifications, the
+//! history, the CLI and the daemon's hooks all take their words from here.
+
+use rust_decimal::Decimal;
+
+use super::AlertKind;
+use crate::numbers::NumberStyle;
+
+/// What a rule watches, as people call it.
+#[derive(Debug, Clone, Copy)]
+pub struct Subject<'a> {
+    /// "Bitcoin (BTC)"; `None` for portfolio rules.
+    pub coin: Option<&'a str>,
+    /// One account for holding rules; `None` means every account.
+    pub account: Option<&'a str>,
+}
+
+impl Subject<'_> {
+    fn coin(&self) -> &str {
+        self.coin.unwrap_or("Portfolio")
+    }
+
+    fn holding(&self) -> String {
+        match self.account {
+            Some(account) => format!("{} in {account}", self.coin()),
+            None => format!("{} (all accounts)", self.coin()),
+        }
+    }
+}
+
+/// The rule: "Bitcoin (BTC) at or above 70,000.00 USD", "Solana (SOL) moves 10% in 24 h".
+pub fn rule(
+    kind: AlertKind,
+    subject: Subject,
+    currency: &str,
+    threshold: Decimal,
+    style: &NumberStyle,
+) -> String {
+    let coin = subject.coin();
+    let level = style.money(threshold.normalize(), currency);
+    let percent = style.amount(threshold.normalize());
+    match kind {
+        AlertKind::PriceAbove => format!("{coin} at or above {level}"),
+        AlertKind::PriceBelow => format!("{coin} at or below {level}"),
+        AlertKind::ChangeUp => format!("{coin} up {percent}% in 24 h"),
+        AlertKind::ChangeDown => format!("{coin} down {percent}% in 24 h"),
+        AlertKind::ChangeEither => format!("{coin} moves {percent}% in 24 h"),
+        AlertKind::PortfolioAbove => format!("Portfolio at or above {level}"),
+        AlertKind::PortfolioBelow => format!("Portfolio at or below {level}"),
+        AlertKind::HoldingAbove => format!("{} worth {level} or more", subject.holding()),
+        AlertKind::HoldingBelow => format!("{} worth {level} or less", subject.holding()),
+    }
+}
+
+/// A fired alert, one line: "Bitcoin (BTC) is at or above 68,000.00 USD: 70,000.00 USD".
+pub fn fired(
+    kind: AlertKind,
+    subject: Subject,
+    currency: &str,
+    threshold: Decimal,
+    observed: Decimal,
+    style: &NumberStyle,
+) -> String {
+    let coin = subject.coin();
+    let level = style.money(threshold.normalize(), currency);
+    let seen = style.money(observed.normalize(), currency);
+    let (limit, moved) = (style.amount(threshold.normalize()), style.percent(observed));
+    match kind {
+        AlertKind::PriceAbove => format!("{coin} is at or above {level}: {seen}"),
+        AlertKind::PriceBelow => format!("{coin} is at or below {level}: {seen}"),
+        AlertKind::ChangeUp => format!("{coin} moved {moved} in 24 h (alert at +{limit}%)"),
+        AlertKind::ChangeDown => format!("{coin} moved {moved} in 24 h (alert at -{limit}%)"),
+        AlertKind::ChangeEither => format!("{coin} moved {moved} in 24 h (alert at {limit}%)"),
+        AlertKind::PortfolioAbove => format!("Your portfolio is at or above {level}: {seen}"),
+        AlertKind::PortfolioBelow => format!("Your portfolio is at or below {level}: {seen}"),
+        AlertKind::HoldingAbove => {
+            format!("{} is worth {seen}, at or above {level}", subject.holding())
+        }
+        AlertKind::HoldingBelow => {
+            format!("{} is worth {seen}, at or below {level}", subject.holding())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bitcoin() -> Subject<'static> {
+        Subject {
+            coin: Some("Bitcoin (BTC)"),
+            account: None,
+        }
+    }
+
+    fn d(text: &str) -> Decimal {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn rules_name_the_coin_and_write_levels_in_the_number_format() {
+        let us = NumberStyle::for_locale("en-US");
+        let level = d("68000");
+        let text = rule(AlertKind::PriceAbove, bitcoin(), "usd", level, &us);
+        assert_eq!(text, "Bitcoin (BTC) at or above 68,000.00 USD");
+        let de = NumberStyle::for_locale("de-DE");
+        let text = rule(AlertKind::PriceAbove, bitcoin(), "eur", level, &de);
+        assert_eq!(text, "Bitcoin (BTC) at or above 68.000,00 EUR");
+        let text = rule(AlertKind::ChangeEither, bitcoin(), "usd", d("7.5"), &de);
+        assert_eq!(text, "Bitcoin (BTC) moves 7,5% in 24 h");
+    }
+
+    #[test]
+    fn fired_lines_write_the_level_and_the_price_alike() {
+        let us = NumberStyle::for_locale("en-US");
+        let text = fired(
+            AlertKind::PriceAbove,
+            bitcoin(),
+            "usd",
+            d("68000"),
+            d("70000"),
+            &us,
+        );
+        assert_eq!(
+            text,
+            "Bitcoin (BTC) is at or above 68,000.00 USD: 70,000.00 USD"
+        );
+        let down = fired(
+            AlertKind::ChangeDown,
+            bitcoin(),
+            "usd",
+            d("5"),
+            d("-6.456"),
+            &us,
+        );
+        assert_eq!(down, "Bitcoin (BTC) moved -6.46% in 24 h (alert at -5%)");
+    }
+
+    #[test]
+    fn holdings_say_which_account() {
+        let us = NumberStyle::for_locale("en-US");
+        let in_kraken = Subject {
+            coin: Some("Ether (ETH)"),
+            account: Some("Kraken"),
+        };
+        let text = fired(
+            AlertKind::HoldingBelow,
+            in_kraken,
+            "usd",
+            d("1000"),
+            d("950.5"),
+            &us,
+        );
+        assert_eq!(
+            text,
+            "Ether (ETH) in Kraken is worth 950.50 USD, at or below 1,000.00 USD"
+        );
+        let everywhere = Subject {
+            account: None,
+            ..in_kraken
+        };
+        let text = rule(AlertKind::HoldingAbove, everywhere, "usd", d("10"), &us);
+        assert_eq!(text, "Ether (ETH) (all accounts) worth 10.00 USD or more");
+    }
+
+    #[test]
+    fn portfolio_rules_need_no_coin() {
+        let us = NumberStyle::for_locale("en-US");
+        let portfolio = Subject {
+            coin: None,
+            account: None,
+        };
+        let text = fired(
+            AlertKind::PortfolioBelow,
+            portfolio,
+            "eur",
+            d("1000000"),
+            d("999999.5"),
+            &us,
+        );
+        assert_eq!(
+            text,
+            "Your portfolio is at or below 1,000,000.00 EUR: 999,999.50 EUR"
+        );
+    }
+}
