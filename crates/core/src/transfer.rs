@@ -187,7 +187,8 @@ pub struct ImportReport {
     pub skipped_count: u64,
     /// Net amount per coin id among the rows to import.
     pub assets: BTreeMap<CoinId, Amount>,
-    /// Each of those coins, and of the candidates below, for people: "Bitcoin (BTC)".
+    /// Each of those coins, of the candidates and of the symbols read, for people:
+    /// "Bitcoin (BTC)".
     pub coin_labels: BTreeMap<CoinId, String>,
     pub unresolved: Vec<Unresolved>,
     /// How each symbol that is not already a coin id was resolved.

@@ -322,6 +322,7 @@ async fn import(
         }
     }
     let named = report.unresolved.iter().flat_map(|u| &u.candidates);
+    let named = named.chain(report.resolved.iter().map(|r| &r.id));
     report.coin_labels = assets::labels(&mut tx, report.assets.keys().chain(named))
         .await
         .map_err(err)?;

@@ -457,7 +457,10 @@ export type ImportReport = {
 	skipped_count: number,
 	/**  Net amount per coin id among the rows to import. */
 	assets: { [key in CoinId]: Amount },
-	/**  Each of those coins, and of the candidates below, for people: "Bitcoin (BTC)". */
+	/**
+	 *  Each of those coins, of the candidates and of the symbols read, for people:
+	 *  "Bitcoin (BTC)".
+	 */
 	coin_labels: { [key in CoinId]: string },
 	unresolved: Unresolved[],
 	/**  How each symbol that is not already a coin id was resolved. */

@@ -18,7 +18,7 @@ function holding(coin: string, price: string | null, value: string | null): Valu
   return valuedHolding({
     coin,
     symbol: coin.slice(0, 3),
-    name: coin,
+    name: coin === "01coin" ? "ZeroOne" : "Bitcoin",
     price,
     value,
     price_age_seconds: price === null ? null : 120,
@@ -70,7 +70,7 @@ describe("the portfolio screen", () => {
     expect(await screen.findByText("33,593.67 USD")).toBeInTheDocument();
     expect(screen.getByText(/-12.50 USD \(-0.04%\) in 24 h/)).toBeInTheDocument();
     expect(screen.getByText("Prices from CoinGecko, 2 min ago")).toBeInTheDocument();
-    expect(screen.getByText(/No USD price yet for 01coin/)).toBeInTheDocument();
+    expect(screen.getByText(/No USD price yet for ZeroOne \(01C\)/)).toBeInTheDocument();
   });
 
   it("refreshes on request and re-reads when new rates arrive", async () => {

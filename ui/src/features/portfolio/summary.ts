@@ -1,6 +1,6 @@
 // What the portfolio screen picks from the backend's numbers: the history range's start and the
 // biggest movers. Comparisons only; the numbers themselves come from the backend.
-import type { AssetSummary } from "../../api";
+import type { AssetSummary, Valuation } from "../../api";
 import { compareDecimal, toneOf } from "../../lib/decimal";
 
 export const historyRanges = ["1D", "1W", "1M", "1Y", "All"] as const;
@@ -25,4 +25,12 @@ export function topMovers(assets: AssetSummary[], count: number): AssetSummary[]
     .filter((asset) => toneOf(asset.change_24h) !== "")
     .sort((a, b) => compareDecimal(magnitude(b), magnitude(a)))
     .slice(0, count);
+}
+
+/** The coins without a price, by name and symbol ("Pepe (PEPE)"), as people read them. */
+export function missingNames(valuation: Valuation): string[] {
+  return valuation.missing_prices.map((coin) => {
+    const asset = valuation.assets.find((a) => a.coin === coin);
+    return asset ? `${asset.name} (${asset.symbol.toUpperCase()})` : coin;
+  });
 }
