@@ -134,6 +134,11 @@ impl SyncHandle {
         self.status.borrow().clone()
     }
 
+    /// Where commands go, for a task that sends them itself.
+    pub fn commands(&self) -> mpsc::Sender<SyncCommand> {
+        self.commands.clone()
+    }
+
     /// Sends a command; `false` when the loop has already stopped.
     pub async fn send(&self, command: SyncCommand) -> bool {
         self.commands.send(command).await.is_ok()

@@ -111,6 +111,7 @@ impl Refresher {
             app.publish(Event::SyncStatus(status));
         });
         watch_for_an_unexpected_end(handle.subscribe(), self.app.clone());
+        price_new_holdings(self.app.clone(), &handle);
         *slot = Some(handle);
     }
 
@@ -165,6 +166,39 @@ fn waiting(message: String, code: ErrorCode) -> SyncStatus {
 
 /// A loop that ends without saying it stopped has died: whoever shows the status must say that
 /// prices are not updating.
+/// A coin added without a price is priced at once, not at the next tick minutes away: a person
+/// who adds a holding expects to see its value. Ends with the loop.
+fn price_new_holdings(app: Arc<App>, handle: &SyncHandle) {
+    use broadcast::error::RecvError;
+    let mut changes = app.subscribe();
+    let mut loop_events = handle.subscribe();
+    let commands = handle.commands();
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                change = changes.recv() => match change {
+                    Ok(Event::HoldingsChanged) => {
+                        let unpriced = app
+                            .valuation(None)
+                            .await
+                            .is_ok_and(|valuation| !valuation.missing_prices.is_empty());
+                        if unpriced && commands.send(SyncCommand::RefreshNow).await.is_err() {
+                            break;
+                        }
+                    }
+                    Ok(_) | Err(RecvError::Lagged(_)) => {}
+                    Err(RecvError::Closed) => break,
+                },
+                event = loop_events.recv() => {
+                    if matches!(event, Err(RecvError::Closed)) {
+                        break;
+                    }
+                }
+            }
+        }
+    });
+}
+
 fn watch_for_an_unexpected_end(mut events: broadcast::Receiver<SyncEvent>, app: Arc<App>) {
     tokio::spawn(async move {
         use broadcast::error::RecvError;

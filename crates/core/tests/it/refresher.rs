@@ -72,3 +72,28 @@ async fn unlock_starts_refreshing_and_lock_stops_it_first() {
     refresher.shut_down().await;
     assert!(refresher.loop_events().await.is_none());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_coin_added_without_a_price_is_priced_at_once() {
+    let fake = FakeCoinGecko::start_default().await.expect("fake");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let overrides = CoinGeckoOverrides {
+        base_url: Some(fake.base_url()),
+        timeout: Some(Duration::from_secs(2)),
+        ..CoinGeckoOverrides::default()
+    };
+    let app = Arc::new(TestApp::new().coingecko(overrides).open(dir.path()));
+    let refresher = Refresher::new(app.clone());
+    let mut events = app.subscribe();
+    refresher
+        .create_vault(&passphrase(PASSPHRASE), false)
+        .await
+        .expect("creates");
+    next_rates(&mut events).await; // the first cycle; the next tick is minutes away
+    hold(&app, "solana", "3").await;
+    next_rates(&mut events).await;
+    let valuation = app.valuation(None).await.expect("values");
+    assert!(valuation.missing_prices.is_empty(), "{valuation:?}");
+    assert_eq!(valuation.total.to_string(), "517.35");
+    refresher.shut_down().await;
+}
