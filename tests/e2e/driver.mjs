@@ -142,13 +142,13 @@ function withTimeout(promise, ms, what) {
 }
 
 export async function saveScreenshot(driver, name) {
-  await mkdir(screenshotDir, { recursive: true });
+  const file = path.join(screenshotDir, `${name}.png`);
+  await mkdir(path.dirname(file), { recursive: true });
   // Let the webview paint the DOM the test just checked before capturing it.
   await driver.executeAsyncScript(
     "const done = arguments[arguments.length - 1];" +
       "requestAnimationFrame(() => requestAnimationFrame(() => done()));",
   );
-  const file = path.join(screenshotDir, `${name}.png`);
   await writeFile(file, await driver.takeScreenshot(), "base64");
   return file;
 }

@@ -164,6 +164,12 @@ describe("a person's journey", () => {
     await pickCoin('[data-symbol="XBTQ"]', "bitcoin", "bitcoin");
     await click("[data-apply-answers]");
     await waitForText("[data-import]", "Import 2 entries", "import-button");
+    // The preview names the coins it will change, never by their ids.
+    await waitForText(
+      "[data-net-change]",
+      /Bitcoin \(BTC\)\s+0\.25\s+Solana \(SOL\)\s+2/,
+      "net-change",
+    );
     await saveScreenshot(driver, "import-preview");
     await click("[data-import]");
     await find("[data-import-done]");
@@ -190,7 +196,7 @@ describe("a person's journey", () => {
     await click("[data-alert-form] [data-save]");
     await waitForText(
       "[data-alerts] tbody tr",
-      /solana at or above 180 USD/,
+      /Solana \(SOL\) at or above 180\.00 USD/,
       "alert-listed",
     );
     await fake.control("price", {
@@ -204,7 +210,7 @@ describe("a person's journey", () => {
     await go("alerts");
     await waitForText(
       "[data-alert-history] li",
-      /solana is at or above 180 USD/,
+      /Solana \(SOL\) is at or above 180\.00 USD: 181\.50 USD/,
       "alert-fired",
     );
   });

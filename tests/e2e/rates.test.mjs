@@ -18,6 +18,8 @@ import {
 
 const TIMEOUT = 20_000;
 
+const escaped = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 describe("live rates", () => {
   let app;
   let fake;
@@ -160,15 +162,15 @@ describe("live rates", () => {
       until.elementLocated(By.css('[data-asset="pepe"]')),
       TIMEOUT,
     );
-    assert.equal(await value('[data-asset="pepe"]'), "0.00002607 USD");
+    assert.equal(await value('[data-asset="pepe"]'), "0.00002607");
     await pepe.findElement(By.css("button[aria-expanded]")).click();
     await driver.wait(
       until.elementLocated(By.css('[data-holding="pepe/Kraken"]')),
       TIMEOUT,
     );
-    assert.equal(await value('[data-holding="pepe/Kraken"]'), "0.00001738 USD");
-    assert.equal(await value('[data-holding="pepe/Manual"]'), "0.00000869 USD");
-    assert.equal(await value('[data-asset="bitcoin"]'), "35,000.00 USD");
+    assert.equal(await value('[data-holding="pepe/Kraken"]'), "0.00001738");
+    assert.equal(await value('[data-holding="pepe/Manual"]'), "0.00000869");
+    assert.equal(await value('[data-asset="bitcoin"]'), "35,000.00");
     await saveScreenshot(driver, "holdings-valued");
   });
 
@@ -179,9 +181,16 @@ describe("live rates", () => {
       until.elementLocated(By.css("[data-alert-history] li")),
       TIMEOUT,
     );
+    // The history, the notification and the rule name the coin and write every figure in the
+    // one number format, the same as the screens above.
+    const line = "Bitcoin (BTC) is at or above 68,000.00 USD: 70,000.00 USD";
+    assert.match(await fired.getText(), new RegExp(escaped(line)));
     assert.match(
-      await fired.getText(),
-      /bitcoin is at or above 68000 USD: 70000 USD/,
+      await renderedText(
+        driver,
+        await driver.findElement(By.css("[data-alerts] tbody tr")),
+      ),
+      /Bitcoin \(BTC\) at or above 68,000\.00 USD/,
     );
     await driver.wait(
       async () => busLog.includes("Crypto Balance alert"),
@@ -190,6 +199,7 @@ describe("live rates", () => {
     const notifications = busLog.split("Crypto Balance alert").length - 1;
     assert.equal(notifications, 1, busLog);
     assert.match(busLog, /take profit/);
+    assert.ok(busLog.includes(line), busLog);
     await saveScreenshot(driver, "alerts-fired");
   });
 });
