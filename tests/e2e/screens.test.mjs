@@ -111,6 +111,15 @@ describe("screens that fit", () => {
     await click("[data-holding-form] [data-save]");
     const pepe = await find('[data-asset="pepe"]');
     assert.match(await renderedText(driver, pepe), /Pepe\s+PEPE/);
+    // It is priced at once, not at the next refresh minutes away.
+    await driver.wait(
+      async () =>
+        /\d/.test(
+          await renderedText(driver, await find('[data-asset="pepe"] [data-value]')),
+        ),
+      TIMEOUT,
+    );
+    await click('[data-undo-toast] button[aria-label="Dismiss"]'); // out of the screenshots
   });
 
   it("shows names, not ids, in the alerts", async () => {

@@ -89,6 +89,16 @@ describe("time ticks", () => {
     expect(decade.map((tick) => tick.label)).toEqual(["2018", "2020", "2022", "2024", "2026"]);
   });
 
+  it("use whole minutes within an hour, and the two ends within a minute", () => {
+    const hour = timeTicks(at("2026-03-04T09:41:20Z"), at("2026-03-04T10:20:00Z"), 4);
+    expect(iso(hour)).toEqual(["2026-03-04T09:45", "2026-03-04T10:00", "2026-03-04T10:15"]);
+    const seconds = timeTicks(at("2026-03-04T09:41:20Z"), at("2026-03-04T09:41:50Z"), 4);
+    expect(seconds.map((tick) => tick.at)).toEqual([
+      at("2026-03-04T09:41:20Z"),
+      at("2026-03-04T09:41:50Z"),
+    ]);
+  });
+
   it("never give more than asked, nor any for an empty span", () => {
     const years = timeTicks(at("2020-01-01T00:00:00Z"), at("2026-01-01T00:00:00Z"), 3);
     expect(years.map((tick) => tick.label)).toEqual(["2020", "2025"]);

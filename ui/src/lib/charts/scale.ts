@@ -64,12 +64,16 @@ function decimalOf(units: number, exponent: number): string {
 const HOUR = 3_600;
 const DAY = 86_400;
 
-type TimeStep = { seconds: number; unit: "hour" | "day" | "month" | "year"; n: number };
+type TimeStep = { seconds: number; unit: "minute" | "hour" | "day" | "month" | "year"; n: number };
 
 const longestStep: TimeStep = { seconds: 5 * 365 * DAY, unit: "year", n: 5 };
 
 /** Calendar steps a time axis may use, shortest first: hours, days, weeks, months, years. */
 const timeSteps: readonly TimeStep[] = [
+  { seconds: 60, unit: "minute", n: 1 },
+  { seconds: 5 * 60, unit: "minute", n: 5 },
+  { seconds: 15 * 60, unit: "minute", n: 15 },
+  { seconds: 30 * 60, unit: "minute", n: 30 },
   { seconds: HOUR, unit: "hour", n: 1 },
   { seconds: 3 * HOUR, unit: "hour", n: 3 },
   { seconds: 6 * HOUR, unit: "hour", n: 6 },
@@ -94,7 +98,7 @@ export interface TimeTick {
 
 /**
  * At most `count` ticks between `start` and `end` (Unix seconds) on calendar boundaries in the
- * local time zone: whole hours within two days, midnights within two months, the first of a
+ * local time zone: whole minutes within an hour or so, whole hours within two days, midnights within two months, the first of a
  * month within two years, then new years; each labelled to suit its step.
  */
 export function timeTicks(start: number, end: number, count: number): TimeTick[] {
@@ -109,13 +113,23 @@ export function timeTicks(start: number, end: number, count: number): TimeTick[]
     if (at >= start) ticks.push({ at, label: format.format(cursor) });
     advance(cursor, step.unit, step.n);
   }
+  if (ticks.length === 0) {
+    // A span within one minute: its two ends, to the second.
+    const precise = new Intl.DateTimeFormat(undefined, { timeStyle: "medium" });
+    return [start, end].map((at) => ({ at, label: precise.format(new Date(at * 1000)) }));
+  }
   return ticks.slice(0, count);
 }
 
 /** The first boundary of `unit` x `n` at or before `date`, in local time. */
 function alignedStart(date: Date, unit: string, n: number): Date {
   const d = new Date(date.getTime());
-  d.setMinutes(0, 0, 0);
+  d.setSeconds(0, 0);
+  if (unit === "minute") {
+    d.setMinutes(d.getMinutes() - (d.getMinutes() % n));
+    return d;
+  }
+  d.setMinutes(0);
   if (unit === "hour") {
     d.setHours(d.getHours() - (d.getHours() % n));
     return d;
@@ -133,14 +147,15 @@ function alignedStart(date: Date, unit: string, n: number): Date {
 }
 
 function advance(d: Date, unit: string, n: number): void {
-  if (unit === "hour") d.setHours(d.getHours() + n);
+  if (unit === "minute") d.setMinutes(d.getMinutes() + n);
+  else if (unit === "hour") d.setHours(d.getHours() + n);
   else if (unit === "day") d.setDate(d.getDate() + n);
   else if (unit === "month") d.setMonth(d.getMonth() + n);
   else d.setFullYear(d.getFullYear() + n);
 }
 
 function labelFormat(unit: string, span: number): Intl.DateTimeFormat {
-  if (unit === "hour") {
+  if (unit === "minute" || unit === "hour") {
     return new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
   }
   if (unit === "day") return new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric" });
