@@ -343,6 +343,7 @@ pub async fn list(store: &Store) -> Result<Vec<Holding>, HoldingsError> {
                         cost_currency: Some(currency),
                         costed_amount: costed.parse().map_err(|_| corrupt())?,
                         cost_total: total.parse().map_err(|_| corrupt())?,
+                        last_at: None,
                     }
                     .average_cost()
                     .map(|(cost, currency)| (cost.round_dp(18).normalize(), currency.to_owned())),

@@ -1,11 +1,13 @@
 //! The ledger: signed entries per (account, asset), and the positions derived from them.
 //!
-//! A [`Position`] is the fold of a position's entries in order: the amount held plus an
-//! average-cost pool (amount bought at a known price, and what it cost). Writing entries updates the
-//! stored position in the same transaction; [`rebuild_position`] replays the entries after a batch
-//! is undone, with the same fold.
+//! A [`Position`] is the fold of a position's entries in time order (when they occurred, then the
+//! order they were written in): the amount held plus an average-cost pool (amount bought at a known
+//! price, and what it cost). Writing entries updates the stored position in the same transaction:
+//! entries later than the position's newest are folded on, and an entry dated before it makes
+//! [`rebuild_position`] replay the whole position in time order, as it does after an undo. So the
+//! order of rows in a file (Coinbase's are newest first) never changes a cost.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -119,17 +121,56 @@ pub(crate) async fn insert_entries(
         let full = chunk.len() == INSERT_CHUNK;
         insert.build().persistent(full).execute(&mut **tx).await?;
     }
-    // Fold every touched position in memory, starting from what is stored, then save each once.
+    // Fold every touched position in memory, in time order, starting from what is stored, then
+    // save each once. A position an entry lands before the end of is replayed whole instead.
     let mut positions = load_positions(tx, entries).await?;
-    for entry in entries {
+    let mut in_time_order: Vec<&NewEntry> = entries.iter().collect();
+    in_time_order.sort_by_key(|entry| entry.occurred_at); // stable: ties keep the written order
+    let mut replay = BTreeSet::new();
+    for entry in in_time_order {
         let key = (entry.account_id, entry.asset_id.clone());
+        if replay.contains(&key) {
+            continue;
+        }
         let current = positions.remove(&key).unwrap_or_default();
+        if current.last_at.is_some_and(|last| entry.occurred_at < last) {
+            replay.insert(key);
+            continue;
+        }
         let next = current
             .apply(entry.amount, entry.price.as_ref())
             .ok_or_else(|| overflow(&entry.asset_id))?;
-        positions.insert(key, next);
+        positions.insert(
+            key,
+            Position {
+                last_at: Some(entry.occurred_at),
+                ..next
+            },
+        );
     }
-    save_positions(tx, &positions).await
+    save_positions(tx, &positions).await?;
+    for (account_id, asset_id) in replay {
+        rebuild_position(tx, account_id, &asset_id).await?;
+    }
+    Ok(())
+}
+
+/// Replays every position whose stored fold may not be in time order: those written before
+/// positions kept the time of their newest entry (the vault's first open after the update).
+pub(crate) async fn replay_unordered(store: &Store) -> Result<(), StoreError> {
+    let err = |e| store.error(e);
+    let mut tx = store.pool().begin().await.map_err(err)?;
+    let unordered: Vec<(AccountId, String)> =
+        sqlx::query_as("SELECT account_id, asset_id FROM balances WHERE last_at IS NULL")
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(err)?;
+    for (account_id, asset_id) in &unordered {
+        rebuild_position(&mut tx, *account_id, asset_id)
+            .await
+            .map_err(err)?;
+    }
+    tx.commit().await.map_err(err)
 }
 
 /// The stored positions of every account the entries touch, in one query.
@@ -143,20 +184,28 @@ async fn load_positions(
     let mut positions = HashMap::new();
     for chunk in accounts.chunks(INSERT_CHUNK) {
         let mut query = QueryBuilder::<Sqlite>::new(
-            "SELECT account_id, asset_id, amount, cost_currency, costed_amount, cost_total \
-             FROM balances WHERE account_id IN ",
+            "SELECT account_id, asset_id, amount, cost_currency, costed_amount, cost_total, \
+             last_at FROM balances WHERE account_id IN ",
         );
         query.push_tuples(chunk, |mut row, id| {
             row.push_bind(*id);
         });
-        let rows: Vec<(AccountId, String, String, Option<String>, String, String)> =
-            query.build_query_as().fetch_all(&mut **tx).await?;
-        for (account, asset, amount, cost_currency, costed, total) in rows {
+        type Row = (
+            AccountId,
+            String,
+            String,
+            Option<String>,
+            String,
+            String,
+            Option<i64>,
+        );
+        let rows: Vec<Row> = query.build_query_as().fetch_all(&mut **tx).await?;
+        for (account, asset, amount, cost_currency, costed, total, last_at) in rows {
+            let stored = position_from((amount, cost_currency, costed, total, last_at))?;
             let position = Position {
-                amount: parse_stored(&amount, "amount")?,
-                cost_currency,
-                costed_amount: parse_stored(&costed, "costed_amount")?,
-                cost_total: parse_stored(&total, "cost_total")?,
+                // Not known (written before it was kept): any new entry replays the position.
+                last_at: Some(last_at.unwrap_or(i64::MAX)),
+                ..stored
             };
             positions.insert((account, asset), position);
         }
@@ -173,7 +222,7 @@ async fn save_positions(
     for chunk in all.chunks(INSERT_CHUNK) {
         let mut upsert = QueryBuilder::<Sqlite>::new(
             "INSERT INTO balances (account_id, asset_id, amount, cost_currency, costed_amount, \
-             cost_total) ",
+             cost_total, last_at) ",
         );
         upsert.push_values(chunk, |mut row, ((account, asset), position)| {
             row.push_bind(*account)
@@ -181,12 +230,13 @@ async fn save_positions(
                 .push_bind(position.amount.to_string())
                 .push_bind(position.cost_currency.as_deref())
                 .push_bind(position.costed_amount.normalize().to_string())
-                .push_bind(position.cost_total.normalize().to_string());
+                .push_bind(position.cost_total.normalize().to_string())
+                .push_bind(position.last_at);
         });
         upsert.push(
             " ON CONFLICT (account_id, asset_id) DO UPDATE SET amount = excluded.amount, \
              cost_currency = excluded.cost_currency, costed_amount = excluded.costed_amount, \
-             cost_total = excluded.cost_total",
+             cost_total = excluded.cost_total, last_at = excluded.last_at",
         );
         upsert.build().persistent(false).execute(&mut **tx).await?;
     }
@@ -259,22 +309,29 @@ pub(crate) async fn load_position(
     account_id: AccountId,
     asset_id: &str,
 ) -> Result<Position, sqlx::Error> {
-    let row: Option<(String, Option<String>, String, String)> = sqlx::query_as(
-        "SELECT amount, cost_currency, costed_amount, cost_total FROM balances \
+    let row: Option<StoredPosition> = sqlx::query_as(
+        "SELECT amount, cost_currency, costed_amount, cost_total, last_at FROM balances \
          WHERE account_id = ? AND asset_id = ?",
     )
     .bind(account_id)
     .bind(asset_id)
     .fetch_optional(&mut **tx)
     .await?;
-    let Some((amount, cost_currency, costed, total)) = row else {
-        return Ok(Position::default());
-    };
+    row.map_or_else(|| Ok(Position::default()), position_from)
+}
+
+/// A position as `balances` keeps it: amount, cost currency, costed amount, cost total, last_at.
+type StoredPosition = (String, Option<String>, String, String, Option<i64>);
+
+fn position_from(
+    (amount, cost_currency, costed, total, last_at): StoredPosition,
+) -> Result<Position, sqlx::Error> {
     Ok(Position {
         amount: parse_stored(&amount, "amount")?,
         cost_currency,
         costed_amount: parse_stored(&costed, "costed_amount")?,
         cost_total: parse_stored(&total, "cost_total")?,
+        last_at,
     })
 }
 
@@ -285,10 +342,11 @@ async fn save_position(
     position: &Position,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO balances (account_id, asset_id, amount, cost_currency, costed_amount, cost_total) \
-         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, asset_id) DO UPDATE SET \
+        "INSERT INTO balances (account_id, asset_id, amount, cost_currency, costed_amount, cost_total, \
+         last_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, asset_id) DO UPDATE SET \
          amount = excluded.amount, cost_currency = excluded.cost_currency, \
-         costed_amount = excluded.costed_amount, cost_total = excluded.cost_total",
+         costed_amount = excluded.costed_amount, cost_total = excluded.cost_total, \
+         last_at = excluded.last_at",
     )
     .bind(account_id)
     .bind(asset_id)
@@ -296,27 +354,29 @@ async fn save_position(
     .bind(position.cost_currency.as_deref())
     .bind(position.costed_amount.normalize().to_string())
     .bind(position.cost_total.normalize().to_string())
+    .bind(position.last_at)
     .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
-/// Recomputes one position from its entries (after entries were deleted by an undo).
+/// Recomputes one position from its entries in time order (after an undo, or an entry dated
+/// before the position's newest).
 pub(crate) async fn rebuild_position(
     tx: &mut Transaction<'_, Sqlite>,
     account_id: AccountId,
     asset_id: &str,
 ) -> Result<(), sqlx::Error> {
-    let rows: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
-        "SELECT amount, price, price_currency FROM entries \
-         WHERE account_id = ? AND asset_id = ? ORDER BY id",
+    let rows: Vec<(String, Option<String>, Option<String>, i64)> = sqlx::query_as(
+        "SELECT amount, price, price_currency, occurred_at FROM entries \
+         WHERE account_id = ? AND asset_id = ? ORDER BY occurred_at, id",
     )
     .bind(account_id)
     .bind(asset_id)
     .fetch_all(&mut **tx)
     .await?;
     let mut position = Position::default();
-    for (amount, price, currency) in rows {
+    for (amount, price, currency, occurred_at) in rows {
         let price = match (price, currency) {
             // A price stored before prices were bounded (0.1 took a zero) counts as none.
             (Some(price), Some(currency)) => Price::new(parse_stored(&price, "price")?)
@@ -324,9 +384,12 @@ pub(crate) async fn rebuild_position(
                 .map(|price| UnitPrice { price, currency }),
             _ => None,
         };
-        position = position
-            .apply(parse_stored(&amount, "amount")?, price.as_ref())
-            .ok_or_else(|| overflow(asset_id))?;
+        position = Position {
+            last_at: Some(occurred_at),
+            ..position
+                .apply(parse_stored(&amount, "amount")?, price.as_ref())
+                .ok_or_else(|| overflow(asset_id))?
+        };
     }
     save_position(tx, account_id, asset_id, &position).await
 }

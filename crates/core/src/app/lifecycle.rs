@@ -97,6 +97,7 @@ impl App {
             return Err(VaultError::DatabaseMissing(database).into());
         }
         let store = Store::open_existing(&database, &key).await?;
+        crate::ledger::replay_unordered(&store).await?;
         self.data_dir.restrict()?;
         Ok(State::Unlocked {
             store,

@@ -18,6 +18,9 @@ pub struct Position {
     pub costed_amount: Decimal,
     /// What those units cost in total.
     pub cost_total: Decimal,
+    /// When the newest entry folded in occurred (Unix seconds); `None` before any. An entry
+    /// dated earlier cannot be folded on: the position is replayed in time order instead.
+    pub last_at: Option<i64>,
 }
 
 impl Position {

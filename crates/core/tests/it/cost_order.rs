@@ -1,0 +1,94 @@
+//! Cost follows dates, not the order rows arrive in: a file listed newest first (Coinbase's are),
+//! a file in order, and rows added later but dated earlier all give the same average cost.
+
+use crate::support::{vault, write};
+use crypto_balance_core::transfer::import::ImportOptions;
+use crypto_balance_core::App;
+
+const HEADER: &str = "time,account,coin,amount,kind,price,price_currency,note,id\n";
+// Issue 18's case: buy 1 @ 100, sell 0.5, buy 1 @ 200. In time order the pool keeps 0.5 at 100
+// and adds 1 at 200: 250 for 1.5 units.
+const BUY_JAN: &str = "2024-01-01T00:00:00Z,Kraken,bitcoin,1,buy,100,usd,,r1\n";
+const SELL_FEB: &str = "2024-02-01T00:00:00Z,Kraken,bitcoin,-0.5,sell,,,,r2\n";
+const BUY_MAR: &str = "2024-03-01T00:00:00Z,Kraken,bitcoin,1,buy,200,usd,,r3\n";
+
+async fn average_cost(app: &App) -> String {
+    let holdings = app.holdings().await.unwrap();
+    holdings[0].average_cost.unwrap().round_dp(6).to_string()
+}
+
+async fn imported(rows: &[&str]) -> String {
+    let temp = tempfile::tempdir().unwrap();
+    let app = vault(temp.path()).await;
+    let file = write(
+        temp.path(),
+        "rows.csv",
+        (HEADER.to_owned() + &rows.concat()).as_bytes(),
+    );
+    app.import(&file, &ImportOptions::default()).await.unwrap();
+    average_cost(&app).await
+}
+
+#[tokio::test]
+async fn rows_newest_first_give_the_same_cost_as_rows_in_order() {
+    let in_order = imported(&[BUY_JAN, SELL_FEB, BUY_MAR]).await;
+    assert_eq!(in_order, "166.666667");
+    assert_eq!(imported(&[BUY_MAR, SELL_FEB, BUY_JAN]).await, in_order);
+    assert_eq!(imported(&[SELL_FEB, BUY_MAR, BUY_JAN]).await, in_order);
+}
+
+#[tokio::test]
+async fn a_later_file_with_earlier_dates_replays_the_position_in_time_order() {
+    let temp = tempfile::tempdir().unwrap();
+    let app = vault(temp.path()).await;
+    let options = ImportOptions::default();
+    let late = write(
+        temp.path(),
+        "late.csv",
+        (HEADER.to_owned() + BUY_MAR).as_bytes(),
+    );
+    let early = write(
+        temp.path(),
+        "early.csv",
+        (HEADER.to_owned() + BUY_JAN + SELL_FEB).as_bytes(),
+    );
+    app.import(&late, &options).await.unwrap();
+    let batch = app
+        .import(&early, &options)
+        .await
+        .unwrap()
+        .batch_id
+        .unwrap();
+    assert_eq!(average_cost(&app).await, "166.666667");
+    // Undoing the earlier rows replays what is left, in time order too.
+    app.undo(batch).await.unwrap();
+    assert_eq!(average_cost(&app).await, "200");
+}
+
+#[tokio::test]
+async fn a_vault_folded_in_row_order_is_replayed_in_time_order_when_it_opens() {
+    let temp = tempfile::tempdir().unwrap();
+    let app = vault(temp.path()).await;
+    let file = write(
+        temp.path(),
+        "rows.csv",
+        (HEADER.to_owned() + BUY_MAR + SELL_FEB + BUY_JAN).as_bytes(),
+    );
+    app.import(&file, &ImportOptions::default()).await.unwrap();
+    // What an earlier version stored: the fold in row order (133.33), with no time kept.
+    let store = app.store().await.unwrap();
+    sqlx::query("UPDATE balances SET cost_total = '200', last_at = NULL")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    drop(store);
+    app.lock().await;
+    let reopened = crate::support::TestApp::new().open(temp.path());
+    reopened
+        .unlock(Some(&crate::support::passphrase(
+            crate::support::PASSPHRASE,
+        )))
+        .await
+        .unwrap();
+    assert_eq!(average_cost(&reopened).await, "166.666667");
+}
