@@ -1,9 +1,10 @@
 // Starts tauri-driver, opens a WebDriver session on the built app, and cleans both up.
 // tauri-driver (cargo install tauri-driver) proxies to WebKitWebDriver (Debian: webkit2gtk-driver).
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Builder, Capabilities } from "selenium-webdriver";
@@ -167,6 +168,23 @@ export function builtBinary(variable) {
   const binary = process.env[variable];
   if (!binary) throw new Error(`set ${variable} (scripts/test does)`);
   return binary;
+}
+
+/**
+ * A new data folder whose vault the CLI created against `fake`, and `cli(...args)` to seed it
+ * further (holdings, alerts, `sync --once`) before the app starts on it.
+ */
+export function cliVault(fake, name, passphrase) {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), `${name}-e2e-`));
+  const env = {
+    ...process.env,
+    CRYPTO_BALANCE_DATA_DIR: dataDir,
+    CRYPTO_BALANCE_PASSPHRASE: passphrase,
+    CRYPTO_BALANCE_COINGECKO_URL: fake.url,
+  };
+  const cli = (...args) => execFileSync(builtBinary("E2E_CLI"), args, { env });
+  cli("init");
+  return { dataDir, cli };
 }
 
 /** Starts coingecko-fake on a free port; returns { url, control(path, body), stop }. */

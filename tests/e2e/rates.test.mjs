@@ -2,14 +2,11 @@
 // first shows the last known prices with a visible warning while CoinGecko rate-limits it, then
 // the exact new total once the sync loop's retry succeeds.
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
+import { spawn } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import { By, until } from "selenium-webdriver";
 import {
-  builtBinary,
+  cliVault,
   renderedText,
   saveScreenshot,
   startApp,
@@ -28,21 +25,12 @@ describe("live rates", () => {
 
   before(async () => {
     fake = await startFake();
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), "rates-e2e-"));
-    const env = {
-      ...process.env,
-      CRYPTO_BALANCE_DATA_DIR: dataDir,
-      CRYPTO_BALANCE_PASSPHRASE: "an e2e recovery passphrase",
-      CRYPTO_BALANCE_COINGECKO_URL: fake.url,
-    };
-    const cli = (...args) =>
-      execFileSync(builtBinary("E2E_CLI"), args, { env });
     await fake.control("price", {
       id: "pepe",
       currency: "usd",
       price: "8.69e-05",
     });
-    cli("init");
+    const { dataDir, cli } = cliVault(fake, "rates", "an e2e recovery passphrase");
     cli(
       "holdings",
       "add",

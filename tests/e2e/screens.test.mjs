@@ -3,19 +3,11 @@
 // target/e2e/screens/ (the README's come from here). The vault is seeded with the CLI; the app
 // then adds a coin the fresh vault has never seen, by its symbol.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { By, until } from "selenium-webdriver";
-import {
-  builtBinary,
-  renderedText,
-  saveScreenshot,
-  startApp,
-  startFake,
-} from "./driver.mjs";
+import * as e2e from "./driver.mjs";
+
+const { cliVault, renderedText, saveScreenshot, startApp, startFake } = e2e;
 
 const TIMEOUT = 20_000;
 const PASSPHRASE = "a screens recovery passphrase";
@@ -56,15 +48,7 @@ describe("screens that fit", () => {
 
   before(async () => {
     fake = await startFake();
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), "screens-e2e-"));
-    const env = {
-      ...process.env,
-      CRYPTO_BALANCE_DATA_DIR: dataDir,
-      CRYPTO_BALANCE_PASSPHRASE: PASSPHRASE,
-      CRYPTO_BALANCE_COINGECKO_URL: fake.url,
-    };
-    const cli = (...args) => execFileSync(builtBinary("E2E_CLI"), args, { env });
-    cli("init");
+    const { dataDir, cli } = cliVault(fake, "screens", PASSPHRASE);
     const holdings = [
       ["btc", "1.2345", "Ledger Nano X (cold storage)"],
       ["btc", "0.5", "Kraken"],

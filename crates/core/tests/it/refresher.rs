@@ -8,7 +8,7 @@ use coingecko_fake::FakeCoinGecko;
 use crypto_balance_core::events::Event;
 use crypto_balance_core::rates::CoinGeckoOverrides;
 use crypto_balance_core::sync::{Refresher, SyncCommand, SyncState};
-use crypto_balance_core::ErrorCode;
+use crypto_balance_core::{App, ErrorCode};
 use tokio::sync::broadcast::Receiver;
 
 use crate::support::{hold, passphrase, TestApp, PASSPHRASE};
@@ -25,22 +25,36 @@ async fn next_rates(events: &mut Receiver<Event>) {
     .expect("rates within 20 s");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn unlock_starts_refreshing_and_lock_stops_it_first() {
+/// The fake, an empty data folder, and the settings that send CoinGecko's calls to the fake.
+async fn fake_and_folder() -> (FakeCoinGecko, tempfile::TempDir, CoinGeckoOverrides) {
     let fake = FakeCoinGecko::start_default().await.expect("fake");
-    let dir = tempfile::tempdir().expect("temp dir");
     let overrides = CoinGeckoOverrides {
         base_url: Some(fake.base_url()),
         timeout: Some(Duration::from_secs(2)),
         ..CoinGeckoOverrides::default()
     };
-    let app = Arc::new(TestApp::new().coingecko(overrides.clone()).open(dir.path()));
+    (fake, tempfile::tempdir().expect("temp dir"), overrides)
+}
+
+/// A new vault in `dir` whose refresher runs, with the app's events from before its creation.
+async fn created(
+    overrides: &CoinGeckoOverrides,
+    dir: &std::path::Path,
+) -> (Arc<App>, Refresher, Receiver<Event>) {
+    let app = Arc::new(TestApp::new().coingecko(overrides.clone()).open(dir));
     let refresher = Refresher::new(app.clone());
-    let mut events = app.subscribe();
+    let events = app.subscribe();
     refresher
         .create_vault(&passphrase(PASSPHRASE), false)
         .await
         .expect("creates");
+    (app, refresher, events)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unlock_starts_refreshing_and_lock_stops_it_first() {
+    let (_fake, dir, overrides) = fake_and_folder().await;
+    let (app, refresher, mut events) = created(&overrides, dir.path()).await;
     hold(&app, "bitcoin", "1").await;
     next_rates(&mut events).await;
     assert!(refresher.send(SyncCommand::RefreshNow).await, "a loop runs");
@@ -75,20 +89,8 @@ async fn unlock_starts_refreshing_and_lock_stops_it_first() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_coin_added_without_a_price_is_priced_at_once() {
-    let fake = FakeCoinGecko::start_default().await.expect("fake");
-    let dir = tempfile::tempdir().expect("temp dir");
-    let overrides = CoinGeckoOverrides {
-        base_url: Some(fake.base_url()),
-        timeout: Some(Duration::from_secs(2)),
-        ..CoinGeckoOverrides::default()
-    };
-    let app = Arc::new(TestApp::new().coingecko(overrides).open(dir.path()));
-    let refresher = Refresher::new(app.clone());
-    let mut events = app.subscribe();
-    refresher
-        .create_vault(&passphrase(PASSPHRASE), false)
-        .await
-        .expect("creates");
+    let (_fake, dir, overrides) = fake_and_folder().await;
+    let (app, refresher, mut events) = created(&overrides, dir.path()).await;
     next_rates(&mut events).await; // the first cycle; the next tick is minutes away
     hold(&app, "solana", "3").await;
     next_rates(&mut events).await;
