@@ -2,6 +2,3 @@
 -- time order instead of being folded on after it. NULL: written before this was kept, replayed
 -- in time order when the vault next opens (earlier versions folded in the order rows arrived).
 ALTER TABLE balances ADD COLUMN last_at INTEGER;
-
--- Replaying a position reads its entries in time order: one index seek instead of a scan.
-CREATE INDEX entries_by_position ON entries (account_id, asset_id, occurred_at);

@@ -94,11 +94,88 @@ pub(crate) const INSERT_CHUNK: usize = 3_000;
 
 /// Writes `entries` under `batch_id` and updates each position they touch, inside the caller's
 /// transaction. Positions are folded in memory and saved once each, so a large import costs one
-/// multi-row INSERT per 500 entries plus one write per position.
+/// multi-row INSERT per 3,000 entries plus one write per position.
 pub(crate) async fn insert_entries(
     tx: &mut Transaction<'_, Sqlite>,
     batch_id: BatchId,
     entries: &[NewEntry],
+) -> Result<(), sqlx::Error> {
+    let mut replay = Replay::default();
+    insert_entries_deferred(tx, batch_id, entries, &mut replay).await?;
+    replay.finish(tx).await
+}
+
+/// Positions an entry landed before the end of. A write in several parts (an import) collects
+/// them over all its parts and replays each once at the end: a file listed newest first would
+/// otherwise replay every position at every part.
+#[derive(Debug, Default)]
+pub(crate) struct Replay(BTreeSet<(AccountId, String)>);
+
+impl Replay {
+    /// One position to replay.
+    pub(crate) fn of(account_id: AccountId, asset_id: &str) -> Self {
+        Self(BTreeSet::from([(account_id, asset_id.to_owned())]))
+    }
+
+    /// Replays each collected position from its entries in time order, reading them all in one
+    /// query per 1,500 positions, and saves it (empty when no entry is left).
+    pub(crate) async fn finish(self, tx: &mut Transaction<'_, Sqlite>) -> Result<(), sqlx::Error> {
+        let keys: Vec<(AccountId, String)> = self.0.into_iter().collect();
+        let mut positions: HashMap<(AccountId, String), Position> = keys
+            .iter()
+            .map(|key| (key.clone(), Position::default()))
+            .collect();
+        // Two parameters a position keeps each query below SQLite's limit.
+        for chunk in keys.chunks(INSERT_CHUNK / 2) {
+            let mut query = QueryBuilder::<Sqlite>::new(
+                "SELECT account_id, asset_id, amount, price, price_currency, occurred_at \
+                 FROM entries WHERE (account_id, asset_id) IN (",
+            );
+            query.push_values(chunk, |mut row, (account_id, asset_id)| {
+                row.push_bind(*account_id).push_bind(asset_id.as_str());
+            });
+            query.push(") ORDER BY occurred_at, id");
+            type Row = (
+                AccountId,
+                String,
+                String,
+                Option<String>,
+                Option<String>,
+                i64,
+            );
+            let rows: Vec<Row> = query.build_query_as().fetch_all(&mut **tx).await?;
+            for (account_id, asset_id, amount, price, currency, occurred_at) in rows {
+                let price = match (price, currency) {
+                    // A price stored before prices were bounded (0.1 took a zero) counts as none.
+                    (Some(price), Some(currency)) => Price::new(parse_stored(&price, "price")?)
+                        .ok()
+                        .map(|price| UnitPrice { price, currency }),
+                    _ => None,
+                };
+                let key = (account_id, asset_id);
+                let current = positions.remove(&key).unwrap_or_default();
+                let next = current
+                    .apply(parse_stored(&amount, "amount")?, price.as_ref())
+                    .ok_or_else(|| overflow(&key.1))?;
+                positions.insert(
+                    key,
+                    Position {
+                        last_at: Some(occurred_at),
+                        ..next
+                    },
+                );
+            }
+        }
+        save_positions(tx, &positions).await
+    }
+}
+
+/// [`insert_entries`], leaving the positions to replay in `replay` for the caller to finish.
+pub(crate) async fn insert_entries_deferred(
+    tx: &mut Transaction<'_, Sqlite>,
+    batch_id: BatchId,
+    entries: &[NewEntry],
+    replay: &mut Replay,
 ) -> Result<(), sqlx::Error> {
     for chunk in entries.chunks(INSERT_CHUNK) {
         let mut insert = QueryBuilder::<Sqlite>::new(
@@ -126,15 +203,15 @@ pub(crate) async fn insert_entries(
     let mut positions = load_positions(tx, entries).await?;
     let mut in_time_order: Vec<&NewEntry> = entries.iter().collect();
     in_time_order.sort_by_key(|entry| entry.occurred_at); // stable: ties keep the written order
-    let mut replay = BTreeSet::new();
     for entry in in_time_order {
         let key = (entry.account_id, entry.asset_id.clone());
-        if replay.contains(&key) {
+        if replay.0.contains(&key) {
+            positions.remove(&key); // replayed at the end; its stored fold is moot
             continue;
         }
         let current = positions.remove(&key).unwrap_or_default();
         if current.last_at.is_some_and(|last| entry.occurred_at < last) {
-            replay.insert(key);
+            replay.0.insert(key);
             continue;
         }
         let next = current
@@ -148,11 +225,7 @@ pub(crate) async fn insert_entries(
             },
         );
     }
-    save_positions(tx, &positions).await?;
-    for (account_id, asset_id) in replay {
-        rebuild_position(tx, account_id, &asset_id).await?;
-    }
-    Ok(())
+    save_positions(tx, &positions).await
 }
 
 /// Replays every position whose stored fold may not be in time order: those written before
@@ -165,11 +238,10 @@ pub(crate) async fn replay_unordered(store: &Store) -> Result<(), StoreError> {
             .fetch_all(&mut *tx)
             .await
             .map_err(err)?;
-    for (account_id, asset_id) in &unordered {
-        rebuild_position(&mut tx, *account_id, asset_id)
-            .await
-            .map_err(err)?;
-    }
+    Replay(unordered.into_iter().collect())
+        .finish(&mut tx)
+        .await
+        .map_err(err)?;
     tx.commit().await.map_err(err)
 }
 
@@ -335,31 +407,6 @@ fn position_from(
     })
 }
 
-async fn save_position(
-    tx: &mut Transaction<'_, Sqlite>,
-    account_id: AccountId,
-    asset_id: &str,
-    position: &Position,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO balances (account_id, asset_id, amount, cost_currency, costed_amount, cost_total, \
-         last_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, asset_id) DO UPDATE SET \
-         amount = excluded.amount, cost_currency = excluded.cost_currency, \
-         costed_amount = excluded.costed_amount, cost_total = excluded.cost_total, \
-         last_at = excluded.last_at",
-    )
-    .bind(account_id)
-    .bind(asset_id)
-    .bind(position.amount.to_string())
-    .bind(position.cost_currency.as_deref())
-    .bind(position.costed_amount.normalize().to_string())
-    .bind(position.cost_total.normalize().to_string())
-    .bind(position.last_at)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
 /// Recomputes one position from its entries in time order (after an undo, or an entry dated
 /// before the position's newest).
 pub(crate) async fn rebuild_position(
@@ -367,29 +414,5 @@ pub(crate) async fn rebuild_position(
     account_id: AccountId,
     asset_id: &str,
 ) -> Result<(), sqlx::Error> {
-    let rows: Vec<(String, Option<String>, Option<String>, i64)> = sqlx::query_as(
-        "SELECT amount, price, price_currency, occurred_at FROM entries \
-         WHERE account_id = ? AND asset_id = ? ORDER BY occurred_at, id",
-    )
-    .bind(account_id)
-    .bind(asset_id)
-    .fetch_all(&mut **tx)
-    .await?;
-    let mut position = Position::default();
-    for (amount, price, currency, occurred_at) in rows {
-        let price = match (price, currency) {
-            // A price stored before prices were bounded (0.1 took a zero) counts as none.
-            (Some(price), Some(currency)) => Price::new(parse_stored(&price, "price")?)
-                .ok()
-                .map(|price| UnitPrice { price, currency }),
-            _ => None,
-        };
-        position = Position {
-            last_at: Some(occurred_at),
-            ..position
-                .apply(parse_stored(&amount, "amount")?, price.as_ref())
-                .ok_or_else(|| overflow(asset_id))?
-        };
-    }
-    save_position(tx, account_id, asset_id, &position).await
+    Replay::of(account_id, asset_id).finish(tx).await
 }

@@ -231,6 +231,7 @@ async fn import(
     .await
     .map_err(err)?;
     let mut fingerprints = Fingerprints::default();
+    let mut replay = ledger::Replay::default();
     let mut accounts: HashMap<String, AccountId> = HashMap::new();
     let mut out = Vec::with_capacity(BATCH);
     loop {
@@ -313,7 +314,7 @@ async fn import(
                 source,
             });
         }
-        ledger::insert_entries(&mut tx, batch, &entries)
+        ledger::insert_entries_deferred(&mut tx, batch, &entries, &mut replay)
             .await
             .map_err(err)?;
         control.report(ImportPhase::Importing, &reader, total);
@@ -321,6 +322,7 @@ async fn import(
             break;
         }
     }
+    replay.finish(&mut tx).await.map_err(err)?;
     let named = report.unresolved.iter().flat_map(|u| &u.candidates);
     let named = named.chain(report.resolved.iter().map(|r| &r.id));
     report.coin_labels = assets::labels(&mut tx, report.assets.keys().chain(named))

@@ -92,3 +92,23 @@ async fn a_vault_folded_in_row_order_is_replayed_in_time_order_when_it_opens() {
         .unwrap();
     assert_eq!(average_cost(&reopened).await, "166.666667");
 }
+
+#[tokio::test]
+async fn a_long_file_newest_first_is_replayed_once_and_costs_the_same() {
+    // Three times the rows an import writes at once, so the later parts land before the earlier:
+    // buys at 100, 101, … with a sale of half the holding in the middle.
+    let mut rows = Vec::new();
+    for n in 0..18_000u32 {
+        let stamp = crypto_balance_core::clock::iso8601(1_600_000_000 + i64::from(n) * 60);
+        let line = if n == 9_000 {
+            format!("{stamp},Kraken,bitcoin,-4500,sell,,,,s{n}\n")
+        } else {
+            format!("{stamp},Kraken,bitcoin,1,buy,{},usd,,b{n}\n", 100 + n % 50)
+        };
+        rows.push(line);
+    }
+    let in_order = imported(&rows.iter().map(String::as_str).collect::<Vec<_>>()).await;
+    rows.reverse();
+    let newest_first = imported(&rows.iter().map(String::as_str).collect::<Vec<_>>()).await;
+    assert_eq!(newest_first, in_order);
+}
