@@ -189,7 +189,8 @@ pub async fn set_override(
     app.set_price_override(coin, price, currency).await?;
     let message = match price {
         Some(price) => format!(
-            "{coin} is now priced at {price} by hand; `--clear` to use CoinGecko's price again"
+            "{coin} is now priced at {} by hand; `--clear` to use CoinGecko's price again",
+            NumberStyle::system().money_number(price)
         ),
         None => format!("{coin} uses CoinGecko's price again"),
     };
