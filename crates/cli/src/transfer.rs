@@ -8,7 +8,7 @@ use crypto_balance_core::transfer::generic::parse_column_args;
 use crypto_balance_core::transfer::import::{ImportControl, ImportOptions};
 use crypto_balance_core::transfer::resolve::{parse_map_arg, CoinMap};
 use crypto_balance_core::transfer::{
-    ExportWhat, ImportFormat, ImportPhase, ImportProgress, ImportReport,
+    ExportWhat, ImportFormat, ImportPhase, ImportProgress, ImportReport, Unresolved,
 };
 use crypto_balance_core::{App, Error, ErrorReport};
 
@@ -115,10 +115,11 @@ fn summary(report: &ImportReport) -> Vec<String> {
         ));
     }
     for resolved in &report.resolved {
-        lines.push(format!(
-            "  {} is {}: {}",
-            resolved.symbol, resolved.id, resolved.how
-        ));
+        let coin = report
+            .coin_labels
+            .get(&resolved.id)
+            .map_or(resolved.id.as_str(), String::as_str);
+        lines.push(format!("  {} is {coin}: {}", resolved.symbol, resolved.how));
     }
     let style = NumberStyle::system();
     for (coin, net) in &report.assets {
@@ -130,14 +131,15 @@ fn summary(report: &ImportReport) -> Vec<String> {
     }
     for unresolved in &report.unresolved {
         lines.push(format!(
-            "  {} needs a coin id{}: add --map {}=ID",
+            "  {} needs a coin id{}: add --map {}=ID{}",
             unresolved.symbol,
             if unresolved.candidates.is_empty() {
                 String::new()
             } else {
                 format!(" (could be {})", unresolved.candidates.join(", "))
             },
-            unresolved.symbol
+            unresolved.symbol,
+            waiting(unresolved),
         ));
     }
     if let Some(batch) = report.batch_id {
@@ -160,4 +162,32 @@ pub async fn export(app: &App, target: &str, what: &str, json: bool) -> Result<(
     app.export_to_file(what, &path).await?;
     crate::output::done(&format!("Exported to {}", path.display()), json);
     Ok(())
+}
+
+/// "; 2 entries wait on it (lines 2, 3)", or nothing when none does.
+fn waiting(unresolved: &Unresolved) -> String {
+    if unresolved.waiting == 0 {
+        return String::new();
+    }
+    let lines: Vec<String> = unresolved
+        .waiting_lines
+        .iter()
+        .map(u64::to_string)
+        .collect();
+    let more = if unresolved.waiting > unresolved.waiting_lines.len() as u64 {
+        ", …"
+    } else {
+        ""
+    };
+    let entries = if unresolved.waiting == 1 {
+        "entry waits"
+    } else {
+        "entries wait"
+    };
+    format!(
+        "; {} {entries} on it (line{} {}{more})",
+        unresolved.waiting,
+        if lines.len() == 1 { "" } else { "s" },
+        lines.join(", ")
+    )
 }

@@ -356,6 +356,27 @@ fn export_and_import_round_trip_through_files_and_stdout() {
     assert_eq!(holdings[0]["amount"], "0.25");
     assert_eq!(holdings[0]["average_cost"], "40000");
 
+    // A preview names its coins, and says which entries wait on a symbol it cannot name.
+    let trade = temp.path().join("trade.csv");
+    std::fs::write(
+        &trade,
+        "time,account,coin,amount,kind,price,price_currency,note,id\n\
+         2024-01-02T03:04:05Z,A,btc,1,buy,20000,QQQX,,t1\n\
+         2024-01-02T03:04:05Z,A,QQQX,-20000,sell,,,,t2\n",
+    )
+    .expect("writes");
+    let out = with_passphrase(
+        &["import", trade.to_str().expect("utf-8"), "--dry-run"],
+        &other,
+    );
+    let text = stdout(&out);
+    assert!(text.contains("Bitcoin (BTC): 1"), "{text}");
+    assert!(text.contains("btc is Bitcoin (BTC):"), "{text}");
+    assert!(
+        text.contains("add --map qqqx=ID; 2 entries wait on it (lines 2, 3)"),
+        "{text}"
+    );
+
     let bad = temp.path().join("bad.csv");
     std::fs::write(
         &bad,
@@ -392,7 +413,7 @@ fn exchange_files_import_by_detection_by_named_columns_and_in_a_chosen_zone() {
         "{text}"
     );
     assert!(text.contains("line 9: skipped, pending"), "{text}");
-    assert!(text.contains("EUR is eur: fiat currency"), "{text}");
+    assert!(text.contains("EUR is Euro (EUR): fiat currency"), "{text}");
 
     let generic = fixtures.join("generic.csv");
     let args = [

@@ -160,6 +160,23 @@ pub struct Unresolved {
     pub symbol: String,
     /// Coin ids it could mean (best ranked first); empty when nothing matches.
     pub candidates: Vec<CoinId>,
+    /// How many of the file's entries wait on this symbol (a preview counts them once answered).
+    pub waiting: u64,
+    /// The lines of the first 20 of them.
+    pub waiting_lines: Vec<u64>,
+}
+
+/// Lines an [`Unresolved`] symbol lists, at most.
+pub const WAITING_LINES: usize = 20;
+
+impl Unresolved {
+    /// Notes one more entry, on `line`, that waits on this symbol.
+    pub(crate) fn wait(&mut self, line: u64) {
+        self.waiting += 1;
+        if self.waiting_lines.len() < WAITING_LINES && self.waiting_lines.last() != Some(&line) {
+            self.waiting_lines.push(line);
+        }
+    }
 }
 
 /// A symbol the file uses and the coin it was taken to mean, with why.

@@ -7,13 +7,14 @@ import {
   type ImportOptions,
   type ImportProgress,
   type ImportReport,
+  type Unresolved,
 } from "./bindings/contract";
 
 /** What the wizard chose beside the file; every field may be left out. */
 type ImportChoices = ImportOptions;
 import { guard, unwrap } from "./ipc";
 
-export type { ExportWhat, ImportChoices, ImportFormat, ImportProgress, ImportReport };
+export type { ExportWhat, ImportChoices, ImportFormat, ImportProgress, ImportReport, Unresolved };
 
 export function previewImport(path: string, choices: ImportChoices): Promise<ImportReport> {
   return unwrap(commands.previewImport(path, choices));

@@ -25,7 +25,7 @@ use super::read::RowReader;
 use super::resolve::{check_maps, coin_key, resolve_coins, CoinMap};
 use super::{
     generic, ImportFormat, ImportPhase, ImportProgress, ImportReport, ParsedRow, SkippedRow,
-    TransferError,
+    TransferError, Unresolved,
 };
 use crate::assets;
 use crate::coin::CoinId;
@@ -260,14 +260,21 @@ async fn import(
                 report.duplicates += 1;
                 continue;
             }
+            // Only a preview gets here with unresolved symbols: each lists the entries waiting on
+            // it, and an entry whose coin is known counts in the totals even when its price's
+            // currency is not (the import itself refuses to start before every symbol is known).
             let Some(id) = resolved.get(&coin_key(&row.coin)) else {
-                continue; // listed under `unresolved`
+                waits(&mut report.unresolved, &row.coin, line);
+                continue;
             };
             row.coin = id.clone();
-            if let Some((_, currency)) = &mut row.price {
+            if let Some((_, currency)) = &row.price {
                 match resolved.get(&coin_key(currency)) {
-                    Some(id) => *currency = id.clone(),
-                    None => continue, // listed under `unresolved`
+                    Some(id) => row.price = row.price.take().map(|(price, _)| (price, id.clone())),
+                    None => {
+                        waits(&mut report.unresolved, currency, line);
+                        row.price = None;
+                    }
                 }
             }
             if fiat.contains(&row.coin) {
@@ -335,6 +342,14 @@ async fn import(
         report.batch_id = Some(batch);
     }
     Ok(report)
+}
+
+/// Notes that the entry on `line` waits on the unresolved `symbol`.
+fn waits(unresolved: &mut [Unresolved], symbol: &str, line: u64) {
+    let key = coin_key(symbol);
+    if let Some(found) = unresolved.iter_mut().find(|u| coin_key(&u.symbol) == key) {
+        found.wait(line);
+    }
 }
 
 /// The first pass: every row read and checked, the coins collected, skipped rows listed.

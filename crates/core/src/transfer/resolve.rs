@@ -130,11 +130,15 @@ pub(super) async fn resolve_coins(
             Err(AssetError::Ambiguous { candidates, .. }) => unresolved.push(Unresolved {
                 symbol: text.clone(),
                 candidates: candidates.split(", ").filter_map(CoinId::parse).collect(),
+                waiting: 0,
+                waiting_lines: Vec::new(),
             }),
             Err(AssetError::Database(e)) => return Err(err(e)),
             Err(_) => unresolved.push(Unresolved {
                 symbol: text.clone(),
                 candidates: Vec::new(),
+                waiting: 0,
+                waiting_lines: Vec::new(),
             }),
         }
     }

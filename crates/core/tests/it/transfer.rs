@@ -242,6 +242,32 @@ async fn unknown_symbols_are_reported_with_suggestions_and_resolved_by_a_mapping
 }
 
 #[tokio::test]
+async fn a_preview_totals_every_known_leg_and_lists_the_entries_waiting_on_a_symbol() {
+    let temp = tempfile::tempdir().unwrap();
+    let app = vault(temp.path()).await;
+    // A trade paid in a currency nobody can name yet: its bitcoin leg is known all the same.
+    let csv = "time,account,coin,amount,kind,price,price_currency,note,id\n\
+               2024-01-02T03:04:05Z,A,btc,1,buy,20000,QQQX,,t1\n\
+               2024-01-02T03:04:05Z,A,QQQX,-20000,sell,,,,t2\n\
+               2024-01-03T03:04:05Z,A,sol,3,deposit,,,,d1\n";
+    let file = write(temp.path(), "trade.csv", csv.as_bytes());
+    let preview = app.import(&file, &dry(options())).await.unwrap();
+    assert_eq!(preview.assets["bitcoin"].to_string(), "1");
+    assert_eq!(preview.assets["solana"].to_string(), "3");
+    assert!(!preview.assets.keys().any(|coin| coin.as_str() == "qqqx"));
+    let waiting = &preview.unresolved[0];
+    assert_eq!(waiting.symbol.to_uppercase(), "QQQX");
+    assert_eq!(
+        (waiting.waiting, waiting.waiting_lines.clone()),
+        (2, vec![2, 3])
+    );
+    assert!(
+        app.import(&file, &options()).await.is_err(),
+        "the import itself waits"
+    );
+}
+
+#[tokio::test]
 async fn holdings_export_is_a_spreadsheet_safe_snapshot() {
     let temp = tempfile::tempdir().unwrap();
     let app = vault(temp.path()).await;

@@ -661,6 +661,10 @@ export type Unresolved = {
 	symbol: string,
 	/**  Coin ids it could mean (best ranked first); empty when nothing matches. */
 	candidates: CoinId[],
+	/**  How many of the file's entries wait on this symbol (a preview counts them once answered). */
+	waiting: number,
+	/**  The lines of the first 20 of them. */
+	waiting_lines: number[],
 };
 
 /**  The whole portfolio's value in one currency. */

@@ -22,7 +22,9 @@ function report(overrides: Partial<ImportReport> = {}): ImportReport {
     skipped_count: 1,
     assets: {},
     coin_labels: { "ace-2": "ACE (ACE)", fusionist: "Fusionist (ACE)" },
-    unresolved: [{ symbol: "ACE", candidates: ["ace-2", "fusionist"] }],
+    unresolved: [
+      { symbol: "ACE", candidates: ["ace-2", "fusionist"], waiting: 2, waiting_lines: [2, 3] },
+    ],
     resolved: [],
     batch_id: null,
     dry_run: true,
@@ -68,6 +70,7 @@ describe("the import wizard", () => {
     expect(screen.getByText("Times are read as UTC+8, from the file's name.")).toBeInTheDocument();
     expect(screen.getByText(/Line 4: a Transfer Between/)).toBeInTheDocument();
     expect(screen.getByRole("button", { name: /Import 0 entries/ })).toBeDisabled();
+    expect(screen.getByText("2 entries wait on it (lines 2, 3)")).toBeInTheDocument();
 
     const ace = screen.getByText("ACE").closest<HTMLElement>("[data-symbol]");
     if (!ace) throw new Error("no ACE block");
