@@ -178,6 +178,7 @@ fn unlocking_starts_the_rates_loop_and_the_portfolio_is_valued() -> TestResult {
         price: None,
         currency: None,
         note: None,
+        occurred_at: None,
     }))?;
     invoke(&window, "refresh_rates")?.map_err(|e| format!("refresh_rates rejected: {e}"))?;
     let (mut valuation, mut status) = (serde_json::Value::Null, serde_json::Value::Null);

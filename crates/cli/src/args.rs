@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use crypto_balance_core::clock::UnixTime;
 use crypto_balance_core::ids::{AlertId, BatchId};
 use crypto_balance_core::rates::Plan;
 use crypto_balance_core::Amount;
@@ -308,6 +309,10 @@ pub enum HoldingsCommand {
         /// A note kept with the entry (encrypted like everything else)
         #[arg(long, value_name = "TEXT")]
         note: Option<String>,
+        /// When it was bought or received: 2024-03-01 or 2024-03-01T14:30:00Z (UTC unless an
+        /// offset is given) [default: now]. Costs follow these dates.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        date: Option<UnixTime>,
     },
     /// List every holding
     List,
@@ -327,6 +332,13 @@ pub enum HoldingsCommand {
         #[arg(long, value_name = "NAME")]
         account: Option<String>,
     },
+}
+
+/// A date or time as `--date` takes it, read as UTC unless it names an offset.
+fn parse_date(text: &str) -> Result<UnixTime, String> {
+    crypto_balance_core::transfer::dates::parse_time(text, 0)
+        .map(UnixTime::from_seconds)
+        .ok_or_else(|| format!("'{text}' is not a date like 2024-03-01 or 2024-03-01T14:30:00Z"))
 }
 
 #[cfg(test)]

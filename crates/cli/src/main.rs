@@ -209,6 +209,7 @@ async fn holdings(app: &App, command: &HoldingsCommand, json: bool) -> Result<()
             price,
             currency,
             note,
+            date,
         } => {
             let change = app
                 .add_holding(NewHolding {
@@ -218,6 +219,7 @@ async fn holdings(app: &App, command: &HoldingsCommand, json: bool) -> Result<()
                     price: *price,
                     currency: currency.clone(),
                     note: note.clone(),
+                    occurred_at: *date,
                 })
                 .await?;
             output::changed("Added", &change, json);

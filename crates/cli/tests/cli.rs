@@ -460,3 +460,48 @@ fn exchange_files_import_by_detection_by_named_columns_and_in_a_chosen_zone() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_holding_takes_the_date_it_was_bought() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let dir = temp.path().join("data");
+    assert!(with_passphrase(&["init"], &dir).status.success());
+    let add = |date: &str| {
+        with_passphrase(
+            &[
+                "holdings",
+                "add",
+                "--coin",
+                "btc",
+                "--amount",
+                "1",
+                "--price",
+                "100",
+                "--currency",
+                "usd",
+                "--date",
+                date,
+            ],
+            &dir,
+        )
+    };
+    assert!(add("2024-03-01").status.success());
+    let out = add("2999-01-01");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("2999-01-01 is in the future"),
+        "{}",
+        stderr(&out)
+    );
+    let out = add("March 1st");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a date that cannot be read is a usage error"
+    );
+    assert!(
+        stderr(&out).contains("not a date like 2024-03-01"),
+        "{}",
+        stderr(&out)
+    );
+}

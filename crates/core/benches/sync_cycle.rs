@@ -93,6 +93,7 @@ fn main() {
             price: None,
             currency: None,
             note: None,
+            occurred_at: None,
         })
         .await
         .unwrap();

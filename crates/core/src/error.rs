@@ -184,6 +184,7 @@ fn holdings_code(error: &HoldingsError) -> ErrorCode {
         | HoldingsError::BadPrice(_)
         | HoldingsError::TooLarge(_)
         | HoldingsError::PriceWithoutCurrency
+        | HoldingsError::DateOutOfRange(_)
         | HoldingsError::WhichAccount { .. }
         | HoldingsError::Overflow(_) => ErrorCode::InvalidInput,
     }

@@ -8,6 +8,7 @@ use sqlx::{Sqlite, Transaction};
 
 use crate::accounts::{self, AccountError};
 use crate::assets::{self, AssetError};
+use crate::clock::{iso8601, UnixTime};
 use crate::coin::CoinId;
 use crate::ids::AccountId;
 use crate::ids::BatchId;
@@ -36,6 +37,8 @@ pub enum HoldingsError {
     BadPrice(#[from] crate::money::PriceError),
     #[error("a price needs a currency, and a currency needs a price")]
     PriceWithoutCurrency,
+    #[error("the date {0}")]
+    DateOutOfRange(String),
     #[error("no {coin} held in {account}")]
     NotHeld { coin: String, account: String },
     #[error("{coin} is held in several accounts ({accounts}); say which with --account")]
@@ -75,6 +78,33 @@ pub struct NewHolding {
     pub currency: Option<String>,
     #[specta(optional)]
     pub note: Option<String>,
+    /// When it was bought or received; default now. Entries fold in date order, so a buy entered
+    /// late lands where it belongs in the cost.
+    #[serde(default)]
+    #[specta(optional)]
+    pub occurred_at: Option<UnixTime>,
+}
+
+/// The first day any coin existed (Bitcoin's first block, 2009-01-03 UTC).
+pub const FIRST_DAY: i64 = 1_230_940_800;
+
+/// The time of an entry: `at`, or `now` when none is given; never before [`FIRST_DAY`] nor more
+/// than a day ahead of `now` (time zones apart, a date in the future is a typo).
+fn entry_time(at: Option<UnixTime>, now: i64) -> Result<i64, HoldingsError> {
+    let at = at.map_or(now, UnixTime::seconds);
+    if at < FIRST_DAY {
+        return Err(HoldingsError::DateOutOfRange(format!(
+            "{} is before 2009-01-03, the first day any coin existed",
+            &iso8601(at)[..10]
+        )));
+    }
+    if at > now + 86_400 {
+        return Err(HoldingsError::DateOutOfRange(format!(
+            "{} is in the future",
+            &iso8601(at)[..10]
+        )));
+    }
+    Ok(at)
 }
 
 /// The result of a change: the batch it wrote (for undo) and the holding afterwards.
@@ -100,6 +130,7 @@ pub async fn add(store: &Store, new: NewHolding, now: i64) -> Result<HoldingChan
     if !new.amount.within_entry_bounds() {
         return Err(HoldingsError::TooLarge(new.amount));
     }
+    let occurred_at = entry_time(new.occurred_at, now)?;
     let err = |e| HoldingsError::Store(store.error(e));
     let mut tx = store.pool().begin().await.map_err(err)?;
     let asset = assets::resolve(&mut tx, &new.coin).await?;
@@ -132,7 +163,7 @@ pub async fn add(store: &Store, new: NewHolding, now: i64) -> Result<HoldingChan
         asset_id: asset.id.to_string(),
         amount: new.amount,
         kind,
-        occurred_at: now,
+        occurred_at,
         price,
         note: new.note.filter(|n| !n.trim().is_empty()),
         source: manual_source(),

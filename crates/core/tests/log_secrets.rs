@@ -86,6 +86,7 @@ async fn no_secret_or_holding_reaches_the_log_even_at_trace_level() {
         price: None,
         currency: None,
         note: Some(NOTE.into()),
+        occurred_at: None,
     })
     .await
     .expect("adds");

@@ -21,3 +21,20 @@ export function formatDateTime(unixSeconds: number): string {
 export function secondsSince(unixSeconds: number, nowMs: number = Date.now()): number {
   return Math.max(0, Math.floor(nowMs / 1000) - unixSeconds);
 }
+
+/** Today's date in the local time zone, as a date input writes it: "2026-11-30". */
+export function localDate(nowMs: number = Date.now()): string {
+  const now = new Date(nowMs);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/**
+ * The Unix second of a date input's day ("2024-03-01") at local noon, which stays on that day in
+ * every time zone; `null` when it is not a date.
+ */
+export function localNoon(date: string): number | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return null;
+  const ms = new Date(`${date}T12:00:00`).getTime();
+  return Number.isNaN(ms) ? null : Math.floor(ms / 1000);
+}

@@ -112,3 +112,55 @@ async fn a_long_file_newest_first_is_replayed_once_and_costs_the_same() {
     let newest_first = imported(&rows.iter().map(String::as_str).collect::<Vec<_>>()).await;
     assert_eq!(newest_first, in_order);
 }
+
+#[tokio::test]
+async fn a_buy_entered_by_hand_with_its_date_lands_where_it_belongs() {
+    use crypto_balance_core::clock::UnixTime;
+    use crypto_balance_core::holdings::NewHolding;
+    use crypto_balance_core::ErrorCode;
+
+    let temp = tempfile::tempdir().unwrap();
+    // The vault's clock: 2024-07-03, after every entry.
+    let app = crate::support::TestApp::new()
+        .at(1_720_000_000)
+        .create(temp.path())
+        .await;
+    let buy = |amount: &str, price: &str, at: i64| NewHolding {
+        coin: "bitcoin".into(),
+        amount: amount.parse().unwrap(),
+        account: Some("Kraken".into()),
+        price: Some(price.parse().unwrap()),
+        currency: Some("usd".into()),
+        note: None,
+        occurred_at: Some(UnixTime::from_seconds(at)),
+    };
+    let file = write(
+        temp.path(),
+        "later.csv",
+        (HEADER.to_owned() + SELL_FEB + BUY_MAR).as_bytes(),
+    );
+    app.import(&file, &ImportOptions::default()).await.unwrap();
+    // January's buy, typed in after the rest: the cost is the one the dates give.
+    app.add_holding(buy("1", "100", 1_704_067_200))
+        .await
+        .unwrap();
+    assert_eq!(average_cost(&app).await, "166.666667");
+
+    let future = app
+        .add_holding(buy("1", "1", 1_800_000_000))
+        .await
+        .unwrap_err();
+    assert_eq!(future.code(), ErrorCode::InvalidInput);
+    assert!(
+        future.to_string().contains("2027-01-15 is in the future"),
+        "{future}"
+    );
+    let ancient = app
+        .add_holding(buy("1", "1", 1_000_000_000))
+        .await
+        .unwrap_err();
+    assert!(
+        ancient.to_string().contains("before 2009-01-03"),
+        "{ancient}"
+    );
+}

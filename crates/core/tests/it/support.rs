@@ -102,6 +102,7 @@ pub fn holding(coin: &str, amount: &str) -> NewHolding {
         price: None,
         currency: None,
         note: None,
+        occurred_at: None,
     }
 }
 

@@ -29,6 +29,7 @@ async fn seed(app: &App) {
             price: price.map(|p| p.parse().unwrap()),
             currency: price.map(|_| "usd".into()),
             note: note.map(str::to_owned),
+            occurred_at: None,
         }
     };
     app.add_holding(add(
@@ -143,6 +144,7 @@ async fn bad_files_name_the_file_line_and_column_and_change_nothing() {
         price: None,
         currency: None,
         note: None,
+        occurred_at: None,
     })
     .await
     .unwrap();

@@ -529,6 +529,11 @@ export type NewHolding = {
 	price?: string | null,
 	currency?: string | null,
 	note?: string | null,
+	/**
+	 *  When it was bought or received; default now. Entries fold in date order, so a buy entered
+	 *  late lands where it belongs in the cost.
+	 */
+	occurred_at?: UnixTime | null,
 };
 
 /**  Whether the system lets the app show notifications, for the Alerts screen. */

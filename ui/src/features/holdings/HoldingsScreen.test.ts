@@ -1,9 +1,10 @@
-import { cleanup, fireEvent, render, screen, within } from "@testing-library/svelte";
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { emit } from "@tauri-apps/api/event";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Valuation } from "../../api";
 import UndoToast from "../../lib/UndoToast.svelte";
+import { localDate, localNoon } from "../../lib/time";
 import { dismissUndo } from "../../lib/undo.svelte";
 import { assetSummary, valuation, valuedHolding } from "../../test-fixtures";
 import HoldingsScreen from "./HoldingsScreen.svelte";
@@ -156,6 +157,40 @@ describe("the holdings screen", () => {
     const added = calls.find(([command]) => command === "add_holding");
     expect(added?.[1]).toEqual({
       holding: { coin: "solana", amount: "3", price: "150.25", currency: "usd" },
+    });
+  });
+
+  it("asks when a holding was bought and sends that day, refusing one in the future", async () => {
+    const calls = backend(
+      () => valuation([valuedHolding()]),
+      (command) => {
+        if (command === "list_accounts") return [];
+        if (command === "search_coins") {
+          return [{ id: "solana", symbol: "sol", name: "Solana", market_cap_rank: 6 }];
+        }
+        if (command === "add_holding") {
+          return { batch_id: 8, account: "Manual", coin: "solana", amount: "2" };
+        }
+        return undefined;
+      },
+    );
+    render(HoldingsScreen);
+    await fireEvent.click(await screen.findByRole("button", { name: /Add holding/ }));
+    const dialog = screen.getByRole("dialog");
+    const day = within(dialog).getByLabelText("Bought or received on");
+    expect(day).toHaveValue(localDate());
+    await fireEvent.input(within(dialog).getByLabelText("Coin"), { target: { value: "sol" } });
+    await fireEvent.mouseDown(await within(dialog).findByRole("option", {}, { timeout: 2000 }));
+    await fireEvent.input(within(dialog).getByLabelText("Amount"), { target: { value: "2" } });
+    await fireEvent.input(day, { target: { value: "2999-01-01" } });
+    await fireEvent.click(within(dialog).getByRole("button", { name: "Add" }));
+    expect(within(dialog).getByText("Choose a day up to today.")).toBeInTheDocument();
+    await fireEvent.input(day, { target: { value: "2024-03-01" } });
+    await fireEvent.click(within(dialog).getByRole("button", { name: "Add" }));
+    await waitFor(() => expect(calls.some(([command]) => command === "add_holding")).toBe(true));
+    const added = calls.find(([command]) => command === "add_holding");
+    expect(added?.[1]).toEqual({
+      holding: { coin: "solana", amount: "2", price: null, occurred_at: localNoon("2024-03-01") },
     });
   });
 
