@@ -467,23 +467,9 @@ fn a_holding_takes_the_date_it_was_bought() {
     let dir = temp.path().join("data");
     assert!(with_passphrase(&["init"], &dir).status.success());
     let add = |date: &str| {
-        with_passphrase(
-            &[
-                "holdings",
-                "add",
-                "--coin",
-                "btc",
-                "--amount",
-                "1",
-                "--price",
-                "100",
-                "--currency",
-                "usd",
-                "--date",
-                date,
-            ],
-            &dir,
-        )
+        let buy = "holdings add --coin btc --amount 1 --price 100 --currency usd --date";
+        let args: Vec<&str> = buy.split(' ').chain([date]).collect();
+        with_passphrase(&args, &dir)
     };
     assert!(add("2024-03-01").status.success());
     let out = add("2999-01-01");

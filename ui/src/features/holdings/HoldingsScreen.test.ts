@@ -64,6 +64,23 @@ function rowOf(text: string): HTMLElement {
   return row;
 }
 
+/** A backend whose coin search finds Solana and which adds `amount` of it. */
+function addingSolana(amount: string) {
+  return backend(
+    () => valuation([valuedHolding()]),
+    (command) => {
+      if (command === "list_accounts") return [];
+      if (command === "search_coins") {
+        return [{ id: "solana", symbol: "sol", name: "Solana", market_cap_rank: 6 }];
+      }
+      if (command === "add_holding") {
+        return { batch_id: 7, account: "Manual", coin: "solana", amount };
+      }
+      return undefined;
+    },
+  );
+}
+
 describe("the holdings screen", () => {
   it("shows each coin's exact price and value, and says when a price is missing", async () => {
     const prices = ["0.0000869", "0.0000901"];
@@ -119,19 +136,7 @@ describe("the holdings screen", () => {
   });
 
   it("checks a new holding as it is typed and adds it with the chosen coin", async () => {
-    const calls = backend(
-      () => valuation([valuedHolding()]),
-      (command) => {
-        if (command === "list_accounts") return [];
-        if (command === "search_coins") {
-          return [{ id: "solana", symbol: "sol", name: "Solana", market_cap_rank: 6 }];
-        }
-        if (command === "add_holding") {
-          return { batch_id: 7, account: "Manual", coin: "solana", amount: "3" };
-        }
-        return undefined;
-      },
-    );
+    const calls = addingSolana("3");
     render(HoldingsScreen);
     render(UndoToast);
     await fireEvent.click(await screen.findByRole("button", { name: /Add holding/ }));
@@ -161,19 +166,7 @@ describe("the holdings screen", () => {
   });
 
   it("asks when a holding was bought and sends that day, refusing one in the future", async () => {
-    const calls = backend(
-      () => valuation([valuedHolding()]),
-      (command) => {
-        if (command === "list_accounts") return [];
-        if (command === "search_coins") {
-          return [{ id: "solana", symbol: "sol", name: "Solana", market_cap_rank: 6 }];
-        }
-        if (command === "add_holding") {
-          return { batch_id: 8, account: "Manual", coin: "solana", amount: "2" };
-        }
-        return undefined;
-      },
-    );
+    const calls = addingSolana("2");
     render(HoldingsScreen);
     await fireEvent.click(await screen.findByRole("button", { name: /Add holding/ }));
     const dialog = screen.getByRole("dialog");
