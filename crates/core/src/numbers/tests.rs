@@ -73,6 +73,14 @@ proptest! {
         prop_assert_eq!(back, text);
     }
 
+    /// Any text as a locale tag (it comes from the environment) gives a style, never a panic.
+    #[test]
+    fn any_locale_tag_gives_a_style(tag in "\\PC{0,40}") {
+        let style = NumberStyle::for_locale(&tag);
+        prop_assert!(!style.decimal.is_empty());
+        prop_assert_ne!(style.decimal, style.group);
+    }
+
     /// Money keeps two places at least, and never panics on any text.
     #[test]
     fn money_never_panics(text in "\\PC{0,40}") {
