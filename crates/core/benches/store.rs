@@ -80,6 +80,7 @@ fn entries(accounts: &[AccountId], count: usize, tag: &str) -> Vec<NewEntry> {
             price: None,
             note: None,
             source: format!("bench:{tag}:{i}"),
+            link: None,
         })
         .collect()
 }

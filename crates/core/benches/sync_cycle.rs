@@ -109,6 +109,7 @@ fn main() {
                 price: None,
                 note: None,
                 source: format!("bench:{n}"),
+                link: None,
             })
             .collect();
         ledger::write_batch(&store, BatchKind::Import, "bench", &entries, 0).await.unwrap();

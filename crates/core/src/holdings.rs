@@ -167,6 +167,7 @@ pub async fn add(store: &Store, new: NewHolding, now: i64) -> Result<HoldingChan
         price,
         note: new.note.filter(|n| !n.trim().is_empty()),
         source: manual_source(),
+        link: None,
     };
     write(store, &mut tx, batch, &[entry]).await?;
     let position = ledger::load_position(&mut tx, account.id, &asset.id)
@@ -403,6 +404,7 @@ fn adjustment(account_id: AccountId, asset_id: &str, delta: Amount, now: i64) ->
         price: None,
         note: None,
         source: manual_source(),
+        link: None,
     }
 }
 

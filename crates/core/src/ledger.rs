@@ -87,14 +87,19 @@ pub struct NewEntry {
     pub note: Option<String>,
     /// Unique per entry: importer + row id, or `manual:<random>`.
     pub source: String,
+    /// The leg's name in the exchange's other exports ([`crate::transfer::ParsedRow::link`]).
+    pub link: Option<String>,
 }
 
-/// Rows per multi-row INSERT: 10 parameters each stays below SQLite's 32,766 limit.
-pub(crate) const INSERT_CHUNK: usize = 3_000;
+/// Rows per multi-row INSERT: 11 parameters each stays below SQLite's 32,766 limit.
+pub(crate) const INSERT_CHUNK: usize = 2_900;
+
+/// Positions replayed per query: two parameters each.
+const REPLAY_CHUNK: usize = 1_500;
 
 /// Writes `entries` under `batch_id` and updates each position they touch, inside the caller's
 /// transaction. Positions are folded in memory and saved once each, so a large import costs one
-/// multi-row INSERT per 3,000 entries plus one write per position.
+/// multi-row INSERT per 2,900 entries plus one write per position.
 pub(crate) async fn insert_entries(
     tx: &mut Transaction<'_, Sqlite>,
     batch_id: BatchId,
@@ -125,8 +130,7 @@ impl Replay {
             .iter()
             .map(|key| (key.clone(), Position::default()))
             .collect();
-        // Two parameters a position keeps each query below SQLite's limit.
-        for chunk in keys.chunks(INSERT_CHUNK / 2) {
+        for chunk in keys.chunks(REPLAY_CHUNK) {
             let mut query = QueryBuilder::<Sqlite>::new(
                 "SELECT account_id, asset_id, amount, price, price_currency, occurred_at \
                  FROM entries WHERE (account_id, asset_id) IN (",
@@ -180,7 +184,7 @@ pub(crate) async fn insert_entries_deferred(
     for chunk in entries.chunks(INSERT_CHUNK) {
         let mut insert = QueryBuilder::<Sqlite>::new(
             "INSERT INTO entries (batch_id, account_id, asset_id, amount, kind, occurred_at, \
-             price, price_currency, note, source) ",
+             price, price_currency, note, source, link) ",
         );
         insert.push_values(chunk, |mut row, entry| {
             row.push_bind(batch_id)
@@ -192,7 +196,8 @@ pub(crate) async fn insert_entries_deferred(
                 .push_bind(entry.price.as_ref().map(|p| p.price.to_string()))
                 .push_bind(entry.price.as_ref().map(|p| p.currency.as_str()))
                 .push_bind(entry.note.as_deref())
-                .push_bind(entry.source.as_str());
+                .push_bind(entry.source.as_str())
+                .push_bind(entry.link.as_deref());
         });
         // Full chunks share one SQL text, so SQLite parses it once and sqlx reuses it.
         let full = chunk.len() == INSERT_CHUNK;

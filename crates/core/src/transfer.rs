@@ -138,6 +138,9 @@ pub struct ParsedRow {
     pub note: Option<String>,
     /// A stable id from the source; without one the row's content is fingerprinted.
     pub id: Option<String>,
+    /// What another export of the same exchange calls this leg too (Kraken's ledgers and trades
+    /// both name a trade by its id): a leg whose link is in the ledger already is a duplicate.
+    pub link: Option<String>,
 }
 
 /// A value in a row that cannot be read.

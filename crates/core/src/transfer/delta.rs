@@ -78,6 +78,7 @@ pub fn parse_row(fields: &[&str], style: NumberStyle) -> Result<Vec<ParsedRow>, 
         price,
         note: note.clone(),
         id: None,
+        link: None,
     };
     let quote = || -> Result<(Amount, String), FieldError> {
         let coin = get(6);

@@ -256,7 +256,11 @@ async fn import(
         let mut existing = existing_sources(&mut tx, &legs).await.map_err(err)?;
         let mut entries = Vec::with_capacity(legs.len());
         for (line, mut row, source) in legs {
-            if !existing.insert(source.clone()) {
+            let linked = row
+                .link
+                .as_ref()
+                .is_some_and(|link| !existing.insert(link.clone()));
+            if !existing.insert(source.clone()) || linked {
                 report.duplicates += 1;
                 continue;
             }
@@ -319,6 +323,7 @@ async fn import(
                 }),
                 note: row.note,
                 source,
+                link: row.link,
             });
         }
         ledger::insert_entries_deferred(&mut tx, batch, &entries, &mut replay)
@@ -461,16 +466,23 @@ fn hash(parts: &[&[u8]]) -> [u8; 16] {
     out
 }
 
+/// Which of the legs' sources and links the ledger holds already.
 async fn existing_sources(
     conn: &mut SqliteConnection,
     legs: &[(u64, ParsedRow, String)],
 ) -> Result<HashSet<String>, sqlx::Error> {
     let sources: Vec<&str> = legs.iter().map(|(_, _, source)| source.as_str()).collect();
-    let json = serde_json::to_string(&sources).unwrap_or_else(|_| "[]".to_owned());
+    let links: Vec<&str> = legs
+        .iter()
+        .filter_map(|(_, row, _)| row.link.as_deref())
+        .collect();
+    let json = |keys: &[&str]| serde_json::to_string(keys).unwrap_or_else(|_| "[]".to_owned());
     let found: Vec<String> = sqlx::query_scalar(
-        "SELECT source FROM entries WHERE source IN (SELECT value FROM json_each(?))",
+        "SELECT source FROM entries WHERE source IN (SELECT value FROM json_each(?)) \
+         UNION ALL SELECT link FROM entries WHERE link IN (SELECT value FROM json_each(?))",
     )
-    .bind(json)
+    .bind(json(&sources))
+    .bind(json(&links))
     .fetch_all(conn)
     .await?;
     Ok(found.into_iter().collect())

@@ -125,6 +125,7 @@ pub fn parse_row(fields: &[&str], style: NumberStyle) -> Result<Vec<ParsedRow>, 
         price,
         note: note.clone(),
         id: None,
+        link: None,
     };
     let mut legs = Vec::new();
     if let Some((amount, coin)) = sent {

@@ -76,6 +76,13 @@ pub fn split_pair(pair: &str) -> Option<(String, String)> {
         .next()
 }
 
+/// One side of a Kraken trade (`leg` or `fee`, in `coin`) as both exports name it: the ledgers
+/// by the refid of the trade's rows, the trades by their txid, which is the same id. A fee
+/// charged in the base currency (rare) is named differently in the two and would count twice.
+fn trade_link(trade: &str, coin: &str, part: &str) -> String {
+    format!("kraken-trade-{part}:{trade}:{coin}")
+}
+
 struct LedgerColumns {
     txid: Option<usize>,
     refid: Option<usize>,
@@ -163,18 +170,23 @@ impl Layout for Ledgers {
         }
         let kind = cells.get(c.kind).to_lowercase();
         let subtype = cells.get(c.subtype).to_lowercase();
+        let entry = ledger_kind(&kind, &subtype, !amount.is_negative());
+        let refid = cells.text(c.refid);
+        // A trade's ledger rows carry its id as their refid: the trades export names them so too.
+        let traded = matches!(entry, EntryKind::Buy | EntryKind::Sell);
+        let trade = refid.as_deref().filter(|_| traded);
         if !fee.is_zero() {
             let mut paid = leg(at, &coin, outflow(fee), EntryKind::Fee);
             paid.id = Some(format!("kraken:{txid}:fee"));
+            paid.link = trade.map(|id| trade_link(id, &coin, "fee"));
             out.push(Out::Leg(line, paid));
         }
         if amount.is_zero() {
             return Ok(());
         }
-        let entry = ledger_kind(&kind, &subtype, !amount.is_negative());
         let mut moved = leg(at, &coin, amount, entry);
         moved.id = Some(format!("kraken:{txid}"));
-        let refid = cells.text(c.refid);
+        moved.link = trade.map(|id| trade_link(id, &coin, "leg"));
         match (entry, refid) {
             (EntryKind::Buy | EntryKind::Sell, Some(refid)) => match self.waiting.remove(&refid) {
                 Some((other_line, mut other)) => {
@@ -284,12 +296,15 @@ impl Layout for Trades {
         };
         layout::price_each_other(&mut base_leg, &mut quote_leg);
         base_leg.id = Some(format!("kraken-trade:{txid}"));
+        base_leg.link = Some(trade_link(&txid, &base, "leg"));
         quote_leg.id = Some(format!("kraken-trade:{txid}:quote"));
+        quote_leg.link = Some(trade_link(&txid, &quote, "leg"));
         out.push(Out::Leg(line, base_leg));
         out.push(Out::Leg(line, quote_leg));
         if !fee.is_zero() {
             let mut paid = leg(at, &quote, outflow(fee), EntryKind::Fee);
             paid.id = Some(format!("kraken-trade:{txid}:fee"));
+            paid.link = Some(trade_link(&txid, &quote, "fee"));
             out.push(Out::Leg(line, paid));
         }
         Ok(())

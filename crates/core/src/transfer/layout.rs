@@ -200,6 +200,7 @@ pub fn leg(
         price: None,
         note: None,
         id: None,
+        link: None,
     }
 }
 

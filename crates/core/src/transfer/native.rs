@@ -163,6 +163,7 @@ pub fn parse_row(fields: &[&str]) -> Result<ParsedRow, FieldError> {
         price,
         note: Some(restore(field(7)).to_owned()).filter(|n| !n.is_empty()),
         id: Some(restore(field(8)).to_owned()).filter(|i| !i.is_empty()),
+        link: None,
     })
 }
 

@@ -61,6 +61,7 @@ async fn crash_child_writer() {
                 price: None,
                 note: Some(format!("round {round}")),
                 source: format!("crash:{pid}:{round}:{i}"),
+                link: None,
             })
             .collect();
         ledger::write_batch(&store, BatchKind::Import, "crash test", &entries, 0)

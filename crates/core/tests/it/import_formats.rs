@@ -550,3 +550,45 @@ async fn progress_is_reported_and_a_cancel_leaves_nothing_behind() {
     let holdings = app.holdings().await.unwrap();
     assert_eq!(holdings.len(), 1, "only the first import: {holdings:?}");
 }
+
+/// Kraken's ledgers and trades exports describe the same trade (the trade's txid is the refid of
+/// its ledger rows): importing both, in either order, counts it once.
+#[tokio::test]
+async fn kraken_trades_and_ledgers_count_each_trade_once_in_either_order() {
+    let ledgers = "\"txid\",\"refid\",\"time\",\"type\",\"subtype\",\"aclass\",\"asset\",\"amount\",\"fee\",\"balance\"\n\
+        \"L1\",\"D1\",\"2023-06-18 10:00:00\",\"deposit\",\"\",\"currency\",\"ZEUR\",1000.0000,0.0000,1000.0000\n\
+        \"L2\",\"TQ1\",\"2023-06-19 13:34:05\",\"trade\",\"\",\"currency\",\"ZEUR\",-500.0000,1.3000,498.7000\n\
+        \"L3\",\"TQ1\",\"2023-06-19 13:34:05\",\"trade\",\"\",\"currency\",\"XXBT\",0.0200000000,0.0000000000,0.0200000000\n";
+    let trades = "\"txid\",\"ordertxid\",\"pair\",\"time\",\"type\",\"ordertype\",\"price\",\"cost\",\"fee\",\"vol\",\"margin\",\"misc\",\"ledgers\"\n\
+        \"TQ1\",\"O1\",\"XXBTZEUR\",\"2023-06-19 13:34:05\",\"buy\",\"limit\",25000.00000,500.00000,1.30000,0.02000000,0.00000,\"\",\"L2,L3\"\n";
+    for (first, second) in [(ledgers, trades), (trades, ledgers)] {
+        let temp = tempfile::tempdir().unwrap();
+        let app = vault(temp.path()).await;
+        let options = ImportOptions::default();
+        let one = write(temp.path(), "first.csv", first.as_bytes());
+        let two = write(temp.path(), "second.csv", second.as_bytes());
+        app.import(&one, &options).await.unwrap();
+        let again = app.import(&two, &options).await.unwrap();
+        assert!(again.duplicates >= 3, "{again:?}");
+        let held: Vec<(String, String)> = app
+            .holdings()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|h| (h.coin.to_string(), h.amount.to_string()))
+            .collect();
+        let bitcoin = held.iter().find(|(coin, _)| coin == "bitcoin");
+        assert_eq!(
+            bitcoin.map(|(_, amount)| amount.as_str()),
+            Some("0.02"),
+            "{held:?}"
+        );
+        let euro: Vec<&str> = held
+            .iter()
+            .filter(|(coin, _)| coin == "eur")
+            .map(|(_, amount)| amount.as_str())
+            .collect();
+        // 1,000 deposited, 500 spent, 1.3 in fees: the same whichever file came first.
+        assert_eq!(euro, vec!["498.7"], "{held:?}");
+    }
+}
