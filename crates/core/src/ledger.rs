@@ -21,7 +21,7 @@ use crate::money::Price;
 use crate::store::{Store, StoreError};
 
 mod position;
-pub use position::{Position, MIXED_CURRENCIES};
+pub use position::{Position, MIXED_CURRENCIES, NO_ENTRY};
 
 /// What an entry records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -126,9 +126,13 @@ impl Replay {
     /// query per 1,500 positions, and saves it (empty when no entry is left).
     pub(crate) async fn finish(self, tx: &mut Transaction<'_, Sqlite>) -> Result<(), sqlx::Error> {
         let keys: Vec<(AccountId, String)> = self.0.into_iter().collect();
+        let empty = Position {
+            last_at: Some(NO_ENTRY),
+            ..Position::default()
+        };
         let mut positions: HashMap<(AccountId, String), Position> = keys
             .iter()
-            .map(|key| (key.clone(), Position::default()))
+            .map(|key| (key.clone(), empty.clone()))
             .collect();
         for chunk in keys.chunks(REPLAY_CHUNK) {
             let mut query = QueryBuilder::<Sqlite>::new(
@@ -159,15 +163,13 @@ impl Replay {
                 let key = (account_id, asset_id);
                 let current = positions.remove(&key).unwrap_or_default();
                 let next = current
-                    .apply(parse_stored(&amount, "amount")?, price.as_ref())
+                    .fold(
+                        parse_stored(&amount, "amount")?,
+                        price.as_ref(),
+                        occurred_at,
+                    )
                     .ok_or_else(|| overflow(&key.1))?;
-                positions.insert(
-                    key,
-                    Position {
-                        last_at: Some(occurred_at),
-                        ..next
-                    },
-                );
+                positions.insert(key, next);
             }
         }
         save_positions(tx, &positions).await
@@ -220,15 +222,9 @@ pub(crate) async fn insert_entries_deferred(
             continue;
         }
         let next = current
-            .apply(entry.amount, entry.price.as_ref())
+            .fold(entry.amount, entry.price.as_ref(), entry.occurred_at)
             .ok_or_else(|| overflow(&entry.asset_id))?;
-        positions.insert(
-            key,
-            Position {
-                last_at: Some(entry.occurred_at),
-                ..next
-            },
-        );
+        positions.insert(key, next);
     }
     save_positions(tx, &positions).await
 }

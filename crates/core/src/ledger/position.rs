@@ -8,6 +8,10 @@ use crate::money::Amount;
 /// Marks a cost pool priced in more than one currency: no single average can be given.
 pub const MIXED_CURRENCIES: &str = "*";
 
+/// The `last_at` of a position replayed from no entries (all undone): any entry folds on, and it
+/// is stored as a time, not as NULL, which would replay it again at every open.
+pub const NO_ENTRY: i64 = i64::MIN;
+
 /// The amount held and its average-cost pool.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Position {
@@ -18,8 +22,9 @@ pub struct Position {
     pub costed_amount: Decimal,
     /// What those units cost in total.
     pub cost_total: Decimal,
-    /// When the newest entry folded in occurred (Unix seconds); `None` before any. An entry
-    /// dated earlier cannot be folded on: the position is replayed in time order instead.
+    /// When the newest entry folded in occurred (Unix seconds); `None` before any, and
+    /// [`NO_ENTRY`] once replayed from no entries at all. An entry dated earlier cannot be folded
+    /// on: the position is replayed in time order instead.
     pub last_at: Option<i64>,
 }
 
@@ -56,6 +61,14 @@ impl Position {
                 .checked_add(units.checked_mul(price.price.get())?)?;
         }
         Some(next)
+    }
+
+    /// [`Position::apply`] for an entry that occurred `at`, the position's newest from then on.
+    pub fn fold(&self, amount: Amount, price: Option<&UnitPrice>, at: i64) -> Option<Position> {
+        Some(Position {
+            last_at: Some(at),
+            ..self.apply(amount, price)?
+        })
     }
 
     /// Average cost per unit, when the pool has one currency and a cost.

@@ -52,7 +52,7 @@ async fn a_later_file_with_earlier_dates_replays_the_position_in_time_order() {
         "early.csv",
         (HEADER.to_owned() + BUY_JAN + SELL_FEB).as_bytes(),
     );
-    app.import(&late, &options).await.unwrap();
+    let first = app.import(&late, &options).await.unwrap().batch_id.unwrap();
     let batch = app
         .import(&early, &options)
         .await
@@ -63,6 +63,14 @@ async fn a_later_file_with_earlier_dates_replays_the_position_in_time_order() {
     // Undoing the earlier rows replays what is left, in time order too.
     app.undo(batch).await.unwrap();
     assert_eq!(average_cost(&app).await, "200");
+    // A position left with no entry keeps a time, so no later open replays it again.
+    app.undo(first).await.unwrap();
+    let store = app.store().await.unwrap();
+    let unordered: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM balances WHERE last_at IS NULL")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(unordered, 0);
 }
 
 #[tokio::test]
