@@ -186,8 +186,10 @@ pub(crate) async fn resolve_id(
 }
 
 /// A coin for people: "Bitcoin (BTC)". People read names; ids stay in `--json` and the API.
+/// The symbol is upper-cased as SQLite's `upper()` does ([`COIN_LABEL_SQL`]), so a label reads
+/// the same whether Rust or the database wrote it.
 pub fn coin_label(name: &str, symbol: &str) -> String {
-    format!("{name} ({})", symbol.to_uppercase())
+    format!("{name} ({})", symbol.to_ascii_uppercase())
 }
 
 /// [`coin_label`] in SQL, over the catalog row joined as `assets` (NULL when there is none).
