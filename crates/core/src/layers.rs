@@ -18,7 +18,7 @@ pub const LAYERS: &[&[&str]] = &[
     &["store", "paths", "locks", "vault"],
     &["assets", "accounts", "ledger", "backup"],
     &["holdings", "rates", "settings", "alerts", "transfer"],
-    &["valuation"],
+    &["valuation", "lots"],
     &["error", "info", "events", "app"],
     &["sync"],
 ];

@@ -25,6 +25,7 @@
 //! - [`rates`]: the CoinGecko client, exact prices, caches, catalog, history and budget.
 //! - [`settings`]: base currency, refresh interval, CoinGecko plan and key (encrypted).
 //! - [`valuation`]: holdings times prices, exactly; missing prices listed, never zero.
+//! - [`lots`]: cost basis by FIFO, LIFO, HIFO or average cost, and realized and unrealized P/L.
 //! - [`sync`]: the background loop that keeps rates fresh, one per data folder.
 //! - [`alerts`]: rules evaluated after every sync cycle, edge-triggered, with their history.
 //! - [`transfer`]: CSV import (preview, one-transaction commit, undo) and export.
@@ -45,6 +46,7 @@ pub mod info;
 pub mod layers;
 pub mod ledger;
 pub mod locks;
+pub mod lots;
 pub mod money;
 pub mod numbers;
 pub mod paths;

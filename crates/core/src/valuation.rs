@@ -188,7 +188,7 @@ pub struct OutOfRange {
 }
 
 impl OutOfRange {
-    fn new(what: impl Into<String>) -> Self {
+    pub(crate) fn new(what: impl Into<String>) -> Self {
         Self { what: what.into() }
     }
 }

@@ -1,0 +1,446 @@
+//! The fold: entries in time order into open lots, disposals and removals.
+//!
+//! The order is when each entry occurred, then matched withdrawals (so their lots are in transit
+//! before a deposit at the same second), then acquisitions before disposals, then the entry's
+//! content, then its id: nothing about the order rows arrived in.
+//!
+//! Before the fold, each trade (the entries one account wrote at one moment) is valued as a
+//! whole: a fiat fee beside it adds to the cost of what was acquired, or else comes off the
+//! proceeds of what was given up; a coin-to-coin trade whose one side has no value takes the
+//! other side's, since what was given up is worth what was received.
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+
+use super::{transfers, Disposal, Lot, LotBook, LotEntry, Method, Removal, Scope};
+use crate::ids::AccountId;
+use crate::ledger::EntryKind;
+use crate::money::Amount;
+use crate::valuation::OutOfRange;
+
+/// Folds `entries` (any order) into lots by `method`, per account or pooled.
+///
+/// Errors: [`OutOfRange`] when a cost or proceeds exceeds what a `Decimal` holds exactly.
+pub fn book(entries: &[LotEntry], method: Method, scope: Scope) -> Result<LotBook, OutOfRange> {
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    order.sort_by(|&a, &b| content_order(&entries[a], &entries[b]));
+    let pairs = transfers::matches(entries, &order);
+    let deposits: HashMap<usize, usize> = pairs.iter().map(|(&w, &d)| (d, w)).collect();
+    let rank = |i: usize| {
+        if pairs.contains_key(&i) {
+            0
+        } else if entries[i].amount.is_negative() {
+            2
+        } else {
+            1
+        }
+    };
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&entries[a], &entries[b]);
+        x.at.cmp(&y.at)
+            .then(rank(a).cmp(&rank(b)))
+            .then_with(|| content_order(x, y))
+    });
+    let worth = trade_values(entries, &order)?;
+
+    let mut fold = Fold {
+        pools: HashMap::new(),
+        transit: HashMap::new(),
+        book: LotBook::default(),
+    };
+    for &i in &order {
+        let e = &entries[i];
+        if e.fiat || e.amount.is_zero() {
+            continue;
+        }
+        let key = match scope {
+            Scope::PerAccount => (Some(e.account), e.asset.clone()),
+            Scope::Pooled => (None, e.asset.clone()),
+        };
+        if !e.amount.is_negative() {
+            let lots = match deposits.get(&i) {
+                Some(&w) => arrive(fold.transit.remove(&w), e)?,
+                None => vec![Lot {
+                    account: e.account,
+                    asset: e.asset.clone(),
+                    acquired_at: Some(e.at),
+                    amount: e.amount,
+                    cost: worth[i],
+                }],
+            };
+            let pool = fold.pools.entry(key).or_default();
+            for lot in lots {
+                pool.insert(lot, method, &e.asset)?;
+            }
+            continue;
+        }
+        let wanted = e.amount.checked_neg().ok_or_else(|| too_large(e))?;
+        let taken = fold.pools.entry(key).or_default().take(wanted, method, e)?;
+        if pairs.contains_key(&i) {
+            fold.transit.insert(i, taken);
+            fold.book.transfers += 1;
+        } else if matches!(e.kind, EntryKind::Buy | EntryKind::Sell | EntryKind::Fee) {
+            // A coin spent on a fee brings nothing: its cost is a loss.
+            let proceeds = if e.kind == EntryKind::Fee {
+                Some(Decimal::ZERO)
+            } else {
+                worth[i]
+            };
+            fold.dispose(e, taken, proceeds)?;
+        } else {
+            fold.book
+                .removals
+                .extend(taken.into_iter().map(|lot| Removal {
+                    at: e.at,
+                    account: e.account,
+                    asset: e.asset.clone(),
+                    amount: lot.amount,
+                    cost: lot.cost,
+                }));
+        }
+    }
+    let mut open: Vec<Lot> = fold.pools.into_values().flat_map(|p| p.lots).collect();
+    open.sort_by(|a, b| {
+        (&a.asset, a.account, a.acquired_at).cmp(&(&b.asset, b.account, b.acquired_at))
+    });
+    fold.book.open = open;
+    Ok(fold.book)
+}
+
+/// Everything about an entry but its id, then its id.
+fn content_order(x: &LotEntry, y: &LotEntry) -> std::cmp::Ordering {
+    x.at.cmp(&y.at)
+        .then(x.account.cmp(&y.account))
+        .then(x.amount.is_negative().cmp(&y.amount.is_negative()))
+        .then_with(|| x.asset.cmp(&y.asset))
+        .then(x.amount.cmp(&y.amount))
+        .then(x.kind.as_str().cmp(y.kind.as_str()))
+        .then(x.value.cmp(&y.value))
+        .then_with(|| x.link.cmp(&y.link))
+        .then(x.id.cmp(&y.id))
+}
+
+fn too_large(e: &LotEntry) -> OutOfRange {
+    OutOfRange {
+        what: format!("a lot of {} in account {}", e.asset, e.account),
+    }
+}
+
+/// Each entry's worth after its trade is valued as a whole (see the module's notes).
+fn trade_values(entries: &[LotEntry], order: &[usize]) -> Result<Vec<Option<Decimal>>, OutOfRange> {
+    let mut worth: Vec<Option<Decimal>> = entries.iter().map(|e| e.value).collect();
+    let mut trades: HashMap<(i64, AccountId), Vec<usize>> = HashMap::new();
+    for &i in order {
+        trades
+            .entry((entries[i].at, entries[i].account))
+            .or_default()
+            .push(i);
+    }
+    for legs in trades.values() {
+        let is_trade = |i: &&usize| {
+            let e = &entries[**i];
+            !e.fiat && matches!(e.kind, EntryKind::Buy | EntryKind::Sell)
+        };
+        let (given, received): (Vec<usize>, Vec<usize>) = legs
+            .iter()
+            .filter(is_trade)
+            .partition(|&&i| entries[i].amount.is_negative());
+        // A coin bought or sold for fiat is worth the fiat that moved (the subtotal, spread
+        // included), not the spot price a file may also give.
+        let fiat_legs: Vec<usize> = legs
+            .iter()
+            .copied()
+            .filter(|&i| {
+                entries[i].fiat && matches!(entries[i].kind, EntryKind::Buy | EntryKind::Sell)
+            })
+            .collect();
+        if let ([coin], [fiat]) = (
+            [given.as_slice(), received.as_slice()].concat().as_slice(),
+            fiat_legs.as_slice(),
+        ) {
+            if entries[*coin].amount.is_negative() != entries[*fiat].amount.is_negative() {
+                if let Some(v) = worth[*fiat] {
+                    worth[*coin] = Some(v.abs());
+                }
+            }
+        }
+        if let ([g], [r]) = (given.as_slice(), received.as_slice()) {
+            match (worth[*g], worth[*r]) {
+                (None, Some(v)) => worth[*g] = Some(v),
+                (Some(v), None) => worth[*r] = Some(v),
+                _ => {}
+            }
+        }
+        let fees: Vec<usize> = legs
+            .iter()
+            .copied()
+            .filter(|&i| entries[i].fiat && entries[i].kind == EntryKind::Fee)
+            .collect();
+        if fees.is_empty() {
+            continue;
+        }
+        let mut fee = Some(Decimal::ZERO);
+        for &i in &fees {
+            fee = match (fee, worth[i]) {
+                (Some(total), Some(v)) => Some(
+                    total
+                        .checked_add(v.abs())
+                        .ok_or_else(|| too_large(&entries[i]))?,
+                ),
+                _ => None,
+            };
+        }
+        let (target, sign) = match (received.first(), given.first()) {
+            (Some(&r), _) => (r, Decimal::ONE),
+            (None, Some(&g)) => (g, Decimal::NEGATIVE_ONE),
+            (None, None) => continue,
+        };
+        worth[target] = match (worth[target], fee) {
+            (Some(v), Some(f)) => Some(
+                v.checked_add(f * sign)
+                    .ok_or_else(|| too_large(&entries[target]))?,
+            ),
+            _ => None,
+        };
+    }
+    Ok(worth)
+}
+
+/// A transfer's lots arriving: scaled to what arrived (the rest went on fees, whose cost stays
+/// with the lots), in the deposit's account, keeping when they were acquired.
+fn arrive(lots: Option<Vec<Lot>>, deposit: &LotEntry) -> Result<Vec<Lot>, OutOfRange> {
+    let mut lots = lots.unwrap_or_default();
+    let sent: Decimal = lots.iter().map(|l| l.amount.to_decimal()).sum();
+    let got = deposit.amount;
+    if lots.is_empty() || sent.is_zero() {
+        return Ok(vec![unknown(deposit, got)]);
+    }
+    let mut left = got;
+    let last = lots.len() - 1;
+    for (n, lot) in lots.iter_mut().enumerate() {
+        let share = if n == last {
+            left
+        } else {
+            scale(lot.amount, got, sent).ok_or_else(|| too_large(deposit))?
+        };
+        let share = share.min(left);
+        left = left.checked_sub(share).ok_or_else(|| too_large(deposit))?;
+        lot.amount = share;
+        lot.account = deposit.account;
+    }
+    lots.retain(|l| !l.amount.is_zero());
+    Ok(lots)
+}
+
+/// `amount × numerator ÷ denominator`, to the atom.
+fn scale(amount: Amount, numerator: Amount, denominator: Decimal) -> Option<Amount> {
+    let exact = amount
+        .to_decimal()
+        .checked_mul(numerator.to_decimal())?
+        .checked_div(denominator)?
+        .round_dp_with_strategy(18, rust_decimal::RoundingStrategy::ToZero);
+    Amount::from_decimal(exact).ok()
+}
+
+/// Units with no recorded acquisition.
+fn unknown(e: &LotEntry, amount: Amount) -> Lot {
+    Lot {
+        account: e.account,
+        asset: e.asset.clone(),
+        acquired_at: None,
+        amount,
+        cost: None,
+    }
+}
+
+type PoolKey = (Option<AccountId>, String);
+
+struct Fold {
+    pools: HashMap<PoolKey, Pool>,
+    /// Lots withdrawn and not yet deposited, by withdrawal.
+    transit: HashMap<usize, Vec<Lot>>,
+    book: LotBook,
+}
+
+impl Fold {
+    /// One disposal row per lot used, the proceeds shared by amount.
+    fn dispose(
+        &mut self,
+        e: &LotEntry,
+        taken: Vec<Lot>,
+        proceeds: Option<Decimal>,
+    ) -> Result<(), OutOfRange> {
+        let total: Decimal = taken.iter().map(|l| l.amount.to_decimal()).sum();
+        let mut left = proceeds;
+        let last = taken.len().saturating_sub(1);
+        for (n, lot) in taken.into_iter().enumerate() {
+            let share = match (proceeds, left) {
+                (Some(_), Some(rest)) if n == last => Some(rest),
+                (Some(p), Some(_)) => Some(part(p, lot.amount, total).ok_or_else(|| too_large(e))?),
+                _ => None,
+            };
+            left = match (left, share) {
+                (Some(rest), Some(s)) => Some(rest.checked_sub(s).ok_or_else(|| too_large(e))?),
+                _ => None,
+            };
+            self.book.disposals.push(Disposal {
+                at: e.at,
+                account: e.account,
+                asset: e.asset.clone(),
+                amount: lot.amount,
+                acquired_at: lot.acquired_at,
+                proceeds: share,
+                cost: lot.cost,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Decimal places a share of a cost or of proceeds keeps: the remainder stays with the rest, so
+/// shares always add up exactly, and sums of them never reach Decimal's 28-digit rounding.
+const SHARE_PLACES: u32 = 10;
+
+/// `value × amount ÷ total`, to [`SHARE_PLACES`].
+fn part(value: Decimal, amount: Amount, total: Decimal) -> Option<Decimal> {
+    if total.is_zero() {
+        return Some(Decimal::ZERO);
+    }
+    Some(
+        value
+            .checked_mul(amount.to_decimal())?
+            .checked_div(total)?
+            .round_dp(SHARE_PLACES),
+    )
+}
+
+/// One pool's lots, oldest first.
+#[derive(Default)]
+struct Pool {
+    lots: Vec<Lot>,
+}
+
+impl Pool {
+    fn insert(&mut self, lot: Lot, method: Method, asset: &str) -> Result<(), OutOfRange> {
+        if method == Method::Average {
+            // Average cost keeps one lot of known cost and one of unknown, each the sum of its
+            // acquisitions, dated by the first.
+            if let Some(same) = self
+                .lots
+                .iter_mut()
+                .find(|l| l.cost.is_some() == lot.cost.is_some())
+            {
+                let overflow = || OutOfRange {
+                    what: format!("the average-cost pool of {asset}"),
+                };
+                same.amount = same.amount.checked_add(lot.amount).ok_or_else(overflow)?;
+                same.cost = match (same.cost, lot.cost) {
+                    (Some(a), Some(b)) => Some(a.checked_add(b).ok_or_else(overflow)?),
+                    _ => None,
+                };
+                same.acquired_at = same.acquired_at.min(lot.acquired_at);
+                return Ok(());
+            }
+        }
+        let at = self
+            .lots
+            .partition_point(|l| l.acquired_at <= lot.acquired_at);
+        self.lots.insert(at, lot);
+        Ok(())
+    }
+
+    /// Takes `wanted` units by `method`; what the pool lacks comes back as units of unknown
+    /// acquisition, so no lot ever goes below zero.
+    fn take(
+        &mut self,
+        wanted: Amount,
+        method: Method,
+        e: &LotEntry,
+    ) -> Result<Vec<Lot>, OutOfRange> {
+        let mut taken = Vec::new();
+        let mut left = wanted;
+        if method == Method::Average {
+            let held: Decimal = self.lots.iter().map(|l| l.amount.to_decimal()).sum();
+            let wanted_here = if held < wanted.to_decimal() {
+                None
+            } else {
+                Some(wanted.to_decimal())
+            };
+            let shares: Vec<Amount> = self
+                .lots
+                .iter()
+                .map(|l| match wanted_here {
+                    None => Some(l.amount),
+                    Some(w) => scale(l.amount, Amount::from_decimal(w).ok()?, held),
+                })
+                .collect::<Option<_>>()
+                .ok_or_else(|| too_large(e))?;
+            let last = self.lots.len().saturating_sub(1);
+            for (n, share) in shares.into_iter().enumerate() {
+                let share = if n == last && wanted_here.is_some() {
+                    left.min(self.lots[n].amount)
+                } else {
+                    share.min(left)
+                };
+                taken.push(split(&mut self.lots[n], share, e)?);
+                left = left.checked_sub(share).ok_or_else(|| too_large(e))?;
+            }
+        } else {
+            while left.atoms() > 0 && !self.lots.is_empty() {
+                let n = match method {
+                    Method::Fifo | Method::Average => 0,
+                    Method::Lifo => self.lots.len() - 1,
+                    Method::Hifo => self.highest(),
+                };
+                let share = left.min(self.lots[n].amount);
+                taken.push(split(&mut self.lots[n], share, e)?);
+                left = left.checked_sub(share).ok_or_else(|| too_large(e))?;
+                if self.lots[n].amount.is_zero() {
+                    self.lots.remove(n);
+                }
+            }
+        }
+        self.lots.retain(|l| !l.amount.is_zero());
+        taken.retain(|l| !l.amount.is_zero());
+        if left.atoms() > 0 {
+            taken.push(unknown(e, left));
+        }
+        Ok(taken)
+    }
+
+    /// The lot that cost most per unit (the oldest of equals); lots of unknown cost come last.
+    fn highest(&self) -> usize {
+        let mut best: Option<(usize, Decimal)> = None;
+        for (n, lot) in self.lots.iter().enumerate() {
+            let Some(cost) = lot.cost else { continue };
+            let unit = cost
+                .checked_div(lot.amount.to_decimal())
+                .unwrap_or(Decimal::MAX);
+            if best.is_none_or(|(_, b)| unit > b) {
+                best = Some((n, unit));
+            }
+        }
+        best.map_or(0, |(n, _)| n)
+    }
+}
+
+/// Takes `share` units out of `lot` with their part of its cost; the rest keeps the remainder,
+/// so the two costs always add up to what the lot cost.
+fn split(lot: &mut Lot, share: Amount, e: &LotEntry) -> Result<Lot, OutOfRange> {
+    let cost = match lot.cost {
+        Some(c) if share == lot.amount => Some(c),
+        Some(c) => Some(part(c, share, lot.amount.to_decimal()).ok_or_else(|| too_large(e))?),
+        None => None,
+    };
+    lot.amount = lot.amount.checked_sub(share).ok_or_else(|| too_large(e))?;
+    lot.cost = match (lot.cost, cost) {
+        (Some(c), Some(taken)) => Some(c.checked_sub(taken).ok_or_else(|| too_large(e))?),
+        _ => None,
+    };
+    Ok(Lot {
+        amount: share,
+        cost,
+        ..lot.clone()
+    })
+}
