@@ -27,11 +27,13 @@ use crate::{AppInfo, DataDir, Error};
 mod alerts;
 mod lifecycle;
 mod lookup;
+mod profit;
 mod rates;
 mod transfer;
 
 pub use crate::events::CycleReport;
 pub use alerts::ALERT_STALE_AFTER;
+pub use profit::{CoinLots, GainsReport, ProfitQuery};
 pub use rates::RateView;
 
 use rates::checked_currency;

@@ -11,6 +11,7 @@ mod crash;
 mod events;
 mod import_formats;
 mod lookup;
+mod profit;
 mod rates;
 mod refresher;
 mod support;
