@@ -213,7 +213,21 @@ impl Layout for Coinbase {
                 sold.id = id.clone();
                 let mut bought = leg(at, &to_coin, inflow(to_amount), EntryKind::Buy);
                 bought.id = tagged("to");
-                layout::price_each_other(&mut bought, &mut sold);
+                // The subtotal is what both sides were worth in the row's fiat: the proceeds of
+                // what was given up and the cost of what came in. Without one they price each
+                // other, and a daily price values them later.
+                match subtotal.filter(|_| !currency.is_empty()) {
+                    Some(value) => {
+                        let per = |units: Amount| {
+                            value
+                                .checked_div(units.to_decimal().abs())
+                                .map(|p| (p.normalize(), currency.to_lowercase()))
+                        };
+                        sold.price = per(sold.amount);
+                        bought.price = per(bought.amount);
+                    }
+                    None => layout::price_each_other(&mut bought, &mut sold),
+                }
                 legs.push(sold);
                 legs.push(bought);
             }
