@@ -179,8 +179,54 @@ pub enum Command {
     /// Price alerts: add, list, pause, resume, remove, history
     #[command(subcommand)]
     Alerts(AlertsCommand),
-    /// Show or change the base currency, refresh interval and CoinGecko plan and key
+    /// Show or change the base currency, refresh interval, CoinGecko plan and key, and the
+    /// cost-basis method
     Settings(SettingsArgs),
+    /// Realized P/L (over a year, or all time) and unrealized P/L, per coin and account
+    Pl {
+        /// A calendar year (UTC) for realized figures [default: all time]
+        #[arg(long, value_name = "YEAR")]
+        year: Option<i32>,
+        #[command(flatten)]
+        cost: CostArgs,
+    },
+    /// The open lots of a coin: when acquired, how much, what it cost, unrealized P/L
+    Lots {
+        /// Coin id or symbol
+        #[arg(value_name = "ID")]
+        coin: String,
+        #[command(flatten)]
+        cost: CostArgs,
+    },
+    /// Reports as CSV
+    #[command(subcommand)]
+    Report(ReportCommand),
+}
+
+/// A cost-basis method other than the saved one, for this run.
+#[derive(Debug, Args)]
+pub struct CostArgs {
+    /// Which units a disposal uses up [default: the saved setting, FIFO at first]
+    #[arg(long, value_name = "METHOD", value_parser = ["fifo", "lifo", "hifo", "average"])]
+    pub method: Option<String>,
+    /// Lots per account, or pooled across accounts [default: the saved setting]
+    #[arg(long, value_name = "SCOPE", value_parser = ["per-account", "pooled"])]
+    pub scope: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Every disposal of a year with proceeds, cost, gain and holding period, as CSV to FILE
+    /// (not tax advice)
+    Gains {
+        /// The calendar year (UTC)
+        #[arg(long, value_name = "YEAR")]
+        year: i32,
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        #[command(flatten)]
+        cost: CostArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -285,6 +331,12 @@ pub struct SettingsArgs {
     /// Forget the stored API key
     #[arg(long)]
     pub clear_api_key: bool,
+    /// The cost-basis method every P/L figure uses
+    #[arg(long, value_name = "METHOD", value_parser = ["fifo", "lifo", "hifo", "average"])]
+    pub cost_method: Option<String>,
+    /// Lots per account, or pooled across accounts
+    #[arg(long, value_name = "SCOPE", value_parser = ["per-account", "pooled"])]
+    pub cost_scope: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

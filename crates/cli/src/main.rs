@@ -6,6 +6,7 @@
 mod alerts;
 mod args;
 mod output;
+mod profit;
 mod rates;
 mod transfer;
 mod unlock;
@@ -20,7 +21,7 @@ use crypto_balance_core::secret::ApiKey;
 use crypto_balance_core::vault::NoKeychain;
 use crypto_balance_core::{App, AppConfig, ErrorReport};
 
-use args::{Cli, Command, HoldingsCommand};
+use args::{Cli, Command, HoldingsCommand, ReportCommand};
 
 /// The CoinGecko API key for headless use (else the one stored with `settings --api-key-file`).
 const COINGECKO_KEY_ENV: &str = "CRYPTO_BALANCE_COINGECKO_KEY";
@@ -194,6 +195,18 @@ async fn run(cli: &Cli) -> Result<(), ErrorReport> {
         Command::Settings(args) => {
             unlock::unlock(&app, global).await?;
             rates::settings(&app, args, json).await?;
+        }
+        Command::Pl { year, cost } => {
+            unlock::unlock(&app, global).await?;
+            profit::pl(&app, *year, cost, json).await?;
+        }
+        Command::Lots { coin, cost } => {
+            unlock::unlock(&app, global).await?;
+            profit::lots(&app, coin, cost, json).await?;
+        }
+        Command::Report(ReportCommand::Gains { year, file, cost }) => {
+            unlock::unlock(&app, global).await?;
+            profit::report_gains(&app, *year, file, cost, json).await?;
         }
     }
     app.lock().await;

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use crypto_balance_core::app::RateView;
 use crypto_balance_core::assets::coin_label;
 use crypto_balance_core::events::Event;
+use crypto_balance_core::lots::{Method, Scope};
 use crypto_balance_core::numbers::NumberStyle;
 use crypto_balance_core::settings::RatesSettingsChange;
 use crypto_balance_core::sync::{CycleReport, Refresher, SyncLock, SyncState};
@@ -211,6 +212,17 @@ pub async fn settings(app: &App, args: &SettingsArgs, json: bool) -> Result<(), 
         api_key,
     };
     app.update_rates_settings(&change).await?;
+    let mut cost = app.cost_settings().await?;
+    if args.cost_method.is_some() || args.cost_scope.is_some() {
+        // The parsers only let the listed names through.
+        if let Some(method) = args.cost_method.as_deref().and_then(Method::parse) {
+            cost.method = method;
+        }
+        if let Some(scope) = args.cost_scope.as_deref().and_then(Scope::parse) {
+            cost.scope = scope;
+        }
+        app.set_cost_settings(cost).await?;
+    }
     let settings = app.rates_settings().await?;
     let effective = app.planned_interval(1).await.as_secs();
     if json {
@@ -220,6 +232,8 @@ pub async fn settings(app: &App, args: &SettingsArgs, json: bool) -> Result<(), 
             "effective_interval_seconds": effective,
             "plan": settings.plan,
             "has_api_key": settings.has_api_key,
+            "cost_method": cost.method,
+            "cost_scope": cost.scope,
         }));
     } else {
         print_lines(&[
@@ -236,6 +250,11 @@ pub async fn settings(app: &App, args: &SettingsArgs, json: bool) -> Result<(), 
                 } else {
                     "none"
                 }
+            ),
+            format!(
+                "cost basis:        {}, lots {}",
+                cost.method.label(),
+                cost.scope.label()
             ),
         ]);
     }
