@@ -93,6 +93,18 @@ pub async fn pl(
         format!("UNREALIZED (now) {}", style.money(pl.unrealized, &currency)),
         method_line(pl.method, pl.scope),
     ];
+    let unpriced: Vec<&str> = pl
+        .coins
+        .iter()
+        .filter(|c| c.unrealized.is_none() && !c.amount.is_zero())
+        .map(|c| c.coin_label.as_str())
+        .collect();
+    if !unpriced.is_empty() {
+        lines.push(format!(
+            "No price yet for: {} (not in unrealized; run `crypto-balance sync --once`)",
+            unpriced.join(", ")
+        ));
+    }
     if pl.incomplete > 0 {
         lines.push(format!(
             "{} disposal(s) have no known price or cost and are not counted: see `crypto-balance report gains`",

@@ -491,3 +491,84 @@ fn a_holding_takes_the_date_it_was_bought() {
         stderr(&out)
     );
 }
+
+#[test]
+fn pl_lots_and_the_gains_report_name_their_method() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let dir = temp.path().join("data");
+    assert!(with_passphrase(&["init"], &dir).status.success());
+    let rows = temp.path().join("rows.csv");
+    std::fs::write(
+        &rows,
+        "time,account,coin,amount,kind,price,price_currency,note,id\n\
+         2024-03-01T00:00:00Z,Kraken,bitcoin,1,buy,200,usd,,r3\n\
+         2024-02-01T00:00:00Z,Kraken,bitcoin,-0.5,sell,150,usd,,r2\n\
+         2024-01-01T00:00:00Z,Kraken,bitcoin,1,buy,100,usd,,r1\n",
+    )
+    .expect("writes");
+    let out = with_passphrase(&["import", rows.to_str().expect("utf-8")], &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let out = with_passphrase(
+        &["--json", "pl", "--year", "2024", "--method", "lifo"],
+        &dir,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pl: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(pl["method"], "lifo");
+    assert_eq!(pl["currency"], "usd");
+    assert_eq!(pl["realized"], "25");
+    assert_eq!(pl["coins"][0]["coin"], "bitcoin");
+    assert_eq!(pl["coins"][0]["cost_remaining"], "250");
+    assert!(pl["unrealized"].is_string() && pl["coins"][0]["realized"].is_string());
+
+    let text = stdout(&with_passphrase(&["pl"], &dir));
+    assert!(text.contains("method: FIFO, lots per account"), "{text}");
+    assert!(text.contains("Not tax advice"), "{text}");
+
+    let out = with_passphrase(&["--json", "lots", "btc"], &dir);
+    let lots: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(lots["lots"].as_array().map(Vec::len), Some(2));
+    assert_eq!(lots["lots"][0]["amount"], "0.5");
+    assert_eq!(lots["lots"][0]["cost"], "50");
+
+    let report = temp.path().join("gains.csv");
+    let out = with_passphrase(
+        &[
+            "report",
+            "gains",
+            "--year",
+            "2024",
+            report.to_str().expect("utf-8"),
+        ],
+        &dir,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Wrote 1 disposal(s) of 2024"),
+        "{}",
+        stdout(&out)
+    );
+    let csv = std::fs::read_to_string(&report).expect("reads");
+    assert!(
+        csv.contains(
+            "2024-02-01T00:00:00Z,bitcoin,Kraken,0.5,75,50,25,2024-01-01T00:00:00Z,31,usd,fifo"
+        ),
+        "{csv}"
+    );
+    let out = with_passphrase(
+        &[
+            "settings",
+            "--cost-method",
+            "average",
+            "--cost-scope",
+            "pooled",
+        ],
+        &dir,
+    );
+    assert!(
+        stdout(&out).contains("cost basis:        average cost, lots pooled"),
+        "{}",
+        stdout(&out)
+    );
+}

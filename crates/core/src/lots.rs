@@ -144,7 +144,7 @@ pub struct Disposal {
 impl Disposal {
     /// Proceeds less cost, when both are known.
     pub fn gain(&self) -> Option<Decimal> {
-        self.proceeds?.checked_sub(self.cost?)
+        Some(self.proceeds?.checked_sub(self.cost?)?.normalize())
     }
 }
 

@@ -311,7 +311,8 @@ fn part(value: Decimal, amount: Amount, total: Decimal) -> Option<Decimal> {
         value
             .checked_mul(amount.to_decimal())?
             .checked_div(total)?
-            .round_dp(SHARE_PLACES),
+            .round_dp(SHARE_PLACES)
+            .normalize(),
     )
 }
 

@@ -134,7 +134,12 @@ fn value(
             _ => daily.on(asset, at),
         }
     }?;
-    Some(units.checked_mul(unit_value)?.round_dp(VALUE_PLACES))
+    Some(
+        units
+            .checked_mul(unit_value)?
+            .round_dp(VALUE_PLACES)
+            .normalize(),
+    )
 }
 
 fn kind_of(text: &str) -> Option<EntryKind> {

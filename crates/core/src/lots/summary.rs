@@ -197,9 +197,9 @@ pub fn profit_loss(book: &LotBook, cx: &Context<'_>) -> Result<ProfitLoss, OutOf
         currency: cx.currency.clone(),
         from: cx.from.map(UnixTime::from_seconds),
         to: cx.to.map(UnixTime::from_seconds),
-        realized: total.0,
-        unrealized: total.1,
-        cost_remaining: total.2,
+        realized: total.0.normalize(),
+        unrealized: total.1.normalize(),
+        cost_remaining: total.2.normalize(),
         incomplete,
         coins: coins
             .into_iter()
@@ -207,9 +207,9 @@ pub fn profit_loss(book: &LotBook, cx: &Context<'_>) -> Result<ProfitLoss, OutOf
                 coin: coin.to_owned(),
                 coin_label: cx.label(coin),
                 amount: s.amount,
-                realized: s.realized,
-                unrealized: s.priced.then_some(s.unrealized),
-                cost_remaining: s.cost,
+                realized: s.realized.normalize(),
+                unrealized: s.priced.then_some(s.unrealized.normalize()),
+                cost_remaining: s.cost.normalize(),
                 uncosted: s.uncosted,
             })
             .collect(),
@@ -217,9 +217,9 @@ pub fn profit_loss(book: &LotBook, cx: &Context<'_>) -> Result<ProfitLoss, OutOf
             .into_iter()
             .map(|(id, s)| AccountProfit {
                 account: cx.account(id),
-                realized: s.realized,
-                unrealized: s.unrealized,
-                cost_remaining: s.cost,
+                realized: s.realized.normalize(),
+                unrealized: s.unrealized.normalize(),
+                cost_remaining: s.cost.normalize(),
             })
             .collect(),
     })
@@ -262,7 +262,7 @@ pub fn gains(book: &LotBook, cx: &Context<'_>) -> Vec<GainRow> {
             amount: d.amount,
             proceeds: d.proceeds,
             cost: d.cost,
-            gain: d.gain(),
+            gain: d.gain().map(|g| g.normalize()),
             held_days: d.acquired_at.map(|a| (d.at - a).max(0) / SECONDS_PER_DAY),
         })
         .collect()
