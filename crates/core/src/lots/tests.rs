@@ -144,9 +144,9 @@ fn koinly_fees_add_to_cost_and_come_off_proceeds() {
             Y2021 + DAY,
             1,
             "usd",
-            "31840",
+            "32000",
             EntryKind::Buy,
-            Some("31840"),
+            Some("32000"),
         ),
         entry(
             6,
