@@ -9,7 +9,7 @@
 //! proceeds of what was given up; a coin-to-coin trade whose one side has no value takes the
 //! other side's, since what was given up is worth what was received.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use rust_decimal::Decimal;
 
@@ -23,26 +23,41 @@ use crate::valuation::OutOfRange;
 ///
 /// Errors: [`OutOfRange`] when a cost or proceeds exceeds what a `Decimal` holds exactly.
 pub fn book(entries: &[LotEntry], method: Method, scope: Scope) -> Result<LotBook, OutOfRange> {
+    // Coins by their place in name order: comparing numbers, not strings, keeps the sorts fast.
+    let mut names: Vec<&str> = entries
+        .iter()
+        .map(|e| e.asset.as_str())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    names.sort_unstable();
+    let place: HashMap<&str, u32> = names
+        .iter()
+        .enumerate()
+        .map(|(n, name)| (*name, n as u32))
+        .collect();
+    let coin: Vec<u32> = entries
+        .iter()
+        .map(|e| place.get(e.asset.as_str()).copied().unwrap_or(0))
+        .collect();
     let mut order: Vec<usize> = (0..entries.len()).collect();
-    order.sort_by(|&a, &b| content_order(&entries[a], &entries[b]));
-    let pairs = transfers::matches(entries, &order);
+    order.sort_unstable_by(|&a, &b| content_order((&entries[a], coin[a]), (&entries[b], coin[b])));
+    let pairs = transfers::matches(entries, &coin, &order);
     let deposits: HashMap<usize, usize> = pairs.iter().map(|(&w, &d)| (d, w)).collect();
-    let rank = |i: usize| {
-        if pairs.contains_key(&i) {
-            0
-        } else if entries[i].amount.is_negative() {
-            2
-        } else {
-            1
-        }
-    };
-    order.sort_by(|&a, &b| {
-        let (x, y) = (&entries[a], &entries[b]);
-        x.at.cmp(&y.at)
-            .then(rank(a).cmp(&rank(b)))
-            .then_with(|| content_order(x, y))
-    });
+    // Trades are contiguous in content order (time, then account).
     let worth = trade_values(entries, &order)?;
+    let rank: Vec<u8> = (0..entries.len())
+        .map(|i| {
+            if pairs.contains_key(&i) {
+                0
+            } else if entries[i].amount.is_negative() {
+                2
+            } else {
+                1
+            }
+        })
+        .collect();
+    order.sort_by_key(|&i| (entries[i].at, rank[i]));
 
     let mut fold = Fold {
         pools: HashMap::new(),
@@ -55,11 +70,11 @@ pub fn book(entries: &[LotEntry], method: Method, scope: Scope) -> Result<LotBoo
             continue;
         }
         let key = match scope {
-            Scope::PerAccount => (Some(e.account), e.asset.clone()),
-            Scope::Pooled => (None, e.asset.clone()),
+            Scope::PerAccount => (Some(e.account), coin[i]),
+            Scope::Pooled => (None, coin[i]),
         };
         if !e.amount.is_negative() {
-            let lots = match deposits.get(&i) {
+            let lots = match (rank[i] == 1).then(|| deposits.get(&i)).flatten() {
                 Some(&w) => arrive(fold.transit.remove(&w), e)?,
                 None => vec![Lot {
                     account: e.account,
@@ -77,7 +92,7 @@ pub fn book(entries: &[LotEntry], method: Method, scope: Scope) -> Result<LotBoo
         }
         let wanted = e.amount.checked_neg().ok_or_else(|| too_large(e))?;
         let taken = fold.pools.entry(key).or_default().take(wanted, method, e)?;
-        if pairs.contains_key(&i) {
+        if rank[i] == 0 {
             fold.transit.insert(i, taken);
             fold.book.transfers += 1;
         } else if matches!(e.kind, EntryKind::Buy | EntryKind::Sell | EntryKind::Fee) {
@@ -100,20 +115,32 @@ pub fn book(entries: &[LotEntry], method: Method, scope: Scope) -> Result<LotBoo
                 }));
         }
     }
-    let mut open: Vec<Lot> = fold.pools.into_values().flat_map(|p| p.lots).collect();
-    open.sort_by(|a, b| {
-        (&a.asset, a.account, a.acquired_at).cmp(&(&b.asset, b.account, b.acquired_at))
-    });
+    // Open lots by coin name, account, then when acquired; each pool's lots are in time order.
+    let mut pools: Vec<(PoolKey, Pool)> = fold.pools.into_iter().collect();
+    pools.sort_unstable_by_key(|((account, coin), _)| (*coin, *account));
+    let mut open = Vec::new();
+    for (_, pool) in pools {
+        let mut lots: Vec<Lot> = pool.lots.into();
+        match (scope, method) {
+            (Scope::Pooled, _) => lots.sort_by_key(|l| (l.account, l.acquired_at)),
+            (_, Method::Hifo) => lots.sort_by_key(|l| l.acquired_at),
+            _ => {}
+        }
+        open.extend(lots);
+    }
     fold.book.open = open;
     Ok(fold.book)
 }
 
-/// Everything about an entry but its id, then its id.
-fn content_order(x: &LotEntry, y: &LotEntry) -> std::cmp::Ordering {
+/// Everything about an entry (with its coin's place in name order) but its id, then its id.
+fn content_order(
+    (x, x_coin): (&LotEntry, u32),
+    (y, y_coin): (&LotEntry, u32),
+) -> std::cmp::Ordering {
     x.at.cmp(&y.at)
         .then(x.account.cmp(&y.account))
         .then(x.amount.is_negative().cmp(&y.amount.is_negative()))
-        .then_with(|| x.asset.cmp(&y.asset))
+        .then(x_coin.cmp(&y_coin))
         .then(x.amount.cmp(&y.amount))
         .then(x.kind.as_str().cmp(y.kind.as_str()))
         .then(x.value.cmp(&y.value))
@@ -127,17 +154,17 @@ fn too_large(e: &LotEntry) -> OutOfRange {
     }
 }
 
-/// Each entry's worth after its trade is valued as a whole (see the module's notes).
+/// Each entry's worth after its trade is valued as a whole (see the module's notes). `order` is
+/// content order, so one account's entries at one moment are next to each other.
 fn trade_values(entries: &[LotEntry], order: &[usize]) -> Result<Vec<Option<Decimal>>, OutOfRange> {
     let mut worth: Vec<Option<Decimal>> = entries.iter().map(|e| e.value).collect();
-    let mut trades: HashMap<(i64, AccountId), Vec<usize>> = HashMap::new();
-    for &i in order {
-        trades
-            .entry((entries[i].at, entries[i].account))
-            .or_default()
-            .push(i);
-    }
-    for legs in trades.values() {
+    let trades = order.chunk_by(|&a, &b| {
+        (entries[a].at, entries[a].account) == (entries[b].at, entries[b].account)
+    });
+    for legs in trades {
+        if legs.len() < 2 {
+            continue;
+        }
         let is_trade = |i: &&usize| {
             let e = &entries[**i];
             !e.fiat && matches!(e.kind, EntryKind::Buy | EntryKind::Sell)
@@ -254,7 +281,8 @@ fn unknown(e: &LotEntry, amount: Amount) -> Lot {
     }
 }
 
-type PoolKey = (Option<AccountId>, String);
+/// An account (none when pooled) and a coin's place in name order.
+type PoolKey = (Option<AccountId>, u32);
 
 struct Fold {
     pools: HashMap<PoolKey, Pool>,
@@ -319,7 +347,9 @@ fn part(value: Decimal, amount: Amount, total: Decimal) -> Option<Decimal> {
 /// One pool's lots, oldest first.
 #[derive(Default)]
 struct Pool {
-    lots: Vec<Lot>,
+    lots: VecDeque<Lot>,
+    /// HIFO only: each lot's cost per unit, worked out once when it arrives.
+    units: VecDeque<Option<Decimal>>,
 }
 
 impl Pool {
@@ -344,10 +374,19 @@ impl Pool {
                 return Ok(());
             }
         }
-        let at = self
-            .lots
-            .partition_point(|l| l.acquired_at <= lot.acquired_at);
-        self.lots.insert(at, lot);
+        // HIFO keeps the costliest units first (the oldest of equals), so a disposal takes from
+        // the front as FIFO does; the others keep time order.
+        if method == Method::Hifo {
+            let unit = unit_cost(&lot);
+            let at = self.units.partition_point(|u| *u >= unit);
+            self.units.insert(at, unit);
+            self.lots.insert(at, lot);
+        } else {
+            let at = self
+                .lots
+                .partition_point(|l| l.acquired_at <= lot.acquired_at);
+            self.lots.insert(at, lot);
+        }
         Ok(())
     }
 
@@ -373,7 +412,7 @@ impl Pool {
                 .iter()
                 .map(|l| match wanted_here {
                     None => Some(l.amount),
-                    Some(w) => scale(l.amount, Amount::from_decimal(w).ok()?, held),
+                    Some(_) => scale(l.amount, wanted, held),
                 })
                 .collect::<Option<_>>()
                 .ok_or_else(|| too_large(e))?;
@@ -387,43 +426,33 @@ impl Pool {
                 taken.push(split(&mut self.lots[n], share, e)?);
                 left = left.checked_sub(share).ok_or_else(|| too_large(e))?;
             }
+            self.lots.retain(|l| !l.amount.is_zero());
         } else {
             while left.atoms() > 0 && !self.lots.is_empty() {
                 let n = match method {
-                    Method::Fifo | Method::Average => 0,
+                    Method::Fifo | Method::Hifo | Method::Average => 0,
                     Method::Lifo => self.lots.len() - 1,
-                    Method::Hifo => self.highest(),
                 };
                 let share = left.min(self.lots[n].amount);
                 taken.push(split(&mut self.lots[n], share, e)?);
                 left = left.checked_sub(share).ok_or_else(|| too_large(e))?;
                 if self.lots[n].amount.is_zero() {
                     self.lots.remove(n);
+                    self.units.remove(n);
                 }
             }
         }
-        self.lots.retain(|l| !l.amount.is_zero());
         taken.retain(|l| !l.amount.is_zero());
         if left.atoms() > 0 {
             taken.push(unknown(e, left));
         }
         Ok(taken)
     }
+}
 
-    /// The lot that cost most per unit (the oldest of equals); lots of unknown cost come last.
-    fn highest(&self) -> usize {
-        let mut best: Option<(usize, Decimal)> = None;
-        for (n, lot) in self.lots.iter().enumerate() {
-            let Some(cost) = lot.cost else { continue };
-            let unit = cost
-                .checked_div(lot.amount.to_decimal())
-                .unwrap_or(Decimal::MAX);
-            if best.is_none_or(|(_, b)| unit > b) {
-                best = Some((n, unit));
-            }
-        }
-        best.map_or(0, |(n, _)| n)
-    }
+/// Cost per unit, for HIFO's order: lots of unknown cost rank below every known one.
+fn unit_cost(lot: &Lot) -> Option<Decimal> {
+    lot.cost?.checked_div(lot.amount.to_decimal())
 }
 
 /// Takes `share` units out of `lot` with their part of its cost; the rest keeps the remainder,

@@ -396,7 +396,8 @@ proptest! {
         let transferred: Decimal = {
             let mut sorted: Vec<usize> = (0..entries.len()).collect();
             sorted.sort_by_key(|&i| (entries[i].at, entries[i].id));
-            let pairs = super::transfers::matches(&entries, &sorted);
+            let coins: Vec<u32> = entries.iter().map(|e| u32::from(e.asset == "ethereum")).collect();
+            let pairs = super::transfers::matches(&entries, &coins, &sorted);
             pairs.values().filter_map(|&d| entries[d].value).sum()
         };
         prop_assert_eq!(cost_accounted(&book), paid_in - transferred);

@@ -42,18 +42,23 @@ fn fits(withdrawal: &LotEntry, deposit: &LotEntry) -> bool {
 
 /// Matched pairs, withdrawal index to deposit index. `order` is the engine's order of `entries`,
 /// so the earliest candidates pair first whatever order the entries arrived in.
-pub(super) fn matches(entries: &[LotEntry], order: &[usize]) -> HashMap<usize, usize> {
+/// `coin` numbers each entry's coin.
+pub(super) fn matches(
+    entries: &[LotEntry],
+    coin: &[u32],
+    order: &[usize],
+) -> HashMap<usize, usize> {
     let mut pairs = HashMap::new();
     let mut used: HashSet<usize> = HashSet::new();
-    let mut by_link: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
-    let mut by_asset: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_link: HashMap<(u32, &str), Vec<usize>> = HashMap::new();
+    let mut by_asset: HashMap<u32, Vec<usize>> = HashMap::new();
     for &i in order {
         let e = &entries[i];
         if is_deposit(e) {
             if let Some(link) = &e.link {
-                by_link.entry((&e.asset, link)).or_default().push(i);
+                by_link.entry((coin[i], link)).or_default().push(i);
             }
-            by_asset.entry(&e.asset).or_default().push(i);
+            by_asset.entry(coin[i]).or_default().push(i);
         }
     }
     let withdrawals = order
@@ -65,13 +70,9 @@ pub(super) fn matches(entries: &[LotEntry], order: &[usize]) -> HashMap<usize, u
     for w in withdrawals {
         let e = &entries[w];
         let linked = e.link.as_deref().and_then(|link| {
-            by_link
-                .get(&(e.asset.as_str(), link))?
-                .iter()
-                .copied()
-                .find(|&d| {
-                    !used.contains(&d) && entries[d].account != e.account && entries[d].at >= e.at
-                })
+            by_link.get(&(coin[w], link))?.iter().copied().find(|&d| {
+                !used.contains(&d) && entries[d].account != e.account && entries[d].at >= e.at
+            })
         });
         match linked {
             Some(d) => {
@@ -83,7 +84,7 @@ pub(super) fn matches(entries: &[LotEntry], order: &[usize]) -> HashMap<usize, u
     }
     for w in unlinked {
         let e = &entries[w];
-        let Some(deposits) = by_asset.get(e.asset.as_str()) else {
+        let Some(deposits) = by_asset.get(&coin[w]) else {
             continue;
         };
         let start = deposits.partition_point(|&d| entries[d].at < e.at);
