@@ -4,6 +4,7 @@
 pub mod alerts;
 pub mod app;
 pub mod holdings;
+pub mod profit;
 pub mod rates;
 pub mod transfer;
 pub mod vault;

@@ -6,7 +6,7 @@ use crypto_balance_core::events::Event;
 use tauri::Runtime;
 use tauri_specta::collect_commands;
 
-use crate::commands::{alerts, app, holdings, rates, transfer, vault};
+use crate::commands::{alerts, app, holdings, profit, rates, transfer, vault};
 
 /// The contract for one runtime: the real one, and the tests' mock one. A macro because commands
 /// that take an `AppHandle` are generic over the runtime and must be named with it.
@@ -58,6 +58,13 @@ macro_rules! contract_for {
                         rates::price_history,
                         rates::net_worth_history,
                         rates::search_coins,
+                        // profit and loss
+                        profit::profit_loss,
+                        profit::coin_lots,
+                        profit::gains_report,
+                        profit::export_gains,
+                        profit::cost_settings,
+                        profit::set_cost_settings,
                         // alerts
                         alerts::list_alerts,
                         alerts::add_alert,

@@ -8,5 +8,6 @@ export * from "./events";
 export * from "./alerts";
 export * from "./vault";
 export * from "./transfer";
+export * from "./profit";
 export * from "./dialogs";
 export type { AccountSummary, AssetSummary, ErrorCode } from "./bindings/contract";

@@ -9,6 +9,7 @@ describe("the sidebar", () => {
     expect(links.map((a) => a.textContent?.trim())).toEqual([
       "Portfolio",
       "Holdings",
+      "Gains",
       "Alerts",
       "Import/Export",
       "Settings",

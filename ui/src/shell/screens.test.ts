@@ -2,10 +2,11 @@ import { describe, expect, it } from "vitest";
 import { hashFor, screenFromHash, screens } from "./screens";
 
 describe("screens", () => {
-  it("lists the five areas in navigation order", () => {
+  it("lists the six areas in navigation order", () => {
     expect(screens.map((s) => s.label)).toEqual([
       "Portfolio",
       "Holdings",
+      "Gains",
       "Alerts",
       "Import/Export",
       "Settings",

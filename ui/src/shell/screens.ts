@@ -4,6 +4,7 @@
 export const screens = [
   { id: "portfolio", label: "Portfolio" },
   { id: "holdings", label: "Holdings" },
+  { id: "gains", label: "Gains" },
   { id: "alerts", label: "Alerts" },
   { id: "transfer", label: "Import/Export" },
   { id: "settings", label: "Settings" },

@@ -78,6 +78,13 @@ export const commands = {
 	/**  The portfolio's recorded totals since `since` (Unix seconds), for the net-worth chart. */
 	netWorthHistory: (since: number) => typedError<NetWorthPoint[], ErrorReport>(__TAURI_INVOKE("net_worth_history", { since })),
 	searchCoins: (query: string) => typedError<Listing[], ErrorReport>(__TAURI_INVOKE("search_coins", { query })),
+	profitLoss: (query: ProfitQuery) => typedError<ProfitLoss, ErrorReport>(__TAURI_INVOKE("profit_loss", { query })),
+	coinLots: (coin: string) => typedError<CoinLots, ErrorReport>(__TAURI_INVOKE("coin_lots", { coin })),
+	gainsReport: (query: ProfitQuery) => typedError<GainsReport, ErrorReport>(__TAURI_INVOKE("gains_report", { query })),
+	/**  Writes the gains report as CSV to `path` (replaced whole); returns the rows written. */
+	exportGains: (query: ProfitQuery, path: string) => typedError<number, ErrorReport>(__TAURI_INVOKE("export_gains", { query, path })),
+	costSettings: () => typedError<CostSettings, ErrorReport>(__TAURI_INVOKE("cost_settings")),
+	setCostSettings: (settings: CostSettings) => typedError<null, ErrorReport>(__TAURI_INVOKE("set_cost_settings", { settings })),
 	listAlerts: () => typedError<AlertRule[], ErrorReport>(__TAURI_INVOKE("list_alerts")),
 	addAlert: (alert: NewAlert) => typedError<AlertRule, ErrorReport>(__TAURI_INVOKE("add_alert", { alert })),
 	/**  Pause, resume, snooze, note or cooldown of one rule. */
@@ -110,6 +117,13 @@ export type Account = {
 export type AccountId = number;
 
 export type AccountKind = "exchange" | "wallet" | "manual";
+
+export type AccountProfit = {
+	account: string,
+	realized: string,
+	unrealized: string,
+	cost_remaining: string,
+};
 
 /**  An account's holdings, valued. */
 export type AccountSummary = {
@@ -237,8 +251,35 @@ export type BatchId = number;
  */
 export type CoinId = string;
 
+/**  The open lots of one coin. */
+export type CoinLots = {
+	method: Method,
+	scope: Scope,
+	currency: Currency,
+	lots: OpenLot[],
+};
+
+export type CoinProfit = {
+	coin: string,
+	/**  "Bitcoin (BTC)". */
+	coin_label: string,
+	amount: Amount,
+	realized: string,
+	/**  `None` when the coin has no price now. */
+	unrealized: string | null,
+	cost_remaining: string,
+	/**  Units held whose cost the ledger does not know (counted in no cost). */
+	uncosted: Amount,
+};
+
 /**  What a column of the file holds; `time`, `coin` and `amount` are required. */
 export type ColumnField = "time" | "coin" | "amount" | "kind" | "price" | "price_currency" | "account" | "note" | "id";
+
+/**  How lots are matched, a setting of the vault (default FIFO per account). */
+export type CostSettings = {
+	method: Method,
+	scope: Scope,
+};
 
 /**
  *  A currency CoinGecko prices in, as its lower-case code (`usd`, `eur`, `btc`, `sats`).
@@ -389,6 +430,35 @@ export type FiredAlert = {
 	note: string | null,
 };
 
+/**  One row of the gains report. */
+export type GainRow = {
+	disposed_at: UnixTime,
+	acquired_at: UnixTime | null,
+	coin: string,
+	coin_label: string,
+	account: string,
+	amount: Amount,
+	proceeds: string | null,
+	cost: string | null,
+	gain: string | null,
+	/**  Whole days between acquisition and disposal. */
+	held_days: number | null,
+};
+
+/**  The disposals of a year, with their totals. */
+export type GainsReport = {
+	method: Method,
+	scope: Scope,
+	currency: Currency,
+	year: number | null,
+	rows: GainRow[],
+	proceeds: string,
+	cost: string,
+	gain: string,
+	/**  Rows left out of the totals for want of a price or a cost. */
+	incomplete: number,
+};
+
 /**  One holding: a coin in an account, with its average cost when known. */
 export type Holding = {
 	account: string,
@@ -495,6 +565,17 @@ export type Listing = {
 	market_cap_rank?: number | null,
 };
 
+/**  Which units a disposal uses up. */
+export type Method = 
+/**  First in, first out: the oldest units go first. */
+"fifo" | 
+/**  Last in, first out: the newest units go first. */
+"lifo" | 
+/**  Highest in, first out: the units that cost most per unit go first. */
+"hifo" | 
+/**  Average cost: every unit held costs the pool's average. */
+"average";
+
 /**  One recorded total of the portfolio (the net-worth chart). */
 export type NetWorthPoint = {
 	/**  Unix seconds. */
@@ -541,6 +622,17 @@ export type NotificationPermission = "granted" | "denied" |
 /**  Not asked yet: the system asks at the first notification. */
 "prompt";
 
+/**  One open lot as the coin's detail lists it. */
+export type OpenLot = {
+	acquired_at: UnixTime | null,
+	account: string,
+	amount: Amount,
+	cost: string | null,
+	unit_cost: string | null,
+	value: string | null,
+	unrealized: string | null,
+};
+
 /**
  *  The plan a user has. Demo and Pro keys both start with `CG-`, so this is a setting, never
  *  guessed from the key.
@@ -558,6 +650,34 @@ export type PricePoint = {
 	/**  Unix seconds. */
 	at: UnixTime,
 	price: string,
+};
+
+/**  Realized over a period and unrealized now, by method. */
+export type ProfitLoss = {
+	method: Method,
+	scope: Scope,
+	currency: Currency,
+	/**  The period realized figures cover, `[from, to)`; `None` for since the first entry / until now. */
+	from: UnixTime | null,
+	to: UnixTime | null,
+	/**  Gains less losses of the disposals in the period whose proceeds and cost are known. */
+	realized: string,
+	/**  Today's value less cost of the units held whose cost and price are known. */
+	unrealized: string,
+	/**  What the units held cost, where known. */
+	cost_remaining: string,
+	/**  Disposals in the period left out of `realized` for want of a price or a cost. */
+	incomplete: number,
+	coins: CoinProfit[],
+	accounts: AccountProfit[],
+};
+
+/**  Which figures to work out; absent fields take the vault's settings and the whole history. */
+export type ProfitQuery = {
+	/**  A calendar year (UTC) for realized figures. */
+	year?: number | null,
+	method?: Method | null,
+	scope?: Scope | null,
 };
 
 /**  The rate settings as the UI and `--json` show them (the key itself never leaves the backend). */
@@ -609,6 +729,9 @@ export type RestoreOutcome = {
 	/**  Set when the keychain was not usable: the vault then works with the passphrase alone. */
 	keychain_notice: string | null,
 };
+
+/**  Whether each account keeps its own lots, or all accounts share one pool per coin. */
+export type Scope = "per_account" | "pooled";
 
 /**  A row that was read but not imported, and why. */
 export type SkippedRow = {
