@@ -305,3 +305,43 @@ fn a_crossing_requests_exactly_one_notification_and_the_ui_can_read_it() -> Test
     tauri::async_runtime::block_on(app.state::<crypto_balance_core::sync::Refresher>().stop());
     Ok(())
 }
+
+/// A command the UI calls that the capabilities do not grant fails in the app with "not allowed",
+/// silently for a screen that only shows figures; this catches it at `cargo test`.
+#[test]
+fn every_command_the_ui_calls_is_granted() -> TestResult {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let capabilities = std::fs::read_to_string(root.join("src-tauri/capabilities/main.json"))?;
+    let manifest = std::fs::read_to_string(root.join("src-tauri/build.rs"))?;
+    let mut called = Vec::new();
+    for entry in std::fs::read_dir(root.join("ui/src/api"))? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "ts") {
+            let text = std::fs::read_to_string(&path)?;
+            for piece in text.split("commands.").skip(1) {
+                let name: String = piece
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .flat_map(|c| {
+                        let lower = c.to_ascii_lowercase();
+                        (c.is_ascii_uppercase().then_some('_').into_iter()).chain([lower])
+                    })
+                    .collect();
+                called.push(name);
+            }
+        }
+    }
+    assert!(called.contains(&"profit_loss".to_owned()), "{called:?}");
+    let missing: Vec<&String> = called
+        .iter()
+        .filter(|name| {
+            let permission = format!("\"allow-{}\"", name.replace('_', "-"));
+            !capabilities.contains(&permission) || !manifest.contains(&format!("\"{name}\""))
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "called by the UI but not granted: {missing:?}"
+    );
+    Ok(())
+}
