@@ -148,6 +148,11 @@ pub fn parse_row(fields: &[&str], style: NumberStyle) -> Result<Vec<ParsedRow>, 
         };
         legs.push(leg(coin, amount, kind, unit_price(&worth, amount)));
     }
+    // Without a net worth, a trade's two sides price each other, so a coin bought for fiat
+    // costs the fiat sent (the fiat leg's own price is dropped when the import knows it is fiat).
+    if let (true, None, [given, received]) = (trade, &worth, legs.as_mut_slice()) {
+        super::layout::price_each_other(received, given);
+    }
     if let Some((amount, coin)) = fee {
         let negative = amount.checked_neg().unwrap_or(amount);
         legs.push(leg(coin, negative, EntryKind::Fee, None));
@@ -162,6 +167,16 @@ mod tests {
     fn row(text: &str) -> Result<Vec<ParsedRow>, FieldError> {
         let fields: Vec<&str> = text.split(',').collect();
         parse_row(&fields, NumberStyle::default())
+    }
+
+    #[test]
+    fn a_trade_without_a_net_worth_is_priced_by_what_was_sent() {
+        let legs = row("2024-01-02 13:45 UTC,1000,USD,0.025,BTC,1.5,USD,,,,bought,0xabc")
+            .unwrap_or_default();
+        assert_eq!(
+            legs[1].price,
+            Some(("40000".parse().unwrap_or_default(), "USD".to_owned()))
+        );
     }
 
     #[test]
