@@ -111,18 +111,42 @@ impl Layout for CoinStats {
         };
         let pair_quote = quote(cells.get(c.pair), symbol);
         let mut main = leg(at, &coin, signed, entry);
-        if let (Some(price), Some(currency)) = (
-            cells
-                .optional_decimal(c.price, "Price")?
-                .filter(|p| !p.is_zero()),
-            pair_quote.clone(),
-        ) {
-            main.price = Some((price.abs(), currency.to_lowercase()));
+        let price = cells
+            .optional_decimal(c.price, "Price")?
+            .filter(|p| !p.is_zero())
+            .map(|p| p.abs());
+        if let (Some(price), Some(currency)) = (price, pair_quote.clone()) {
+            main.price = Some((price, currency.to_lowercase()));
         }
         main.account = cells.text(c.portfolio).or_else(|| cells.text(c.exchange));
         main.note = notes.clone();
         let account = main.account.clone();
+        // A buy or sell moved the quote currency too (amount x price): without that leg the
+        // fee alone left the quote, a phantom negative holding, and the trade had no fiat side.
+        let quote_leg = match (entry, price, pair_quote.as_deref()) {
+            (EntryKind::Buy | EntryKind::Sell, Some(price), Some(currency)) => {
+                let total = amount.to_decimal().abs().checked_mul(price).and_then(|v| {
+                    crate::money::Amount::from_decimal(v.round_dp(18).normalize()).ok()
+                });
+                let total = total.ok_or_else(|| {
+                    error("Price", "amount x price is beyond what an entry can hold")
+                })?;
+                let (moved, kind) = if entry == EntryKind::Buy {
+                    (outflow(total), EntryKind::Sell)
+                } else {
+                    (inflow(total), EntryKind::Buy)
+                };
+                let mut quote = leg(at, currency, moved, kind);
+                quote.account = account.clone();
+                quote.note = notes.clone();
+                Some(quote)
+            }
+            _ => None,
+        };
         out.push(Out::Leg(line, main));
+        if let Some(quote) = quote_leg {
+            out.push(Out::Leg(line, quote));
+        }
         let fee = cells
             .optional_amount(c.fee, "Fee")?
             .filter(|f| !f.is_zero());

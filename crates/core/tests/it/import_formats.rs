@@ -198,9 +198,10 @@ fn cases() -> Vec<Case> {
             format: ImportFormat::Coinstats,
             options: ImportOptions::default(),
             rows: 3,
-            imported: 5,
+            imported: 7,
             skipped: &[],
-            assets: &[("bitcoin", "0.4"), ("ethereum", "2"), ("usd", "-20")],
+            // 0.5 BTC bought for 15,000 and a 15 fee; 0.1 sold for 3,500 and a 5 fee.
+            assets: &[("bitcoin", "0.4"), ("ethereum", "2"), ("usd", "-11520")],
             costs: &[("bitcoin", "30000")],
         },
         Case {
@@ -208,9 +209,9 @@ fn cases() -> Vec<Case> {
             format: ImportFormat::Coinstats,
             options: ImportOptions::default(),
             rows: 4,
-            imported: 3,
+            imported: 4,
             skipped: &[(3, "balance fill"), (4, "duplicate")],
-            assets: &[("solana", "7"), ("tether", "-0.02")],
+            assets: &[("solana", "7"), ("tether", "-200.02")],
             costs: &[],
         },
         Case {
