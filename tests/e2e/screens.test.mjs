@@ -16,7 +16,7 @@ const SIZES = {
   default: { width: 1180, height: 760 },
   minimum: { width: 760, height: 520 },
 };
-const SCREENS = ["portfolio", "holdings", "alerts", "transfer", "settings"];
+const SCREENS = ["portfolio", "holdings", "gains", "alerts", "transfer", "settings"];
 
 /** Every element in the page wider than the box it scrolls in, named so a failure says where. */
 const OVERFLOWING = `
