@@ -17,7 +17,7 @@ const VALUE_PLACES: u32 = 10;
 
 /// Daily prices in the report currency, by coin and UTC day (the day's first stored price).
 #[derive(Debug, Default)]
-pub struct DailyPrices(HashMap<(String, i64), Decimal>);
+pub struct DailyPrices(HashMap<String, HashMap<i64, Decimal>>);
 
 impl DailyPrices {
     pub async fn load(store: &Store, currency: &Currency) -> Result<Self, StoreError> {
@@ -28,23 +28,31 @@ impl DailyPrices {
         .fetch_all(store.pool())
         .await
         .map_err(|e| store.error(e))?;
-        let mut prices = HashMap::new();
-        for (asset, at, price) in rows {
-            if let Ok(price) = price.parse::<Decimal>() {
-                prices
-                    .entry((asset, at.div_euclid(86_400)))
-                    .or_insert(price);
-            }
-        }
-        Ok(Self(prices))
+        Ok(Self::from_rows(rows.into_iter().filter_map(
+            |(asset, at, price)| Some((asset, at, price.parse::<Decimal>().ok()?)),
+        )))
     }
 
+    /// From `(coin, unix seconds, price)` in time order; the first price of a day stands for it.
+    pub fn from_rows(rows: impl IntoIterator<Item = (String, i64, Decimal)>) -> Self {
+        let mut prices: HashMap<String, HashMap<i64, Decimal>> = HashMap::new();
+        for (asset, at, price) in rows {
+            prices
+                .entry(asset)
+                .or_default()
+                .entry(at.div_euclid(DAY))
+                .or_insert(price);
+        }
+        Self(prices)
+    }
+
+    /// The price of `asset` on the UTC day of `at`.
     pub fn on(&self, asset: &str, at: i64) -> Option<Decimal> {
-        self.0
-            .get(&(asset.to_owned(), at.div_euclid(86_400)))
-            .copied()
+        self.0.get(asset)?.get(&at.div_euclid(DAY)).copied()
     }
 }
+
+const DAY: i64 = 86_400;
 
 type Row = (
     i64,
@@ -84,7 +92,7 @@ pub async fn entries(
             currency,
             &asset,
             fiat,
-            amount,
+            (amount, kind),
             at,
             price,
             price_currency.as_deref(),
@@ -106,19 +114,21 @@ pub async fn entries(
 }
 
 /// What an entry was worth in `currency`: its own amount for that fiat; its price when quoted in
-/// it; its price times the quote's daily price when quoted in another coin; else the coin's own
-/// daily price; else unknown.
+/// it; its price times the quote's daily price when quoted in another coin; else, for a trade or
+/// income, the coin's own daily price; else unknown. A deposit or withdrawal with no price keeps
+/// an unknown value: what it cost was paid elsewhere, and the day's price would invent it.
 #[allow(clippy::too_many_arguments)]
 fn value(
     currency: &Currency,
     asset: &str,
     fiat: bool,
-    amount: Amount,
+    (amount, kind): (Amount, EntryKind),
     at: i64,
     price: Option<Decimal>,
     quoted_in: Option<&str>,
     daily: &DailyPrices,
 ) -> Option<Decimal> {
+    let at_market = matches!(kind, EntryKind::Buy | EntryKind::Sell | EntryKind::Reward);
     let units = amount.to_decimal().abs();
     let unit_value = if asset == currency.as_str() {
         Some(Decimal::ONE)
@@ -130,8 +140,8 @@ fn value(
             (Some(p), Some(q)) => daily
                 .on(q, at)
                 .and_then(|d| p.checked_mul(d))
-                .or_else(|| daily.on(asset, at)),
-            _ => daily.on(asset, at),
+                .or_else(|| daily.on(asset, at).filter(|_| at_market)),
+            _ => daily.on(asset, at).filter(|_| at_market),
         }
     }?;
     Some(
@@ -195,4 +205,30 @@ pub async fn set_cost_settings(store: &Store, settings: CostSettings) -> Result<
         .map_err(err)?;
     }
     tx.commit().await.map_err(err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn income_takes_the_days_price_and_a_bare_deposit_stays_unknown() {
+        let usd = Currency::usd();
+        let daily = DailyPrices::from_rows([("bitcoin".to_owned(), 86_400, Decimal::from(100))]);
+        let worth = |kind, price: Option<(i64, &str)>| {
+            let amount: Amount = "2".parse().unwrap_or_default();
+            let (p, q) = price.map_or((None, None), |(p, q)| (Some(Decimal::from(p)), Some(q)));
+            value(&usd, "bitcoin", false, (amount, kind), 90_000, p, q, &daily)
+        };
+        assert_eq!(worth(EntryKind::Reward, None), Some(Decimal::from(200)));
+        assert_eq!(worth(EntryKind::Deposit, None), None);
+        assert_eq!(
+            worth(EntryKind::Deposit, Some((150, "usd"))),
+            Some(Decimal::from(300))
+        );
+        assert_eq!(
+            worth(EntryKind::Sell, Some((3, "ethereum"))),
+            Some(Decimal::from(200))
+        );
+    }
 }

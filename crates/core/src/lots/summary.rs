@@ -46,7 +46,7 @@ pub struct CoinProfit {
     pub coin_label: String,
     pub amount: Amount,
     pub realized: Decimal,
-    /// `None` when the coin has no price now.
+    /// `None` when no unit held has both a price now and a known cost.
     pub unrealized: Option<Decimal>,
     pub cost_remaining: Decimal,
     /// Units held whose cost the ledger does not know (counted in no cost).
@@ -142,7 +142,8 @@ pub fn profit_loss(book: &LotBook, cx: &Context<'_>) -> Result<ProfitLoss, OutOf
         amount: Amount,
         realized: Decimal,
         unrealized: Decimal,
-        priced: bool,
+        /// Some unit has both a price and a known cost.
+        counted: bool,
         cost: Decimal,
         uncosted: Amount,
     }
@@ -170,7 +171,6 @@ pub fn profit_loss(book: &LotBook, cx: &Context<'_>) -> Result<ProfitLoss, OutOf
                 .amount
                 .checked_add(lot.amount)
                 .ok_or_else(|| OutOfRange::new("the amount held"))?;
-            sums.priced |= price.is_some();
             match lot.cost {
                 Some(cost) => sums.cost = add(sums.cost, cost, "the cost held")?,
                 None => {
@@ -182,6 +182,7 @@ pub fn profit_loss(book: &LotBook, cx: &Context<'_>) -> Result<ProfitLoss, OutOf
             }
             if let Some(u) = unrealized {
                 sums.unrealized = add(sums.unrealized, u, "the unrealized gain")?;
+                sums.counted = true;
             }
         }
     }
@@ -208,7 +209,7 @@ pub fn profit_loss(book: &LotBook, cx: &Context<'_>) -> Result<ProfitLoss, OutOf
                 coin_label: cx.label(coin),
                 amount: s.amount,
                 realized: s.realized.normalize(),
-                unrealized: s.priced.then_some(s.unrealized.normalize()),
+                unrealized: s.counted.then_some(s.unrealized.normalize()),
                 cost_remaining: s.cost.normalize(),
                 uncosted: s.uncosted,
             })
