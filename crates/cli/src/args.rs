@@ -201,6 +201,13 @@ pub enum Command {
     /// Reports as CSV
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Net worth per day from the first entry: date, value (empty on a day a held coin has no
+    /// stored price), and money put in (buys less sales)
+    History {
+        /// The first day to show [default: the first entry's]
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        from: Option<UnixTime>,
+    },
 }
 
 /// A cost-basis method other than the saved one, for this run.

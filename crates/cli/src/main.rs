@@ -204,6 +204,10 @@ async fn run(cli: &Cli) -> Result<(), ErrorReport> {
             unlock::unlock(&app, global).await?;
             profit::lots(&app, coin, cost, json).await?;
         }
+        Command::History { from } => {
+            unlock::unlock(&app, global).await?;
+            profit::history(&app, from.map(|f| f.seconds()), json).await?;
+        }
         Command::Report(ReportCommand::Gains { year, file, cost }) => {
             unlock::unlock(&app, global).await?;
             profit::report_gains(&app, *year, file, cost, json).await?;

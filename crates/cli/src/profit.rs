@@ -101,7 +101,7 @@ pub async fn pl(
         .collect();
     if !unpriced.is_empty() {
         lines.push(format!(
-            "No price yet for: {} (not in unrealized; run `crypto-balance sync --once`)",
+            "No unrealized figure for: {} (no price yet, or no recorded cost; `crypto-balance sync --once` fetches prices)",
             unpriced.join(", ")
         ));
     }
@@ -213,5 +213,49 @@ pub async fn report_gains(
     }
     lines.push(NOT_ADVICE.into());
     print_lines(&lines);
+    Ok(())
+}
+
+pub async fn history(app: &App, from: Option<i64>, json: bool) -> Result<(), ErrorReport> {
+    let days = app.daily_history(from).await?;
+    if json {
+        let points: Vec<serde_json::Value> = days
+            .iter()
+            .map(|d| {
+                serde_json::json!({
+                    "date": &d.day.to_string()[..10],
+                    "value": d.value,
+                    "invested": d.invested,
+                    "missing": d.missing,
+                })
+            })
+            .collect();
+        print_json(&points);
+        return Ok(());
+    }
+    if days.is_empty() {
+        print_lines(&["No entries yet: add a holding or import a file first.".into()]);
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = days
+        .iter()
+        .map(|d| {
+            vec![
+                d.day.to_string()[..10].to_owned(),
+                d.value.map_or_else(
+                    || format!("gap ({} without a price)", d.missing),
+                    |v| money(Some(v)),
+                ),
+                money(Some(d.invested)),
+            ]
+        })
+        .collect();
+    table(&["DATE", "VALUE", "INVESTED"], &rows, &[1, 2]);
+    let gaps = days.iter().filter(|d| d.value.is_none()).count();
+    if gaps > 0 {
+        print_lines(&[format!(
+            "{gaps} day(s) are gaps: a coin held then has no stored daily price (never counted as 0)"
+        )]);
+    }
     Ok(())
 }

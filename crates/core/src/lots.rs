@@ -15,6 +15,7 @@ use crate::ledger::EntryKind;
 use crate::money::Amount;
 
 pub mod engine;
+pub mod history;
 pub mod load;
 pub mod summary;
 mod transfers;

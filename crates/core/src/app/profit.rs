@@ -14,6 +14,7 @@ use crate::clock::days_from_civil;
 use crate::currency::Currency;
 use crate::events::Event;
 use crate::ids::AccountId;
+use crate::lots::history::{self, DayValue};
 use crate::lots::load::{self, CostSettings, DailyPrices};
 use crate::lots::summary::{self, Context, GainRow, OpenLot, ProfitLoss};
 use crate::lots::{self, LotBook, Method, Scope};
@@ -275,4 +276,21 @@ fn write_gains_csv(out: impl Write, report: &GainsReport) -> std::io::Result<()>
         ])?;
     }
     csv.flush()
+}
+
+impl App {
+    /// Net worth per day from the first entry (or `from`) to today, with the money put in.
+    pub async fn daily_history(&self, from: Option<i64>) -> Result<Vec<DayValue>, Error> {
+        let store = self.store().await?;
+        let currency = settings::load(&store).await?.base_currency;
+        let daily = DailyPrices::load(&store, &currency).await?;
+        let entries = load::entries(&store, &currency, &daily).await?;
+        Ok(history::daily(
+            &entries,
+            &daily,
+            currency.as_str(),
+            from,
+            self.now(),
+        )?)
+    }
 }
