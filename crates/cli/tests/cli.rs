@@ -556,6 +556,19 @@ fn pl_lots_and_the_gains_report_name_their_method() {
         ),
         "{csv}"
     );
+    // History starts at the first entry; with no stored daily price, each day is a gap, not 0.
+    let out = with_passphrase(&["--json", "history"], &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let days: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(days[0]["date"], "2024-01-01");
+    assert_eq!(days[0]["value"], serde_json::Value::Null);
+    assert_eq!(days[0]["missing"], 1);
+    assert_eq!(days[0]["invested"], "100");
+    assert_eq!(days[31]["invested"], "25", "the February sale took 75 out");
+    let out = with_passphrase(&["--json", "history", "--from", "2024-03-01"], &dir);
+    let days: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(days[0]["date"], "2024-03-01");
+    assert_eq!(days[0]["invested"], "225");
     let out = with_passphrase(
         &[
             "settings",

@@ -1,5 +1,6 @@
 //! Lot engine benchmark (issue 18): 100,000 entries across 1,000 coins and five accounts, by each
-//! method (target: <= 100 ms).
+//! method (target: <= 100 ms); and daily net worth over five years for 100 coins (target:
+//! <= 200 ms).
 //!
 //! Run: `cargo bench -p crypto-balance-core --bench lots`
 
@@ -8,6 +9,8 @@
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use crypto_balance_core::ids::AccountId;
 use crypto_balance_core::ledger::EntryKind;
+use crypto_balance_core::lots::history::daily;
+use crypto_balance_core::lots::load::DailyPrices;
 use crypto_balance_core::lots::{book, LotEntry, Method, Scope};
 use crypto_balance_core::Amount;
 use rust_decimal::Decimal;
@@ -87,5 +90,50 @@ fn engine(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, engine);
+/// Five years of 100 coins: a buy or sale of each every ten days, and a price for every day.
+fn net_worth(c: &mut Criterion) {
+    const DAYS: i64 = 5 * 365;
+    const HELD: usize = 100;
+    let mut entries = Vec::new();
+    let mut rows = Vec::new();
+    for coin in 0..HELD {
+        let asset = format!("coin-{coin:03}");
+        for day in 0..DAYS {
+            let price = Decimal::new(1_000 + (day * 7 + coin as i64) % 900, 2);
+            rows.push((asset.clone(), START + day * 86_400, price));
+            if day % 10 == 0 {
+                let sell = day % 30 == 20;
+                let qty = Decimal::new(if sell { -5 } else { 10 }, 1);
+                entries.push(LotEntry {
+                    id: entries.len() as i64 + 1,
+                    at: START + day * 86_400 + 3_600,
+                    account: AccountId::new(1),
+                    asset: asset.clone(),
+                    fiat: false,
+                    amount: Amount::from_decimal(qty).unwrap(),
+                    kind: if sell {
+                        EntryKind::Sell
+                    } else {
+                        EntryKind::Buy
+                    },
+                    value: Some(qty.abs() * price),
+                    link: None,
+                });
+            }
+        }
+    }
+    let prices = DailyPrices::from_rows(rows);
+    let now = START + DAYS * 86_400 - 1;
+    let days = daily(&entries, &prices, "usd", None, now).unwrap();
+    assert_eq!(days.len(), DAYS as usize);
+    assert!(days.iter().all(|d| d.value.is_some()));
+    let mut group = c.benchmark_group("net worth");
+    group.sample_size(20);
+    group.bench_function("5 years x 100 coins, daily", |b| {
+        b.iter(|| daily(black_box(&entries), &prices, "usd", None, now).unwrap())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, engine, net_worth);
 criterion_main!(benches);
