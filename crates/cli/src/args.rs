@@ -201,6 +201,9 @@ pub enum Command {
     /// Reports as CSV
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Fetch the missing daily prices of every coin ever held, from its first entry, as far back
+    /// as the CoinGecko plan reaches (progress on stderr)
+    Backfill,
     /// Net worth per day from the first entry: date, value (empty on a day a held coin has no
     /// stored price), and money put in (buys less sales)
     History {

@@ -204,6 +204,10 @@ async fn run(cli: &Cli) -> Result<(), ErrorReport> {
             unlock::unlock(&app, global).await?;
             profit::lots(&app, coin, cost, json).await?;
         }
+        Command::Backfill => {
+            unlock::unlock(&app, global).await?;
+            profit::backfill(&app, json).await?;
+        }
         Command::History { from } => {
             unlock::unlock(&app, global).await?;
             profit::history(&app, from.map(|f| f.seconds()), json).await?;

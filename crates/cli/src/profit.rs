@@ -9,7 +9,7 @@ use crypto_balance_core::{App, ErrorReport};
 use rust_decimal::Decimal;
 
 use crate::args::CostArgs;
-use crate::output::{print_json, print_lines, table};
+use crate::output::{print_json, print_lines, progress_done, progress_line, table};
 
 /// Said under every figure a method produced.
 pub const NOT_ADVICE: &str = "Not tax advice: check the figures against your records and your \
@@ -257,5 +257,37 @@ pub async fn history(app: &App, from: Option<i64>, json: bool) -> Result<(), Err
             "{gaps} day(s) are gaps: a coin held then has no stored daily price (never counted as 0)"
         )]);
     }
+    Ok(())
+}
+
+pub async fn backfill(app: &App, json: bool) -> Result<(), ErrorReport> {
+    let report = app
+        .backfill(|p| {
+            progress_line(&format!(
+                "{}: {} days left ({} of {} coins done; {} calls, at most {} a minute)",
+                p.coin, p.days_left, p.done, p.coins, p.calls, p.calls_per_minute
+            ))
+        })
+        .await;
+    progress_done();
+    let report = report?;
+    if json {
+        print_json(&report);
+        return Ok(());
+    }
+    let mut lines = vec![format!(
+        "{} coin(s): {} call(s), {} daily price(s) stored",
+        report.coins, report.calls, report.points
+    )];
+    for gap in &report.gaps {
+        lines.push(format!(
+            "gap: {} from {} to {}: {}",
+            gap.coin,
+            &gap.from.to_string()[..10],
+            &gap.to.to_string()[..10],
+            gap.reason
+        ));
+    }
+    print_lines(&lines);
     Ok(())
 }

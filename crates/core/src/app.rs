@@ -25,6 +25,7 @@ use crate::vault::{self, KdfParams, Keychain, SystemKeychain, VaultLock};
 use crate::{AppInfo, DataDir, Error};
 
 mod alerts;
+mod backfill;
 mod lifecycle;
 mod lookup;
 mod profit;
@@ -33,6 +34,7 @@ mod transfer;
 
 pub use crate::events::CycleReport;
 pub use alerts::ALERT_STALE_AFTER;
+pub use backfill::{BackfillGap, BackfillProgress, BackfillReport};
 pub use profit::{CoinLots, GainsReport, ProfitQuery};
 pub use rates::RateView;
 

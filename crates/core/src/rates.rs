@@ -248,6 +248,35 @@ impl Rates {
 
     /// Price points of `coin` over the last `days`, from the database when a download is recent
     /// enough (CoinGecko's own cache times), else from `/market_chart`.
+    /// Fetches and stores a coin's prices from `from` to `to` (one call), counted against the
+    /// month's budget. Returns the points stored.
+    pub async fn fetch_range(
+        &self,
+        store: &Store,
+        coin: &str,
+        currency: &str,
+        (from, to): (i64, i64),
+        now: i64,
+    ) -> Result<usize, RatesError> {
+        let connection = self.connection(store).await?;
+        let before = self.calls_made();
+        let result = connection
+            .client
+            .market_chart_range(coin, currency, from, to)
+            .await;
+        let calls = self.calls_made().wrapping_sub(before);
+        db::add_calls(store, &budget::month_key(now), calls).await?;
+        let points = result?;
+        let resource = format!("range:{coin}:{currency}:{from}");
+        db::save_history(store, coin, currency, &points, &resource, now).await?;
+        Ok(points.len())
+    }
+
+    /// The plan in force for the stored settings (the environment's wins).
+    pub async fn current_plan(&self, store: &Store) -> Result<Plan, RatesError> {
+        Ok(self.plan(&settings::load(store).await?))
+    }
+
     pub async fn history(
         &self,
         store: &Store,

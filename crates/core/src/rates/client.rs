@@ -289,6 +289,21 @@ impl CoinGeckoClient {
         let body = self.get(&path, &query).await?;
         parse_chart(&body)
     }
+
+    /// `/coins/{id}/market_chart/range`: (Unix seconds, price) points from `from` to `to` (daily
+    /// points for ranges over 90 days).
+    pub async fn market_chart_range(
+        &self,
+        coin: &str,
+        currency: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(i64, Decimal)>, ApiError> {
+        let path = format!("/coins/{}/market_chart/range", encode(coin));
+        let query = format!("vs_currency={}&from={from}&to={to}", encode(currency));
+        let body = self.get(&path, &query).await?;
+        parse_chart(&body)
+    }
 }
 
 /// Reads a body chunk by chunk, refusing it as soon as it passes [`MAX_BODY_BYTES`].

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failed expectation is a failed test
 
 mod alerts;
+mod backfill;
 mod cost_order;
 mod crash;
 mod events;

@@ -1,0 +1,86 @@
+//! Backfill against `coingecko-fake` on 127.0.0.1 (which refuses public-plan ranges older than
+//! 365 days with error 10012): one call per coin within the plan's reach, nothing again once
+//! stored, and older days left as listed gaps that the daily history shows as gaps, not zeros.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use coingecko_fake::{FakeCoinGecko, FakeConfig};
+use crypto_balance_core::clock::{iso8601, FixedClock};
+use crypto_balance_core::rates::CoinGeckoOverrides;
+use crypto_balance_core::transfer::import::ImportOptions;
+
+use crate::support::{write, TestApp};
+
+const DAY: i64 = 86_400;
+
+#[tokio::test]
+async fn backfill_fills_the_plans_year_once_and_lists_older_days_as_gaps() {
+    let fake = FakeCoinGecko::start(FakeConfig::default(), 0)
+        .await
+        .expect("fake starts");
+    let dir = tempfile::tempdir().expect("temp dir");
+    // The fake checks ranges against the real time, so the app's clock is the real time too.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .expect("time");
+    let app = TestApp::new()
+        .clock(Arc::new(FixedClock::at(now)))
+        .coingecko(CoinGeckoOverrides {
+            base_url: Some(fake.base_url()),
+            timeout: Some(Duration::from_secs(5)),
+            ..CoinGeckoOverrides::default()
+        })
+        .create(dir.path())
+        .await;
+    let rows = format!(
+        "time,account,coin,amount,kind,price,price_currency,note,id\n\
+         {},Kraken,bitcoin,1,buy,20000,usd,,b1\n\
+         {},Kraken,ethereum,2,buy,3000,usd,,e1\n",
+        iso8601(now - 2 * 365 * DAY),
+        iso8601(now - 30 * DAY),
+    );
+    let file = write(dir.path(), "rows.csv", rows.as_bytes());
+    app.import(&file, &ImportOptions::default()).await.unwrap();
+
+    let heard = Mutex::new(Vec::new());
+    let report = app
+        .backfill(|p| heard.lock().unwrap().push(p.clone()))
+        .await
+        .unwrap();
+    assert_eq!(report.coins, 2);
+    assert_eq!(
+        report.calls, 2,
+        "one call per coin: each fits in one 365-day range"
+    );
+    assert!(report.points >= 365 + 30, "{report:?}");
+    assert_eq!(report.gaps.len(), 1, "{:?}", report.gaps);
+    assert_eq!(report.gaps[0].coin, "bitcoin");
+    assert!(
+        report.gaps[0].reason.contains("365 days"),
+        "{:?}",
+        report.gaps
+    );
+    let heard = heard.into_inner().unwrap();
+    assert_eq!(heard.len(), 2);
+    assert!(heard
+        .iter()
+        .all(|p| p.calls_per_minute == 5 && p.calls <= 2));
+
+    let again = app.backfill(|_| {}).await.unwrap();
+    assert_eq!(again.calls, 0, "stored days are never fetched again");
+
+    let days = app.daily_history(None).await.unwrap();
+    assert_eq!(
+        days[0].day.seconds(),
+        (now - 2 * 365 * DAY).div_euclid(DAY) * DAY
+    );
+    assert_eq!(
+        days[0].value, None,
+        "beyond the plan's reach: a gap, not zero"
+    );
+    let recent = &days[days.len() - 10];
+    assert!(recent.value.is_some(), "{recent:?}");
+    assert_eq!(recent.invested.to_string(), "26000");
+}
