@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+use super::transfer::{write_error, WholeFile};
 use super::App;
 use crate::clock::days_from_civil;
 use crate::currency::Currency;
@@ -20,7 +21,6 @@ use crate::lots::summary::{self, Context, GainRow, OpenLot, ProfitLoss};
 use crate::lots::{self, LotBook, Method, Scope};
 use crate::rates::db as rates_db;
 use crate::store::Store;
-use crate::transfer::TransferError;
 use crate::valuation::PriceBook;
 use crate::{settings, Error};
 
@@ -171,22 +171,10 @@ impl App {
     /// Writes the gains report as CSV to `path` (never one of the vault's own files), whole or
     /// not at all. Returns the rows written.
     pub async fn export_gains(&self, query: &ProfitQuery, path: &Path) -> Result<usize, Error> {
-        crate::paths::check_outside(self.data_dir(), path)?;
+        let mut out = WholeFile::create(self, path)?;
         let report = self.gains(query).await?;
-        let write_error = |source: std::io::Error| {
-            Error::Transfer(TransferError::Write {
-                path: path.to_path_buf(),
-                source,
-            })
-        };
-        let folder = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let mut temp = tempfile::NamedTempFile::new_in(folder).map_err(write_error)?;
-        write_gains_csv(temp.as_file_mut(), &report).map_err(write_error)?;
-        temp.as_file_mut().flush().map_err(write_error)?;
-        temp.persist(path).map_err(|e| write_error(e.error))?;
+        write_gains_csv(out.file(), &report).map_err(|e| write_error(path, e))?;
+        out.finish()?;
         Ok(report.rows.len())
     }
 

@@ -44,25 +44,11 @@ impl App {
         Ok(report)
     }
 
-    /// Writes holdings or the ledger as native CSV to the file at `path`: into a temporary file
-    /// beside it, renamed over it at the end, so a failed export never leaves half a file.
+    /// Writes holdings or the ledger as native CSV to the file at `path`, whole or not at all.
     pub async fn export_to_file(&self, what: ExportWhat, path: &Path) -> Result<(), Error> {
-        crate::paths::check_outside(self.data_dir(), path)?;
-        let write_error = |source: std::io::Error| {
-            Error::Transfer(TransferError::Write {
-                path: path.to_path_buf(),
-                source,
-            })
-        };
-        let folder = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let mut temp = tempfile::NamedTempFile::new_in(folder).map_err(write_error)?;
-        self.export(what, temp.as_file_mut(), path).await?;
-        temp.as_file_mut().flush().map_err(write_error)?;
-        temp.persist(path).map_err(|e| write_error(e.error))?;
-        Ok(())
+        let mut out = WholeFile::create(self, path)?;
+        self.export(what, out.file(), path).await?;
+        out.finish()
     }
 
     /// A coin's newest `limit` ledger entries, newest first (the asset detail).
@@ -113,4 +99,48 @@ impl App {
             })
         })
     }
+}
+
+/// A file written whole or not at all: a temporary file beside `path`, renamed over it by
+/// [`WholeFile::finish`], so a failed write never leaves half a file. `path` is checked first:
+/// it is never one of the vault's own files.
+pub(super) struct WholeFile<'a> {
+    path: &'a Path,
+    temp: tempfile::NamedTempFile,
+}
+
+impl<'a> WholeFile<'a> {
+    pub(super) fn create(app: &App, path: &'a Path) -> Result<Self, Error> {
+        crate::paths::check_outside(app.data_dir(), path)?;
+        let folder = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let temp = tempfile::NamedTempFile::new_in(folder).map_err(|e| write_error(path, e))?;
+        Ok(Self { path, temp })
+    }
+
+    pub(super) fn file(&mut self) -> &mut std::fs::File {
+        self.temp.as_file_mut()
+    }
+
+    pub(super) fn finish(mut self) -> Result<(), Error> {
+        let path = self.path;
+        self.temp
+            .as_file_mut()
+            .flush()
+            .map_err(|e| write_error(path, e))?;
+        self.temp
+            .persist(path)
+            .map_err(|e| write_error(path, e.error))?;
+        Ok(())
+    }
+}
+
+/// Writing `path` failed.
+pub(super) fn write_error(path: &Path, source: std::io::Error) -> Error {
+    Error::Transfer(TransferError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
 }
