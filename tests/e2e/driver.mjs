@@ -7,7 +7,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Builder, Capabilities } from "selenium-webdriver";
+import { Builder, By, Capabilities, until } from "selenium-webdriver";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, "../..");
@@ -185,6 +185,26 @@ export function cliVault(fake, name, passphrase) {
   const cli = (...args) => execFileSync(builtBinary("E2E_CLI"), args, { env });
   cli("init");
   return { dataDir, cli };
+}
+
+/**
+ * Starts the app on a vault `cliVault` made and waits for the portfolio: the CLI's vault opens
+ * from the keychain, and without one the passphrase unlocks it.
+ */
+export async function startOnCliVault(fake, dataDir, passphrase) {
+  const app = await startApp({
+    CRYPTO_BALANCE_DATA_DIR: dataDir,
+    CRYPTO_BALANCE_COINGECKO_URL: fake.url,
+  });
+  const { driver } = app;
+  const find = (css) => driver.wait(until.elementLocated(By.css(css)), 20_000);
+  const gate = await find('form[data-vault="unlock"], [data-total]');
+  if ((await gate.getTagName()) === "form") {
+    await (await find('form[data-vault="unlock"] input[type="password"]')).sendKeys(passphrase);
+    await (await find('form[data-vault="unlock"] button[type="submit"]')).click();
+  }
+  await find("[data-total]");
+  return app;
 }
 
 /** Starts coingecko-fake on a free port; returns { url, control(path, body), stop }. */

@@ -7,7 +7,7 @@ import { after, before, describe, it } from "node:test";
 import { By, until } from "selenium-webdriver";
 import * as e2e from "./driver.mjs";
 
-const { cliVault, renderedText, saveScreenshot, startApp, startFake } = e2e;
+const { cliVault, renderedText, saveScreenshot, startFake, startOnCliVault } = e2e;
 
 const TIMEOUT = 20_000;
 const PASSPHRASE = "a gains recovery passphrase";
@@ -44,18 +44,8 @@ describe("gains from a year of trades", () => {
     const file = path.join(dataDir, "..", `gains-trades-${process.pid}.csv`);
     writeFileSync(file, TRADES);
     cli("import", file);
-    app = await startApp({
-      CRYPTO_BALANCE_DATA_DIR: dataDir,
-      CRYPTO_BALANCE_COINGECKO_URL: fake.url,
-    });
+    app = await startOnCliVault(fake, dataDir, PASSPHRASE);
     driver = app.driver;
-    const gate = await find('form[data-vault="unlock"], [data-total]');
-    if ((await gate.getTagName()) === "form") {
-      const field = await find('form[data-vault="unlock"] input[type="password"]');
-      await field.sendKeys(PASSPHRASE);
-      await click('form[data-vault="unlock"] button[type="submit"]');
-    }
-    await find("[data-total]");
   });
 
   after(async () => {

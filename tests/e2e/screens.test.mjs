@@ -7,7 +7,7 @@ import { after, before, describe, it } from "node:test";
 import { By, until } from "selenium-webdriver";
 import * as e2e from "./driver.mjs";
 
-const { cliVault, renderedText, saveScreenshot, startApp, startFake } = e2e;
+const { cliVault, renderedText, saveScreenshot, startFake, startOnCliVault } = e2e;
 
 const TIMEOUT = 20_000;
 const PASSPHRASE = "a screens recovery passphrase";
@@ -63,20 +63,14 @@ describe("screens that fit", () => {
     cli("alerts", "add", "--coin", "btc", "--above", "100000", "--note", "take some profit");
     cli("alerts", "add", "--coin", "sol", "--below", "120");
     cli("sync", "--once");
-    await fake.control("price", { id: "bitcoin", currency: "usd", price: "69420.5" });
-    cli("sync", "--once");
-    app = await startApp({
-      CRYPTO_BALANCE_DATA_DIR: dataDir,
-      CRYPTO_BALANCE_COINGECKO_URL: fake.url,
+    await fake.control("price", {
+      id: "bitcoin",
+      currency: "usd",
+      price: "69420.5",
     });
+    cli("sync", "--once");
+    app = await startOnCliVault(fake, dataDir, PASSPHRASE);
     driver = app.driver;
-    // The CLI's vault opens from the keychain; without one, the passphrase unlocks it.
-    const gate = await find('form[data-vault="unlock"], [data-total]');
-    if ((await gate.getTagName()) === "form") {
-      await typeIn('form[data-vault="unlock"] input[type="password"]', PASSPHRASE);
-      await click('form[data-vault="unlock"] button[type="submit"]');
-    }
-    await find("[data-total]");
   });
 
   after(async () => {
@@ -98,9 +92,7 @@ describe("screens that fit", () => {
     // It is priced at once, not at the next refresh minutes away.
     await driver.wait(
       async () =>
-        /\d/.test(
-          await renderedText(driver, await find('[data-asset="pepe"] [data-value]')),
-        ),
+        /\d/.test(await renderedText(driver, await find('[data-asset="pepe"] [data-value]'))),
       TIMEOUT,
     );
     await click('[data-undo-toast] button[aria-label="Dismiss"]'); // out of the screenshots
@@ -109,10 +101,7 @@ describe("screens that fit", () => {
   it("shows names, not ids, in the alerts", async () => {
     await go("alerts");
     const rule = await find("[data-alerts] tbody tr");
-    assert.match(
-      await renderedText(driver, rule),
-      /Bitcoin \(BTC\) at or above 100,000\.00 USD/,
-    );
+    assert.match(await renderedText(driver, rule), /Bitcoin \(BTC\) at or above 100,000\.00 USD/);
   });
 
   for (const [size, { width, height }] of Object.entries(SIZES)) {
