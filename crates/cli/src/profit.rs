@@ -53,7 +53,11 @@ pub async fn pl(
             vec![
                 c.coin_label.clone(),
                 style.amount(c.amount),
-                money(Some(c.cost_remaining)),
+                match (c.uncosted.is_zero(), c.cost_remaining.is_zero()) {
+                    (true, _) => money(Some(c.cost_remaining)),
+                    (false, true) => "unknown".into(),
+                    (false, false) => format!("{} + unknown", money(Some(c.cost_remaining))),
+                },
                 money(Some(c.realized)),
                 money(c.unrealized),
             ]
