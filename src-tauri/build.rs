@@ -46,6 +46,8 @@ fn main() {
             "export_gains",
             "cost_settings",
             "set_cost_settings",
+            "daily_history",
+            "backfill",
             "list_alerts",
             "add_alert",
             "update_alert",

@@ -65,6 +65,8 @@ macro_rules! contract_for {
                         profit::export_gains,
                         profit::cost_settings,
                         profit::set_cost_settings,
+                        profit::daily_history,
+                        profit::backfill,
                         // alerts
                         alerts::list_alerts,
                         alerts::add_alert,

@@ -56,6 +56,7 @@ async fn forward<R: Runtime>(handle: &AppHandle<R>, event: Event) {
         Event::SyncStatus(status) => emit(handle, name, status),
         Event::ImportProgress(progress) => emit(handle, name, progress),
         Event::PassphraseProgress(progress) => emit(handle, name, progress),
+        Event::BackfillProgress(progress) => emit(handle, name, progress),
         Event::VaultLocked => {
             crate::tray::show_locked(handle);
             emit(handle, name, ());

@@ -70,6 +70,18 @@ describe("gains from a year of trades", () => {
     await saveScreenshot(driver, "gains-fifo");
   });
 
+  it("draws net worth from the first entry and fetches past prices on request", async () => {
+    await waitForText("[data-history-note]", "From 2024-01-10");
+    // Nothing fetched yet: every day is a gap, never a zero.
+    await waitForText("[data-history]", "No day has a price yet");
+    await click("[data-backfill]");
+    // One call per coin for the plan's 365 days; 2024 is older than the public plan reaches.
+    await waitForText("[data-backfill-done]", "2 calls");
+    await waitForText("[data-backfill-done]", "stays a gap");
+    await find("[data-history] svg");
+    await saveScreenshot(driver, "gains-history");
+  });
+
   it("gives HIFO's figure once the method is changed, and keeps it", async () => {
     const method = await find("[data-method]");
     await method.findElement(By.css('option[value="hifo"]')).click();

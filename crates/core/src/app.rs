@@ -34,7 +34,8 @@ mod transfer;
 
 pub use crate::events::CycleReport;
 pub use alerts::ALERT_STALE_AFTER;
-pub use backfill::{BackfillGap, BackfillProgress, BackfillReport};
+pub use crate::lots::history::BackfillProgress;
+pub use backfill::{BackfillGap, BackfillReport};
 pub use profit::{CoinLots, GainsReport, ProfitQuery};
 pub use rates::RateView;
 

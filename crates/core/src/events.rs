@@ -3,7 +3,7 @@
 //! publishes its reports and states there too, so a shell needs one subscriber: the desktop app
 //! bridges events to the window (one task), the daemon prints them, and the local API will stream
 //! them. Subscribers re-read what changed; payloads are what a screen shows while it re-reads.
-//! Wallet scans and price backfill will join as variants of their own.
+//! Wallet scans will join as variants of their own.
 
 use std::time::Duration;
 
@@ -17,6 +17,7 @@ use crate::clock::UnixTime;
 use crate::coin::CoinId;
 use crate::currency::Currency;
 use crate::error::ErrorCode;
+use crate::lots::history::BackfillProgress;
 use crate::transfer::ImportProgress;
 
 /// How many events a slow subscriber may fall behind before it misses some (it then re-reads).
@@ -42,6 +43,8 @@ pub enum Event {
     ImportProgress(ImportProgress),
     /// A change of passphrase is re-encrypting the data.
     PassphraseProgress(RekeyProgress),
+    /// A backfill of daily prices made another call.
+    BackfillProgress(BackfillProgress),
     /// The vault was unlocked (its data can be read).
     VaultUnlocked,
     /// The vault was locked (nothing of it may be shown).
@@ -59,6 +62,7 @@ impl Event {
             Event::AlertFired(_) => "alert-fired",
             Event::ImportProgress(_) => "import-progress",
             Event::PassphraseProgress(_) => "passphrase-progress",
+            Event::BackfillProgress(_) => "backfill-progress",
             Event::VaultUnlocked => "vault-unlocked",
             Event::VaultLocked => "vault-locked",
         }
@@ -132,6 +136,14 @@ mod tests {
             Event::HoldingsChanged,
             Event::AccountsChanged,
             Event::PassphraseProgress(progress),
+            Event::BackfillProgress(BackfillProgress {
+                coin: "bitcoin".into(),
+                done: 0,
+                coins: 1,
+                days_left: 0,
+                calls: 1,
+                calls_per_minute: 5,
+            }),
             Event::VaultUnlocked,
             Event::VaultLocked,
         ];

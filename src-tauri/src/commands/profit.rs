@@ -5,7 +5,9 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crypto_balance_core::app::{CoinLots, GainsReport, ProfitQuery};
+use crypto_balance_core::app::{BackfillReport, CoinLots, GainsReport, ProfitQuery};
+use crypto_balance_core::clock::UnixTime;
+use crypto_balance_core::lots::history::DayValue;
 use crypto_balance_core::lots::load::CostSettings;
 use crypto_balance_core::lots::summary::ProfitLoss;
 use crypto_balance_core::{App, ErrorReport};
@@ -60,4 +62,21 @@ pub async fn set_cost_settings(
     settings: CostSettings,
 ) -> Result<(), ErrorReport> {
     Ok(app.set_cost_settings(settings).await?)
+}
+
+/// Net worth per day from the first entry (or `from`), with gaps where a price is missing.
+#[tauri::command]
+#[specta::specta]
+pub async fn daily_history(
+    app: State<'_, Arc<App>>,
+    from: Option<UnixTime>,
+) -> Result<Vec<DayValue>, ErrorReport> {
+    Ok(app.daily_history(from.map(UnixTime::seconds)).await?)
+}
+
+/// Fetches missing daily prices; `backfill-progress` events follow each call.
+#[tauri::command]
+#[specta::specta]
+pub async fn backfill(app: State<'_, Arc<App>>) -> Result<BackfillReport, ErrorReport> {
+    Ok(app.backfill(|_| {}).await?)
 }

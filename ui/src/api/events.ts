@@ -2,6 +2,7 @@
 // and payloads of the generated `Event` union. The UI re-reads what changed; payloads are hints.
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
+  BackfillProgress,
   CycleReport,
   Event,
   FiredAlert,
@@ -39,6 +40,13 @@ export async function onHoldingsChanged(handler: () => void): Promise<UnlistenFn
     on("accounts-changed", () => handler()),
   ]);
   return () => stops.forEach((stop) => stop());
+}
+
+/** A backfill of daily prices made another call. */
+export function onBackfillProgress(
+  handler: (progress: BackfillProgress) => void,
+): Promise<UnlistenFn> {
+  return on("backfill-progress", handler);
 }
 
 export function onImportProgress(handler: (progress: ImportProgress) => void): Promise<UnlistenFn> {

@@ -3,6 +3,10 @@
 // method setting. Figures arrive as exact decimal strings.
 import {
   commands,
+  type BackfillGap,
+  type BackfillProgress,
+  type BackfillReport,
+  type DayValue,
   type CoinLots,
   type CoinProfit,
   type CostSettings,
@@ -16,6 +20,10 @@ import {
 import { unwrap } from "./ipc";
 
 export type {
+  BackfillGap,
+  BackfillProgress,
+  BackfillReport,
+  DayValue,
   CoinLots,
   CoinProfit,
   CostSettings,
@@ -51,6 +59,16 @@ export function costSettings(): Promise<CostSettings> {
 
 export async function setCostSettings(settings: CostSettings): Promise<void> {
   await unwrap(commands.setCostSettings(settings));
+}
+
+/** Net worth per day from the first entry; a day without a price has `value: null`. */
+export function dailyHistory(): Promise<DayValue[]> {
+  return unwrap(commands.dailyHistory(null));
+}
+
+/** Fetches missing daily prices (`backfill-progress` events follow each call). */
+export function backfill(): Promise<BackfillReport> {
+  return unwrap(commands.backfill());
 }
 
 export const methodLabels: Record<Method, string> = {

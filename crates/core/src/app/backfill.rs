@@ -10,6 +10,8 @@ use specta::Type;
 
 use super::App;
 use crate::clock::UnixTime;
+use crate::events::Event;
+use crate::lots::history::BackfillProgress;
 use crate::lots::load::DailyPrices;
 use crate::rates::api_error::RetryPolicy;
 use crate::rates::RatesError;
@@ -18,20 +20,6 @@ use crate::{settings, Error};
 const DAY: i64 = 86_400;
 /// Days one range call covers at most: daily points, and the public plan's whole reach.
 const CHUNK_DAYS: i64 = 365;
-
-/// Where a backfill is, after each call.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
-pub struct BackfillProgress {
-    pub coin: String,
-    /// Coins finished so far, of `coins`.
-    pub done: u32,
-    pub coins: u32,
-    /// Days of this coin still to fetch.
-    pub days_left: u32,
-    /// Calls made so far, never more than `calls_per_minute` in any minute.
-    pub calls: u32,
-    pub calls_per_minute: u32,
-}
 
 /// Days a backfill could not fill, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
@@ -158,14 +146,16 @@ impl App {
                             reason: Error::from(error).to_string(),
                         }),
                     }
-                    progress(&BackfillProgress {
+                    let step = BackfillProgress {
                         coin: coin.clone(),
                         done: done as u32,
                         coins: report.coins,
                         days_left: (today - to).max(0) as u32,
                         calls: report.calls,
                         calls_per_minute: per_minute,
-                    });
+                    };
+                    progress(&step);
+                    self.publish(Event::BackfillProgress(step));
                 }
                 from = to + 1;
             }

@@ -17,6 +17,20 @@ use crate::valuation::OutOfRange;
 
 const DAY: i64 = 86_400;
 
+/// Where a backfill of daily prices is, after each call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+pub struct BackfillProgress {
+    pub coin: String,
+    /// Coins finished so far, of `coins`.
+    pub done: u32,
+    pub coins: u32,
+    /// Days of this coin still to fetch.
+    pub days_left: u32,
+    /// Calls made so far, never more than `calls_per_minute` in any minute.
+    pub calls: u32,
+    pub calls_per_minute: u32,
+}
+
 /// One day of the portfolio.
 #[derive(Debug, Clone, PartialEq, Serialize, Type)]
 pub struct DayValue {

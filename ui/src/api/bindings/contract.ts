@@ -85,6 +85,10 @@ export const commands = {
 	exportGains: (query: ProfitQuery, path: string) => typedError<number, ErrorReport>(__TAURI_INVOKE("export_gains", { query, path })),
 	costSettings: () => typedError<CostSettings, ErrorReport>(__TAURI_INVOKE("cost_settings")),
 	setCostSettings: (settings: CostSettings) => typedError<null, ErrorReport>(__TAURI_INVOKE("set_cost_settings", { settings })),
+	/**  Net worth per day from the first entry (or `from`), with gaps where a price is missing. */
+	dailyHistory: (from: UnixTime | null) => typedError<DayValue[], ErrorReport>(__TAURI_INVOKE("daily_history", { from })),
+	/**  Fetches missing daily prices; `backfill-progress` events follow each call. */
+	backfill: () => typedError<BackfillReport, ErrorReport>(__TAURI_INVOKE("backfill")),
 	listAlerts: () => typedError<AlertRule[], ErrorReport>(__TAURI_INVOKE("list_alerts")),
 	addAlert: (alert: NewAlert) => typedError<AlertRule, ErrorReport>(__TAURI_INVOKE("add_alert", { alert })),
 	/**  Pause, resume, snooze, note or cooldown of one rule. */
@@ -242,6 +246,34 @@ export type AssetSummary = {
 	unrealized_pnl: string | null,
 };
 
+/**  Days a backfill could not fill, and why. */
+export type BackfillGap = {
+	coin: string,
+	from: UnixTime,
+	to: UnixTime,
+	reason: string,
+};
+
+/**  Where a backfill of daily prices is, after each call. */
+export type BackfillProgress = {
+	coin: string,
+	/**  Coins finished so far, of `coins`. */
+	done: number,
+	coins: number,
+	/**  Days of this coin still to fetch. */
+	days_left: number,
+	/**  Calls made so far, never more than `calls_per_minute` in any minute. */
+	calls: number,
+	calls_per_minute: number,
+};
+
+export type BackfillReport = {
+	coins: number,
+	calls: number,
+	points: number,
+	gaps: BackfillGap[],
+};
+
 /**  One change to the ledger (an add, a set, a removal, an import): what `undo` reverts. */
 export type BatchId = number;
 
@@ -265,7 +297,7 @@ export type CoinProfit = {
 	coin_label: string,
 	amount: Amount,
 	realized: string,
-	/**  `None` when the coin has no price now. */
+	/**  `None` when no unit held has both a price now and a known cost. */
 	unrealized: string | null,
 	cost_remaining: string,
 	/**  Units held whose cost the ledger does not know (counted in no cost). */
@@ -303,6 +335,18 @@ export type CycleReport = {
 	currency: Currency,
 	/**  Alerts this cycle fired (already stored in the history). */
 	alerts_fired: FiredAlert[],
+};
+
+/**  One day of the portfolio. */
+export type DayValue = {
+	/**  The day's start, 00:00 UTC. */
+	day: UnixTime,
+	/**  What everything held at the day's end was worth; `None` when a held coin had no price. */
+	value: string | null,
+	/**  Buys less sales in the base currency up to the day's end (known values only). */
+	invested: string,
+	/**  How many held coins had no price that day. */
+	missing: number,
 };
 
 export type DesktopPrefs = {
@@ -404,6 +448,8 @@ export type Event =
 { name: "import-progress"; payload: ImportProgress } | 
 /**  A change of passphrase is re-encrypting the data. */
 { name: "passphrase-progress"; payload: RekeyProgress } | 
+/**  A backfill of daily prices made another call. */
+{ name: "backfill-progress"; payload: BackfillProgress } | 
 /**  The vault was unlocked (its data can be read). */
 { name: "vault-unlocked" } | 
 /**  The vault was locked (nothing of it may be shown). */
