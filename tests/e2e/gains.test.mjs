@@ -72,8 +72,8 @@ describe("gains from a year of trades", () => {
 
   it("draws net worth from the first entry and fetches past prices on request", async () => {
     await waitForText("[data-history-note]", "From 2024-01-10");
-    // Nothing fetched yet: every day is a gap, never a zero.
-    await waitForText("[data-history]", "No day has a price yet");
+    // Nothing fetched yet: the days before today are gaps, never zeros.
+    await waitForText("[data-history-note]", "have no stored price");
     await click("[data-backfill]");
     // One call per coin for the plan's 365 days; 2024 is older than the public plan reaches.
     await waitForText("[data-backfill-done]", "2 calls");
