@@ -33,8 +33,8 @@ mod rates;
 mod transfer;
 
 pub use crate::events::CycleReport;
-pub use alerts::ALERT_STALE_AFTER;
 pub use crate::lots::history::BackfillProgress;
+pub use alerts::ALERT_STALE_AFTER;
 pub use backfill::{BackfillGap, BackfillReport};
 pub use profit::{CoinLots, GainsReport, ProfitQuery};
 pub use rates::RateView;
