@@ -77,7 +77,7 @@ describe("gains from a year of trades", () => {
     await click("[data-backfill]");
     // One call per coin for the plan's 365 days; 2024 is older than the public plan reaches.
     await waitForText("[data-backfill-done]", "2 calls");
-    await waitForText("[data-backfill-done]", "stays a gap");
+    await waitForText("[data-backfill-done]", "Bitcoin (BTC): 2024-01-10 to");
     await find("[data-history] svg");
     await saveScreenshot(driver, "gains-history");
   });

@@ -269,7 +269,7 @@ pub async fn backfill(app: &App, json: bool) -> Result<(), ErrorReport> {
         .backfill(|p| {
             progress_line(&format!(
                 "{}: {} days left ({} of {} coins done; {} calls, at most {} a minute)",
-                p.coin, p.days_left, p.done, p.coins, p.calls, p.calls_per_minute
+                p.coin_label, p.days_left, p.done, p.coins, p.calls, p.calls_per_minute
             ))
         })
         .await;
@@ -286,7 +286,7 @@ pub async fn backfill(app: &App, json: bool) -> Result<(), ErrorReport> {
     for gap in &report.gaps {
         lines.push(format!(
             "gap: {} from {} to {}: {}",
-            gap.coin,
+            gap.coin_label,
             &gap.from.to_string()[..10],
             &gap.to.to_string()[..10],
             gap.reason

@@ -138,6 +138,7 @@ mod tests {
             Event::PassphraseProgress(progress),
             Event::BackfillProgress(BackfillProgress {
                 coin: "bitcoin".into(),
+                coin_label: "Bitcoin (BTC)".into(),
                 done: 0,
                 coins: 1,
                 days_left: 0,

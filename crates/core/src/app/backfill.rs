@@ -25,6 +25,8 @@ const CHUNK_DAYS: i64 = 365;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct BackfillGap {
     pub coin: String,
+    /// "Bitcoin (BTC)".
+    pub coin_label: String,
     pub from: UnixTime,
     pub to: UnixTime,
     pub reason: String,
@@ -77,6 +79,8 @@ impl App {
         .await
         .map_err(|e| store.error(e))?;
         let daily = DailyPrices::load(&store, &currency).await?;
+        let labels = super::profit::labels(&store).await?;
+        let label = |coin: &str| labels.get(coin).cloned().unwrap_or_else(|| coin.to_owned());
         let now = self.now();
         let today = now.div_euclid(DAY);
         let reach = plan.history_days().map(|days| today - i64::from(days) + 1);
@@ -97,6 +101,7 @@ impl App {
             if first < start {
                 report.gaps.push(BackfillGap {
                     coin: coin.clone(),
+                    coin_label: label(coin),
                     from: UnixTime::from_seconds(first * DAY),
                     to: UnixTime::from_seconds((start - 1) * DAY),
                     reason: format!(
@@ -141,6 +146,7 @@ impl App {
                         Err(RatesError::Store(error)) => return Err(error.into()),
                         Err(error) => report.gaps.push(BackfillGap {
                             coin: coin.clone(),
+                            coin_label: label(coin),
                             from: UnixTime::from_seconds(from * DAY),
                             to: UnixTime::from_seconds(to * DAY),
                             reason: Error::from(error).to_string(),
@@ -148,6 +154,7 @@ impl App {
                     }
                     let step = BackfillProgress {
                         coin: coin.clone(),
+                        coin_label: label(coin),
                         done: done as u32,
                         coins: report.coins,
                         days_left: (today - to).max(0) as u32,

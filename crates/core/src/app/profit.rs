@@ -218,7 +218,7 @@ async fn current_prices(
         .collect())
 }
 
-async fn labels(store: &Store) -> Result<HashMap<String, String>, Error> {
+pub(super) async fn labels(store: &Store) -> Result<HashMap<String, String>, Error> {
     let rows: Vec<(String, String, String)> =
         sqlx::query_as("SELECT id, name, symbol FROM assets WHERE kind = 'coin'")
             .fetch_all(store.pool())

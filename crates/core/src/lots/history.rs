@@ -21,6 +21,8 @@ const DAY: i64 = 86_400;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct BackfillProgress {
     pub coin: String,
+    /// "Bitcoin (BTC)".
+    pub coin_label: String,
     /// Coins finished so far, of `coins`.
     pub done: u32,
     pub coins: u32,

@@ -56,7 +56,7 @@ async fn backfill_fills_the_plans_year_once_and_lists_older_days_as_gaps() {
     );
     assert!(report.points >= 365 + 30, "{report:?}");
     assert_eq!(report.gaps.len(), 1, "{:?}", report.gaps);
-    assert_eq!(report.gaps[0].coin, "bitcoin");
+    assert_eq!(report.gaps[0].coin_label, "Bitcoin (BTC)");
     assert!(
         report.gaps[0].reason.contains("365 days"),
         "{:?}",

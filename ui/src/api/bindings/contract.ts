@@ -249,6 +249,8 @@ export type AssetSummary = {
 /**  Days a backfill could not fill, and why. */
 export type BackfillGap = {
 	coin: string,
+	/**  "Bitcoin (BTC)". */
+	coin_label: string,
 	from: UnixTime,
 	to: UnixTime,
 	reason: string,
@@ -257,6 +259,8 @@ export type BackfillGap = {
 /**  Where a backfill of daily prices is, after each call. */
 export type BackfillProgress = {
 	coin: string,
+	/**  "Bitcoin (BTC)". */
+	coin_label: string,
 	/**  Coins finished so far, of `coins`. */
 	done: number,
 	coins: number,
