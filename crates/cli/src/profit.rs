@@ -109,15 +109,21 @@ pub async fn pl(
             unpriced.join(", ")
         ));
     }
-    if pl.incomplete > 0 {
-        lines.push(format!(
-            "{} disposal(s) have no known price or cost and are not counted: see `crypto-balance report gains`",
-            pl.incomplete
-        ));
+    finish(
+        lines,
+        pl.incomplete,
+        "disposal(s) have no known price or cost and are not counted: see `crypto-balance report gains`",
+    );
+    Ok(())
+}
+
+/// Prints `lines`, then how many figures were left out and why, then [`NOT_ADVICE`].
+fn finish(mut lines: Vec<String>, left_out: u32, why: &str) {
+    if left_out > 0 {
+        lines.push(format!("{left_out} {why}"));
     }
     lines.push(NOT_ADVICE.into());
     print_lines(&lines);
-    Ok(())
 }
 
 pub async fn lots(app: &App, coin: &str, cost: &CostArgs, json: bool) -> Result<(), ErrorReport> {
@@ -196,7 +202,7 @@ pub async fn report_gains(
     }
     let style = NumberStyle::system();
     let currency = report.currency.to_string();
-    let mut lines = vec![
+    let lines = vec![
         format!(
             "Wrote {written} disposal(s) of {year} to {}",
             file.display()
@@ -209,14 +215,11 @@ pub async fn report_gains(
         ),
         method_line(report.method, report.scope),
     ];
-    if report.incomplete > 0 {
-        lines.push(format!(
-            "{} row(s) have no known price or cost: they are in the file with those cells empty, not in the totals",
-            report.incomplete
-        ));
-    }
-    lines.push(NOT_ADVICE.into());
-    print_lines(&lines);
+    finish(
+        lines,
+        report.incomplete,
+        "row(s) have no known price or cost: they are in the file with those cells empty, not in the totals",
+    );
     Ok(())
 }
 
