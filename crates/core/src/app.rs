@@ -108,6 +108,9 @@ pub struct App {
     /// Set by [`App::lock_now`]: until this process ends only the passphrase unlocks, so a
     /// reloaded window or a second client cannot reopen the vault from the keychain.
     keychain_barred: AtomicBool,
+    /// Whether a backfill may find days to fetch: set at start and when holdings change, cleared
+    /// when a pass of the sync loop finds nothing left it can fetch.
+    backfill_due: AtomicBool,
 }
 
 impl App {
@@ -124,6 +127,7 @@ impl App {
             events: broadcast::channel(EVENT_BUFFER).0,
             state: RwLock::new(State::Locked),
             keychain_barred: AtomicBool::new(false),
+            backfill_due: AtomicBool::new(true),
         })
     }
 
@@ -135,6 +139,10 @@ impl App {
     /// Publishes `event` to every subscriber (none listening is fine). Core's writes and its
     /// sync loop call it; shells only subscribe.
     pub(crate) fn publish(&self, event: Event) {
+        if event == Event::HoldingsChanged {
+            self.backfill_due
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+        }
         let _ = self.events.send(event);
     }
 

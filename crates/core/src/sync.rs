@@ -369,7 +369,10 @@ impl Cycle for AppCycle {
 /// a retry policy. Shells whose `App` lives elsewhere (Tauri's state) call this from their cycle.
 pub async fn run_app_cycle(app: &App) -> Result<CycleReport, CycleFailure> {
     match app.sync_cycle().await {
-        Ok(report) => Ok(report),
+        Ok(report) => {
+            backfill_some(app).await;
+            Ok(report)
+        }
         Err(error) => {
             let retry = match &error {
                 Error::Rates(e) => e.retry_policy(),
@@ -383,6 +386,19 @@ pub async fn run_app_cycle(app: &App) -> Result<CycleReport, CycleFailure> {
                 interval: app.planned_interval(1).await,
             })
         }
+    }
+}
+
+/// Past daily prices, a few calls per cycle: at most half the plan's calls per minute, so with
+/// the cycle's own they stay within it. A failure waits for the next cycle; it never fails this one.
+async fn backfill_some(app: &App) {
+    let Ok(plan) = app.coingecko_plan().await else {
+        return;
+    };
+    match app.backfill_step(plan.calls_per_minute() / 2).await {
+        Ok(0) => {}
+        Ok(calls) => tracing::info!(calls, "past prices backfilled"),
+        Err(error) => tracing::info!(%error, "backfill waits for the next cycle"),
     }
 }
 

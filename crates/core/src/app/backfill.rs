@@ -68,6 +68,33 @@ impl App {
         &self,
         progress: impl Fn(&BackfillProgress),
     ) -> Result<BackfillReport, Error> {
+        self.backfill_within(progress, u32::MAX).await
+    }
+
+    /// The CoinGecko plan in force.
+    pub async fn coingecko_plan(&self) -> Result<crate::plan::Plan, Error> {
+        Ok(self.rates.current_plan(&self.store().await?).await?)
+    }
+
+    /// The sync loop's share of a backfill: at most `calls` calls, and none once a pass finds
+    /// nothing left to fetch until holdings change again. Returns the calls made.
+    pub async fn backfill_step(&self, calls: u32) -> Result<u32, Error> {
+        use std::sync::atomic::Ordering;
+        if calls == 0 || !self.backfill_due.load(Ordering::Relaxed) {
+            return Ok(0);
+        }
+        let report = self.backfill_within(|_| {}, calls).await?;
+        if report.calls < calls {
+            self.backfill_due.store(false, Ordering::Relaxed);
+        }
+        Ok(report.calls)
+    }
+
+    async fn backfill_within(
+        &self,
+        progress: impl Fn(&BackfillProgress),
+        most_calls: u32,
+    ) -> Result<BackfillReport, Error> {
         let store = self.store().await?;
         let currency = settings::load(&store).await?.base_currency;
         let plan = self.rates.current_plan(&store).await?;
@@ -115,6 +142,9 @@ impl App {
             while from <= today {
                 let to = (from + CHUNK_DAYS - 1).min(today);
                 let covered = (from..=to).all(|day| daily.on(coin, day * DAY).is_some());
+                if !covered && report.calls >= most_calls {
+                    return Ok(report);
+                }
                 if !covered {
                     pace.wait().await;
                     // A second before the day: ranges give the points after `from`.
@@ -124,6 +154,14 @@ impl App {
                         .fetch_range(&store, coin, &currency, range, now)
                         .await
                     {
+                        // The sync loop's step does not wait: its next cycle goes on.
+                        Err(RatesError::Api(e))
+                            if most_calls != u32::MAX
+                                && matches!(e.retry_policy(), RetryPolicy::After(_)) =>
+                        {
+                            tracing::info!(error = %e, "backfill throttled until the next cycle");
+                            return Ok(report);
+                        }
                         Err(RatesError::Api(e))
                             if matches!(e.retry_policy(), RetryPolicy::After(_)) =>
                         {

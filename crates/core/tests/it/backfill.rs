@@ -9,18 +9,15 @@ use coingecko_fake::{FakeCoinGecko, FakeConfig};
 use crypto_balance_core::clock::{iso8601, FixedClock};
 use crypto_balance_core::rates::CoinGeckoOverrides;
 use crypto_balance_core::transfer::import::ImportOptions;
+use crypto_balance_core::App;
 
 use crate::support::{write, TestApp};
 
 const DAY: i64 = 86_400;
 
-#[tokio::test]
-async fn backfill_fills_the_plans_year_once_and_lists_older_days_as_gaps() {
-    let fake = FakeCoinGecko::start(FakeConfig::default(), 0)
-        .await
-        .expect("fake starts");
-    let dir = tempfile::tempdir().expect("temp dir");
-    // The fake checks ranges against the real time, so the app's clock is the real time too.
+/// A vault (real time: the fake checks ranges against it) holding bitcoin since two years ago
+/// and ethereum since 30 days ago.
+async fn two_coins(fake: &FakeCoinGecko, dir: &std::path::Path) -> (App, i64) {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
@@ -32,7 +29,7 @@ async fn backfill_fills_the_plans_year_once_and_lists_older_days_as_gaps() {
             timeout: Some(Duration::from_secs(5)),
             ..CoinGeckoOverrides::default()
         })
-        .create(dir.path())
+        .create(dir)
         .await;
     let rows = format!(
         "time,account,coin,amount,kind,price,price_currency,note,id\n\
@@ -41,8 +38,18 @@ async fn backfill_fills_the_plans_year_once_and_lists_older_days_as_gaps() {
         iso8601(now - 2 * 365 * DAY),
         iso8601(now - 30 * DAY),
     );
-    let file = write(dir.path(), "rows.csv", rows.as_bytes());
+    let file = write(dir, "rows.csv", rows.as_bytes());
     app.import(&file, &ImportOptions::default()).await.unwrap();
+    (app, now)
+}
+
+#[tokio::test]
+async fn backfill_fills_the_plans_year_once_and_lists_older_days_as_gaps() {
+    let fake = FakeCoinGecko::start(FakeConfig::default(), 0)
+        .await
+        .expect("fake starts");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (app, now) = two_coins(&fake, dir.path()).await;
 
     let heard = Mutex::new(Vec::new());
     let report = app
@@ -83,4 +90,21 @@ async fn backfill_fills_the_plans_year_once_and_lists_older_days_as_gaps() {
     let recent = &days[days.len() - 10];
     assert!(recent.value.is_some(), "{recent:?}");
     assert_eq!(recent.invested.to_string(), "26000");
+}
+
+#[tokio::test]
+async fn the_sync_loop_backfills_within_its_share_of_the_plan() {
+    let fake = FakeCoinGecko::start(FakeConfig::default(), 0)
+        .await
+        .expect("fake starts");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (app, _) = two_coins(&fake, dir.path()).await;
+    // The public plan allows 5 calls a minute: the loop's share is 2 a cycle, enough for both.
+    crypto_balance_core::sync::run_app_cycle(&app)
+        .await
+        .expect("cycle");
+    let left = app.backfill(|_| {}).await.unwrap();
+    assert_eq!(left.calls, 0, "the cycle fetched what the plan reaches");
+    let days = app.daily_history(None).await.unwrap();
+    assert!(days[days.len() - 100].value.is_some());
 }
