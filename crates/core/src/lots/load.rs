@@ -11,6 +11,7 @@ use crate::ids::AccountId;
 use crate::ledger::EntryKind;
 use crate::money::Amount;
 use crate::store::{Store, StoreError};
+use crate::transfer::native;
 
 /// Decimal places an entry's value keeps (see the engine's share places).
 const VALUE_PLACES: u32 = 10;
@@ -84,7 +85,7 @@ pub async fn entries(
     let mut out = Vec::with_capacity(rows.len());
     for (id, at, account, asset, amount, kind, price, price_currency, link, fiat) in rows {
         // Rows are written by the app; one that does not read back is left out, not guessed.
-        let (Ok(amount), Some(kind)) = (amount.parse::<Amount>(), kind_of(&kind)) else {
+        let (Ok(amount), Some(kind)) = (amount.parse::<Amount>(), native::parse_kind(&kind)) else {
             continue;
         };
         let price = price.and_then(|p| p.parse::<Decimal>().ok());
@@ -150,10 +151,6 @@ fn value(
             .round_dp(VALUE_PLACES)
             .normalize(),
     )
-}
-
-fn kind_of(text: &str) -> Option<EntryKind> {
-    serde_json::from_value(serde_json::Value::String(text.to_owned())).ok()
 }
 
 const COST_METHOD: &str = "cost_method";
