@@ -60,6 +60,9 @@ impl Clock for FixedClock {
 #[sqlx(transparent)]
 pub struct UnixTime(i64);
 
+/// Seconds in a (UTC) day: Unix time has no leap seconds.
+pub const SECONDS_PER_DAY: i64 = 86_400;
+
 impl UnixTime {
     pub const fn from_seconds(seconds: i64) -> Self {
         UnixTime(seconds)

@@ -10,6 +10,7 @@ use specta::Type;
 
 use super::App;
 use crate::clock::UnixTime;
+use crate::clock::SECONDS_PER_DAY as DAY;
 use crate::events::Event;
 use crate::lots::history::BackfillProgress;
 use crate::lots::load::DailyPrices;
@@ -17,7 +18,6 @@ use crate::rates::api_error::RetryPolicy;
 use crate::rates::RatesError;
 use crate::{settings, Error};
 
-const DAY: i64 = 86_400;
 /// Days one range call covers at most: daily points, and the public plan's whole reach.
 const CHUNK_DAYS: i64 = 365;
 

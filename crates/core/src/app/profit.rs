@@ -11,7 +11,7 @@ use specta::Type;
 
 use super::transfer::{write_error, WholeFile};
 use super::App;
-use crate::clock::days_from_civil;
+use crate::clock::{days_from_civil, SECONDS_PER_DAY};
 use crate::currency::Currency;
 use crate::events::Event;
 use crate::ids::AccountId;
@@ -75,7 +75,7 @@ impl Books {
     fn context(&self, year: Option<i32>) -> Context<'_> {
         let (from, to) = match year {
             Some(y) => {
-                let start = |y: i32| days_from_civil(i64::from(y), 1, 1) * 86_400;
+                let start = |y: i32| days_from_civil(i64::from(y), 1, 1) * SECONDS_PER_DAY;
                 (Some(start(y)), Some(start(y.saturating_add(1))))
             }
             None => (None, None),

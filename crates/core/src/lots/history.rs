@@ -11,11 +11,10 @@ use specta::Type;
 use super::load::DailyPrices;
 use super::LotEntry;
 use crate::clock::UnixTime;
+use crate::clock::SECONDS_PER_DAY as DAY;
 use crate::ledger::EntryKind;
 use crate::money::Amount;
 use crate::valuation::OutOfRange;
-
-const DAY: i64 = 86_400;
 
 /// Where a backfill of daily prices is, after each call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 
 use super::LotEntry;
+use crate::clock::SECONDS_PER_DAY as DAY;
 use crate::currency::Currency;
 use crate::ids::AccountId;
 use crate::ledger::EntryKind;
@@ -52,8 +53,6 @@ impl DailyPrices {
         self.0.get(asset)?.get(&at.div_euclid(DAY)).copied()
     }
 }
-
-const DAY: i64 = 86_400;
 
 type Row = (
     i64,

@@ -8,15 +8,11 @@ use serde::Serialize;
 use specta::Type;
 
 use super::{Disposal, Lot, LotBook, Method, Scope};
-use crate::clock::UnixTime;
+use crate::clock::{UnixTime, SECONDS_PER_DAY};
 use crate::currency::Currency;
 use crate::ids::AccountId;
 use crate::money::Amount;
 use crate::valuation::OutOfRange;
-
-/// Days a disposal's units were held before they count as long-term in most places that
-/// distinguish (shown, never applied: this is not tax advice).
-pub const SECONDS_PER_DAY: i64 = 86_400;
 
 /// Realized over a period and unrealized now, by method.
 #[derive(Debug, Clone, PartialEq, Serialize, Type)]

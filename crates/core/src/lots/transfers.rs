@@ -8,10 +8,11 @@ use std::collections::{HashMap, HashSet};
 use rust_decimal::Decimal;
 
 use super::LotEntry;
+use crate::clock::SECONDS_PER_DAY;
 use crate::ledger::EntryKind;
 
 /// How long a deposit may arrive after its withdrawal.
-const WINDOW_SECONDS: i64 = 3 * 86_400;
+const WINDOW_SECONDS: i64 = 3 * SECONDS_PER_DAY;
 
 /// The share of a withdrawal the network or exchange may keep as fees.
 const MAX_FEE_SHARE: Decimal = Decimal::from_parts(5, 0, 0, false, 2);
