@@ -389,13 +389,10 @@ pub async fn run_app_cycle(app: &App) -> Result<CycleReport, CycleFailure> {
     }
 }
 
-/// Past daily prices, a few calls per cycle: at most half the plan's calls per minute, so with
-/// the cycle's own they stay within it. A failure waits for the next cycle; it never fails this one.
+/// Past daily prices, a few calls per cycle ([`App::backfill_step`]). A failure waits for the
+/// next cycle; it never fails this one.
 async fn backfill_some(app: &App) {
-    let Ok(plan) = app.coingecko_plan().await else {
-        return;
-    };
-    match app.backfill_step(plan.calls_per_minute() / 2).await {
+    match app.backfill_step().await {
         Ok(0) => {}
         Ok(calls) => tracing::info!(calls, "past prices backfilled"),
         Err(error) => tracing::info!(%error, "backfill waits for the next cycle"),

@@ -40,6 +40,15 @@ pub struct BackfillReport {
     pub gaps: Vec<BackfillGap>,
 }
 
+/// How many calls a backfill may make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Share {
+    /// As many as it takes, paced to the plan's calls per minute.
+    All,
+    /// The sync loop's step: half the plan's calls per minute, and no waiting on a 429.
+    LoopStep,
+}
+
 /// Keeps calls within `per_minute` in any sliding minute.
 struct Pace {
     per_minute: usize,
@@ -68,33 +77,30 @@ impl App {
         &self,
         progress: impl Fn(&BackfillProgress),
     ) -> Result<BackfillReport, Error> {
-        self.backfill_within(progress, u32::MAX).await
+        Ok(self.backfill_within(progress, Share::All).await?.0)
     }
 
-    /// The CoinGecko plan in force.
-    pub async fn coingecko_plan(&self) -> Result<crate::plan::Plan, Error> {
-        Ok(self.rates.current_plan(&self.store().await?).await?)
-    }
-
-    /// The sync loop's share of a backfill: at most `calls` calls, and none once a pass finds
-    /// nothing left to fetch until holdings change again. Returns the calls made.
-    pub async fn backfill_step(&self, calls: u32) -> Result<u32, Error> {
+    /// The sync loop's share of a backfill: at most half the plan's calls per minute, so with
+    /// the cycle's own they stay within it, and none once a pass finds nothing left to fetch,
+    /// until holdings change again. Returns the calls made.
+    pub async fn backfill_step(&self) -> Result<u32, Error> {
         use std::sync::atomic::Ordering;
-        if calls == 0 || !self.backfill_due.load(Ordering::Relaxed) {
+        if !self.backfill_due.load(Ordering::Relaxed) {
             return Ok(0);
         }
-        let report = self.backfill_within(|_| {}, calls).await?;
-        if report.calls < calls {
+        let (report, finished) = self.backfill_within(|_| {}, Share::LoopStep).await?;
+        if finished {
             self.backfill_due.store(false, Ordering::Relaxed);
         }
         Ok(report.calls)
     }
 
+    /// The backfill within `share`; also whether it went through every coin.
     async fn backfill_within(
         &self,
         progress: impl Fn(&BackfillProgress),
-        most_calls: u32,
-    ) -> Result<BackfillReport, Error> {
+        share: Share,
+    ) -> Result<(BackfillReport, bool), Error> {
         let store = self.store().await?;
         let currency = settings::load(&store).await?.base_currency;
         let plan = self.rates.current_plan(&store).await?;
@@ -112,6 +118,10 @@ impl App {
         let today = now.div_euclid(DAY);
         let reach = plan.history_days().map(|days| today - i64::from(days) + 1);
         let per_minute = plan.calls_per_minute();
+        let most_calls = match share {
+            Share::All => u32::MAX,
+            Share::LoopStep => per_minute / 2,
+        };
         let mut pace = Pace {
             per_minute: per_minute.max(1) as usize,
             recent: VecDeque::new(),
@@ -143,7 +153,7 @@ impl App {
                 let to = (from + CHUNK_DAYS - 1).min(today);
                 let covered = (from..=to).all(|day| daily.on(coin, day * DAY).is_some());
                 if !covered && report.calls >= most_calls {
-                    return Ok(report);
+                    return Ok((report, false));
                 }
                 if !covered {
                     pace.wait().await;
@@ -156,11 +166,11 @@ impl App {
                     {
                         // The sync loop's step does not wait: its next cycle goes on.
                         Err(RatesError::Api(e))
-                            if most_calls != u32::MAX
+                            if share == Share::LoopStep
                                 && matches!(e.retry_policy(), RetryPolicy::After(_)) =>
                         {
                             tracing::info!(error = %e, "backfill throttled until the next cycle");
-                            return Ok(report);
+                            return Ok((report, false));
                         }
                         Err(RatesError::Api(e))
                             if matches!(e.retry_policy(), RetryPolicy::After(_)) =>
@@ -205,6 +215,6 @@ impl App {
                 from = to + 1;
             }
         }
-        Ok(report)
+        Ok((report, true))
     }
 }
