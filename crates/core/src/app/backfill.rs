@@ -112,7 +112,8 @@ impl App {
         .await
         .map_err(|e| store.error(e))?;
         let daily = DailyPrices::load(&store, &currency).await?;
-        let labels = super::profit::labels(&store).await?;
+        let labels =
+            super::profit::labels(&store, held.iter().map(|(coin, _)| coin.as_str())).await?;
         let label = |coin: &str| labels.get(coin).cloned().unwrap_or_else(|| coin.to_owned());
         let now = self.now();
         let today = now.div_euclid(DAY);

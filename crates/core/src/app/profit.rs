@@ -1,7 +1,7 @@
 //! The lots side of [`App`]: profit and loss, open lots, the gains report and its CSV, and the
 //! cost-basis method setting.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
 use std::path::Path;
 
@@ -12,6 +12,7 @@ use specta::Type;
 use super::transfer::{write_error, WholeFile};
 use super::App;
 use crate::clock::{days_from_civil, SECONDS_PER_DAY};
+use crate::coin::CoinId;
 use crate::currency::Currency;
 use crate::events::Event;
 use crate::ids::AccountId;
@@ -197,7 +198,7 @@ impl App {
                 .into_iter()
                 .map(|a| (a.id, a.name))
                 .collect(),
-            labels: labels(&store).await?,
+            labels: labels(&store, entries.iter().map(|e| e.asset.as_str())).await?,
             prices,
         })
     }
@@ -218,15 +219,20 @@ async fn current_prices(
         .collect())
 }
 
-pub(super) async fn labels(store: &Store) -> Result<HashMap<String, String>, Error> {
-    let rows: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT id, name, symbol FROM assets WHERE kind = 'coin'")
-            .fetch_all(store.pool())
-            .await
-            .map_err(|e| store.error(e))?;
-    Ok(rows
+/// [`crate::assets::labels`] of `coins` (asset ids, repeats allowed), by id.
+pub(super) async fn labels<'a>(
+    store: &Store,
+    coins: impl IntoIterator<Item = &'a str>,
+) -> Result<HashMap<String, String>, Error> {
+    let ids: BTreeSet<CoinId> = coins.into_iter().filter_map(CoinId::parse).collect();
+    let err = |e| store.error(e);
+    let mut connection = store.pool().acquire().await.map_err(err)?;
+    let labels = crate::assets::labels(&mut connection, &ids)
+        .await
+        .map_err(err)?;
+    Ok(labels
         .into_iter()
-        .map(|(id, name, symbol)| (id, crate::assets::coin_label(&name, &symbol)))
+        .map(|(id, label)| (id.as_str().to_owned(), label))
         .collect())
 }
 
