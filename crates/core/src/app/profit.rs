@@ -50,6 +50,8 @@ pub struct GainsReport {
     pub gain: Decimal,
     /// Rows left out of the totals for want of a price or a cost.
     pub incomplete: u32,
+    /// Every UTC year with a disposal, whatever `year` is, newest first: the periods to offer.
+    pub years: Vec<i32>,
 }
 
 /// The open lots of one coin.
@@ -153,6 +155,7 @@ impl App {
             gain: Decimal::ZERO,
             incomplete: 0,
             rows: Vec::new(),
+            years: disposal_years(&books.book),
         };
         let overflow = || crate::valuation::OutOfRange::new("the gains report's totals");
         for row in &rows {
@@ -217,6 +220,17 @@ async fn current_prices(
         .iter()
         .filter_map(|lot| Some((lot.asset.clone(), prices.price(&lot.asset)?.price)))
         .collect())
+}
+
+/// Every UTC year with a disposal, newest first.
+fn disposal_years(book: &LotBook) -> Vec<i32> {
+    let years: BTreeSet<i32> = book
+        .disposals
+        .iter()
+        .map(|d| crate::clock::civil_from_days(d.at.div_euclid(SECONDS_PER_DAY)).0)
+        .filter_map(|year| i32::try_from(year).ok())
+        .collect();
+    years.into_iter().rev().collect()
 }
 
 /// [`crate::assets::labels`] of `coins` (asset ids, repeats allowed), by id.

@@ -89,6 +89,9 @@ async fn a_multi_year_coinbase_export_gives_the_figures_worked_by_hand() {
     assert_eq!(first.held_days, Some(985));
     assert_eq!(gains.rows[1].cost, None);
     assert_eq!((gains.gain, gains.incomplete), (dec("85.6651367915"), 1));
+    assert_eq!(gains.years, [2024]);
+    let other_year = app.gains(&year(2022)).await.unwrap();
+    assert_eq!((other_year.rows.len(), other_year.years), (0, vec![2024]));
 
     let lots = app.coin_lots("xrp", None).await.unwrap();
     assert_eq!(lots.lots.len(), 1);

@@ -507,6 +507,8 @@ export type GainsReport = {
 	gain: string,
 	/**  Rows left out of the totals for want of a price or a cost. */
 	incomplete: number,
+	/**  Every UTC year with a disposal, whatever `year` is, newest first: the periods to offer. */
+	years: number[],
 };
 
 /**  One holding: a coin in an account, with its average cost when known. */

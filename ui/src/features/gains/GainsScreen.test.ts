@@ -3,7 +3,7 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, it } from "vitest";
 import type { CostSettings, GainsReport, ProfitLoss } from "../../api";
 import GainsScreen from "./GainsScreen.svelte";
-import { yearsWithDisposals } from "./years";
+import { offeredYears } from "./years";
 
 afterEach(() => {
   cleanup();
@@ -75,6 +75,7 @@ const report: GainsReport = {
   cost: "70",
   gain: "85.6651367915",
   incomplete: 1,
+  years: [2024],
 };
 
 function backend() {
@@ -133,6 +134,7 @@ describe("GainsScreen", () => {
 
   it("offers every year with a disposal, and this year, newest first", () => {
     const now = Date.UTC(2026, 5, 1);
-    expect(yearsWithDisposals([SOLD, BOUGHT, SOLD], now)).toEqual([2026, 2024, 2022]);
+    expect(offeredYears([2024, 2022], now)).toEqual([2026, 2024, 2022]);
+    expect(offeredYears([2026, 2024], now)).toEqual([2026, 2024]);
   });
 });

@@ -1,14 +1,10 @@
 // The years the gains screen offers: every year with a disposal, newest first, and this year.
 
-/** The UTC year of a Unix time. */
-export function yearOf(unixSeconds: number): number {
-  return new Date(unixSeconds * 1000).getUTCFullYear();
-}
-
-export function yearsWithDisposals(disposedAt: number[], nowMs: number = Date.now()): number[] {
-  const years = new Set(disposedAt.map(yearOf));
-  years.add(new Date(nowMs).getUTCFullYear());
-  return [...years].sort((a, b) => b - a);
+/** `years` (each with a disposal, as the report lists them) and this year, newest first. */
+export function offeredYears(years: number[], nowMs: number = Date.now()): number[] {
+  const all = new Set(years);
+  all.add(new Date(nowMs).getUTCFullYear());
+  return [...all].sort((a, b) => b - a);
 }
 
 /** "2024-12-05" in UTC, the day a report's row belongs to. */
