@@ -17,6 +17,7 @@ use crate::money::Amount;
 pub mod engine;
 pub mod history;
 pub mod load;
+mod pool;
 pub mod summary;
 mod transfers;
 
