@@ -68,11 +68,8 @@ pub fn daily(
     let mut invested = Decimal::ZERO;
     let mut next = order.iter().peekable();
     let mut days = Vec::with_capacity(usize::try_from(end - start + 1).unwrap_or(0));
-    for day in order
-        .first()
-        .map_or(start, |e| e.at.div_euclid(DAY))
-        .min(start)..=end
-    {
+    // From the first entry's day, so entries before `from` count in the holdings it starts with.
+    for day in first.at.div_euclid(DAY).min(start)..=end {
         let day_end = (day + 1) * DAY;
         while let Some(e) = next.next_if(|e| e.at < day_end) {
             let amount = held.entry(e.asset.as_str()).or_default();
