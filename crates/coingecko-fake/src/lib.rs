@@ -5,10 +5,12 @@
 //! It serves `/ping`, `/simple/price`, `/simple/supported_vs_currencies`, `/coins/list`,
 //! `/coins/markets`, `/search` and `/coins/{id}/market_chart[/range]` from a configurable coin set,
 //! plays either host with its key rules, answers URLs longer than a limit with 414, and serves
-//! injected failures. Every request is recorded so tests can count calls. Tests drive it through
-//! this library; scripts drive the binary through the `/__fake/` control routes.
+//! injected failures. Under `/llama` it also plays DefiLlama's `coins.llama.fi/chart`, the second
+//! source of old daily prices. Every request is recorded so tests can count calls. Tests drive it
+//! through this library; scripts drive the binary through the `/__fake/` control routes.
 
 mod failure;
+mod llama;
 mod market;
 mod plan;
 mod routes;
@@ -30,6 +32,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use failure::{Failure, Injected};
+pub use llama::LLAMA_PREFIX;
 pub use market::{default_coins, ruby_float_text, Coin, Market};
 pub use plan::{Host, Keys};
 
@@ -147,6 +150,11 @@ impl FakeCoinGecko {
         format!("http://{}{API_PREFIX}", self.addr)
     }
 
+    /// The base URL to give a DefiLlama client, e.g. `http://127.0.0.1:43121/llama`.
+    pub fn llama_url(&self) -> String {
+        format!("http://{}{LLAMA_PREFIX}", self.addr)
+    }
+
     /// Sets the exact number text sent for a coin's price in `currency` (e.g. `8.69e-05`, `null`).
     pub fn set_price(&self, id: &str, currency: &str, text: &str) -> bool {
         self.shared.lock().market.set_raw_price(id, currency, text)
@@ -222,12 +230,17 @@ fn router(shared: Shared) -> Router {
         )
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(shared.clone(), gatekeeper));
+    let llama = Router::new()
+        .route("/chart/{coins}", get(llama::chart))
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(shared.clone(), llama_gate));
     let control = Router::new()
         .route("/price", post(control_price))
         .route("/failure", post(control_failure))
         .route("/requests", get(control_requests).delete(control_clear));
     Router::new()
         .nest(API_PREFIX, api)
+        .nest(LLAMA_PREFIX, llama)
         .nest("/__fake", control)
         .fallback(not_found)
         .with_state(shared)
@@ -247,6 +260,19 @@ fn key_header(headers: &HeaderMap, query: &[(String, String)]) -> Option<String>
         .map(str::to_owned)
 }
 
+/// Records a request as it arrives; [`answered`] adds its status.
+fn record(shared: &Shared, request: RecordedRequest) -> usize {
+    let mut state = shared.lock();
+    state.requests.push(request);
+    state.requests.len() - 1
+}
+
+fn answered(shared: &Shared, index: usize, response: &Response) {
+    if let Some(recorded) = shared.lock().requests.get_mut(index) {
+        recorded.status = response.status().as_u16();
+    }
+}
+
 /// Runs before every API route: records the request, then applies the URL limit, any injected
 /// failure and the host's key rules, in the order the real front servers do.
 async fn gatekeeper(State(shared): State<Shared>, request: Request, next: Next) -> Response {
@@ -256,25 +282,53 @@ async fn gatekeeper(State(shared): State<Shared>, request: Request, next: Next) 
         .strip_prefix(API_PREFIX)
         .unwrap_or(uri.path())
         .to_owned();
-    let query_text = uri.query().unwrap_or_default().to_owned();
     let query = Query::<Vec<(String, String)>>::try_from_uri(&uri)
         .map(|q| q.0)
         .unwrap_or_default();
     let headers = request.headers().clone();
-    let index = {
-        let mut state = shared.lock();
-        state.requests.push(RecordedRequest {
+    let index = record(
+        &shared,
+        RecordedRequest {
             path: path.clone(),
-            query: query_text,
+            query: uri.query().unwrap_or_default().to_owned(),
             key_header: key_header(&headers, &query),
             status: 0,
-        });
-        state.requests.len() - 1
-    };
+        },
+    );
     let response = screen(&shared, &path, &uri, &headers, &query, request, next).await;
-    if let Some(recorded) = shared.lock().requests.get_mut(index) {
-        recorded.status = response.status().as_u16();
-    }
+    answered(&shared, index, &response);
+    response
+}
+
+/// Runs before every DefiLlama route: records it (its path starting `/llama`) and serves any
+/// failure injected for that path. DefiLlama takes no key.
+async fn llama_gate(State(shared): State<Shared>, request: Request, next: Next) -> Response {
+    let uri = request.uri().clone();
+    let path = format!("{LLAMA_PREFIX}{}", uri.path());
+    let index = record(
+        &shared,
+        RecordedRequest {
+            path: path.clone(),
+            query: uri.query().unwrap_or_default().to_owned(),
+            key_header: None,
+            status: 0,
+        },
+    );
+    let failure = take_failure(&mut shared.lock().failures, &path);
+    let response = match failure {
+        Some(Failure::Hang) => std::future::pending().await,
+        Some(failure) => {
+            if let Some(delay) = failure.delay() {
+                tokio::time::sleep(delay).await;
+            }
+            match failure.response() {
+                Some(response) => response,
+                None => next.run(request).await,
+            }
+        }
+        None => next.run(request).await,
+    };
+    answered(&shared, index, &response);
     response
 }
 
