@@ -173,8 +173,8 @@ impl DesktopPrefsState {
     }
 }
 
-/// `CRYPTO_BALANCE_COINGECKO_URL`, `_PLAN` and `_KEY`, as the CLI reads them (design.md 9), and
-/// `_FRESHNESS_SECONDS` for tests.
+/// `CRYPTO_BALANCE_COINGECKO_URL`, `_PLAN` and `_KEY`, as the CLI reads them (design.md 9),
+/// `_FRESHNESS_SECONDS` for tests, and `CRYPTO_BALANCE_DEFILLAMA_URL`.
 fn coingecko_from_env() -> CoinGeckoOverrides {
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
     CoinGeckoOverrides {
@@ -193,6 +193,7 @@ fn coingecko_from_env() -> CoinGeckoOverrides {
         freshness: var("CRYPTO_BALANCE_COINGECKO_FRESHNESS_SECONDS")
             .and_then(|seconds| seconds.parse().ok())
             .map(std::time::Duration::from_secs),
+        defillama_url: var("CRYPTO_BALANCE_DEFILLAMA_URL"),
     }
 }
 

@@ -49,6 +49,16 @@ pub struct GlobalArgs {
     )]
     pub coingecko_url: Option<String>,
 
+    /// DefiLlama base URL for prices older than the CoinGecko plan reaches (when CoinGecko's URL
+    /// is overridden, DefiLlama is asked only if this is set too)
+    #[arg(
+        long,
+        global = true,
+        env = "CRYPTO_BALANCE_DEFILLAMA_URL",
+        value_name = "URL"
+    )]
+    pub defillama_url: Option<String>,
+
     /// CoinGecko plan [public|demo|pro], overriding the stored setting (the key comes from
     /// CRYPTO_BALANCE_COINGECKO_KEY or `settings --api-key-file`)
     #[arg(

@@ -65,6 +65,7 @@ async fn run(cli: &Cli) -> Result<(), ErrorReport> {
                 .and_then(|key| ApiKey::new(&key)),
             timeout: None,
             freshness: None,
+            defillama_url: global.defillama_url.clone(),
         },
         ..AppConfig::default()
     })?);

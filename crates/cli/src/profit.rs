@@ -271,7 +271,7 @@ pub async fn backfill(app: &App, json: bool) -> Result<(), ErrorReport> {
     let report = app
         .backfill(|p| {
             progress_line(&format!(
-                "{}: {} days left ({} of {} coins done; {} calls, at most {} a minute)",
+                "{}: {} days left ({} of {} coins done; {} CoinGecko calls, at most {} a minute)",
                 p.coin_label, p.days_left, p.done, p.coins, p.calls, p.calls_per_minute
             ))
         })
@@ -283,8 +283,8 @@ pub async fn backfill(app: &App, json: bool) -> Result<(), ErrorReport> {
         return Ok(());
     }
     let mut lines = vec![format!(
-        "{} coin(s): {} call(s), {} daily price(s) stored",
-        report.coins, report.calls, report.points
+        "{} coin(s): {} CoinGecko call(s), {} DefiLlama call(s), {} daily price(s) stored",
+        report.coins, report.calls, report.older_calls, report.points
     )];
     for gap in &report.gaps {
         lines.push(format!(

@@ -7,6 +7,7 @@
 //! - [`number`]: JSON number text to `Decimal` without losing a digit.
 //! - [`db`]: rates, history, overrides, catalog and usage in the encrypted database.
 //! - [`budget`]: the interval that keeps within a plan's limits.
+//! - [`llama`]: DefiLlama's daily prices, for days older than the plan reaches.
 //! - `catalog`: the coin catalog, daily, and coins looked up one at a time (`/search`).
 
 pub mod api_error;
@@ -14,6 +15,7 @@ pub mod budget;
 mod catalog;
 pub mod client;
 pub mod db;
+pub mod llama;
 pub mod number;
 pub mod response;
 
@@ -51,7 +53,14 @@ pub struct CoinGeckoOverrides {
     /// How long fetched prices count as fresh (not fetched again); `None`, always in the app,
     /// means CoinGecko's own cache time for the plan. Tests shorten it to drive many cycles.
     pub freshness: Option<Duration>,
+    /// Replaces DefiLlama's host (`CRYPTO_BALANCE_DEFILLAMA_URL`). With `base_url` set and this
+    /// not, DefiLlama is not asked at all: a local CoinGecko stand-in means no outside calls.
+    pub defillama_url: Option<String>,
 }
+
+/// Why days older than the plan reaches cannot be fetched.
+pub const OLDER_OFF: &str =
+    "DefiLlama is not asked while CoinGecko's host is overridden (set CRYPTO_BALANCE_DEFILLAMA_URL)";
 
 #[derive(Debug, thiserror::Error)]
 pub enum RatesError {
@@ -109,11 +118,19 @@ pub struct Rates {
     connection: Mutex<Option<Arc<Connection>>>,
     searches: Cache<String, Arc<Vec<Listing>>>,
     calls: Arc<AtomicU32>,
+    /// The second source, or why there is none.
+    older: Result<llama::LlamaClient, String>,
 }
 
 impl Rates {
     pub fn new(overrides: CoinGeckoOverrides) -> Self {
+        let older = match (&overrides.defillama_url, &overrides.base_url) {
+            (None, Some(_)) => Err(OLDER_OFF.to_owned()),
+            (url, _) => llama::LlamaClient::new(url.as_deref(), overrides.timeout)
+                .map_err(|e| e.to_string()),
+        };
         Self {
+            older,
             overrides,
             connection: Mutex::new(None),
             searches: Cache::builder()
@@ -267,8 +284,31 @@ impl Rates {
         let calls = self.calls_made().wrapping_sub(before);
         db::add_calls(store, &budget::month_key(now), calls).await?;
         let points = result?;
-        let resource = format!("range:{coin}:{currency}:{from}");
+        let resource = range_resource(coin, currency, from);
         db::save_history(store, coin, currency, &points, &resource, now).await?;
+        Ok(points.len())
+    }
+
+    /// DefiLlama's client for days older than the plan reaches, or why it is not asked.
+    pub fn older_source(&self) -> Result<&llama::LlamaClient, &str> {
+        self.older.as_ref().map_err(String::as_str)
+    }
+
+    /// Fetches and stores a coin's US-dollar prices for `days` days from `first_day` from
+    /// DefiLlama (one call, not counted against CoinGecko's budget). Returns the points stored.
+    pub async fn fetch_older(
+        &self,
+        store: &Store,
+        coin: &str,
+        (first_day, days): (i64, u32),
+        now: i64,
+    ) -> Result<usize, OlderError> {
+        let client = self
+            .older_source()
+            .map_err(|why| OlderError::Off(why.to_owned()))?;
+        let points = client.daily(coin, first_day, days).await?;
+        let resource = older_resource(coin, first_day, first_day + i64::from(days) - 1);
+        db::save_history(store, coin, llama::CURRENCY, &points, &resource, now).await?;
         Ok(points.len())
     }
 
@@ -313,6 +353,25 @@ impl Rates {
         }
         Ok(db::history(store, coin, currency, since).await?)
     }
+}
+
+/// The fetch log's name for a DefiLlama range, and for a CoinGecko one.
+pub fn older_resource(coin: &str, first_day: i64, last_day: i64) -> String {
+    format!("llama:{coin}:{first_day}:{last_day}")
+}
+
+pub fn range_resource(coin: &str, currency: &str, from: i64) -> String {
+    format!("range:{coin}:{currency}:{from}")
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OlderError {
+    #[error("{0}")]
+    Off(String),
+    #[error(transparent)]
+    Llama(#[from] llama::LlamaError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 /// Held and alert-watched coins (plus bitcoin for fiat cross rates) and the currencies to price

@@ -178,7 +178,7 @@ impl CoinGeckoClient {
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let body = read_capped(response).await?;
+        let body = read_capped(response, MAX_BODY_BYTES).await?;
         if (200..300).contains(&status) {
             Ok(body)
         } else {
@@ -306,26 +306,42 @@ impl CoinGeckoClient {
     }
 }
 
-/// Reads a body chunk by chunk, refusing it as soon as it passes [`MAX_BODY_BYTES`].
-async fn read_capped(mut response: reqwest::Response) -> Result<String, ApiError> {
+/// Why a body was not read.
+pub(super) enum Unread {
+    TooLarge,
+    Transport(reqwest::Error),
+    NotText,
+}
+
+/// Reads a body chunk by chunk, refusing it as soon as it passes `max` bytes.
+pub(super) async fn read_capped(
+    mut response: reqwest::Response,
+    max: usize,
+) -> Result<String, Unread> {
     if response
         .content_length()
-        .is_some_and(|length| length > MAX_BODY_BYTES as u64)
+        .is_some_and(|length| length > max as u64)
     {
-        return Err(ApiError::TooLarge(MAX_BODY_BYTES));
+        return Err(Unread::TooLarge);
     }
     let mut body: Vec<u8> = Vec::new();
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|e| ApiError::from_transport(&e))?
-    {
-        if body.len() + chunk.len() > MAX_BODY_BYTES {
-            return Err(ApiError::TooLarge(MAX_BODY_BYTES));
+    while let Some(chunk) = response.chunk().await.map_err(Unread::Transport)? {
+        if body.len() + chunk.len() > max {
+            return Err(Unread::TooLarge);
         }
         body.extend_from_slice(&chunk);
     }
-    String::from_utf8(body).map_err(|_| ApiError::Malformed("the answer is not UTF-8 text".into()))
+    String::from_utf8(body).map_err(|_| Unread::NotText)
+}
+
+impl From<Unread> for ApiError {
+    fn from(unread: Unread) -> Self {
+        match unread {
+            Unread::TooLarge => ApiError::TooLarge(MAX_BODY_BYTES),
+            Unread::Transport(e) => ApiError::from_transport(&e),
+            Unread::NotText => ApiError::Malformed("the answer is not UTF-8 text".into()),
+        }
+    }
 }
 
 fn same_origin(a: &url::Url, b: &url::Url) -> bool {

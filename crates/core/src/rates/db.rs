@@ -362,6 +362,28 @@ pub async fn snapshots(
         .collect()
 }
 
+/// The last snapshot with every price known of each UTC day, by day number.
+pub async fn daily_snapshots(
+    store: &Store,
+    currency: &str,
+) -> Result<std::collections::HashMap<i64, Decimal>, StoreError> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT at, total FROM snapshots WHERE currency = ?1 AND at IN \
+         (SELECT MAX(at) FROM snapshots WHERE currency = ?1 AND missing_prices = 0 \
+          GROUP BY at / 86400)",
+    )
+    .bind(currency)
+    .fetch_all(store.pool())
+    .await
+    .map_err(|e| store.error(e))?;
+    rows.into_iter()
+        .map(|(at, total)| {
+            let total = total.parse::<Decimal>().map_err(|_| corrupt(store))?;
+            Ok((at.div_euclid(86_400), total))
+        })
+        .collect()
+}
+
 /// Writes one portfolio snapshot (the net-worth history).
 pub async fn record_snapshot(
     store: &Store,

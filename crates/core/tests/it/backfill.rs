@@ -1,13 +1,15 @@
 //! Backfill against `coingecko-fake` on 127.0.0.1 (which refuses public-plan ranges older than
-//! 365 days with error 10012): one call per coin within the plan's reach, nothing again once
-//! stored, and older days left as listed gaps that the daily history shows as gaps, not zeros.
+//! 365 days with error 10012, and also plays DefiLlama): one call per coin within the plan's
+//! reach, older days from DefiLlama, nothing again once stored, and days no source gives left as
+//! listed gaps that the daily history shows as gaps, not zeros.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use coingecko_fake::{FakeCoinGecko, FakeConfig};
+use coingecko_fake::{Failure, FakeCoinGecko, FakeConfig};
 use crypto_balance_core::clock::{iso8601, FixedClock};
 use crypto_balance_core::rates::CoinGeckoOverrides;
+use crypto_balance_core::settings::RatesSettingsChange;
 use crypto_balance_core::transfer::import::ImportOptions;
 use crypto_balance_core::App;
 
@@ -16,8 +18,16 @@ use crate::support::{write, TestApp};
 const DAY: i64 = 86_400;
 
 /// A vault (real time: the fake checks ranges against it) holding bitcoin since two years ago
-/// and ethereum since 30 days ago.
+/// and ethereum since 30 days ago, DefiLlama not asked.
 async fn two_coins(fake: &FakeCoinGecko, dir: &std::path::Path) -> (App, i64) {
+    two_coins_with(fake, dir, None).await
+}
+
+async fn two_coins_with(
+    fake: &FakeCoinGecko,
+    dir: &std::path::Path,
+    defillama_url: Option<String>,
+) -> (App, i64) {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
@@ -27,6 +37,7 @@ async fn two_coins(fake: &FakeCoinGecko, dir: &std::path::Path) -> (App, i64) {
         .coingecko(CoinGeckoOverrides {
             base_url: Some(fake.base_url()),
             timeout: Some(Duration::from_secs(5)),
+            defillama_url,
             ..CoinGeckoOverrides::default()
         })
         .create(dir)
@@ -107,4 +118,102 @@ async fn the_sync_loop_backfills_within_its_share_of_the_plan() {
     assert_eq!(left.calls, 0, "the cycle fetched what the plan reaches");
     let days = app.daily_history(None).await.unwrap();
     assert!(days[days.len() - 100].value.is_some());
+}
+
+#[tokio::test]
+async fn days_older_than_the_plan_come_from_defillama_once() {
+    let fake = FakeCoinGecko::start(FakeConfig::default(), 0)
+        .await
+        .expect("fake starts");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (app, now) = two_coins_with(&fake, dir.path(), Some(fake.llama_url())).await;
+
+    let report = app.backfill(|_| {}).await.unwrap();
+    assert_eq!(report.gaps, vec![], "{report:?}");
+    assert_eq!(
+        report.calls, 2,
+        "CoinGecko: one call per coin for the plan's year"
+    );
+    // Bitcoin's first day is 730 days back; the plan reaches 365: 366 older days, two calls.
+    assert_eq!(report.older_calls, 2, "{report:?}");
+    let llama: Vec<_> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.starts_with("/llama/"))
+        .collect();
+    assert_eq!(llama.len(), 2);
+    assert!(llama
+        .iter()
+        .all(|r| r.path == "/llama/chart/coingecko:bitcoin" && r.status == 200));
+
+    let days = app.daily_history(None).await.unwrap();
+    assert_eq!(
+        days[0].day.seconds(),
+        (now - 2 * 365 * DAY).div_euclid(DAY) * DAY
+    );
+    let gaps: Vec<_> = days.iter().filter(|d| d.value.is_none()).collect();
+    assert_eq!(gaps, Vec::<&_>::new(), "every day has a price");
+
+    let again = app.backfill(|_| {}).await.unwrap();
+    assert_eq!((again.calls, again.older_calls), (0, 0), "{again:?}");
+}
+
+#[tokio::test]
+async fn a_defillama_failure_is_a_listed_gap_that_the_next_backfill_fills() {
+    let fake = FakeCoinGecko::start(FakeConfig::default(), 0)
+        .await
+        .expect("fake starts");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (app, _) = two_coins_with(&fake, dir.path(), Some(fake.llama_url())).await;
+    fake.inject(
+        Failure::RateLimited { retry_after: 1 },
+        1,
+        Some("/llama/chart"),
+    );
+    fake.inject(Failure::MalformedJson, 1, Some("/llama/chart"));
+
+    let report = app.backfill(|_| {}).await.unwrap();
+    assert_eq!(report.gaps.len(), 2, "{:?}", report.gaps);
+    assert!(
+        report.gaps[0].reason.contains("DefiLlama's rate limit"),
+        "{:?}",
+        report.gaps
+    );
+    assert!(
+        report.gaps[1].reason.contains("cannot read"),
+        "{:?}",
+        report.gaps
+    );
+    assert!(report.gaps.iter().all(|g| g.coin_label == "Bitcoin (BTC)"));
+    let days = app.daily_history(None).await.unwrap();
+    assert_eq!(days[0].value, None, "a gap, not zero");
+
+    let again = app.backfill(|_| {}).await.unwrap();
+    assert_eq!((again.older_calls, again.gaps.len()), (2, 0), "{again:?}");
+    let days = app.daily_history(None).await.unwrap();
+    assert!(days.iter().all(|d| d.value.is_some()));
+}
+
+#[tokio::test]
+async fn defillama_is_not_asked_in_another_currency_and_says_why() {
+    let fake = FakeCoinGecko::start(FakeConfig::default(), 0)
+        .await
+        .expect("fake starts");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (app, _) = two_coins_with(&fake, dir.path(), Some(fake.llama_url())).await;
+    let change = RatesSettingsChange {
+        base_currency: Some("eur".into()),
+        ..RatesSettingsChange::default()
+    };
+    app.update_rates_settings(&change).await.unwrap();
+
+    let report = app.backfill(|_| {}).await.unwrap();
+    assert_eq!(report.older_calls, 0);
+    assert_eq!(report.gaps.len(), 1, "{:?}", report.gaps);
+    assert!(
+        report.gaps[0].reason.contains("US dollars only") && report.gaps[0].reason.contains("EUR"),
+        "{:?}",
+        report.gaps
+    );
+    assert_eq!(fake.calls_to("/llama/chart/coingecko:bitcoin"), 0);
 }

@@ -273,7 +273,10 @@ export type BackfillProgress = {
 
 export type BackfillReport = {
 	coins: number,
+	/**  CoinGecko calls, counted against the plan's budget. */
 	calls: number,
+	/**  DefiLlama calls, for days older than the plan reaches. */
+	older_calls: number,
 	points: number,
 	gaps: BackfillGap[],
 };
