@@ -220,6 +220,12 @@ pub enum Command {
         /// The first day to show [default: the first entry's]
         #[arg(long, value_name = "DATE", value_parser = parse_date)]
         from: Option<UnixTime>,
+        /// Only this coin (id or symbol)
+        #[arg(long, value_name = "ID")]
+        coin: Option<String>,
+        /// Only this account
+        #[arg(long, value_name = "NAME")]
+        account: Option<String>,
     },
 }
 

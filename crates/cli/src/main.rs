@@ -15,6 +15,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Parser;
+use crypto_balance_core::app::HistoryQuery;
 use crypto_balance_core::holdings::NewHolding;
 use crypto_balance_core::rates::CoinGeckoOverrides;
 use crypto_balance_core::secret::ApiKey;
@@ -209,9 +210,18 @@ async fn run(cli: &Cli) -> Result<(), ErrorReport> {
             unlock::unlock(&app, global).await?;
             profit::backfill(&app, json).await?;
         }
-        Command::History { from } => {
+        Command::History {
+            from,
+            coin,
+            account,
+        } => {
             unlock::unlock(&app, global).await?;
-            profit::history(&app, from.map(|f| f.seconds()), json).await?;
+            let query = HistoryQuery {
+                from: *from,
+                coin: coin.clone(),
+                account: account.clone(),
+            };
+            profit::history(&app, &query, json).await?;
         }
         Command::Report(ReportCommand::Gains { year, file, cost }) => {
             unlock::unlock(&app, global).await?;

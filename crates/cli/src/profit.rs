@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crypto_balance_core::app::ProfitQuery;
+use crypto_balance_core::app::{HistoryQuery, ProfitQuery};
 use crypto_balance_core::lots::{Method, Scope};
 use crypto_balance_core::numbers::NumberStyle;
 use crypto_balance_core::{App, ErrorReport};
@@ -223,8 +223,8 @@ pub async fn report_gains(
     Ok(())
 }
 
-pub async fn history(app: &App, from: Option<i64>, json: bool) -> Result<(), ErrorReport> {
-    let days = app.daily_history(from).await?;
+pub async fn history(app: &App, query: &HistoryQuery, json: bool) -> Result<(), ErrorReport> {
+    let days = app.daily_history(query).await?;
     if json {
         let points: Vec<serde_json::Value> = days
             .iter()

@@ -570,6 +570,22 @@ fn pl_lots_and_the_gains_report_name_their_method() {
     assert_eq!(days[0]["date"], "2024-03-01");
     assert_eq!(days[0]["invested"], "225");
     let out = with_passphrase(
+        &["--json", "history", "--coin", "BTC", "--account", "kraken"],
+        &dir,
+    );
+    let days: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(
+        days[0]["date"], "2024-01-01",
+        "one coin in one account, from its first entry"
+    );
+    let out = with_passphrase(&["history", "--account", "Nowhere"], &dir);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("no account named 'Nowhere'"),
+        "{}",
+        stderr(&out)
+    );
+    let out = with_passphrase(
         &[
             "settings",
             "--cost-method",

@@ -36,7 +36,7 @@ pub use crate::events::CycleReport;
 pub use crate::lots::history::BackfillProgress;
 pub use alerts::ALERT_STALE_AFTER;
 pub use backfill::{BackfillGap, BackfillReport};
-pub use profit::{CoinLots, GainsReport, ProfitQuery};
+pub use profit::{CoinLots, GainsReport, HistoryQuery, ProfitQuery};
 pub use rates::RateView;
 
 use rates::checked_currency;

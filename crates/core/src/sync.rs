@@ -393,8 +393,10 @@ pub async fn run_app_cycle(app: &App) -> Result<CycleReport, CycleFailure> {
 /// next cycle; it never fails this one.
 async fn backfill_some(app: &App) {
     match app.backfill_step().await {
-        Ok(0) => {}
-        Ok(calls) => tracing::info!(calls, "past prices backfilled"),
+        Ok((0, 0)) => {}
+        Ok((calls, older_calls)) => {
+            tracing::info!(calls, older_calls, "past prices backfilled");
+        }
         Err(error) => tracing::info!(%error, "backfill waits for the next cycle"),
     }
 }

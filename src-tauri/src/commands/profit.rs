@@ -5,8 +5,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crypto_balance_core::app::{BackfillReport, CoinLots, GainsReport, ProfitQuery};
-use crypto_balance_core::clock::UnixTime;
+use crypto_balance_core::app::{BackfillReport, CoinLots, GainsReport, HistoryQuery, ProfitQuery};
 use crypto_balance_core::lots::history::DayValue;
 use crypto_balance_core::lots::load::CostSettings;
 use crypto_balance_core::lots::summary::ProfitLoss;
@@ -64,14 +63,15 @@ pub async fn set_cost_settings(
     Ok(app.set_cost_settings(settings).await?)
 }
 
-/// Net worth per day from the first entry (or `from`), with gaps where a price is missing.
+/// Net worth and money put in per day from the first entry (or `from`), for the portfolio or
+/// one coin or account, with gaps where a price is missing.
 #[tauri::command]
 #[specta::specta]
 pub async fn daily_history(
     app: State<'_, Arc<App>>,
-    from: Option<UnixTime>,
+    query: HistoryQuery,
 ) -> Result<Vec<DayValue>, ErrorReport> {
-    Ok(app.daily_history(from.map(UnixTime::seconds)).await?)
+    Ok(app.daily_history(&query).await?)
 }
 
 /// Fetches missing daily prices; `backfill-progress` events follow each call.

@@ -98,17 +98,17 @@ impl App {
 
     /// The sync loop's share of a backfill: at most half the plan's calls per minute, so with
     /// the cycle's own they stay within it, and none once a pass finds nothing left to fetch,
-    /// until holdings change again. Returns the calls made.
-    pub async fn backfill_step(&self) -> Result<u32, Error> {
+    /// until holdings change again. Returns the calls made to CoinGecko and to DefiLlama.
+    pub async fn backfill_step(&self) -> Result<(u32, u32), Error> {
         use std::sync::atomic::Ordering;
         if !self.backfill_due.load(Ordering::Relaxed) {
-            return Ok(0);
+            return Ok((0, 0));
         }
         let (report, finished) = self.backfill_within(|_| {}, Share::LoopStep).await?;
         if finished {
             self.backfill_due.store(false, Ordering::Relaxed);
         }
-        Ok(report.calls)
+        Ok((report.calls, report.older_calls))
     }
 
     /// The backfill within `share`; also whether it went through every coin.

@@ -11,7 +11,7 @@ use specta::Type;
 
 use super::transfer::{write_error, WholeFile};
 use super::App;
-use crate::clock::{days_from_civil, SECONDS_PER_DAY};
+use crate::clock::{days_from_civil, UnixTime, SECONDS_PER_DAY};
 use crate::coin::CoinId;
 use crate::currency::Currency;
 use crate::events::Event;
@@ -286,19 +286,66 @@ fn write_gains_csv(out: impl Write, report: &GainsReport) -> std::io::Result<()>
     csv.flush()
 }
 
+/// Which part of the portfolio a daily history covers: all of it by default.
+#[derive(Debug, Clone, Default, Deserialize, Type)]
+pub struct HistoryQuery {
+    /// The first day (default: the first entry's).
+    #[specta(optional)]
+    pub from: Option<UnixTime>,
+    /// One coin (id or symbol).
+    #[specta(optional)]
+    pub coin: Option<String>,
+    /// One account, by name.
+    #[specta(optional)]
+    pub account: Option<String>,
+}
+
 impl App {
-    /// Net worth per day from the first entry (or `from`) to today, with the money put in.
-    pub async fn daily_history(&self, from: Option<i64>) -> Result<Vec<DayValue>, Error> {
+    /// Net worth per day from the first entry (or `from`) to today, with the money put in, for
+    /// the whole portfolio or one coin or account. The whole portfolio's gaps are filled from
+    /// the snapshots recorded that day (the last complete one), when there are any.
+    pub async fn daily_history(&self, query: &HistoryQuery) -> Result<Vec<DayValue>, Error> {
         let store = self.store().await?;
         let currency = settings::load(&store).await?.base_currency;
+        let coin = match &query.coin {
+            Some(coin) => Some(crate::assets::resolve_id(&store, coin).await?),
+            None => None,
+        };
+        let account = match &query.account {
+            Some(name) => Some(account_id(&store, name).await?),
+            None => None,
+        };
         let daily = DailyPrices::load(&store, &currency).await?;
-        let entries = load::entries(&store, &currency, &daily).await?;
-        Ok(history::daily(
+        let mut entries = load::entries(&store, &currency, &daily).await?;
+        entries.retain(|e| {
+            coin.as_ref().is_none_or(|c| e.asset == c.as_str())
+                && account.is_none_or(|a| e.account == a)
+        });
+        let mut days = history::daily(
             &entries,
             &daily,
             currency.as_str(),
-            from,
+            query.from.map(UnixTime::seconds),
             self.now(),
-        )?)
+        )?;
+        if coin.is_none() && account.is_none() && days.iter().any(|d| d.value.is_none()) {
+            let recorded = rates_db::daily_snapshots(&store, currency.as_str()).await?;
+            history::fill_from_snapshots(&mut days, &recorded);
+        }
+        Ok(days)
     }
+}
+
+async fn account_id(store: &Store, name: &str) -> Result<AccountId, Error> {
+    let accounts = crate::accounts::list(store).await?;
+    accounts
+        .iter()
+        .find(|a| a.name == name.trim())
+        .or_else(|| {
+            accounts
+                .iter()
+                .find(|a| a.name.to_lowercase() == name.trim().to_lowercase())
+        })
+        .map(|a| a.id)
+        .ok_or_else(|| crate::accounts::AccountError::NotFound(name.trim().to_owned()).into())
 }

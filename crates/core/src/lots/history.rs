@@ -45,6 +45,17 @@ pub struct DayValue {
     pub missing: u32,
 }
 
+/// Fills the days that have no value with what was recorded live that day (`recorded`: day number
+/// to the total of its last complete snapshot). Days with a value keep it: they agree with
+/// `invested`, worked from the same ledger.
+pub fn fill_from_snapshots(days: &mut [DayValue], recorded: &HashMap<i64, Decimal>) {
+    for day in days.iter_mut().filter(|d| d.value.is_none()) {
+        if let Some(total) = recorded.get(&day.day.seconds().div_euclid(DAY)) {
+            day.value = Some(*total);
+        }
+    }
+}
+
 /// One point per day from `from` (default: the first entry's day) through `to`'s day.
 ///
 /// `currency` is the base currency's asset id: held at face value. Other fiat needs a daily price

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use coingecko_fake::{Failure, FakeCoinGecko, FakeConfig};
+use crypto_balance_core::app::HistoryQuery;
 use crypto_balance_core::clock::{iso8601, FixedClock};
 use crypto_balance_core::rates::CoinGeckoOverrides;
 use crypto_balance_core::settings::RatesSettingsChange;
@@ -89,7 +90,7 @@ async fn backfill_fills_the_plans_year_once_and_lists_older_days_as_gaps() {
     let again = app.backfill(|_| {}).await.unwrap();
     assert_eq!(again.calls, 0, "stored days are never fetched again");
 
-    let days = app.daily_history(None).await.unwrap();
+    let days = app.daily_history(&HistoryQuery::default()).await.unwrap();
     assert_eq!(
         days[0].day.seconds(),
         (now - 2 * 365 * DAY).div_euclid(DAY) * DAY
@@ -116,7 +117,7 @@ async fn the_sync_loop_backfills_within_its_share_of_the_plan() {
         .expect("cycle");
     let left = app.backfill(|_| {}).await.unwrap();
     assert_eq!(left.calls, 0, "the cycle fetched what the plan reaches");
-    let days = app.daily_history(None).await.unwrap();
+    let days = app.daily_history(&HistoryQuery::default()).await.unwrap();
     assert!(days[days.len() - 100].value.is_some());
 }
 
@@ -146,7 +147,7 @@ async fn days_older_than_the_plan_come_from_defillama_once() {
         .iter()
         .all(|r| r.path == "/llama/chart/coingecko:bitcoin" && r.status == 200));
 
-    let days = app.daily_history(None).await.unwrap();
+    let days = app.daily_history(&HistoryQuery::default()).await.unwrap();
     assert_eq!(
         days[0].day.seconds(),
         (now - 2 * 365 * DAY).div_euclid(DAY) * DAY
@@ -185,12 +186,12 @@ async fn a_defillama_failure_is_a_listed_gap_that_the_next_backfill_fills() {
         report.gaps
     );
     assert!(report.gaps.iter().all(|g| g.coin_label == "Bitcoin (BTC)"));
-    let days = app.daily_history(None).await.unwrap();
+    let days = app.daily_history(&HistoryQuery::default()).await.unwrap();
     assert_eq!(days[0].value, None, "a gap, not zero");
 
     let again = app.backfill(|_| {}).await.unwrap();
     assert_eq!((again.older_calls, again.gaps.len()), (2, 0), "{again:?}");
-    let days = app.daily_history(None).await.unwrap();
+    let days = app.daily_history(&HistoryQuery::default()).await.unwrap();
     assert!(days.iter().all(|d| d.value.is_some()));
 }
 

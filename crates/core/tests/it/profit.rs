@@ -3,7 +3,7 @@
 //! setting.
 
 use crate::support::{fixture, write, TestApp};
-use crypto_balance_core::app::ProfitQuery;
+use crypto_balance_core::app::{HistoryQuery, ProfitQuery};
 use crypto_balance_core::lots::load::CostSettings;
 use crypto_balance_core::lots::{Method, Scope};
 use crypto_balance_core::settings::RatesSettingsChange;
@@ -191,4 +191,124 @@ async fn the_method_is_a_saved_setting() {
     assert_eq!(app.cost_settings().await.unwrap(), chosen);
     let pl = app.profit_loss(&ProfitQuery::default()).await.unwrap();
     assert_eq!((pl.method, pl.scope), (Method::Hifo, Scope::Pooled));
+}
+
+/// Two coins in two accounts over three days, with a stored price for each coin on each day but
+/// ethereum's last, and one complete snapshot recorded that day.
+async fn two_accounts(dir: &std::path::Path) -> (App, i64) {
+    const DAY: i64 = 86_400;
+    let app = TestApp::new().at(NOW).create(dir).await;
+    let today = NOW.div_euclid(DAY) * DAY;
+    let day = |n: i64| crypto_balance_core::clock::iso8601(today - n * DAY + 3_600);
+    let rows = format!(
+        "time,account,coin,amount,kind,price,price_currency,note,id\n\
+         {},Kraken,bitcoin,1,buy,100,usd,,b1\n\
+         {},Ledger,ethereum,2,buy,10,usd,,e1\n",
+        day(2),
+        day(1),
+    );
+    let file = write(dir, "rows.csv", rows.as_bytes());
+    app.import(&file, &ImportOptions::default()).await.unwrap();
+    let store = app.store().await.unwrap();
+    let prices = [
+        ("bitcoin", 2, "100"),
+        ("bitcoin", 1, "110"),
+        ("bitcoin", 0, "120"),
+        ("ethereum", 1, "10"),
+    ];
+    for (coin, back, price) in prices {
+        sqlx::query(
+            "INSERT INTO price_history (asset_id, vs_currency, at, price) VALUES (?, 'usd', ?, ?)",
+        )
+        .bind(coin)
+        .bind(today - back * DAY)
+        .bind(price)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    }
+    sqlx::query(
+        "INSERT INTO snapshots (at, currency, total, missing_prices) VALUES (?, 'usd', ?, ?)",
+    )
+    .bind(today + 60)
+    .bind("999.5")
+    .bind(1)
+    .execute(store.pool())
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO snapshots (at, currency, total, missing_prices) VALUES (?, 'usd', ?, 0)",
+    )
+    .bind(today + 30)
+    .bind("145.25")
+    .execute(store.pool())
+    .await
+    .unwrap();
+    (app, today)
+}
+
+#[tokio::test]
+async fn history_is_per_coin_and_account_and_fills_gaps_from_snapshots() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (app, today) = two_accounts(dir.path()).await;
+    let values = |days: &[crypto_balance_core::lots::history::DayValue]| {
+        days.iter()
+            .map(|d| (d.value.map(|v| v.to_string()), d.invested.to_string()))
+            .collect::<Vec<_>>()
+    };
+    let whole = app.daily_history(&HistoryQuery::default()).await.unwrap();
+    assert_eq!(
+        whole[0].day.seconds(),
+        today - 2 * 86_400,
+        "from the first entry"
+    );
+    assert_eq!(
+        values(&whole),
+        [
+            (Some("100".into()), "100".into()),
+            (Some("130".into()), "120".into()),
+            // Ethereum has no price today: the day's last complete snapshot stands in.
+            (Some("145.25".into()), "120".into()),
+        ]
+    );
+
+    let bitcoin = HistoryQuery {
+        coin: Some("BTC".into()),
+        ..HistoryQuery::default()
+    };
+    let days = app.daily_history(&bitcoin).await.unwrap();
+    assert_eq!(
+        values(&days),
+        [
+            (Some("100".into()), "100".into()),
+            (Some("110".into()), "100".into()),
+            (Some("120".into()), "100".into()),
+        ]
+    );
+
+    let ledger = HistoryQuery {
+        account: Some("ledger".into()),
+        ..HistoryQuery::default()
+    };
+    let days = app.daily_history(&ledger).await.unwrap();
+    assert_eq!(
+        days[0].day.seconds(),
+        today - 86_400,
+        "from the account's first entry"
+    );
+    assert_eq!(
+        values(&days),
+        [(Some("20".into()), "20".into()), (None, "20".into())],
+        "one account's gap stays a gap: snapshots are of the whole portfolio"
+    );
+
+    let nobody = HistoryQuery {
+        account: Some("Nowhere".into()),
+        ..HistoryQuery::default()
+    };
+    let error = app.daily_history(&nobody).await.unwrap_err();
+    assert!(
+        error.to_string().contains("no account named 'Nowhere'"),
+        "{error}"
+    );
 }
