@@ -195,6 +195,7 @@ export async function startOnCliVault(fake, dataDir, passphrase) {
   const app = await startApp({
     CRYPTO_BALANCE_DATA_DIR: dataDir,
     CRYPTO_BALANCE_COINGECKO_URL: fake.url,
+    CRYPTO_BALANCE_DEFILLAMA_URL: fake.llamaUrl,
   });
   const { driver } = app;
   const find = (css) => driver.wait(until.elementLocated(By.css(css)), 20_000);
@@ -238,7 +239,9 @@ export async function startFake() {
   };
   const requests = async () =>
     (await fetch(`${origin}/__fake/requests`)).json();
-  return { url, control, requests, stop: () => child.kill() };
+  // The same server plays DefiLlama, the second source of old daily prices.
+  const llamaUrl = `${origin}/llama`;
+  return { url, llamaUrl, control, requests, stop: () => child.kill() };
 }
 
 /** Everything the app has logged into `logDir` so far, all its daily files together. */

@@ -12,6 +12,7 @@ import {
   type CostSettings,
   type GainRow,
   type GainsReport,
+  type HistoryQuery,
   type Method,
   type OpenLot,
   type ProfitLoss,
@@ -29,6 +30,7 @@ export type {
   CostSettings,
   GainRow,
   GainsReport,
+  HistoryQuery,
   Method,
   OpenLot,
   ProfitLoss,
@@ -62,8 +64,8 @@ export async function setCostSettings(settings: CostSettings): Promise<void> {
 }
 
 /** Net worth per day from the first entry; a day without a price has `value: null`. */
-export function dailyHistory(): Promise<DayValue[]> {
-  return unwrap(commands.dailyHistory(null));
+export function dailyHistory(query: HistoryQuery = {}): Promise<DayValue[]> {
+  return unwrap(commands.dailyHistory(query));
 }
 
 /** Fetches missing daily prices (`backfill-progress` events follow each call). */

@@ -38,3 +38,8 @@ export function localNoon(date: string): number | null {
   const ms = new Date(`${date}T12:00:00`).getTime();
   return Number.isNaN(ms) ? null : Math.floor(ms / 1000);
 }
+
+/** "2024-12-05" in UTC, the day a report's row or a daily point belongs to. */
+export function utcDay(unixSeconds: number): string {
+  return new Date(unixSeconds * 1000).toISOString().slice(0, 10);
+}

@@ -85,8 +85,11 @@ export const commands = {
 	exportGains: (query: ProfitQuery, path: string) => typedError<number, ErrorReport>(__TAURI_INVOKE("export_gains", { query, path })),
 	costSettings: () => typedError<CostSettings, ErrorReport>(__TAURI_INVOKE("cost_settings")),
 	setCostSettings: (settings: CostSettings) => typedError<null, ErrorReport>(__TAURI_INVOKE("set_cost_settings", { settings })),
-	/**  Net worth per day from the first entry (or `from`), with gaps where a price is missing. */
-	dailyHistory: (from: UnixTime | null) => typedError<DayValue[], ErrorReport>(__TAURI_INVOKE("daily_history", { from })),
+	/**
+	 *  Net worth and money put in per day from the first entry (or `from`), for the portfolio or
+	 *  one coin or account, with gaps where a price is missing.
+	 */
+	dailyHistory: (query: HistoryQuery) => typedError<DayValue[], ErrorReport>(__TAURI_INVOKE("daily_history", { query })),
 	/**  Fetches missing daily prices; `backfill-progress` events follow each call. */
 	backfill: () => typedError<BackfillReport, ErrorReport>(__TAURI_INVOKE("backfill")),
 	listAlerts: () => typedError<AlertRule[], ErrorReport>(__TAURI_INVOKE("list_alerts")),
@@ -512,6 +515,16 @@ export type GainsReport = {
 	incomplete: number,
 	/**  Every UTC year with a disposal, whatever `year` is, newest first: the periods to offer. */
 	years: number[],
+};
+
+/**  Which part of the portfolio a daily history covers: all of it by default. */
+export type HistoryQuery = {
+	/**  The first day (default: the first entry's). */
+	from?: UnixTime | null,
+	/**  One coin (id or symbol). */
+	coin?: string | null,
+	/**  One account, by name. */
+	account?: string | null,
 };
 
 /**  One holding: a coin in an account, with its average cost when known. */

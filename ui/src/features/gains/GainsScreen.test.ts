@@ -86,12 +86,6 @@ function backend() {
       if (command === "profit_loss") return pl(settings.method);
       if (command === "gains_report") return report;
       if (command === "cost_settings") return settings;
-      if (command === "daily_history")
-        return [
-          { day: BOUGHT - (BOUGHT % 86_400), value: "66.71", invested: "70", missing: 0 },
-          { day: BOUGHT - (BOUGHT % 86_400) + 86_400, value: null, invested: "70", missing: 1 },
-          { day: BOUGHT - (BOUGHT % 86_400) + 172_800, value: "68", invested: "70", missing: 0 },
-        ];
       if (command === "set_cost_settings") {
         settings = (args as { settings: CostSettings }).settings;
         saved.push(settings);
@@ -116,11 +110,6 @@ describe("GainsScreen", () => {
     expect(table?.textContent).toContain("2024-12-05");
     expect(table?.textContent).toContain("985 d");
     expect(table?.textContent).toContain("not recorded");
-    const note = await screen.findByText(/From 2022-03-25/);
-    expect(note.textContent).toContain("1 day has no stored price");
-    expect(document.querySelector("[data-history] svg")?.getAttribute("aria-label")).toBe(
-      "Net worth per day since 2022-03-25: from 66.71 EUR to 68.00 EUR",
-    );
   });
 
   it("saves a new method and shows the figures it gives", async () => {

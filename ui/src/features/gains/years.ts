@@ -6,8 +6,3 @@ export function offeredYears(years: number[], nowMs: number = Date.now()): numbe
   all.add(new Date(nowMs).getUTCFullYear());
   return [...all].sort((a, b) => b - a);
 }
-
-/** "2024-12-05" in UTC, the day a report's row belongs to. */
-export function utcDay(unixSeconds: number): string {
-  return new Date(unixSeconds * 1000).toISOString().slice(0, 10);
-}

@@ -56,6 +56,7 @@ function backend(totals: string[]) {
       if (command === "sync_status") return idle;
       if (command === "refresh_rates") return null;
       if (command === "net_worth_history") return [];
+      if (command === "daily_history") return [];
       throw `${command} not mocked`;
     },
     { shouldMockEvents: true },
