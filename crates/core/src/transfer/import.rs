@@ -109,13 +109,14 @@ impl ImportControl {
         self.cancelled.load(Ordering::SeqCst)
     }
 
-    fn report<R: std::io::Read>(&self, phase: ImportPhase, reader: &RowReader<R>, total: u64) {
+    /// Reports `bytes` read of `total` and `rows` so far.
+    fn report(&self, phase: ImportPhase, (bytes, rows): (u64, u64), total: u64) {
         if let Some(progress) = &self.progress {
             progress(ImportProgress {
                 phase,
-                bytes_done: reader.bytes().min(total),
+                bytes_done: bytes.min(total),
                 bytes_total: total,
-                rows: reader.rows(),
+                rows,
             });
         }
     }
@@ -215,12 +216,13 @@ async fn import(
     }
 
     let err = |e| TransferError::Store(store.error(e));
-    let mut reader = RowReader::open(path, Some(scan.format), &context)?;
+    let reader = RowReader::open(path, Some(scan.format), &context)?;
     let default_account = options
         .account
         .clone()
         .or_else(|| reader.account().map(str::to_owned))
         .unwrap_or_else(|| DEFAULT_ACCOUNT.to_owned());
+    let mut batches = read_legs(reader);
     let mut tx = store.pool().begin().await.map_err(err)?;
     let batch = ledger::new_batch(
         &mut tx,
@@ -230,27 +232,20 @@ async fn import(
     )
     .await
     .map_err(err)?;
-    let mut fingerprints = Fingerprints::default();
     let mut replay = ledger::Replay::default();
     let mut accounts: HashMap<String, AccountId> = HashMap::new();
-    let mut out = Vec::with_capacity(BATCH);
     loop {
-        out.clear();
-        let more = reader.next_batch(&mut out, BATCH)?;
+        let Some(read) = batches.recv().await else {
+            // The reading thread ended without its last batch: it can only have panicked.
+            return Err(TransferError::Read {
+                path: path.to_path_buf(),
+                source: std::io::Error::other("reading the file stopped unexpectedly"),
+            });
+        };
+        let ReadBatch { legs, at, more } = read?;
         if control.is_cancelled() {
             return Err(TransferError::Cancelled(path.to_path_buf()));
         }
-        let legs: Vec<(u64, ParsedRow, String)> = out
-            .drain(..)
-            .filter_map(|item| match item {
-                Out::Leg(line, row) => Some((line, row)),
-                Out::Skip(..) => None,
-            })
-            .map(|(line, row)| {
-                let source = fingerprints.source(&row);
-                (line, row, source)
-            })
-            .collect();
         // Earlier batches are already written in this transaction (a preview too, rolled back at
         // the end), so one lookup finds rows repeated anywhere before in the file or the ledger.
         let mut existing = existing_sources(&mut tx, &legs).await.map_err(err)?;
@@ -329,7 +324,7 @@ async fn import(
         ledger::insert_entries_deferred(&mut tx, batch, &entries, &mut replay)
             .await
             .map_err(err)?;
-        control.report(ImportPhase::Importing, &reader, total);
+        control.report(ImportPhase::Importing, at, total);
         if !more {
             break;
         }
@@ -398,7 +393,7 @@ fn scan(
                 }
             }
         }
-        control.report(ImportPhase::Reading, &reader, total);
+        control.report(ImportPhase::Reading, (reader.bytes(), reader.rows()), total);
         if !more {
             break;
         }
@@ -406,6 +401,57 @@ fn scan(
     scan.rows = reader.rows();
     scan.skipped.sort_by_key(|s| s.line);
     Ok(scan)
+}
+
+/// One batch of the second pass: each leg with its line and source id, and where reading got to
+/// (bytes, rows).
+struct ReadBatch {
+    legs: Vec<(u64, ParsedRow, String)>,
+    at: (u64, u64),
+    more: bool,
+}
+
+/// Reads the legs again on a thread of their own, fingerprinting each, so that parsing the next
+/// batch overlaps writing this one. A batch or two waits at most; the thread stops when the
+/// receiver is dropped (a failed or cancelled import).
+fn read_legs(
+    mut reader: RowReader<std::fs::File>,
+) -> tokio::sync::mpsc::Receiver<Result<ReadBatch, TransferError>> {
+    let (sender, batches) = tokio::sync::mpsc::channel(2);
+    tokio::task::spawn_blocking(move || {
+        let mut fingerprints = Fingerprints::default();
+        let mut out = Vec::with_capacity(BATCH);
+        loop {
+            out.clear();
+            let more = match reader.next_batch(&mut out, BATCH) {
+                Ok(more) => more,
+                Err(error) => {
+                    let _ = sender.blocking_send(Err(error));
+                    return;
+                }
+            };
+            let legs = out
+                .drain(..)
+                .filter_map(|item| match item {
+                    Out::Leg(line, row) => Some((line, row)),
+                    Out::Skip(..) => None,
+                })
+                .map(|(line, row)| {
+                    let source = fingerprints.source(&row);
+                    (line, row, source)
+                })
+                .collect();
+            let at = (reader.bytes(), reader.rows());
+            if sender
+                .blocking_send(Ok(ReadBatch { legs, at, more }))
+                .is_err()
+                || !more
+            {
+                return;
+            }
+        }
+    });
+    batches
 }
 
 /// Source ids: the file's own id, else a hash of the row's content and how many identical rows
