@@ -71,6 +71,8 @@ pub struct RecordedRequest {
     /// Which key header was sent (its name, never the key).
     pub key_header: Option<String>,
     pub status: u16,
+    /// When it arrived, in milliseconds since 1970, so a test can check calls per minute.
+    pub at_ms: u64,
 }
 
 #[derive(Debug)]
@@ -260,8 +262,12 @@ fn key_header(headers: &HeaderMap, query: &[(String, String)]) -> Option<String>
         .map(str::to_owned)
 }
 
-/// Records a request as it arrives; [`answered`] adds its status.
-fn record(shared: &Shared, request: RecordedRequest) -> usize {
+/// Records a request as it arrives, with the time; [`answered`] adds its status.
+fn record(shared: &Shared, mut request: RecordedRequest) -> usize {
+    request.at_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+        .unwrap_or(0);
     let mut state = shared.lock();
     state.requests.push(request);
     state.requests.len() - 1
@@ -293,6 +299,7 @@ async fn gatekeeper(State(shared): State<Shared>, request: Request, next: Next) 
             query: uri.query().unwrap_or_default().to_owned(),
             key_header: key_header(&headers, &query),
             status: 0,
+            at_ms: 0,
         },
     );
     let response = screen(&shared, &path, &uri, &headers, &query, request, next).await;
@@ -312,6 +319,7 @@ async fn llama_gate(State(shared): State<Shared>, request: Request, next: Next) 
             query: uri.query().unwrap_or_default().to_owned(),
             key_header: None,
             status: 0,
+            at_ms: 0,
         },
     );
     let failure = take_failure(&mut shared.lock().failures, &path);
