@@ -49,16 +49,21 @@ describe("screens that fit", () => {
   before(async () => {
     fake = await startFake();
     const { dataDir, cli } = cliVault(fake, "screens", PASSPHRASE);
+    // Bought over the past year, so the net-worth chart has a history and money put in.
     const holdings = [
-      ["btc", "1.2345", "Ledger Nano X (cold storage)"],
-      ["btc", "0.5", "Kraken"],
-      ["eth", "12.75", "MetaMask"],
-      ["sol", "340", "Phantom"],
-      ["ada", "15000", "Kraken"],
-      ["dot", "420.5", "Kraken"],
+      ["btc", "1.2345", "Ledger Nano X (cold storage)", "42000", 300],
+      ["eth", "12.75", "MetaMask", "2400", 260],
+      ["btc", "0.5", "Kraken", "58000", 200],
+      ["sol", "340", "Phantom", "95", 150],
+      ["ada", "15000", "Kraken", "0.35", 100],
+      ["dot", "420.5", "Kraken", "5.1", 40],
     ];
-    for (const [coin, amount, account] of holdings) {
-      cli("holdings", "add", "--coin", coin, "--amount", amount, "--account", account);
+    const daysAgo = (days) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+    for (const [coin, amount, account, price, days] of holdings) {
+      cli(
+        ...["holdings", "add", "--coin", coin, "--amount", amount, "--account", account],
+        ...["--price", price, "--currency", "usd", "--date", daysAgo(days)],
+      );
     }
     cli("alerts", "add", "--coin", "btc", "--above", "100000", "--note", "take some profit");
     cli("alerts", "add", "--coin", "sol", "--below", "120");
@@ -69,6 +74,7 @@ describe("screens that fit", () => {
       price: "69420.5",
     });
     cli("sync", "--once");
+    cli("backfill");
     app = await startOnCliVault(fake, dataDir, PASSPHRASE);
     driver = app.driver;
   });

@@ -94,3 +94,26 @@ describe("NetWorthCard", () => {
     expect(done.textContent).toContain("1 CoinGecko call, 2 DefiLlama calls for older days");
   });
 });
+
+describe("NetWorthCard on its first day", () => {
+  it("draws the snapshots of each refresh while the history is one day long", async () => {
+    mockIPC(
+      (command) => {
+        if (command === "daily_history")
+          return [{ day: FIRST, value: "60", invested: "0", missing: 0 }];
+        if (command === "net_worth_history")
+          return [
+            { at: FIRST, total: "60", missing_prices: 0 },
+            { at: FIRST + 300, total: "61", missing_prices: 0 },
+          ];
+        throw `${command} not mocked`;
+      },
+      { shouldMockEvents: true },
+    );
+    render(NetWorthCard, { valuation: portfolio });
+    expect(await screen.findByText("Recorded at each price refresh.")).toBeTruthy();
+    expect(document.querySelector("[data-history] svg")?.getAttribute("aria-label")).toBe(
+      "Net worth, All: from 60.00 EUR to 61.00 EUR",
+    );
+  });
+});
