@@ -234,6 +234,11 @@ async fn import(
     .map_err(err)?;
     let mut replay = ledger::Replay::default();
     let mut accounts: HashMap<String, AccountId> = HashMap::new();
+    let mut in_memory: bool = sqlx::query_scalar("SELECT NOT EXISTS (SELECT 1 FROM entries)")
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(err)?;
+    let mut seen = Seen::default();
     loop {
         let Some(read) = batches.recv().await else {
             // The reading thread ended without its last batch: it can only have panicked.
@@ -246,16 +251,23 @@ async fn import(
         if control.is_cancelled() {
             return Err(TransferError::Cancelled(path.to_path_buf()));
         }
-        // Earlier batches are already written in this transaction (a preview too, rolled back at
-        // the end), so one lookup finds rows repeated anywhere before in the file or the ledger.
-        let mut existing = existing_sources(&mut tx, &legs).await.map_err(err)?;
+        // Into an empty ledger, repeats can only come from the file: `seen` finds them, while it
+        // has room. Otherwise earlier batches are already written in this transaction (a preview
+        // too, rolled back at the end), so one lookup finds rows repeated before in the file or
+        // the ledger.
+        in_memory &= seen.has_room(2 * legs.len());
+        let mut repeats = if in_memory {
+            Repeats::Seen(&mut seen)
+        } else {
+            Repeats::Stored(existing_sources(&mut tx, &legs).await.map_err(err)?)
+        };
         let mut entries = Vec::with_capacity(legs.len());
         for (line, mut row, source) in legs {
             let linked = row
                 .link
                 .as_ref()
-                .is_some_and(|link| !existing.insert(link.clone()));
-            if !existing.insert(source.clone()) || linked {
+                .is_some_and(|link| !repeats.first_time(link));
+            if !repeats.first_time(&source) || linked {
                 report.duplicates += 1;
                 continue;
             }
@@ -510,6 +522,42 @@ fn hash(parts: &[&[u8]]) -> [u8; 16] {
         let _ = hasher.finalize_variable(&mut out);
     }
     out
+}
+
+/// Keys held in memory at most: 200,000 16-byte hashes, a few megabytes. Debug builds (the tests)
+/// hold fewer, so a 20,000-row file in a test goes from memory to the database part way through.
+const SEEN_MOST: usize = if cfg!(debug_assertions) {
+    20_000
+} else {
+    200_000
+};
+
+/// The sources and links this import has met so far, by a 128-bit hash (16 bytes each however
+/// long the text). Two different keys share a hash with odds near 10^-28.
+#[derive(Default)]
+struct Seen(HashSet<u128>);
+
+impl Seen {
+    fn has_room(&self, more: usize) -> bool {
+        self.0.len() + more <= SEEN_MOST
+    }
+}
+
+/// How a batch tells a repeated row: by the keys met in this import, or by those the database
+/// holds plus those met in this batch.
+enum Repeats<'a> {
+    Seen(&'a mut Seen),
+    Stored(HashSet<String>),
+}
+
+impl Repeats<'_> {
+    /// Notes `key`; false if it was met before.
+    fn first_time(&mut self, key: &str) -> bool {
+        match self {
+            Repeats::Seen(seen) => seen.0.insert(u128::from_le_bytes(hash(&[key.as_bytes()]))),
+            Repeats::Stored(keys) => keys.insert(key.to_owned()),
+        }
+    }
 }
 
 /// Which of the legs' sources and links the ledger holds already.

@@ -499,6 +499,26 @@ async fn a_forced_format_that_does_not_fit_and_bad_column_choices_are_refused() 
 }
 
 #[tokio::test]
+async fn a_row_repeated_anywhere_in_a_file_or_the_ledger_is_written_once() {
+    let temp = tempfile::tempdir().unwrap();
+    let app = vault(temp.path()).await;
+    // 20,000 rows, the last 8,000 repeating ids of the first: repeats within a batch, across
+    // batches, found in memory and (past its room in a debug build) by the database.
+    let mut csv = String::from("time,account,coin,amount,kind,price,price_currency,note,id\n");
+    for n in 0..20_000 {
+        csv.push_str(&format!(
+            "2024-01-02T03:04:05Z,A,bitcoin,0.{n:05},deposit,,,,r{}\n",
+            n % 12_000
+        ));
+    }
+    let file = write(temp.path(), "repeats.csv", csv.as_bytes());
+    let report = app.import(&file, &ImportOptions::default()).await.unwrap();
+    assert_eq!((report.imported, report.duplicates), (12_000, 8_000));
+    let again = app.import(&file, &ImportOptions::default()).await.unwrap();
+    assert_eq!((again.imported, again.duplicates), (0, 20_000));
+}
+
+#[tokio::test]
 async fn progress_is_reported_and_a_cancel_leaves_nothing_behind() {
     let temp = tempfile::tempdir().unwrap();
     let app = vault(temp.path()).await;
