@@ -230,6 +230,7 @@ pub struct ImportProgress {
     pub rows: u64,
 }
 
+/// What an import's progress is of: a preview checking the file, or an import writing it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
 #[serde(rename_all = "snake_case")]
 pub enum ImportPhase {

@@ -1,10 +1,10 @@
-//! The import pipeline, in two streamed passes so memory stays flat however long the file is:
-//! first every row is read and checked (any unreadable value stops the import with its file,
-//! line and column, before anything is written) and the coins it names are collected and
-//! resolved, never guessed; then the file is read again, each leg fingerprinted, duplicates
-//! counted, and everything written in one transaction as one undo-able batch (a preview writes the
-//! same way and rolls back, so its counts are exactly the import's). Progress is reported per
-//! batch of rows, and a cancel rolls everything back.
+//! The import pipeline, one streamed pass so memory stays flat however long the file is: a
+//! thread reads, checks and fingerprints the rows a batch ahead, while each batch's coins are
+//! resolved as the file first names them (never guessed), duplicates counted, and the rest written
+//! in one transaction as one undo-able batch. Nothing is kept unless the whole file reads: an
+//! unreadable value (named by file, line and column), a symbol nobody answered (the file is read
+//! to its end to list them all) or a cancel rolls everything back. A preview writes the same way
+//! and rolls back, so its counts are exactly the import's. Progress is reported per batch.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
@@ -22,10 +22,10 @@ use specta::Type;
 use super::generic::ColumnMap;
 use super::layout::{Context, Out};
 use super::read::RowReader;
-use super::resolve::{check_maps, coin_key, resolve_coins, CoinMap};
+use super::resolve::{check_maps, coin_key, CoinMap, Resolver};
 use super::{
     generic, ImportFormat, ImportPhase, ImportProgress, ImportReport, ParsedRow, SkippedRow,
-    TransferError, Unresolved,
+    TransferError,
 };
 use crate::assets;
 use crate::coin::CoinId;
@@ -122,17 +122,6 @@ impl ImportControl {
     }
 }
 
-/// What the first pass learns about a file.
-struct Scan {
-    format: ImportFormat,
-    rows: u64,
-    /// Each coin or price currency text, by its lower-cased key.
-    coins: BTreeMap<String, String>,
-    skipped: Vec<SkippedRow>,
-    skipped_count: u64,
-    notes: Vec<String>,
-}
-
 /// SQLite's page cache while an import runs (KiB): half the store's usual, so a million-row
 /// import stays well under 150 MB; the store's own size is restored afterwards.
 const IMPORT_CACHE_KIB: i64 = 32 * 1024;
@@ -188,41 +177,38 @@ async fn import(
             source,
         })?
         .len();
-    let scan = scan(path, wanted, &context, control, total)?;
     let maps = check_maps(store, &options.maps).await?;
-    let (resolved, explained, unresolved) =
-        resolve_coins(store, scan.coins.values(), &maps).await?;
     let fiat = assets::fiat_ids(store).await?;
-    let mut report = ImportReport {
-        format: scan.format,
-        rows: scan.rows,
-        imported: 0,
-        duplicates: 0,
-        skipped: scan.skipped,
-        skipped_count: scan.skipped_count,
-        assets: BTreeMap::new(),
-        coin_labels: BTreeMap::new(),
-        unresolved,
-        resolved: explained,
-        batch_id: None,
-        dry_run: options.dry_run,
-        notes: scan.notes,
-    };
-    if !report.unresolved.is_empty() && !options.dry_run {
-        return Err(TransferError::Unresolved {
-            path: path.to_path_buf(),
-            unresolved: report.unresolved,
-        });
-    }
-
-    let err = |e| TransferError::Store(store.error(e));
-    let reader = RowReader::open(path, Some(scan.format), &context)?;
+    let reader = RowReader::open(path, wanted, &context)?;
     let default_account = options
         .account
         .clone()
         .or_else(|| reader.account().map(str::to_owned))
         .unwrap_or_else(|| DEFAULT_ACCOUNT.to_owned());
+    let mut report = ImportReport {
+        format: reader.format(),
+        rows: 0,
+        imported: 0,
+        duplicates: 0,
+        skipped: Vec::new(),
+        skipped_count: 0,
+        assets: BTreeMap::new(),
+        coin_labels: BTreeMap::new(),
+        unresolved: Vec::new(),
+        resolved: Vec::new(),
+        batch_id: None,
+        dry_run: options.dry_run,
+        notes: reader.notes(),
+    };
+    // A preview checks; an import writes (both write in the transaction; a preview rolls back).
+    let phase = if options.dry_run {
+        ImportPhase::Reading
+    } else {
+        ImportPhase::Importing
+    };
     let mut batches = read_legs(reader);
+
+    let err = |e| TransferError::Store(store.error(e));
     let mut tx = store.pool().begin().await.map_err(err)?;
     let batch = ledger::new_batch(
         &mut tx,
@@ -232,6 +218,7 @@ async fn import(
     )
     .await
     .map_err(err)?;
+    let mut coins = Resolver::new(&maps);
     let mut replay = ledger::Replay::default();
     let mut accounts: HashMap<String, AccountId> = HashMap::new();
     let mut in_memory: bool = sqlx::query_scalar("SELECT NOT EXISTS (SELECT 1 FROM entries)")
@@ -247,9 +234,33 @@ async fn import(
                 source: std::io::Error::other("reading the file stopped unexpectedly"),
             });
         };
-        let ReadBatch { legs, at, more } = read?;
+        let ReadBatch {
+            legs,
+            skipped,
+            at,
+            more,
+        } = read?;
         if control.is_cancelled() {
             return Err(TransferError::Cancelled(path.to_path_buf()));
+        }
+        report.skipped_count += skipped.len() as u64;
+        let room = SKIPPED_LISTED.saturating_sub(report.skipped.len());
+        report.skipped.extend(skipped.into_iter().take(room));
+        for (_, row, _) in &legs {
+            let price_currency = row.price.as_ref().map(|(_, currency)| currency);
+            for text in std::iter::once(&row.coin).chain(price_currency) {
+                coins.learn(&mut tx, text).await.map_err(err)?;
+            }
+        }
+        // An import with a symbol nobody answered writes no more; it reads on to list them all.
+        let writing = options.dry_run || coins.unresolved.is_empty();
+        if !writing {
+            report.rows = at.1;
+            control.report(phase, at, total);
+            if more {
+                continue;
+            }
+            break;
         }
         // Into an empty ledger, repeats can only come from the file: `seen` finds them, while it
         // has room. Otherwise earlier batches are already written in this transaction (a preview
@@ -273,17 +284,17 @@ async fn import(
             }
             // Only a preview gets here with unresolved symbols: each lists the entries waiting on
             // it, and an entry whose coin is known counts in the totals even when its price's
-            // currency is not (the import itself refuses to start before every symbol is known).
-            let Some(id) = resolved.get(&coin_key(&row.coin)) else {
-                waits(&mut report.unresolved, &row.coin, line);
+            // currency is not.
+            let Some(id) = coins.id(&row.coin).cloned() else {
+                coins.waits(&row.coin, line);
                 continue;
             };
-            row.coin = id.clone();
+            row.coin = id;
             if let Some((_, currency)) = &row.price {
-                match resolved.get(&coin_key(currency)) {
-                    Some(id) => row.price = row.price.take().map(|(price, _)| (price, id.clone())),
+                match coins.id(currency).cloned() {
+                    Some(id) => row.price = row.price.take().map(|(price, _)| (price, id)),
                     None => {
-                        waits(&mut report.unresolved, currency, line);
+                        coins.waits(currency, line);
                         row.price = None;
                     }
                 }
@@ -291,27 +302,29 @@ async fn import(
             if fiat.contains(&row.coin) {
                 row.price = None; // the price of a euro in bitcoin is no cost basis
             }
-            let net = report
-                .assets
-                .entry(CoinId::from_stored(row.coin.clone()))
-                .or_insert(Amount::ZERO);
+            // Looked up by reference first: a clone only for a coin or account not met before.
+            let net = match report.assets.get_mut(row.coin.as_str()) {
+                Some(net) => net,
+                None => report
+                    .assets
+                    .entry(CoinId::from_stored(row.coin.clone()))
+                    .or_insert(Amount::ZERO),
+            };
             *net = net.checked_add(row.amount).unwrap_or(*net);
             report.imported += 1;
-            let name = row
-                .account
-                .take()
-                .unwrap_or_else(|| default_account.clone());
-            let account_id = match accounts.get(&name) {
+            let name = row.account.take();
+            let name = name.as_deref().unwrap_or(&default_account);
+            let account_id = match accounts.get(name) {
                 Some(id) => *id,
                 None => {
-                    let account = crate::accounts::find_or_create(store, &mut tx, &name, now)
+                    let account = crate::accounts::find_or_create(store, &mut tx, name, now)
                         .await
                         .map_err(|e| TransferError::Account {
                             path: PathBuf::from(path),
                             line,
                             reason: e.to_string(),
                         })?;
-                    accounts.insert(name, account.id);
+                    accounts.insert(name.to_owned(), account.id);
                     account.id
                 }
             };
@@ -336,14 +349,23 @@ async fn import(
         ledger::insert_entries_deferred(&mut tx, batch, &entries, &mut replay)
             .await
             .map_err(err)?;
-        control.report(ImportPhase::Importing, at, total);
+        report.rows = at.1;
+        control.report(phase, at, total);
         if !more {
             break;
         }
     }
+    if !options.dry_run && !coins.unresolved.is_empty() {
+        tx.rollback().await.map_err(err)?;
+        let (_, unresolved) = coins.finish(store).await?;
+        return Err(TransferError::Unresolved {
+            path: path.to_path_buf(),
+            unresolved,
+        });
+    }
     replay.finish(&mut tx).await.map_err(err)?;
-    let named = report.unresolved.iter().flat_map(|u| &u.candidates);
-    let named = named.chain(report.resolved.iter().map(|r| &r.id));
+    let named = coins.unresolved.iter().flat_map(|u| &u.candidates);
+    let named = named.chain(coins.explained.iter().map(|r| &r.id));
     report.coin_labels = assets::labels(&mut tx, report.assets.keys().chain(named))
         .await
         .map_err(err)?;
@@ -353,79 +375,34 @@ async fn import(
         tx.commit().await.map_err(err)?;
         report.batch_id = Some(batch);
     }
+    // Suggestions for unknown symbols are looked up once the transaction is over.
+    (report.resolved, report.unresolved) = coins.finish(store).await?;
+    let named = report.unresolved.iter().flat_map(|u| &u.candidates);
+    let unlabelled: Vec<&CoinId> = named
+        .filter(|id| !report.coin_labels.contains_key(*id))
+        .collect();
+    if !unlabelled.is_empty() {
+        let mut connection = store.pool().acquire().await.map_err(err)?;
+        let labels = assets::labels(&mut connection, unlabelled)
+            .await
+            .map_err(err)?;
+        report.coin_labels.extend(labels);
+    }
     Ok(report)
 }
 
-/// Notes that the entry on `line` waits on the unresolved `symbol`.
-fn waits(unresolved: &mut [Unresolved], symbol: &str, line: u64) {
-    let key = coin_key(symbol);
-    if let Some(found) = unresolved.iter_mut().find(|u| coin_key(&u.symbol) == key) {
-        found.wait(line);
-    }
-}
-
-/// The first pass: every row read and checked, the coins collected, skipped rows listed.
-fn scan(
-    path: &Path,
-    wanted: Option<ImportFormat>,
-    context: &Context,
-    control: &ImportControl,
-    total: u64,
-) -> Result<Scan, TransferError> {
-    let mut reader = RowReader::open(path, wanted, context)?;
-    let mut scan = Scan {
-        format: reader.format(),
-        rows: 0,
-        coins: BTreeMap::new(),
-        skipped: Vec::new(),
-        skipped_count: 0,
-        notes: reader.notes(),
-    };
-    let mut out = Vec::with_capacity(BATCH);
-    loop {
-        out.clear();
-        let more = reader.next_batch(&mut out, BATCH)?;
-        if control.is_cancelled() {
-            return Err(TransferError::Cancelled(path.to_path_buf()));
-        }
-        for item in out.drain(..) {
-            match item {
-                Out::Leg(_, row) => {
-                    for text in std::iter::once(&row.coin).chain(row.price.as_ref().map(|(_, c)| c))
-                    {
-                        let key = coin_key(text);
-                        scan.coins.entry(key).or_insert_with(|| text.clone());
-                    }
-                }
-                Out::Skip(line, reason) => {
-                    scan.skipped_count += 1;
-                    if scan.skipped.len() < SKIPPED_LISTED {
-                        scan.skipped.push(SkippedRow { line, reason });
-                    }
-                }
-            }
-        }
-        control.report(ImportPhase::Reading, (reader.bytes(), reader.rows()), total);
-        if !more {
-            break;
-        }
-    }
-    scan.rows = reader.rows();
-    scan.skipped.sort_by_key(|s| s.line);
-    Ok(scan)
-}
-
-/// One batch of the second pass: each leg with its line and source id, and where reading got to
-/// (bytes, rows).
+/// One batch of the file: each leg with its line and source id, the rows skipped, and where
+/// reading got to (bytes, rows).
 struct ReadBatch {
     legs: Vec<(u64, ParsedRow, String)>,
+    skipped: Vec<SkippedRow>,
     at: (u64, u64),
     more: bool,
 }
 
-/// Reads the legs again on a thread of their own, fingerprinting each, so that parsing the next
-/// batch overlaps writing this one. A batch or two waits at most; the thread stops when the
-/// receiver is dropped (a failed or cancelled import).
+/// Reads the file on a thread of its own, fingerprinting each leg, so that parsing the next batch
+/// overlaps writing this one. A batch or two waits at most; the thread stops when the receiver is
+/// dropped (a failed or cancelled import).
 fn read_legs(
     mut reader: RowReader<std::fs::File>,
 ) -> tokio::sync::mpsc::Receiver<Result<ReadBatch, TransferError>> {
@@ -442,23 +419,25 @@ fn read_legs(
                     return;
                 }
             };
-            let legs = out
-                .drain(..)
-                .filter_map(|item| match item {
-                    Out::Leg(line, row) => Some((line, row)),
-                    Out::Skip(..) => None,
-                })
-                .map(|(line, row)| {
-                    let source = fingerprints.source(&row);
-                    (line, row, source)
-                })
-                .collect();
+            let mut skipped = Vec::new();
+            let mut legs = Vec::with_capacity(out.len());
+            for item in out.drain(..) {
+                match item {
+                    Out::Leg(line, row) => {
+                        let source = fingerprints.source(&row);
+                        legs.push((line, row, source));
+                    }
+                    Out::Skip(line, reason) => skipped.push(SkippedRow { line, reason }),
+                }
+            }
             let at = (reader.bytes(), reader.rows());
-            if sender
-                .blocking_send(Ok(ReadBatch { legs, at, more }))
-                .is_err()
-                || !more
-            {
+            let batch = ReadBatch {
+                legs,
+                skipped,
+                at,
+                more,
+            };
+            if sender.blocking_send(Ok(batch)).is_err() || !more {
                 return;
             }
         }

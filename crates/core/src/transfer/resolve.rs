@@ -8,6 +8,7 @@ use super::{ResolvedSymbol, TransferError, Unresolved};
 use crate::assets::{self, AssetError};
 use crate::coin::CoinId;
 use crate::store::Store;
+use sqlx::{Sqlite, Transaction};
 
 /// `sol (solana)` -> (`sol`, Some(`solana`)); anything else is just a symbol or id.
 fn split_name(key: &str) -> (&str, Option<&str>) {
@@ -61,49 +62,57 @@ pub(super) async fn check_maps(
     Ok(checked)
 }
 
-/// Each distinct coin text to an id: a mapping, an id, or a symbol only one (top) coin has.
-/// Everything else is unresolved, with the coins it could mean.
-pub(super) async fn resolve_coins(
-    store: &Store,
-    texts: impl Iterator<Item = &String>,
-    maps: &HashMap<String, String>,
-) -> Result<
-    (
-        HashMap<String, String>,
-        Vec<ResolvedSymbol>,
-        Vec<Unresolved>,
-    ),
-    TransferError,
-> {
-    let mut resolved = HashMap::new();
-    let mut explained = Vec::new();
-    let mut unresolved = Vec::new();
-    let err = |e| TransferError::Store(store.error(e));
-    // A plain list, not a lazy iterator: the future stays `Send` across the awaits below.
-    let texts: Vec<String> = texts.cloned().collect();
-    let mut tx = store.pool().begin().await.map_err(err)?;
-    for text in texts {
-        let key = coin_key(&text);
-        if resolved.contains_key(&key)
-            || unresolved
-                .iter()
-                .any(|u: &Unresolved| coin_key(&u.symbol) == key)
+/// Each distinct coin text to an id, decided the first time the file names it: a mapping, an id,
+/// or a symbol only one (top) coin has. Everything else is unresolved, with the coins it could
+/// mean (looked up by [`Resolver::finish`], once the import's transaction is over).
+pub(super) struct Resolver<'m> {
+    maps: &'m HashMap<String, String>,
+    /// By coin key.
+    resolved: HashMap<String, String>,
+    pub explained: Vec<ResolvedSymbol>,
+    pub unresolved: Vec<Unresolved>,
+}
+
+impl<'m> Resolver<'m> {
+    pub fn new(maps: &'m HashMap<String, String>) -> Self {
+        Self {
+            maps,
+            resolved: HashMap::new(),
+            explained: Vec::new(),
+            unresolved: Vec::new(),
+        }
+    }
+
+    /// The id `text` was resolved to, if it was.
+    pub fn id(&self, text: &str) -> Option<&String> {
+        self.resolved.get(&coin_key(text))
+    }
+
+    /// Decides what `text` means, unless it was decided before.
+    pub async fn learn(
+        &mut self,
+        tx: &mut Transaction<'_, Sqlite>,
+        text: &str,
+    ) -> Result<(), sqlx::Error> {
+        let key = coin_key(text);
+        if self.resolved.contains_key(&key)
+            || self.unresolved.iter().any(|u| coin_key(&u.symbol) == key)
         {
-            continue;
+            return Ok(());
         }
         let mut explain = |id: &str, how: String| {
             if text != id {
-                explained.push(ResolvedSymbol {
-                    symbol: text.clone(),
+                self.explained.push(ResolvedSymbol {
+                    symbol: text.to_owned(),
                     id: CoinId::from_stored(id.to_owned()),
                     how,
                 });
             }
         };
-        if let Some(id) = maps.get(&key) {
+        if let Some(id) = self.maps.get(&key) {
             explain(id, "your mapping".to_owned());
-            resolved.insert(key, id.clone());
-            continue;
+            self.resolved.insert(key, id.clone());
+            return Ok(());
         }
         // `SOL (Solana)`: the name in brackets picks among coins that share the symbol.
         let (symbol, name) = split_name(&key);
@@ -113,40 +122,62 @@ pub(super) async fn resolve_coins(
             )
             .bind(symbol)
             .bind(name)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(err)?;
+            .fetch_all(&mut **tx)
+            .await?;
             if let [id] = named.as_slice() {
                 explain(id, "the name in brackets".to_owned());
-                resolved.insert(key, id.clone());
-                continue;
+                self.resolved.insert(key, id.clone());
+                return Ok(());
             }
         }
-        match assets::resolve_explained(&mut tx, symbol).await {
+        let unresolved = |candidates| Unresolved {
+            symbol: text.to_owned(),
+            candidates,
+            waiting: 0,
+            waiting_lines: Vec::new(),
+        };
+        match assets::resolve_explained(tx, symbol).await {
             Ok((asset, how)) => {
                 explain(&asset.id, how.describe());
-                resolved.insert(key, asset.id.to_string());
+                self.resolved.insert(key, asset.id.to_string());
             }
-            Err(AssetError::Ambiguous { candidates, .. }) => unresolved.push(Unresolved {
-                symbol: text.clone(),
-                candidates: candidates.split(", ").filter_map(CoinId::parse).collect(),
-                waiting: 0,
-                waiting_lines: Vec::new(),
-            }),
-            Err(AssetError::Database(e)) => return Err(err(e)),
-            Err(_) => unresolved.push(Unresolved {
-                symbol: text.clone(),
-                candidates: Vec::new(),
-                waiting: 0,
-                waiting_lines: Vec::new(),
-            }),
+            Err(AssetError::Ambiguous { candidates, .. }) => self.unresolved.push(unresolved(
+                candidates.split(", ").filter_map(CoinId::parse).collect(),
+            )),
+            Err(AssetError::Database(e)) => return Err(e),
+            Err(_) => self.unresolved.push(unresolved(Vec::new())),
+        }
+        Ok(())
+    }
+
+    /// Notes that the entry on `line` waits on the unresolved `text`.
+    pub fn waits(&mut self, text: &str, line: u64) {
+        let key = coin_key(text);
+        if let Some(found) = self
+            .unresolved
+            .iter_mut()
+            .find(|u| coin_key(&u.symbol) == key)
+        {
+            found.wait(line);
         }
     }
-    // The store has one connection: suggestions are looked up once the transaction is over.
-    tx.rollback().await.map_err(err)?;
-    for unknown in unresolved.iter_mut().filter(|u| u.candidates.is_empty()) {
-        let similar = assets::search_local(store, &coin_key(&unknown.symbol), 5).await?;
-        unknown.candidates = similar.into_iter().map(|c| c.id).collect();
+
+    /// What was explained and what stays unresolved, in the order of their keys, each unknown
+    /// symbol with the coins it resembles.
+    pub async fn finish(
+        mut self,
+        store: &Store,
+    ) -> Result<(Vec<ResolvedSymbol>, Vec<Unresolved>), TransferError> {
+        for unknown in self
+            .unresolved
+            .iter_mut()
+            .filter(|u| u.candidates.is_empty())
+        {
+            let similar = assets::search_local(store, &coin_key(&unknown.symbol), 5).await?;
+            unknown.candidates = similar.into_iter().map(|c| c.id).collect();
+        }
+        self.explained.sort_by_key(|r| coin_key(&r.symbol));
+        self.unresolved.sort_by_key(|u| coin_key(&u.symbol));
+        Ok((self.explained, self.unresolved))
     }
-    Ok((resolved, explained, unresolved))
 }

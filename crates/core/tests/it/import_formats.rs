@@ -541,10 +541,22 @@ async fn progress_is_reported_and_a_cancel_leaves_nothing_behind() {
     let last = progress.last().copied().unwrap();
     assert_eq!((last.phase, last.rows), (ImportPhase::Importing, 20_000));
     assert_eq!(last.bytes_done, last.bytes_total);
-    assert!(progress.iter().any(|p| p.phase == ImportPhase::Reading));
+    assert!(progress.iter().all(|p| p.phase == ImportPhase::Importing));
+    assert!(progress.len() >= 4, "one report per batch: {progress:?}");
     assert!(progress
         .windows(2)
-        .all(|w| w[0].phase != w[1].phase || w[0].bytes_done <= w[1].bytes_done));
+        .all(|w| w[0].bytes_done <= w[1].bytes_done && w[0].rows <= w[1].rows));
+    // A preview reads and checks the same file in the same one pass.
+    let previewed = Arc::new(Mutex::new(Vec::new()));
+    let log = previewed.clone();
+    let control = ImportControl::with_progress(move |p| log.lock().unwrap().push(p));
+    let dry = ImportOptions {
+        dry_run: true,
+        ..ImportOptions::default()
+    };
+    app.import_with(&file, &dry, &control).await.unwrap();
+    let previewed = previewed.lock().unwrap().clone();
+    assert!(previewed.iter().all(|p| p.phase == ImportPhase::Reading));
 
     // Cancelled from its own progress report, halfway through writing.
     let other = write(

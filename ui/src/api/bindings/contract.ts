@@ -569,6 +569,7 @@ export type ImportOptions = {
 	utcOffset?: number | null,
 };
 
+/**  What an import's progress is of: a preview checking the file, or an import writing it. */
 export type ImportPhase = "reading" | "importing";
 
 /**  Where a long import is, for a progress bar. */
