@@ -84,10 +84,7 @@ pub struct CoinGeckoClient {
 impl CoinGeckoClient {
     pub fn new(config: ClientConfig) -> Result<Self, ApiError> {
         let timeout = config.timeout.unwrap_or(DEFAULT_TIMEOUT);
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout.min(Duration::from_secs(10)))
-            .user_agent(concat!("CryptoBalance/", env!("CARGO_PKG_VERSION")))
+        let http = http_builder(timeout)
             // reqwest drops `Authorization` on a cross-host redirect but not our key header: a
             // redirect is followed only within the configured scheme, host and port.
             .redirect(reqwest::redirect::Policy::custom(|attempt| {
@@ -103,13 +100,7 @@ impl CoinGeckoClient {
             }))
             .build()
             .map_err(|e| ApiError::from_transport(&e))?;
-        let base_url = config
-            .base_url
-            .filter(|url| !url.trim().is_empty())
-            .unwrap_or_else(|| config.plan.base_url().to_owned())
-            .trim()
-            .trim_end_matches('/')
-            .to_owned();
+        let base_url = base_url(config.base_url.as_deref(), config.plan.base_url());
         Ok(Self {
             http,
             base_url,
@@ -304,6 +295,24 @@ impl CoinGeckoClient {
         let body = self.get(&path, &query).await?;
         parse_chart(&body)
     }
+}
+
+/// A client with the app's user agent, `timeout` per call and at most 10 s to connect.
+pub(super) fn http_builder(timeout: Duration) -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(timeout.min(Duration::from_secs(10)))
+        .user_agent(concat!("CryptoBalance/", env!("CARGO_PKG_VERSION")))
+}
+
+/// `given` (a local fake, say) unless blank, else `default`; no spaces or trailing slash.
+pub(super) fn base_url(given: Option<&str>, default: &str) -> String {
+    given
+        .filter(|url| !url.trim().is_empty())
+        .unwrap_or(default)
+        .trim()
+        .trim_end_matches('/')
+        .to_owned()
 }
 
 /// Why a body was not read.

@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::client::{read_capped, Unread, DEFAULT_TIMEOUT};
+use super::client::{self, http_builder, read_capped, Unread, DEFAULT_TIMEOUT};
 use super::number::parse_json_number;
 use crate::clock::SECONDS_PER_DAY as DAY;
 use crate::money::Price;
@@ -75,22 +75,13 @@ pub struct LlamaClient {
 impl LlamaClient {
     /// `base_url` replaces [`DEFAULT_URL`] (a local fake in tests).
     pub fn new(base_url: Option<&str>, timeout: Option<Duration>) -> Result<Self, LlamaError> {
-        let timeout = timeout.unwrap_or(DEFAULT_TIMEOUT);
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout.min(Duration::from_secs(10)))
-            .user_agent(concat!("CryptoBalance/", env!("CARGO_PKG_VERSION")))
+        let http = http_builder(timeout.unwrap_or(DEFAULT_TIMEOUT))
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| transport(&e))?;
-        let base_url = base_url
-            .unwrap_or(DEFAULT_URL)
-            .trim()
-            .trim_end_matches('/')
-            .to_owned();
         Ok(Self {
             http,
-            base_url,
+            base_url: client::base_url(base_url, DEFAULT_URL),
             calls: Arc::new(AtomicU32::new(0)),
         })
     }
