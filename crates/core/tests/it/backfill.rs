@@ -18,6 +18,13 @@ use crate::support::{write, TestApp};
 
 const DAY: i64 = 86_400;
 
+async fn fake_and_dir() -> (FakeCoinGecko, tempfile::TempDir) {
+    let fake = FakeCoinGecko::start(FakeConfig::default(), 0)
+        .await
+        .expect("fake starts");
+    (fake, tempfile::tempdir().expect("temp dir"))
+}
+
 /// A vault (real time: the fake checks ranges against it) holding bitcoin since two years ago
 /// and ethereum since 30 days ago, DefiLlama not asked.
 async fn two_coins(fake: &FakeCoinGecko, dir: &std::path::Path) -> (App, i64) {
@@ -57,10 +64,7 @@ async fn two_coins_with(
 
 #[tokio::test]
 async fn backfill_fills_the_plans_year_once_and_lists_older_days_as_gaps() {
-    let fake = FakeCoinGecko::start(FakeConfig::default(), 0)
-        .await
-        .expect("fake starts");
-    let dir = tempfile::tempdir().expect("temp dir");
+    let (fake, dir) = fake_and_dir().await;
     let (app, now) = two_coins(&fake, dir.path()).await;
 
     let heard = Mutex::new(Vec::new());
@@ -106,10 +110,7 @@ async fn backfill_fills_the_plans_year_once_and_lists_older_days_as_gaps() {
 
 #[tokio::test]
 async fn the_sync_loop_backfills_within_its_share_of_the_plan() {
-    let fake = FakeCoinGecko::start(FakeConfig::default(), 0)
-        .await
-        .expect("fake starts");
-    let dir = tempfile::tempdir().expect("temp dir");
+    let (fake, dir) = fake_and_dir().await;
     let (app, _) = two_coins(&fake, dir.path()).await;
     // The public plan allows 5 calls a minute: the loop's share is 2 a cycle, enough for both.
     crypto_balance_core::sync::run_app_cycle(&app)
@@ -123,10 +124,7 @@ async fn the_sync_loop_backfills_within_its_share_of_the_plan() {
 
 #[tokio::test]
 async fn days_older_than_the_plan_come_from_defillama_once() {
-    let fake = FakeCoinGecko::start(FakeConfig::default(), 0)
-        .await
-        .expect("fake starts");
-    let dir = tempfile::tempdir().expect("temp dir");
+    let (fake, dir) = fake_and_dir().await;
     let (app, now) = two_coins_with(&fake, dir.path(), Some(fake.llama_url())).await;
 
     let report = app.backfill(|_| {}).await.unwrap();
@@ -161,10 +159,7 @@ async fn days_older_than_the_plan_come_from_defillama_once() {
 
 #[tokio::test]
 async fn a_defillama_failure_is_a_listed_gap_that_the_next_backfill_fills() {
-    let fake = FakeCoinGecko::start(FakeConfig::default(), 0)
-        .await
-        .expect("fake starts");
-    let dir = tempfile::tempdir().expect("temp dir");
+    let (fake, dir) = fake_and_dir().await;
     let (app, _) = two_coins_with(&fake, dir.path(), Some(fake.llama_url())).await;
     fake.inject(
         Failure::RateLimited { retry_after: 1 },
@@ -197,10 +192,7 @@ async fn a_defillama_failure_is_a_listed_gap_that_the_next_backfill_fills() {
 
 #[tokio::test]
 async fn defillama_is_not_asked_in_another_currency_and_says_why() {
-    let fake = FakeCoinGecko::start(FakeConfig::default(), 0)
-        .await
-        .expect("fake starts");
-    let dir = tempfile::tempdir().expect("temp dir");
+    let (fake, dir) = fake_and_dir().await;
     let (app, _) = two_coins_with(&fake, dir.path(), Some(fake.llama_url())).await;
     let change = RatesSettingsChange {
         base_currency: Some("eur".into()),

@@ -227,23 +227,18 @@ async fn two_accounts(dir: &std::path::Path) -> (App, i64) {
         .await
         .unwrap();
     }
-    sqlx::query(
-        "INSERT INTO snapshots (at, currency, total, missing_prices) VALUES (?, 'usd', ?, ?)",
-    )
-    .bind(today + 60)
-    .bind("999.5")
-    .bind(1)
-    .execute(store.pool())
-    .await
-    .unwrap();
-    sqlx::query(
-        "INSERT INTO snapshots (at, currency, total, missing_prices) VALUES (?, 'usd', ?, 0)",
-    )
-    .bind(today + 30)
-    .bind("145.25")
-    .execute(store.pool())
-    .await
-    .unwrap();
+    // The later snapshot lacks a price: the complete one stands for the day.
+    for (at, total, missing) in [(today + 60, "999.5", 1), (today + 30, "145.25", 0)] {
+        sqlx::query(
+            "INSERT INTO snapshots (at, currency, total, missing_prices) VALUES (?, 'usd', ?, ?)",
+        )
+        .bind(at)
+        .bind(total)
+        .bind(missing)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    }
     (app, today)
 }
 
@@ -251,9 +246,13 @@ async fn two_accounts(dir: &std::path::Path) -> (App, i64) {
 async fn history_is_per_coin_and_account_and_fills_gaps_from_snapshots() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (app, today) = two_accounts(dir.path()).await;
+    // "value/invested" per day, "gap" for a day without a value.
     let values = |days: &[crypto_balance_core::lots::history::DayValue]| {
         days.iter()
-            .map(|d| (d.value.map(|v| v.to_string()), d.invested.to_string()))
+            .map(|d| {
+                let value = d.value.map_or("gap".to_owned(), |v| v.to_string());
+                format!("{value}/{}", d.invested)
+            })
             .collect::<Vec<_>>()
     };
     let whole = app.daily_history(&HistoryQuery::default()).await.unwrap();
@@ -262,29 +261,15 @@ async fn history_is_per_coin_and_account_and_fills_gaps_from_snapshots() {
         today - 2 * 86_400,
         "from the first entry"
     );
-    assert_eq!(
-        values(&whole),
-        [
-            (Some("100".into()), "100".into()),
-            (Some("130".into()), "120".into()),
-            // Ethereum has no price today: the day's last complete snapshot stands in.
-            (Some("145.25".into()), "120".into()),
-        ]
-    );
+    // Ethereum has no price today: the day's last complete snapshot stands in.
+    assert_eq!(values(&whole), ["100/100", "130/120", "145.25/120"]);
 
     let bitcoin = HistoryQuery {
         coin: Some("BTC".into()),
         ..HistoryQuery::default()
     };
     let days = app.daily_history(&bitcoin).await.unwrap();
-    assert_eq!(
-        values(&days),
-        [
-            (Some("100".into()), "100".into()),
-            (Some("110".into()), "100".into()),
-            (Some("120".into()), "100".into()),
-        ]
-    );
+    assert_eq!(values(&days), ["100/100", "110/100", "120/100"]);
 
     let ledger = HistoryQuery {
         account: Some("ledger".into()),
@@ -298,7 +283,7 @@ async fn history_is_per_coin_and_account_and_fills_gaps_from_snapshots() {
     );
     assert_eq!(
         values(&days),
-        [(Some("20".into()), "20".into()), (None, "20".into())],
+        ["20/20", "gap/20"],
         "one account's gap stays a gap: snapshots are of the whole portfolio"
     );
 
