@@ -357,6 +357,9 @@ pub struct SettingsArgs {
     /// Forget the stored API key
     #[arg(long)]
     pub clear_api_key: bool,
+    /// Ask DefiLlama for daily prices older than the CoinGecko plan reaches [on|off]
+    #[arg(long, value_name = "on|off", value_parser = ["on", "off"])]
+    pub older_prices: Option<String>,
     /// The cost-basis method every P/L figure uses
     #[arg(long, value_name = "METHOD", value_parser = ["fifo", "lifo", "hifo", "average"])]
     pub cost_method: Option<String>,

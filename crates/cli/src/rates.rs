@@ -210,6 +210,7 @@ pub async fn settings(app: &App, args: &SettingsArgs, json: bool) -> Result<(), 
         refresh_interval_seconds: args.refresh_interval,
         plan: args.plan,
         api_key,
+        older_prices: args.older_prices.as_deref().map(|on| on == "on"),
     };
     app.update_rates_settings(&change).await?;
     let mut cost = app.cost_settings().await?;
@@ -232,6 +233,7 @@ pub async fn settings(app: &App, args: &SettingsArgs, json: bool) -> Result<(), 
             "effective_interval_seconds": effective,
             "plan": settings.plan,
             "has_api_key": settings.has_api_key,
+            "older_prices": settings.older_prices,
             "cost_method": cost.method,
             "cost_scope": cost.scope,
         }));
@@ -249,6 +251,14 @@ pub async fn settings(app: &App, args: &SettingsArgs, json: bool) -> Result<(), 
                     "stored (encrypted)"
                 } else {
                     "none"
+                }
+            ),
+            format!(
+                "older prices:      {}",
+                if settings.older_prices {
+                    "from DefiLlama (it learns the coins and dates asked for)"
+                } else {
+                    "off: days older than the plan reaches stay gaps"
                 }
             ),
             format!(

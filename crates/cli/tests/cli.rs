@@ -600,4 +600,12 @@ fn pl_lots_and_the_gains_report_name_their_method() {
         "{}",
         stdout(&out)
     );
+    assert!(
+        stdout(&out).contains("older prices:      from DefiLlama"),
+        "{}",
+        stdout(&out)
+    );
+    let out = with_passphrase(&["--json", "settings", "--older-prices", "off"], &dir);
+    let settings: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(settings["older_prices"], false);
 }

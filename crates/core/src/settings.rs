@@ -1,5 +1,5 @@
 //! User settings kept in the encrypted database (so the CoinGecko key never sits in a plain file):
-//! base currency, refresh interval, CoinGecko plan and key.
+//! base currency, refresh interval, CoinGecko plan and key, and whether DefiLlama may be asked.
 
 use std::time::Duration;
 
@@ -16,6 +16,7 @@ const REFRESH_INTERVAL: &str = "refresh_interval_seconds";
 const PLAN: &str = "coingecko_plan";
 const API_KEY: &str = "coingecko_api_key";
 const ALERTS_PAUSED: &str = "alerts_paused";
+const OLDER_PRICES: &str = "older_prices_from_defillama";
 
 pub const DEFAULT_BASE_CURRENCY: &str = "usd";
 /// Five minutes: fresh enough to watch a portfolio, and within every plan's budget.
@@ -30,6 +31,8 @@ pub struct RatesSettings {
     pub refresh_interval_seconds: u32,
     pub plan: Plan,
     pub has_api_key: bool,
+    /// Whether a backfill may ask DefiLlama for days older than the plan reaches (on at first).
+    pub older_prices: bool,
 }
 
 /// A change to the rate settings; absent fields stay as they are.
@@ -44,6 +47,8 @@ pub struct RatesSettingsChange {
     /// A new key; an empty string removes the stored key.
     #[specta(optional)]
     pub api_key: Option<String>,
+    #[specta(optional)]
+    pub older_prices: Option<bool>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -80,6 +85,7 @@ pub async fn load(store: &Store) -> Result<RatesSettings, StoreError> {
             .and_then(|v| v.parse().ok())
             .unwrap_or_default(),
         has_api_key: get(store, API_KEY).await?.is_some(),
+        older_prices: get(store, OLDER_PRICES).await?.as_deref() != Some("0"),
     })
 }
 
@@ -106,6 +112,9 @@ pub async fn update(store: &Store, change: &RatesSettingsChange) -> Result<(), S
     }
     if let Some(key) = &change.api_key {
         writes.push((API_KEY, ApiKey::new(key).map(|k| k.expose().to_owned())));
+    }
+    if let Some(on) = change.older_prices {
+        writes.push((OLDER_PRICES, Some(if on { "1" } else { "0" }.to_owned())));
     }
     let err = |e| store.error(e);
     let mut tx = store.pool().begin().await.map_err(err)?;

@@ -119,7 +119,8 @@ impl App {
         share: Share,
     ) -> Result<(BackfillReport, bool), Error> {
         let store = self.store().await?;
-        let currency = settings::load(&store).await?.base_currency;
+        let stored = settings::load(&store).await?;
+        let currency = stored.base_currency;
         let plan = self.rates.current_plan(&store).await?;
         let held: Vec<(String, i64)> = sqlx::query_as(
             "SELECT asset_id, MIN(occurred_at) FROM entries JOIN assets ON assets.id = asset_id \
@@ -140,7 +141,9 @@ impl App {
             plan.as_str(),
             plan.history_days().unwrap_or(0)
         );
-        let older_off = if currency.as_str() != llama::CURRENCY {
+        let older_off = if !stored.older_prices {
+            Some("DefiLlama is turned off in the settings".to_owned())
+        } else if currency.as_str() != llama::CURRENCY {
             Some(format!(
                 "DefiLlama prices in US dollars only, and the base currency is {}",
                 currency.as_str().to_uppercase()

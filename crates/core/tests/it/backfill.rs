@@ -210,3 +210,25 @@ async fn defillama_is_not_asked_in_another_currency_and_says_why() {
     );
     assert_eq!(fake.calls_to("/llama/chart/coingecko:bitcoin"), 0);
 }
+
+#[tokio::test]
+async fn defillama_turned_off_in_the_settings_is_not_asked() {
+    let (fake, dir) = fake_and_dir().await;
+    let (app, _) = two_coins_with(&fake, dir.path(), Some(fake.llama_url())).await;
+    let off = RatesSettingsChange {
+        older_prices: Some(false),
+        ..RatesSettingsChange::default()
+    };
+    app.update_rates_settings(&off).await.unwrap();
+    assert!(!app.rates_settings().await.unwrap().older_prices);
+
+    let report = app.backfill(|_| {}).await.unwrap();
+    assert_eq!((report.calls, report.older_calls), (2, 0));
+    assert_eq!(report.gaps.len(), 1, "{:?}", report.gaps);
+    assert!(
+        report.gaps[0].reason.contains("turned off in the settings"),
+        "{:?}",
+        report.gaps
+    );
+    assert_eq!(fake.calls_to("/llama/chart/coingecko:bitcoin"), 0);
+}

@@ -755,6 +755,8 @@ export type RatesSettings = {
 	refresh_interval_seconds: number,
 	plan: Plan,
 	has_api_key: boolean,
+	/**  Whether a backfill may ask DefiLlama for days older than the plan reaches (on at first). */
+	older_prices: boolean,
 };
 
 /**  A change to the rate settings; absent fields stay as they are. */
@@ -764,6 +766,7 @@ export type RatesSettingsChange = {
 	plan?: Plan | null,
 	/**  A new key; an empty string removes the stored key. */
 	api_key?: string | null,
+	older_prices?: boolean | null,
 };
 
 export type RekeyPhase = 

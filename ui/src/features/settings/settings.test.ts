@@ -21,6 +21,7 @@ const stored = {
   refresh_interval_seconds: 300,
   plan: "demo",
   has_api_key: false,
+  older_prices: true,
 };
 
 describe("price settings", () => {
@@ -46,6 +47,24 @@ describe("price settings", () => {
     await fireEvent.click(screen.getByRole("button", { name: "Save" }));
     await screen.findByText("Saved.");
     expect(calls).toContainEqual(["update_rates_settings", { change: { base_currency: "eur" } }]);
+  });
+
+  it("turns DefiLlama off at once, saying what it would learn", async () => {
+    const calls: Array<[string, unknown]> = [];
+    mockIPC((command, args) => {
+      calls.push([command, args]);
+      if (command === "rates_settings") return stored;
+      if (command === "sync_status") return { interval_seconds: 300 };
+      if (command === "update_rates_settings") return { ...stored, older_prices: false };
+      throw `${command} not mocked`;
+    });
+    render(PriceSettings);
+    const older = (await screen.findByLabelText(/older than the plan reaches/)) as HTMLInputElement;
+    expect(older.checked).toBe(true);
+    expect(older.closest("label")).toHaveTextContent("it learns which coins you held");
+    await fireEvent.click(older);
+    await waitFor(() => expect(older.checked).toBe(false));
+    expect(calls).toContainEqual(["update_rates_settings", { change: { older_prices: false } }]);
   });
 
   it("names intervals and counts refreshes in a 30-day month", () => {
