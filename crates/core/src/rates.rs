@@ -263,8 +263,6 @@ impl Rates {
         Ok(report)
     }
 
-    /// Price points of `coin` over the last `days`, from the database when a download is recent
-    /// enough (CoinGecko's own cache times), else from `/market_chart`.
     /// Fetches and stores a coin's prices from `from` to `to` (one call), counted against the
     /// month's budget. Returns the points stored.
     pub async fn fetch_range(
@@ -312,11 +310,8 @@ impl Rates {
         Ok(points.len())
     }
 
-    /// The plan in force for the stored settings (the environment's wins).
-    pub async fn current_plan(&self, store: &Store) -> Result<Plan, RatesError> {
-        Ok(self.plan(&settings::load(store).await?))
-    }
-
+    /// Price points of `coin` over the last `days`, from the database when a download is recent
+    /// enough (CoinGecko's own cache times), else from `/market_chart`.
     pub async fn history(
         &self,
         store: &Store,

@@ -120,8 +120,8 @@ impl App {
     ) -> Result<(BackfillReport, bool), Error> {
         let store = self.store().await?;
         let stored = settings::load(&store).await?;
+        let plan = self.rates.plan(&stored);
         let currency = stored.base_currency;
-        let plan = self.rates.current_plan(&store).await?;
         let held: Vec<(String, i64)> = sqlx::query_as(
             "SELECT asset_id, MIN(occurred_at) FROM entries JOIN assets ON assets.id = asset_id \
              WHERE assets.kind = 'coin' GROUP BY asset_id ORDER BY asset_id",
@@ -212,7 +212,14 @@ impl App {
                             return Ok((report, false));
                         }
                         match self
-                            .fetch_recent(&store, coin, &currency, chunk, share, &mut pace)
+                            .fetch_recent(
+                                &store,
+                                coin,
+                                &currency,
+                                chunk.range(now),
+                                share,
+                                &mut pace,
+                            )
                             .await
                         {
                             Recent::Fetched(calls, result) => {
@@ -261,25 +268,26 @@ impl App {
         }
         let resource = match chunk.source {
             Source::DefiLlama => older_resource(coin, chunk.from, chunk.to),
-            Source::CoinGecko => range_resource(coin, currency.as_str(), chunk.from * DAY - 1),
+            Source::CoinGecko => {
+                range_resource(coin, currency.as_str(), chunk.range(today * DAY).0)
+            }
         };
         Ok(chunk.to < today && db::fetched_at(store, &resource).await?.is_some())
     }
 
-    /// One CoinGecko range call for `chunk`, paced, and once more after a 429 unless this is the
-    /// sync loop's step (its next cycle goes on instead).
+    /// One CoinGecko call for `range` (Unix seconds), paced, and once more after a 429 unless
+    /// this is the sync loop's step (its next cycle goes on instead).
     async fn fetch_recent(
         &self,
         store: &Store,
         coin: &str,
         currency: &Currency,
-        chunk: Chunk,
+        range: (i64, i64),
         share: Share,
         pace: &mut Pace,
     ) -> Recent {
+        // The call's own time counts it in its month's budget.
         let now = self.now();
-        // A second before the day: ranges give the points after `from`.
-        let range = (chunk.from * DAY - 1, ((chunk.to + 1) * DAY).min(now));
         pace.wait().await;
         let first = self
             .rates
@@ -338,6 +346,14 @@ struct Chunk {
     from: i64,
     to: i64,
     source: Source,
+}
+
+impl Chunk {
+    /// The seconds a CoinGecko range call asks for: from a second before the first day (ranges
+    /// give the points after `from`) to the end of the last, or `now` if sooner.
+    fn range(self, now: i64) -> (i64, i64) {
+        (self.from * DAY - 1, ((self.to + 1) * DAY).min(now))
+    }
 }
 
 /// The calls that cover `first..=today`: CoinGecko from the plan's `reach` (all of it without
