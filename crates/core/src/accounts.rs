@@ -147,6 +147,23 @@ pub async fn list(store: &Store) -> Result<Vec<Account>, AccountError> {
         .collect())
 }
 
+/// The id of the account named `name`: its exact name, else the first name matching regardless of
+/// case ("kraken" finds "Kraken").
+pub async fn id_named(store: &Store, name: &str) -> Result<AccountId, AccountError> {
+    let accounts = list(store).await?;
+    let name = name.trim();
+    accounts
+        .iter()
+        .find(|a| a.name == name)
+        .or_else(|| {
+            accounts
+                .iter()
+                .find(|a| a.name.to_lowercase() == name.to_lowercase())
+        })
+        .map(|a| a.id)
+        .ok_or_else(|| AccountError::NotFound(name.to_owned()))
+}
+
 pub async fn rename(store: &Store, old: &str, new: &str) -> Result<Account, AccountError> {
     let new = clean_name(new)?;
     let result: Result<Option<(AccountId, String)>, _> =

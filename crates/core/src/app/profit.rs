@@ -19,7 +19,7 @@ use crate::ids::AccountId;
 use crate::lots::history::{self, DayValue};
 use crate::lots::load::{self, CostSettings, DailyPrices};
 use crate::lots::summary::{self, Context, GainRow, OpenLot, ProfitLoss};
-use crate::lots::{self, LotBook, Method, Scope};
+use crate::lots::{self, LotBook, LotEntry, Method, Scope};
 use crate::rates::db as rates_db;
 use crate::store::Store;
 use crate::valuation::PriceBook;
@@ -186,9 +186,7 @@ impl App {
         let store = self.store().await?;
         let saved = load::cost_settings(&store).await?;
         let (method, scope) = (method.unwrap_or(saved.method), scope.unwrap_or(saved.scope));
-        let currency = settings::load(&store).await?.base_currency;
-        let daily = DailyPrices::load(&store, &currency).await?;
-        let entries = load::entries(&store, &currency, &daily).await?;
+        let (currency, _, entries) = valued_ledger(&store).await?;
         let book = lots::book(&entries, method, scope)?;
         let prices = current_prices(&store, &currency, &book).await?;
         Ok(Books {
@@ -205,6 +203,15 @@ impl App {
             prices,
         })
     }
+}
+
+/// The base currency, the stored daily prices in it, and every ledger entry valued by them: what
+/// the lot engine and the daily history both start from.
+async fn valued_ledger(store: &Store) -> Result<(Currency, DailyPrices, Vec<LotEntry>), Error> {
+    let currency = settings::load(store).await?.base_currency;
+    let daily = DailyPrices::load(store, &currency).await?;
+    let entries = load::entries(store, &currency, &daily).await?;
+    Ok((currency, daily, entries))
 }
 
 async fn current_prices(
@@ -306,17 +313,15 @@ impl App {
     /// the snapshots recorded that day (the last complete one), when there are any.
     pub async fn daily_history(&self, query: &HistoryQuery) -> Result<Vec<DayValue>, Error> {
         let store = self.store().await?;
-        let currency = settings::load(&store).await?.base_currency;
         let coin = match &query.coin {
             Some(coin) => Some(crate::assets::resolve_id(&store, coin).await?),
             None => None,
         };
         let account = match &query.account {
-            Some(name) => Some(account_id(&store, name).await?),
+            Some(name) => Some(crate::accounts::id_named(&store, name).await?),
             None => None,
         };
-        let daily = DailyPrices::load(&store, &currency).await?;
-        let mut entries = load::entries(&store, &currency, &daily).await?;
+        let (currency, daily, mut entries) = valued_ledger(&store).await?;
         entries.retain(|e| {
             coin.as_ref().is_none_or(|c| e.asset == c.as_str())
                 && account.is_none_or(|a| e.account == a)
@@ -334,18 +339,4 @@ impl App {
         }
         Ok(days)
     }
-}
-
-async fn account_id(store: &Store, name: &str) -> Result<AccountId, Error> {
-    let accounts = crate::accounts::list(store).await?;
-    accounts
-        .iter()
-        .find(|a| a.name == name.trim())
-        .or_else(|| {
-            accounts
-                .iter()
-                .find(|a| a.name.to_lowercase() == name.trim().to_lowercase())
-        })
-        .map(|a| a.id)
-        .ok_or_else(|| crate::accounts::AccountError::NotFound(name.trim().to_owned()).into())
 }
