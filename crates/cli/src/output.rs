@@ -125,6 +125,16 @@ pub fn holdings(holdings: &[Holding], json: bool) {
 }
 
 /// Prints aligned columns; `right` lists the columns aligned right (numbers).
+/// A price or value in the one number format, or "-" when there is none.
+pub fn money(value: Option<rust_decimal::Decimal>) -> String {
+    value.map_or_else(|| "-".into(), |v| NumberStyle::system().money_number(v))
+}
+
+/// The UTC day of `at`: "2024-03-01".
+pub fn day(at: crypto_balance_core::clock::UnixTime) -> String {
+    at.to_string().chars().take(10).collect()
+}
+
 pub fn table(header: &[&str], rows: &[Vec<String>], right: &[usize]) {
     let header: Vec<String> = header.iter().map(|h| (*h).to_owned()).collect();
     let widths: Vec<usize> = (0..header.len())

@@ -6,10 +6,9 @@ use crypto_balance_core::app::{HistoryQuery, ProfitQuery};
 use crypto_balance_core::lots::{Method, Scope};
 use crypto_balance_core::numbers::NumberStyle;
 use crypto_balance_core::{App, ErrorReport};
-use rust_decimal::Decimal;
 
 use crate::args::CostArgs;
-use crate::output::{print_json, print_lines, progress_done, progress_line, table};
+use crate::output::{day, money, print_json, print_lines, progress_done, progress_line, table};
 
 /// Said under every figure a method produced.
 pub const NOT_ADVICE: &str = "Not tax advice: check the figures against your records and your \
@@ -22,10 +21,6 @@ fn query(year: Option<i32>, cost: &CostArgs) -> ProfitQuery {
         method: cost.method.as_deref().and_then(Method::parse),
         scope: cost.scope.as_deref().and_then(Scope::parse),
     }
-}
-
-fn money(value: Option<Decimal>) -> String {
-    value.map_or_else(|| "-".into(), |v| NumberStyle::system().money_number(v))
 }
 
 fn method_line(method: Method, scope: Scope) -> String {
@@ -143,8 +138,7 @@ pub async fn lots(app: &App, coin: &str, cost: &CostArgs, json: bool) -> Result<
         .iter()
         .map(|l| {
             vec![
-                l.acquired_at
-                    .map_or_else(|| "unknown".into(), |a| a.to_string()[..10].to_owned()),
+                l.acquired_at.map_or_else(|| "unknown".into(), day),
                 l.account.clone(),
                 style.amount(l.amount),
                 money(l.cost),
@@ -230,7 +224,7 @@ pub async fn history(app: &App, query: &HistoryQuery, json: bool) -> Result<(), 
             .iter()
             .map(|d| {
                 serde_json::json!({
-                    "date": &d.day.to_string()[..10],
+                    "date": day(d.day),
                     "value": d.value,
                     "invested": d.invested,
                     "missing": d.missing,
@@ -248,7 +242,7 @@ pub async fn history(app: &App, query: &HistoryQuery, json: bool) -> Result<(), 
         .iter()
         .map(|d| {
             vec![
-                d.day.to_string()[..10].to_owned(),
+                day(d.day),
                 d.value.map_or_else(
                     || format!("gap ({} without a price)", d.missing),
                     |v| money(Some(v)),
@@ -290,8 +284,8 @@ pub async fn backfill(app: &App, json: bool) -> Result<(), ErrorReport> {
         lines.push(format!(
             "gap: {} from {} to {}: {}",
             gap.coin_label,
-            &gap.from.to_string()[..10],
-            &gap.to.to_string()[..10],
+            day(gap.from),
+            day(gap.to),
             gap.reason
         ));
     }

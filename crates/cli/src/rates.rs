@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 use serde_json::json;
 
 use crate::args::SettingsArgs;
-use crate::output::{print_json, print_lines, table};
+use crate::output::{money, print_json, print_lines, table};
 
 /// One whole cycle (fetch, store, snapshot) while holding the folder's sync lock.
 pub async fn sync_once(app: &App, json: bool) -> Result<(), ErrorReport> {
@@ -68,11 +68,6 @@ fn age(seconds: Option<i64>) -> String {
         Some(s) if s < 172_800 => format!("{} h", s / 3_600),
         Some(s) => format!("{} days", s / 86_400),
     }
-}
-
-/// A price or value in the one number format, or "-" when there is none.
-fn money(value: Option<Decimal>) -> String {
-    value.map_or_else(|| "-".into(), |v| NumberStyle::system().money_number(v))
 }
 
 pub async fn rates(app: &App, coins: &[String], json: bool) -> Result<(), ErrorReport> {
