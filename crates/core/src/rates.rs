@@ -118,19 +118,14 @@ pub struct Rates {
     connection: Mutex<Option<Arc<Connection>>>,
     searches: Cache<String, Arc<Vec<Listing>>>,
     calls: Arc<AtomicU32>,
-    /// The second source, or why there is none.
-    older: Result<llama::LlamaClient, String>,
+    /// The second source, or why there is none: built on first use, not at start-up.
+    older: std::sync::OnceLock<Result<llama::LlamaClient, String>>,
 }
 
 impl Rates {
     pub fn new(overrides: CoinGeckoOverrides) -> Self {
-        let older = match (&overrides.defillama_url, &overrides.base_url) {
-            (None, Some(_)) => Err(OLDER_OFF.to_owned()),
-            (url, _) => llama::LlamaClient::new(url.as_deref(), overrides.timeout)
-                .map_err(|e| e.to_string()),
-        };
         Self {
-            older,
+            older: std::sync::OnceLock::new(),
             overrides,
             connection: Mutex::new(None),
             searches: Cache::builder()
@@ -289,7 +284,14 @@ impl Rates {
 
     /// DefiLlama's client for days older than the plan reaches, or why it is not asked.
     pub fn older_source(&self) -> Result<&llama::LlamaClient, &str> {
-        self.older.as_ref().map_err(String::as_str)
+        let older = self.older.get_or_init(|| {
+            match (&self.overrides.defillama_url, &self.overrides.base_url) {
+                (None, Some(_)) => Err(OLDER_OFF.to_owned()),
+                (url, _) => llama::LlamaClient::new(url.as_deref(), self.overrides.timeout)
+                    .map_err(|e| e.to_string()),
+            }
+        });
+        older.as_ref().map_err(String::as_str)
     }
 
     /// Fetches and stores a coin's US-dollar prices for `days` days from `first_day` from
