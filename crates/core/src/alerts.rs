@@ -23,7 +23,9 @@ use crate::numbers::NumberStyle;
 use crate::store::StoreError;
 
 /// What a rule watches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum AlertKind {
     /// A coin's price at or above the threshold.
@@ -92,12 +94,13 @@ pub(crate) const ALL_KINDS: [AlertKind; 9] = [
 ];
 
 /// A rule as stored and listed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type, utoipa::ToSchema)]
 pub struct AlertRule {
     pub id: AlertId,
     pub kind: AlertKind,
     /// Written as `coin` and `account`.
     #[serde(flatten)]
+    #[schema(value_type = crate::alerts::target::TargetFields)]
     pub target: AlertTarget,
     /// The coin for people, "Bitcoin (BTC)"; `None` for portfolio rules.
     pub coin_label: Option<String>,
@@ -152,7 +155,7 @@ pub struct AlertState {
 }
 
 /// What `alerts add` and the UI send to create a rule.
-#[derive(Debug, Clone, Deserialize, Type)]
+#[derive(Debug, Clone, Deserialize, Type, utoipa::ToSchema)]
 pub struct NewAlert {
     pub kind: AlertKind,
     /// Coin id or symbol (price, change and holding rules).
@@ -179,7 +182,7 @@ fn yes() -> bool {
 }
 
 /// A change to a rule's schedule: pause, resume, snooze, note.
-#[derive(Debug, Clone, Default, Deserialize, Type)]
+#[derive(Debug, Clone, Default, Deserialize, Type, utoipa::ToSchema)]
 pub struct AlertChange {
     #[specta(optional)]
     pub paused: Option<bool>,
@@ -194,7 +197,7 @@ pub struct AlertChange {
 }
 
 /// One fired alert: stored in the history, sent as a notification, printed by the daemon.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type, utoipa::ToSchema)]
 pub struct FiredAlert {
     pub alert_id: AlertId,
     pub kind: AlertKind,

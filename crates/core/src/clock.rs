@@ -55,9 +55,11 @@ impl Clock for FixedClock {
     serde::Deserialize,
     specta::Type,
     sqlx::Type,
+    utoipa::ToSchema,
 )]
 #[serde(transparent)]
 #[sqlx(transparent)]
+#[schema(example = 1764547200)]
 pub struct UnixTime(i64);
 
 /// Seconds in a (UTC) day: Unix time has no leap seconds.

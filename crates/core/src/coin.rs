@@ -21,10 +21,12 @@ const MAX_ID_CHARS: usize = 200;
     Deserialize,
     specta::Type,
     sqlx::Type,
+    utoipa::ToSchema,
 )]
 #[serde(try_from = "String", into = "String")]
 #[specta(type = String)]
 #[sqlx(transparent)]
+#[schema(example = "bitcoin")]
 pub struct CoinId(String);
 
 /// Why a text from a server or a file is not a coin id.

@@ -16,10 +16,21 @@ pub const SUPPORTED_VS_CURRENCIES: &[&str] = &[
 /// [`Currency::parse`] makes one from what a person or a file wrote; one read back from the
 /// database was parsed when it was written.
 #[derive(
-    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, specta::Type, sqlx::Type,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    specta::Type,
+    sqlx::Type,
+    utoipa::ToSchema,
 )]
 #[serde(transparent)]
 #[sqlx(transparent)]
+#[schema(example = "usd")]
 pub struct Currency(String);
 
 impl Currency {

@@ -219,7 +219,7 @@ fn account_code(error: &AccountError) -> ErrorCode {
 }
 
 /// Stable error codes. Serialized in `snake_case`; a code once published is never renamed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The data folder is missing, not creatable or not a folder.
@@ -273,7 +273,7 @@ pub enum ErrorCode {
 
 /// An error as it crosses to the UI or to machine output: a stable code and a message a person
 /// can act on. Never carries secrets: messages are built from [`Error`]'s `Display`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type, utoipa::ToSchema)]
 pub struct ErrorReport {
     pub code: ErrorCode,
     pub message: String,

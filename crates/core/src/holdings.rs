@@ -52,7 +52,7 @@ pub enum HoldingsError {
 }
 
 /// One holding: a coin in an account, with its average cost when known.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type, utoipa::ToSchema)]
 pub struct Holding {
     pub account: String,
     pub coin: CoinId,
@@ -65,7 +65,7 @@ pub struct Holding {
 }
 
 /// What `add` writes. Decimals arrive as strings.
-#[derive(Debug, Clone, Deserialize, Type)]
+#[derive(Debug, Clone, Deserialize, Type, utoipa::ToSchema)]
 pub struct NewHolding {
     /// A CoinGecko id or an unambiguous symbol.
     pub coin: String,
@@ -108,7 +108,7 @@ fn entry_time(at: Option<UnixTime>, now: i64) -> Result<i64, HoldingsError> {
 }
 
 /// The result of a change: the batch it wrote (for undo) and the holding afterwards.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type, utoipa::ToSchema)]
 pub struct HoldingChange {
     pub batch_id: BatchId,
     pub account: String,

@@ -17,7 +17,7 @@ macro_rules! row_id {
         $(#[$doc])*
         #[derive(
             Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash,
-            Serialize, Deserialize, specta::Type, sqlx::Type,
+            Serialize, Deserialize, specta::Type, sqlx::Type, utoipa::ToSchema,
         )]
         #[serde(transparent)]
         #[sqlx(transparent)]

@@ -38,10 +38,22 @@ pub enum PriceError {
 /// The price of one unit of a coin: above zero and at most [`MAX_PRICE`]. [`Price::new`] is the
 /// only way to make one, so a `Price` never needs checking again. Crosses IPC as a decimal string.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, specta::Type,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    specta::Type,
+    utoipa::ToSchema,
 )]
 #[serde(try_from = "Decimal", into = "Decimal")]
 #[specta(type = String)]
+#[schema(value_type = String, example = "64250.5")]
 pub struct Price(Decimal);
 
 impl Price {
@@ -81,8 +93,21 @@ impl fmt::Display for Price {
 }
 
 /// An exact signed amount of a coin, in 10^-18 units. It crosses IPC as a decimal string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, specta::Type)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    specta::Type,
+    utoipa::ToSchema,
+)]
 #[specta(type = String)]
+#[schema(value_type = String, example = "0.5")]
 pub struct Amount(i128);
 
 /// Why a text is not an amount. Messages quote the text so a person can find it.

@@ -104,7 +104,7 @@ impl PriceBook {
 }
 
 /// One recorded total of the portfolio (the net-worth chart).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type, utoipa::ToSchema)]
 pub struct NetWorthPoint {
     /// Unix seconds.
     pub at: UnixTime,
@@ -114,7 +114,7 @@ pub struct NetWorthPoint {
 }
 
 /// One holding with its value (written as the holding's fields and these).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type, utoipa::ToSchema)]
 pub struct ValuedHolding {
     #[serde(flatten)]
     pub holding: Holding,
@@ -130,7 +130,7 @@ pub struct ValuedHolding {
 }
 
 /// The whole portfolio's value in one currency.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type, utoipa::ToSchema)]
 pub struct Valuation {
     pub currency: Currency,
     pub total: Decimal,
@@ -154,7 +154,7 @@ pub struct Valuation {
 }
 
 /// A coin's holdings summed over every account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type, utoipa::ToSchema)]
 pub struct AssetSummary {
     pub coin: CoinId,
     pub symbol: String,
@@ -171,7 +171,7 @@ pub struct AssetSummary {
 }
 
 /// An account's holdings, valued.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type, utoipa::ToSchema)]
 pub struct AccountSummary {
     pub account: String,
     pub value: Decimal,

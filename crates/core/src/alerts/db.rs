@@ -41,7 +41,7 @@ impl RuleToAdd {
 }
 
 /// A fired alert as kept in the history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type, utoipa::ToSchema)]
 pub struct AlertEvent {
     pub id: i64,
     /// `null` once the rule was deleted.

@@ -26,7 +26,7 @@ pub enum AlertTarget {
 
 /// How a target is written where rules are shown and stored: a coin and an account, each
 /// absent where the kind has none.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type, utoipa::ToSchema)]
 pub struct TargetFields {
     /// The coin id (price, change and holding rules).
     pub coin: Option<CoinId>,

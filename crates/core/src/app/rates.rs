@@ -24,7 +24,7 @@ use crate::{holdings, Error};
 pub const NET_WORTH_POINTS: u32 = 720;
 
 /// One price as `rates` shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type, utoipa::ToSchema)]
 pub struct RateView {
     pub coin: CoinId,
     /// The coin for people, "Bitcoin (BTC)".

@@ -33,7 +33,7 @@ pub struct BackfillProgress {
 }
 
 /// One day of the portfolio.
-#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Type, utoipa::ToSchema)]
 pub struct DayValue {
     /// The day's start, 00:00 UTC.
     pub day: UnixTime,
