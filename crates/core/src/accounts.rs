@@ -5,7 +5,7 @@ use specta::Type;
 use sqlx::{Sqlite, Transaction};
 
 use crate::ids::AccountId;
-use crate::store::{Store, StoreError};
+use crate::store::{is_unique_violation, Store, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -212,10 +212,4 @@ pub async fn delete(store: &Store, name: &str) -> Result<(), AccountError> {
         .await
         .map_err(db(store))?;
     tx.commit().await.map_err(db(store))
-}
-
-fn is_unique_violation(error: &sqlx::Error) -> bool {
-    error
-        .as_database_error()
-        .is_some_and(|e| e.kind() == sqlx::error::ErrorKind::UniqueViolation)
 }

@@ -30,6 +30,7 @@ mod lifecycle;
 mod lookup;
 mod profit;
 mod rates;
+mod tokens;
 mod transfer;
 
 pub use crate::events::CycleReport;

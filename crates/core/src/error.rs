@@ -14,6 +14,7 @@ use crate::paths::PathError;
 use crate::rates::{ApiError, RatesError, RetryPolicy};
 use crate::settings::SettingsError;
 use crate::store::StoreError;
+use crate::tokens::TokenError;
 use crate::transfer::TransferError;
 use crate::vault::{KeyFileError, VaultError};
 
@@ -56,6 +57,9 @@ pub enum Error {
 
     #[error(transparent)]
     Transfer(#[from] TransferError),
+
+    #[error(transparent)]
+    Token(#[from] TokenError),
 
     /// Bad input outside any domain module (a price, a currency): the message says which.
     #[error("{0}")]
@@ -120,6 +124,10 @@ impl Error {
             Error::Transfer(TransferError::UnknownMappedCoin { .. }) => ErrorCode::UnknownCoin,
             Error::Transfer(TransferError::Cancelled(_)) => ErrorCode::Cancelled,
             Error::Transfer(_) => ErrorCode::InvalidInput,
+            Error::Token(TokenError::Store(e)) => store_code(e),
+            Error::Token(TokenError::Duplicate(_)) => ErrorCode::Conflict,
+            Error::Token(TokenError::NotFound(_)) => ErrorCode::NotFound,
+            Error::Token(_) => ErrorCode::InvalidInput,
         }
     }
 
@@ -269,6 +277,14 @@ pub enum ErrorCode {
     /// Another process (the desktop app, the daemon, another command) is using the vault folder
     /// for a vault-level operation; the message says which.
     Busy,
+    /// The local API was called without a token, or with one that is unknown or revoked.
+    Unauthorized,
+    /// The token is read-only and the request would change the vault.
+    Forbidden,
+    /// Too many failed attempts to authenticate: wait, then try again with a valid token.
+    TooManyAttempts,
+    /// The request's `Host` is not the address the local API listens on (DNS rebinding guard).
+    WrongHost,
 }
 
 /// An error as it crosses to the UI or to machine output: a stable code and a message a person

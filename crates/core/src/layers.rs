@@ -16,7 +16,7 @@ pub const LAYERS: &[&[&str]] = &[
         "text_value",
     ],
     &["store", "paths", "locks", "vault"],
-    &["assets", "accounts", "ledger", "backup"],
+    &["assets", "accounts", "ledger", "backup", "tokens"],
     &["holdings", "rates", "settings", "alerts", "transfer"],
     &["valuation", "lots"],
     &["error", "info", "events", "app"],

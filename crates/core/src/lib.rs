@@ -28,6 +28,7 @@
 //! - [`lots`]: cost basis by FIFO, LIFO, HIFO or average cost, and realized and unrealized P/L.
 //! - [`sync`]: the background loop that keeps rates fresh, one per data folder.
 //! - [`alerts`]: rules evaluated after every sync cycle, edge-triggered, with their history.
+//! - [`tokens`]: the local API's personal access tokens, stored hashed.
 //! - [`transfer`]: CSV import (preview, one-transaction commit, undo) and export.
 
 pub mod accounts;
@@ -57,6 +58,7 @@ pub mod settings;
 pub mod store;
 pub mod sync;
 mod text_value;
+pub mod tokens;
 pub mod transfer;
 pub mod valuation;
 pub mod vault;

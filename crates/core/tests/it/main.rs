@@ -16,5 +16,6 @@ mod profit;
 mod rates;
 mod refresher;
 mod support;
+mod tokens;
 mod transfer;
 mod vault_store;

@@ -425,7 +425,15 @@ export type ErrorCode =
  *  Another process (the desktop app, the daemon, another command) is using the vault folder
  *  for a vault-level operation; the message says which.
  */
-"busy";
+"busy" | 
+/**  The local API was called without a token, or with one that is unknown or revoked. */
+"unauthorized" | 
+/**  The token is read-only and the request would change the vault. */
+"forbidden" | 
+/**  Too many failed attempts to authenticate: wait, then try again with a valid token. */
+"too_many_attempts" | 
+/**  The request's `Host` is not the address the local API listens on (DNS rebinding guard). */
+"wrong_host";
 
 /**
  *  An error as it crosses to the UI or to machine output: a stable code and a message a person
