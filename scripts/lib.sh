@@ -138,3 +138,16 @@ in_test_session() { # home command...
         timeout "${SESSION_TIMEOUT:-900}" dbus-run-session -- ./session.sh "$@"
   )
 }
+
+# Validates docs/openapi.json and the API tests' recorded answers with a pinned Python validator,
+# installed from PyPI into a venv of its own.
+check_openapi() {
+  local venv="$HOME/.cache/crypto-balance/openapi-venv"
+  if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv" || return 1
+  fi
+  "$venv/bin/pip" install --quiet --disable-pip-version-check \
+    -r "$REPO_ROOT/scripts/requirements-openapi.txt" || return 1
+  "$venv/bin/python" "$REPO_ROOT/scripts/check_openapi.py" "$REPO_ROOT/docs/openapi.json" \
+    "$CARGO_TARGET_DIR/tmp/api-examples"
+}

@@ -1,0 +1,168 @@
+//! The read endpoints: what the app's screens show, as JSON with decimals as strings.
+
+use axum::extract::State;
+use axum::Json;
+use crypto_balance_core::accounts::Account;
+use crypto_balance_core::alerts::db::AlertEvent;
+use crypto_balance_core::alerts::AlertRule;
+use crypto_balance_core::app::{HistoryQuery, RateView};
+use crypto_balance_core::clock::UnixTime;
+use crypto_balance_core::coin::CoinId;
+use crypto_balance_core::currency::Currency;
+use crypto_balance_core::holdings::Holding;
+use crypto_balance_core::lots::history::DayValue;
+use crypto_balance_core::valuation::Valuation;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::error::ApiResult;
+use crate::extract::Params;
+use crate::ApiState;
+use crypto_balance_core::ErrorReport;
+
+/// The portfolio at a glance: what a dashboard tile shows.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Portfolio {
+    pub currency: Currency,
+    /// Everything priced, in `currency`.
+    pub total: Decimal,
+    /// The total's move over 24 hours, where every price knows its own.
+    pub change_24h: Option<Decimal>,
+    pub change_24h_percent: Option<Decimal>,
+    /// When the oldest price in the total was fetched (Unix seconds).
+    pub as_of: Option<UnixTime>,
+    pub unrealized_pnl: Option<Decimal>,
+    pub cost_basis: Option<Decimal>,
+    /// Holdings (a coin in an account) counted.
+    pub holdings: usize,
+    /// Held coins without a price: not in `total`, never counted as zero.
+    pub missing_prices: Vec<CoinId>,
+}
+
+/// The base currency, or another the prices are kept in.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CurrencyParam {
+    /// A currency code such as `usd` or `eur` (default: the base currency).
+    pub currency: Option<String>,
+}
+
+#[utoipa::path(get, path = "/portfolio", tag = "read", params(CurrencyParam),
+    responses((status = 200, description = "OK", body = Portfolio), (status = "4XX", description = "The app's error: a stable code and a message", body = ErrorReport)))]
+pub async fn portfolio(
+    State(state): State<ApiState>,
+    Params(query): Params<CurrencyParam>,
+) -> ApiResult<Json<Portfolio>> {
+    let valuation = state.app.valuation(query.currency.as_deref()).await?;
+    Ok(Json(Portfolio {
+        currency: valuation.currency,
+        total: valuation.total,
+        change_24h: valuation.change_24h,
+        change_24h_percent: valuation.change_24h_percent,
+        as_of: valuation.as_of,
+        unrealized_pnl: valuation.unrealized_pnl,
+        cost_basis: valuation.cost_basis,
+        holdings: valuation.holdings.len(),
+        missing_prices: valuation.missing_prices,
+    }))
+}
+
+#[utoipa::path(get, path = "/valuation", tag = "read", params(CurrencyParam),
+    responses((status = 200, description = "Each holding valued, with its price's age", body = Valuation),
+        (status = "4XX", description = "The app's error: a stable code and a message", body = ErrorReport)))]
+pub async fn valuation(
+    State(state): State<ApiState>,
+    Params(query): Params<CurrencyParam>,
+) -> ApiResult<Json<Valuation>> {
+    Ok(Json(state.app.valuation(query.currency.as_deref()).await?))
+}
+
+#[utoipa::path(get, path = "/holdings", tag = "read",
+    responses((status = 200, description = "Each coin in each account", body = Vec<Holding>),
+        (status = "4XX", description = "The app's error: a stable code and a message", body = ErrorReport)))]
+pub async fn holdings(State(state): State<ApiState>) -> ApiResult<Json<Vec<Holding>>> {
+    Ok(Json(state.app.holdings().await?))
+}
+
+#[utoipa::path(get, path = "/accounts", tag = "read",
+    responses((status = 200, description = "OK", body = Vec<Account>), (status = "4XX", description = "The app's error: a stable code and a message", body = ErrorReport)))]
+pub async fn accounts(State(state): State<ApiState>) -> ApiResult<Json<Vec<Account>>> {
+    Ok(Json(state.app.accounts().await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RatesParam {
+    /// Coin ids or symbols, comma-separated (default: every coin priced so far).
+    pub coins: Option<String>,
+}
+
+#[utoipa::path(get, path = "/rates", tag = "read", params(RatesParam),
+    responses((status = 200, description = "Last known prices in the base currency", body = Vec<RateView>),
+        (status = "4XX", description = "The app's error: a stable code and a message", body = ErrorReport)))]
+pub async fn rates(
+    State(state): State<ApiState>,
+    Params(query): Params<RatesParam>,
+) -> ApiResult<Json<Vec<RateView>>> {
+    let coins: Vec<String> = query
+        .coins
+        .as_deref()
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_owned)
+        .collect();
+    Ok(Json(state.app.rates(&coins).await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HistoryParam {
+    /// The first day, Unix seconds (default: the first entry's day).
+    pub from: Option<i64>,
+    /// One coin, by id or symbol.
+    pub coin: Option<String>,
+    /// One account, by name.
+    pub account: Option<String>,
+}
+
+#[utoipa::path(get, path = "/history", tag = "read", params(HistoryParam),
+    responses((status = 200, description = "Net worth and money put in, one point per day", body = Vec<DayValue>),
+        (status = "4XX", description = "The app's error: a stable code and a message", body = ErrorReport)))]
+pub async fn history(
+    State(state): State<ApiState>,
+    Params(query): Params<HistoryParam>,
+) -> ApiResult<Json<Vec<DayValue>>> {
+    let query = HistoryQuery {
+        from: query.from.map(UnixTime::from_seconds),
+        coin: query.coin,
+        account: query.account,
+    };
+    Ok(Json(state.app.daily_history(&query).await?))
+}
+
+#[utoipa::path(get, path = "/alerts", tag = "read",
+    responses((status = 200, description = "OK", body = Vec<AlertRule>), (status = "4XX", description = "The app's error: a stable code and a message", body = ErrorReport)))]
+pub async fn alerts(State(state): State<ApiState>) -> ApiResult<Json<Vec<AlertRule>>> {
+    Ok(Json(state.app.alerts().await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LimitParam {
+    /// How many, newest first (default 50, at most 1000).
+    pub limit: Option<u32>,
+}
+
+#[utoipa::path(get, path = "/alerts/events", tag = "read", params(LimitParam),
+    responses((status = 200, description = "Fired alerts, newest first", body = Vec<AlertEvent>),
+        (status = "4XX", description = "The app's error: a stable code and a message", body = ErrorReport)))]
+pub async fn alert_events(
+    State(state): State<ApiState>,
+    Params(query): Params<LimitParam>,
+) -> ApiResult<Json<Vec<AlertEvent>>> {
+    let limit = query.limit.unwrap_or(50).min(1000);
+    Ok(Json(state.app.alert_history(limit).await?))
+}

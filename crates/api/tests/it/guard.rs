@@ -1,0 +1,147 @@
+//! Who may call: a token of the vault's, with a scope for the method, addressed to the bound
+//! host, from a peer not cooling down; and nothing at all while the vault is locked.
+
+use crypto_balance_api::guard::FAILURES_ALLOWED;
+use reqwest::{header, Method, StatusCode};
+use serde_json::json;
+
+use crate::support::Served;
+
+#[tokio::test]
+async fn no_token_an_unknown_one_or_a_revoked_one_is_refused() {
+    let api = Served::start().await;
+    let (status, body) = api.call(Method::GET, "/portfolio", None, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["code"], "unauthorized");
+    let (status, _) = api
+        .call(Method::GET, "/portfolio", Some("cb_0000"), None)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let (status, _) = api.get("/portfolio").await;
+    assert_eq!(status, StatusCode::OK);
+    let listed = api.app.api_tokens().await.expect("tokens");
+    let used: Vec<_> = listed
+        .iter()
+        .map(|t| (t.name.as_str(), t.last_used_at.is_some()))
+        .collect();
+    assert_eq!(used, [("dashboard", true), ("script", false)]);
+
+    api.app
+        .revoke_api_token("DASHBOARD")
+        .await
+        .expect("revoked");
+    let (status, body) = api.get("/portfolio").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+}
+
+#[tokio::test]
+async fn a_read_only_token_cannot_write() {
+    let api = Served::start().await;
+    let reader = api.reader.clone();
+    let writes = [
+        (
+            Method::POST,
+            "/holdings",
+            Some(json!({"coin": "btc", "amount": "1"})),
+        ),
+        (Method::PUT, "/holdings/btc", Some(json!({"amount": "1"}))),
+        (Method::DELETE, "/holdings/btc", None),
+        (Method::POST, "/batches/1/undo", None),
+        (
+            Method::POST,
+            "/alerts",
+            Some(json!({"kind": "price_above", "coin": "btc", "threshold": "1"})),
+        ),
+        (Method::POST, "/alerts/1/pause", None),
+        (Method::POST, "/alerts/1/resume", None),
+        (Method::DELETE, "/alerts/1", None),
+        (Method::POST, "/refresh", None),
+    ];
+    for (method, path, body) in writes {
+        let (status, answer) = api.call(method.clone(), path, Some(&reader), body).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{method} {path}: {answer}");
+        assert_eq!(answer["code"], "forbidden");
+    }
+    assert_eq!(api.app.holdings().await.expect("holdings"), vec![]);
+}
+
+#[tokio::test]
+async fn a_locked_vault_serves_nothing() {
+    let api = Served::start().await;
+    api.refresher.lock_now().await;
+    for token in [api.reader.clone(), api.writer.clone()] {
+        let (status, body) = api.call(Method::GET, "/holdings", Some(&token), None).await;
+        assert_eq!(status, StatusCode::LOCKED, "{body}");
+        assert_eq!(body["code"], "locked");
+    }
+}
+
+#[tokio::test]
+async fn another_host_name_is_refused() {
+    let api = Served::start().await;
+    for host in ["evil.example", "evil.example:80", "127.0.0.1:1"] {
+        let response = api
+            .http
+            .get(api.url("/portfolio"))
+            .bearer_auth(&api.reader)
+            .header(header::HOST, host)
+            .send()
+            .await
+            .expect("answers");
+        assert_eq!(response.status(), StatusCode::MISDIRECTED_REQUEST, "{host}");
+        let body: serde_json::Value = response.json().await.expect("JSON");
+        assert_eq!(body["code"], "wrong_host");
+    }
+    let localhost = format!("localhost:{}", api.addr.port());
+    let response = api
+        .http
+        .get(api.url("/portfolio"))
+        .bearer_auth(&api.reader)
+        .header(header::HOST, localhost)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn failed_attempts_make_the_peer_wait() {
+    let api = Served::start().await;
+    for n in 0..FAILURES_ALLOWED {
+        let (status, _) = api
+            .call(
+                Method::GET,
+                "/portfolio",
+                Some(&format!("cb_guess{n}")),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    // Now even a valid token waits: answering it would tell a guesser which guess was right.
+    let response = api
+        .http
+        .get(api.url("/portfolio"))
+        .bearer_auth(&api.reader)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = response.headers()[header::RETRY_AFTER]
+        .to_str()
+        .expect("text")
+        .parse()
+        .expect("seconds");
+    assert!((1..=60).contains(&wait));
+    let body: serde_json::Value = response.json().await.expect("JSON");
+    assert_eq!(body["code"], "too_many_attempts");
+    // The document stays public.
+    let response = api
+        .http
+        .get(api.url("/openapi.json"))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(response.status(), StatusCode::OK);
+}

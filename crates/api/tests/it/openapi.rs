@@ -1,0 +1,46 @@
+//! The committed OpenAPI document is the one the code generates: a change to an endpoint or a
+//! type shows up in review as a change to `docs/openapi.json`. `UPDATE_OPENAPI=1` rewrites it.
+
+use std::path::PathBuf;
+
+use reqwest::StatusCode;
+
+use crate::support::Served;
+
+fn generated() -> String {
+    crypto_balance_api::openapi()
+        .to_pretty_json()
+        .expect("the document serializes")
+        + "\n"
+}
+
+#[test]
+fn openapi_document_is_current() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/openapi.json");
+    if std::env::var_os("UPDATE_OPENAPI").is_some() {
+        std::fs::write(&path, generated()).expect("docs/openapi.json is writable");
+        return;
+    }
+    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        on_disk == generated(),
+        "docs/openapi.json is out of date: run `UPDATE_OPENAPI=1 cargo test -p crypto-balance-api \
+         openapi_document_is_current` and commit it"
+    );
+}
+
+#[tokio::test]
+async fn the_document_is_served_without_a_token() {
+    let api = Served::start().await;
+    let response = api
+        .http
+        .get(api.url("/openapi.json"))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(response.status(), StatusCode::OK);
+    let served: serde_json::Value = response.json().await.expect("JSON");
+    assert_eq!(served["openapi"], "3.1.0");
+    let committed: serde_json::Value = serde_json::from_str(&generated()).expect("JSON");
+    assert_eq!(served, committed);
+}
