@@ -153,7 +153,12 @@ pub enum Command {
         /// Run this shell command for each fired alert, with CRYPTO_BALANCE_ALERT_* variables set
         #[arg(long, value_name = "CMD")]
         notify_command: Option<String>,
+        #[command(flatten)]
+        api: ApiServeArgs,
     },
+    /// The local HTTP API's access tokens
+    #[command(subcommand)]
+    Api(ApiCommand),
     /// Import a CSV file (preview with --dry-run); one undo-able change, or nothing
     Import {
         #[arg(value_name = "FILE")]
@@ -253,6 +258,47 @@ pub enum ReportCommand {
         #[command(flatten)]
         cost: CostArgs,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApiCommand {
+    /// Create, list or revoke the tokens the local API accepts
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Make a token; it is shown once (with --json as {"token": …}) and kept only as a hash
+    Create {
+        #[arg(long, value_name = "NAME")]
+        name: String,
+        /// Allow reads only: every write endpoint answers 403
+        #[arg(long)]
+        read_only: bool,
+    },
+    /// List tokens with their scope and last use (never their secret)
+    List,
+    /// Revoke a token at once
+    Revoke {
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+}
+
+/// `daemon --api`: serve the local HTTP API beside the sync loop.
+#[derive(Debug, Args)]
+pub struct ApiServeArgs {
+    /// Serve the local HTTP API (docs at /api/v1/openapi.json)
+    #[arg(long)]
+    pub api: bool,
+    /// Where the API listens [default: 127.0.0.1:7823]
+    #[arg(long, value_name = "ADDR:PORT", requires = "api")]
+    pub listen: Option<std::net::SocketAddr>,
+    /// Allow --listen on an address other machines can reach (tokens then cross the network
+    /// in clear text unless a TLS proxy sits in front)
+    #[arg(long, requires = "listen")]
+    pub allow_remote: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -4,6 +4,7 @@
 //! stderr (and the `{ code, message }` report on stdout with `--json`).
 
 mod alerts;
+mod api;
 mod args;
 mod output;
 mod profit;
@@ -22,7 +23,7 @@ use crypto_balance_core::secret::ApiKey;
 use crypto_balance_core::vault::NoKeychain;
 use crypto_balance_core::{App, AppConfig, ErrorReport};
 
-use args::{Cli, Command, HoldingsCommand, ReportCommand};
+use args::{ApiCommand, Cli, Command, HoldingsCommand, ReportCommand};
 
 /// The CoinGecko API key for headless use (else the one stored with `settings --api-key-file`).
 const COINGECKO_KEY_ENV: &str = "CRYPTO_BALANCE_COINGECKO_KEY";
@@ -162,9 +163,17 @@ async fn run(cli: &Cli) -> Result<(), ErrorReport> {
             unlock::unlock(&app, global).await?;
             rates::value(&app, currency.as_deref(), json).await?;
         }
-        Command::Daemon { notify_command } => {
+        Command::Daemon {
+            notify_command,
+            api,
+        } => {
+            let listener = api::bind(api).await?;
             unlock::unlock(&app, global).await?;
-            rates::daemon(app.clone(), json, notify_command.as_deref()).await?;
+            rates::daemon(app.clone(), json, notify_command.as_deref(), listener).await?;
+        }
+        Command::Api(ApiCommand::Token(command)) => {
+            unlock::unlock(&app, global).await?;
+            api::token(&app, command, json).await?;
         }
         Command::Import {
             file,

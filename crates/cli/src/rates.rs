@@ -286,12 +286,13 @@ pub async fn daemon(
     app: Arc<App>,
     json: bool,
     notify_command: Option<&str>,
+    api: Option<tokio::net::TcpListener>,
 ) -> Result<(), ErrorReport> {
     use tokio::sync::broadcast::error::RecvError;
     // Everything printed comes from core's one event channel; the loop's own channel only says
     // when the loop has ended.
     let mut events = app.subscribe();
-    let refresher = Refresher::new(app.clone());
+    let refresher = Arc::new(Refresher::new(app.clone()));
     refresher.start().await;
     let Some(mut loop_events) = refresher.loop_events().await else {
         let status = refresher.status().await;
@@ -303,6 +304,15 @@ pub async fn daemon(
         });
     };
     tracing::info!(data_dir = %app.data_dir(), "daemon started");
+    let serving = match api {
+        Some(listener) => Some(crate::api::serve(
+            listener,
+            app.clone(),
+            refresher.clone(),
+            json,
+        )?),
+        None => None,
+    };
     let stop = shutdown_signal();
     tokio::pin!(stop);
     let ended_by_itself = loop {
@@ -318,6 +328,9 @@ pub async fn daemon(
             () = &mut stop => break false,
         }
     };
+    if let Some(serving) = serving {
+        serving.stop().await;
+    }
     // Finish or roll back a cycle in flight, release the lock, close the database.
     refresher.shut_down().await;
     if ended_by_itself {

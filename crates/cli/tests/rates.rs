@@ -545,3 +545,84 @@ async fn a_fresh_vault_adds_a_coin_it_has_not_downloaded_yet_and_says_so() {
     .await;
     assert_eq!(added["looked_up"], false, "{added}");
 }
+
+/// One HTTP/1.1 request on a fresh connection: the status line's code and the body.
+async fn http(addr: &str, method: &str, path: &str, token: Option<&str>) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr)
+        .await
+        .expect("connects");
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{auth}Content-Length: 0\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).await.expect("sends");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.expect("reads");
+    let code = answer
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .expect("a status line");
+    let body = answer.split("\r\n\r\n").nth(1).unwrap_or("").to_owned();
+    (code, body)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_daemon_serves_the_api_to_a_token_until_revoked() {
+    let s = setup().await;
+    ok(
+        &s,
+        &["holdings", "add", "--coin", "solana", "--amount", "3"],
+    )
+    .await;
+    let made = json(
+        &s,
+        &["api", "token", "create", "--name", "ha", "--read-only"],
+    )
+    .await;
+    let token = made["token"]
+        .as_str()
+        .expect("the token, shown once")
+        .to_owned();
+    assert!(token.starts_with("cb_"));
+    assert_eq!(made["scope"], "read");
+    let listed = json(&s, &["api", "token", "list"]).await;
+    assert_eq!(listed[0]["name"], "ha");
+    assert!(!listed.to_string().contains(&token), "never listed again");
+
+    // Beyond loopback only on request.
+    let out = run(&s, &["daemon", "--api", "--listen", "0.0.0.0:0"]).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--allow-remote"));
+
+    let mut daemon = Daemon::start(command(
+        &s,
+        &["--json", "daemon", "--api", "--listen", "127.0.0.1:0"],
+    ));
+    let url = loop {
+        let event = daemon.next_event().await;
+        if event["event"] == "api_listening" {
+            break event["url"].as_str().expect("a URL").to_owned();
+        }
+    };
+    let addr = url
+        .trim_start_matches("http://")
+        .trim_end_matches("/api/v1")
+        .to_owned();
+    let (code, body) = http(&addr, "GET", "/api/v1/holdings", Some(&token)).await;
+    assert_eq!(code, 200, "{body}");
+    assert!(body.contains("\"coin\":\"solana\""), "{body}");
+    let (code, body) = http(&addr, "POST", "/api/v1/refresh", Some(&token)).await;
+    assert_eq!(code, 403, "{body}");
+    let (code, _) = http(&addr, "GET", "/api/v1/holdings", None).await;
+    assert_eq!(code, 401);
+
+    ok(&s, &["api", "token", "revoke", "ha"]).await;
+    let (code, _) = http(&addr, "GET", "/api/v1/holdings", Some(&token)).await;
+    assert_eq!(code, 401, "revoked at once, while the daemon runs");
+    let status = daemon.stop().await;
+    assert!(status.success(), "{status:?}");
+}
