@@ -3,12 +3,9 @@
 use crypto_balance_core::numbers::NumberStyle;
 use std::path::{Path, PathBuf};
 
-use crypto_balance_core::transfer::dates;
-use crypto_balance_core::transfer::generic::parse_column_args;
 use crypto_balance_core::transfer::import::{ImportControl, ImportOptions};
-use crypto_balance_core::transfer::resolve::{parse_map_arg, CoinMap};
 use crypto_balance_core::transfer::{
-    ExportWhat, ImportFormat, ImportPhase, ImportProgress, ImportReport, Unresolved,
+    ExportWhat, ImportPhase, ImportProgress, ImportReport, Unresolved,
 };
 use crypto_balance_core::{App, Error, ErrorReport};
 
@@ -23,28 +20,8 @@ pub fn options(
     utc_offset: Option<&str>,
     dry_run: bool,
 ) -> Result<ImportOptions, ErrorReport> {
-    let utc_offset = match utc_offset {
-        None => None,
-        Some(text) => Some(dates::parse_zone(text).ok_or_else(|| {
-            Error::InvalidInput(format!(
-                "--utc-offset {text}: use a zone like +02:00, -06:00 or UTC"
-            ))
-            .report()
-        })?),
-    };
-    let mut coin_map = CoinMap::new();
-    for text in &maps {
-        let (symbol, id) = parse_map_arg(text).map_err(|e| Error::from(e).report())?;
-        coin_map.insert(symbol, id);
-    }
-    Ok(ImportOptions {
-        format: ImportFormat::parse(format),
-        account,
-        maps: coin_map,
-        dry_run,
-        columns: parse_column_args(&columns).map_err(|e| Error::from(e).report())?,
-        utc_offset,
-    })
+    ImportOptions::from_text(format, account, &maps, &columns, utc_offset, dry_run)
+        .map_err(|e| Error::from(e).report())
 }
 
 /// Imports with progress on a terminal's stderr; Ctrl-C cancels and writes nothing.

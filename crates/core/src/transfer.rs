@@ -45,7 +45,7 @@ use crate::money::Amount;
 use crate::store::StoreError;
 
 /// The file layouts this build can import.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ImportFormat {
     Native,
@@ -151,14 +151,14 @@ pub struct FieldError {
 }
 
 /// A row that was read but not imported, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type, utoipa::ToSchema)]
 pub struct SkippedRow {
     pub line: u64,
     pub reason: String,
 }
 
 /// A symbol the file uses that no single coin answers to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type, utoipa::ToSchema)]
 pub struct Unresolved {
     pub symbol: String,
     /// Coin ids it could mean (best ranked first); empty when nothing matches.
@@ -183,7 +183,7 @@ impl Unresolved {
 }
 
 /// A symbol the file uses and the coin it was taken to mean, with why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type, utoipa::ToSchema)]
 pub struct ResolvedSymbol {
     pub symbol: String,
     pub id: CoinId,
@@ -192,7 +192,7 @@ pub struct ResolvedSymbol {
 }
 
 /// The preview of an import, and after a commit what was written.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type, utoipa::ToSchema)]
 pub struct ImportReport {
     pub format: ImportFormat,
     /// Data rows read (the header and blank lines not counted).
@@ -284,6 +284,8 @@ pub enum TransferError {
     },
     #[error("--map {0}: use SYMBOL=ID, e.g. --map BTC=bitcoin")]
     BadMapping(String),
+    #[error("--utc-offset {0}: use a zone like +02:00, -06:00 or UTC")]
+    BadZone(String),
     #[error("--map {symbol}={id}: no coin has the id '{id}'")]
     UnknownMappedCoin { symbol: String, id: String },
     #[error("{path}, line {line}: {reason}; nothing was imported")]

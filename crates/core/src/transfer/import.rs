@@ -19,7 +19,9 @@ use super::generic::ColumnMap;
 use super::layout::Context;
 use super::read::RowReader;
 use super::resolve::{check_maps, CoinMap, Resolver};
-use super::{generic, ImportFormat, ImportPhase, ImportProgress, ImportReport, TransferError};
+use super::{
+    dates, generic, resolve, ImportFormat, ImportPhase, ImportProgress, ImportReport, TransferError,
+};
 use crate::assets;
 use crate::holdings::DEFAULT_ACCOUNT;
 use crate::ledger::{self, BatchKind};
@@ -55,6 +57,39 @@ pub struct ImportOptions {
     pub columns: ColumnMap,
     /// The zone (seconds east of UTC) of times the file writes without one.
     pub utc_offset: Option<i64>,
+}
+
+impl ImportOptions {
+    /// The options as a person writes them (the CLI's flags, the API's form fields): a format
+    /// name or `auto`, `SYMBOL=ID` maps, `FIELD=COLUMN` columns and a zone like `+02:00`.
+    pub fn from_text(
+        format: &str,
+        account: Option<String>,
+        maps: &[String],
+        columns: &[String],
+        utc_offset: Option<&str>,
+        dry_run: bool,
+    ) -> Result<Self, TransferError> {
+        let utc_offset = match utc_offset {
+            None => None,
+            Some(text) => {
+                Some(dates::parse_zone(text).ok_or_else(|| TransferError::BadZone(text.into()))?)
+            }
+        };
+        let mut coin_map = CoinMap::new();
+        for text in maps {
+            let (symbol, id) = resolve::parse_map_arg(text)?;
+            coin_map.insert(symbol, id);
+        }
+        Ok(ImportOptions {
+            format: ImportFormat::parse(format),
+            account,
+            maps: coin_map,
+            dry_run,
+            columns: generic::parse_column_args(columns)?,
+            utc_offset,
+        })
+    }
 }
 
 /// Progress reports and a cancel switch for one running import.
