@@ -3,6 +3,7 @@
 //!
 //! - [`guard`]: the `Host` check, the failed-attempt limit and bearer tokens with scopes.
 //! - [`read`] and [`write`]: one handler per endpoint, each one core call.
+//! - [`import`]: a CSV upload, previewed or imported as one batch.
 //! - [`events`]: the app's events as server-sent events.
 //! - [`error`]: `{code, message}` with the app's stable codes, and their HTTP statuses.
 //!
@@ -13,6 +14,7 @@ pub mod error;
 pub mod events;
 pub mod extract;
 pub mod guard;
+pub mod import;
 pub mod read;
 pub mod write;
 
@@ -95,6 +97,8 @@ fn data_routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(read::accounts))
         .routes(routes!(read::rates))
         .routes(routes!(read::history))
+        .routes(routes!(read::profit_loss))
+        .routes(routes!(read::lots))
         .routes(routes!(read::alerts, write::add_alert))
         .routes(routes!(read::alert_events))
         .routes(routes!(write::pause_alert))
@@ -102,6 +106,10 @@ fn data_routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(write::delete_alert))
         .routes(routes!(write::undo))
         .routes(routes!(write::refresh))
+        .routes(utoipa_axum::router::UtoipaMethodRouterExt::layer(
+            routes!(import::import),
+            import::body_limit(),
+        ))
         .routes(routes!(events::events))
 }
 

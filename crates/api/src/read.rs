@@ -1,16 +1,18 @@
 //! The read endpoints: what the app's screens show, as JSON with decimals as strings.
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::Json;
 use crypto_balance_core::accounts::Account;
 use crypto_balance_core::alerts::db::AlertEvent;
 use crypto_balance_core::alerts::AlertRule;
-use crypto_balance_core::app::{HistoryQuery, RateView};
+use crypto_balance_core::app::{CoinLots, HistoryQuery, ProfitQuery, RateView};
 use crypto_balance_core::clock::UnixTime;
 use crypto_balance_core::coin::CoinId;
 use crypto_balance_core::currency::Currency;
 use crypto_balance_core::holdings::Holding;
 use crypto_balance_core::lots::history::DayValue;
+use crypto_balance_core::lots::summary::ProfitLoss;
+use crypto_balance_core::lots::{Method, Scope};
 use crypto_balance_core::valuation::Valuation;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -165,4 +167,49 @@ pub async fn alert_events(
 ) -> ApiResult<Json<Vec<AlertEvent>>> {
     let limit = query.limit.unwrap_or(50).min(1000);
     Ok(Json(state.app.alert_history(limit).await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProfitParams {
+    /// A calendar year (UTC) for realized figures (default: all time).
+    pub year: Option<i32>,
+    /// `fifo`, `lifo`, `hifo` or `average` (default: the vault's setting).
+    pub method: Option<Method>,
+    /// `per_account` or `pooled` (default: the vault's setting).
+    pub scope: Option<Scope>,
+}
+
+#[utoipa::path(get, path = "/pl", tag = "read", params(ProfitParams),
+    responses((status = 200, description = "Realized P/L over the period and unrealized now, per coin and account", body = ProfitLoss),
+        (status = "4XX", description = "The app's error: a stable code and a message", body = ErrorReport)))]
+pub async fn profit_loss(
+    State(state): State<ApiState>,
+    Params(query): Params<ProfitParams>,
+) -> ApiResult<Json<ProfitLoss>> {
+    let query = ProfitQuery {
+        year: query.year,
+        method: query.method,
+        scope: query.scope,
+    };
+    Ok(Json(state.app.profit_loss(&query).await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MethodParam {
+    /// `fifo`, `lifo`, `hifo` or `average` (default: the vault's setting).
+    pub method: Option<Method>,
+}
+
+#[utoipa::path(get, path = "/lots/{coin}", tag = "read",
+    params(("coin" = String, Path, description = "Coin id or symbol"), MethodParam),
+    responses((status = 200, description = "The coin's open lots: when acquired, how much, what it cost", body = CoinLots),
+        (status = "4XX", description = "The app's error: a stable code and a message", body = ErrorReport)))]
+pub async fn lots(
+    State(state): State<ApiState>,
+    Path(coin): Path<String>,
+    Params(query): Params<MethodParam>,
+) -> ApiResult<Json<CoinLots>> {
+    Ok(Json(state.app.coin_lots(&coin, query.method).await?))
 }

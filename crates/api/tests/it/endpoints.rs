@@ -201,3 +201,83 @@ async fn unknown_paths_and_methods_answer_in_the_same_shape() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(body["code"], "invalid_input");
 }
+
+fn coinbase_form(maps: &[&str]) -> reqwest::multipart::Form {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../core/tests/fixtures/import/coinbase-2024.csv"
+    );
+    let bytes = std::fs::read(path).expect("the fixture");
+    let file = reqwest::multipart::Part::bytes(bytes).file_name("coinbase-2024.csv");
+    let mut form = reqwest::multipart::Form::new().part("file", file);
+    for map in maps {
+        form = form.text("map", map.to_string());
+    }
+    form
+}
+
+async fn upload(
+    api: &Served,
+    query: &str,
+    form: reqwest::multipart::Form,
+    token: &str,
+) -> (StatusCode, serde_json::Value) {
+    let response = api
+        .http
+        .post(api.url(&format!("/import{query}")))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .expect("answers");
+    let status = response.status();
+    let body: serde_json::Value = response.json().await.expect("JSON");
+    crate::support::record_example(&Method::POST, "/import", status, &body);
+    (status, body)
+}
+
+#[tokio::test]
+async fn a_csv_is_previewed_then_imported_once() {
+    let api = Served::start().await;
+    let writer = api.writer.clone();
+    let (status, preview) = upload(&api, "?dry_run=true", coinbase_form(&[]), &writer).await;
+    assert_eq!(status, StatusCode::OK, "{preview}");
+    assert_eq!(preview["format"], "coinbase");
+    assert_eq!(preview["dry_run"], true);
+    assert_eq!(preview["batch_id"], serde_json::Value::Null);
+    assert_eq!(preview["unresolved"][0]["symbol"], "ETH2");
+    assert_eq!(api.app.holdings().await.expect("holdings"), vec![]);
+
+    let (status, refused) = upload(&api, "", coinbase_form(&[]), &writer).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    assert_eq!(refused["code"], "ambiguous_coin");
+
+    let (status, report) = upload(&api, "", coinbase_form(&["ETH2=ethereum"]), &writer).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(report["imported"], 8);
+    assert_eq!(report["assets"]["ripple"], "156.145683");
+    assert!(report["batch_id"].is_number());
+    let (_, again) = upload(&api, "", coinbase_form(&["ETH2=ethereum"]), &writer).await;
+    assert_eq!(
+        (again["imported"].clone(), again["duplicates"].clone()),
+        (json!(0), json!(8))
+    );
+
+    let reader = api.reader.clone();
+    let (status, _) = upload(&api, "?dry_run=true", coinbase_form(&[]), &reader).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let empty = reqwest::multipart::Form::new().text("format", "auto");
+    let (status, missing) = upload(&api, "", empty, &writer).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{missing}");
+    assert!(missing["message"].as_str().unwrap_or("").contains("'file'"));
+
+    let (status, pl) = api.get("/pl?method=hifo").await;
+    assert_eq!(status, StatusCode::OK, "{pl}");
+    assert_eq!(pl["method"], "hifo");
+    assert_eq!(pl["currency"], "usd");
+    let (status, lots) = api.get("/lots/btc").await;
+    assert_eq!(status, StatusCode::OK, "{lots}");
+    assert!(lots["lots"].is_array());
+    let (status, bad) = api.get("/pl?method=newest").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+}

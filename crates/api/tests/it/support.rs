@@ -137,7 +137,7 @@ impl Served {
 
 /// Keeps an answer for the schema check (`scripts/check-openapi`): one file per answer, named
 /// after its method, path and status, in cargo's scratch folder for integration tests.
-fn record_example(method: &Method, path: &str, status: StatusCode, body: &Value) {
+pub fn record_example(method: &Method, path: &str, status: StatusCode, body: &Value) {
     if body.is_null() {
         return;
     }

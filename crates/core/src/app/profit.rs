@@ -26,7 +26,7 @@ use crate::valuation::PriceBook;
 use crate::{settings, Error};
 
 /// Which figures to work out; absent fields take the vault's settings and the whole history.
-#[derive(Debug, Clone, Default, Deserialize, Type)]
+#[derive(Debug, Clone, Default, Deserialize, Type, utoipa::ToSchema)]
 pub struct ProfitQuery {
     /// A calendar year (UTC) for realized figures.
     #[specta(optional)]
@@ -55,7 +55,7 @@ pub struct GainsReport {
 }
 
 /// The open lots of one coin.
-#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Type, utoipa::ToSchema)]
 pub struct CoinLots {
     pub method: Method,
     pub scope: Scope,

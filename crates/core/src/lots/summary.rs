@@ -15,7 +15,7 @@ use crate::money::Amount;
 use crate::valuation::OutOfRange;
 
 /// Realized over a period and unrealized now, by method.
-#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Type, utoipa::ToSchema)]
 pub struct ProfitLoss {
     pub method: Method,
     pub scope: Scope,
@@ -35,7 +35,7 @@ pub struct ProfitLoss {
     pub accounts: Vec<AccountProfit>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Type, utoipa::ToSchema)]
 pub struct CoinProfit {
     pub coin: String,
     /// "Bitcoin (BTC)".
@@ -49,7 +49,7 @@ pub struct CoinProfit {
     pub uncosted: Amount,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Type, utoipa::ToSchema)]
 pub struct AccountProfit {
     pub account: String,
     pub realized: Decimal,
@@ -58,7 +58,7 @@ pub struct AccountProfit {
 }
 
 /// One open lot as the coin's detail lists it.
-#[derive(Debug, Clone, PartialEq, Serialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Type, utoipa::ToSchema)]
 pub struct OpenLot {
     pub acquired_at: Option<UnixTime>,
     pub account: String,
