@@ -27,6 +27,7 @@ fn sse_event(event: &Event) -> SseEvent {
         .data(payload.to_string())
 }
 
+/// The app's events as they happen (server-sent events).
 #[utoipa::path(get, path = "/events", tag = "live",
     responses((status = 200, content_type = "text/event-stream",
         description = "One SSE event per app event: `holdings-changed`, `accounts-changed`, \

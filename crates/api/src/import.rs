@@ -92,6 +92,7 @@ async fn save_file(field: &mut axum::extract::multipart::Field<'_>, path: &Path)
         .map_err(|e| ApiError::new(ErrorCode::Storage, format!("cannot keep the upload: {e}")))
 }
 
+/// Previews or imports a CSV export as one undoable batch.
 #[utoipa::path(post, path = "/import", tag = "write", params(ImportParams),
     request_body(content = ImportForm, content_type = "multipart/form-data"),
     responses(

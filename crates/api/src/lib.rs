@@ -5,11 +5,13 @@
 //! - [`read`] and [`write`]: one handler per endpoint, each one core call.
 //! - [`import`]: a CSV upload, previewed or imported as one batch.
 //! - [`events`]: the app's events as server-sent events.
+//! - [`docs`]: the interactive docs page, bundled (no CDN).
 //! - [`error`]: `{code, message}` with the app's stable codes, and their HTTP statuses.
 //!
 //! Everything is under `/api/v1`; the OpenAPI document, generated from the same Rust types, is
 //! at `/api/v1/openapi.json` and committed as `docs/openapi.json`.
 
+pub mod docs;
 pub mod error;
 pub mod events;
 pub mod extract;
@@ -118,7 +120,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     data_routes().split_for_parts().1
 }
 
-/// The whole API: the document is public, everything else passes [`guard::authorize`], and
+/// The whole API: the document and its docs page are public, everything else passes [`guard::authorize`], and
 /// every request passes [`guard::check_host`].
 pub fn router(state: ApiState) -> Router {
     let (data, document) = data_routes().split_for_parts();
@@ -127,13 +129,16 @@ pub fn router(state: ApiState) -> Router {
         guard::authorize,
     ));
     let document = Arc::new(document);
-    let api = data.route(
-        "/openapi.json",
-        get(move || {
-            let document = document.clone();
-            async move { Json(document.as_ref().clone()) }
-        }),
-    );
+    let api = data
+        .route(
+            "/openapi.json",
+            get(move || {
+                let document = document.clone();
+                async move { Json(document.as_ref().clone()) }
+            }),
+        )
+        .route("/docs", get(docs::page))
+        .route("/docs/rapidoc-min.js", get(docs::script));
     Router::new()
         .nest("/api/v1", api)
         .fallback(no_such_endpoint)

@@ -50,6 +50,7 @@ pub struct CurrencyParam {
     pub currency: Option<String>,
 }
 
+/// The portfolio at a glance: total, 24-hour change, P/L and what has no price.
 #[utoipa::path(get, path = "/portfolio", tag = "read", params(CurrencyParam),
     responses((status = 200, description = "OK", body = Portfolio), (status = "4XX", description = "The app's error: a stable code and a message", body = ErrorReport)))]
 pub async fn portfolio(
@@ -70,6 +71,7 @@ pub async fn portfolio(
     }))
 }
 
+/// Every holding valued, with its price and how old that price is.
 #[utoipa::path(get, path = "/valuation", tag = "read", params(CurrencyParam),
     responses((status = 200, description = "Each holding valued, with its price's age", body = Valuation),
         (status = "4XX", description = "The app's error: a stable code and a message", body = ErrorReport)))]
@@ -80,6 +82,7 @@ pub async fn valuation(
     Ok(Json(state.app.valuation(query.currency.as_deref()).await?))
 }
 
+/// Every coin in every account, with its average cost.
 #[utoipa::path(get, path = "/holdings", tag = "read",
     responses((status = 200, description = "Each coin in each account", body = Vec<Holding>),
         (status = "4XX", description = "The app's error: a stable code and a message", body = ErrorReport)))]
@@ -87,6 +90,7 @@ pub async fn holdings(State(state): State<ApiState>) -> ApiResult<Json<Vec<Holdi
     Ok(Json(state.app.holdings().await?))
 }
 
+/// The accounts coins are held in.
 #[utoipa::path(get, path = "/accounts", tag = "read",
     responses((status = 200, description = "OK", body = Vec<Account>), (status = "4XX", description = "The app's error: a stable code and a message", body = ErrorReport)))]
 pub async fn accounts(State(state): State<ApiState>) -> ApiResult<Json<Vec<Account>>> {
@@ -100,6 +104,7 @@ pub struct RatesParam {
     pub coins: Option<String>,
 }
 
+/// Last known prices in the base currency.
 #[utoipa::path(get, path = "/rates", tag = "read", params(RatesParam),
     responses((status = 200, description = "Last known prices in the base currency", body = Vec<RateView>),
         (status = "4XX", description = "The app's error: a stable code and a message", body = ErrorReport)))]
@@ -130,6 +135,7 @@ pub struct HistoryParam {
     pub account: Option<String>,
 }
 
+/// Net worth and money put in, one point per day from the first entry.
 #[utoipa::path(get, path = "/history", tag = "read", params(HistoryParam),
     responses((status = 200, description = "Net worth and money put in, one point per day", body = Vec<DayValue>),
         (status = "4XX", description = "The app's error: a stable code and a message", body = ErrorReport)))]
@@ -145,6 +151,7 @@ pub async fn history(
     Ok(Json(state.app.daily_history(&query).await?))
 }
 
+/// Every alert rule.
 #[utoipa::path(get, path = "/alerts", tag = "read",
     responses((status = 200, description = "OK", body = Vec<AlertRule>), (status = "4XX", description = "The app's error: a stable code and a message", body = ErrorReport)))]
 pub async fn alerts(State(state): State<ApiState>) -> ApiResult<Json<Vec<AlertRule>>> {
@@ -158,6 +165,7 @@ pub struct LimitParam {
     pub limit: Option<u32>,
 }
 
+/// Alerts that fired, newest first.
 #[utoipa::path(get, path = "/alerts/events", tag = "read", params(LimitParam),
     responses((status = 200, description = "Fired alerts, newest first", body = Vec<AlertEvent>),
         (status = "4XX", description = "The app's error: a stable code and a message", body = ErrorReport)))]
@@ -180,6 +188,7 @@ pub struct ProfitParams {
     pub scope: Option<Scope>,
 }
 
+/// Realized and unrealized P/L by the chosen cost-basis method.
 #[utoipa::path(get, path = "/pl", tag = "read", params(ProfitParams),
     responses((status = 200, description = "Realized P/L over the period and unrealized now, per coin and account", body = ProfitLoss),
         (status = "4XX", description = "The app's error: a stable code and a message", body = ErrorReport)))]
@@ -202,6 +211,7 @@ pub struct MethodParam {
     pub method: Option<Method>,
 }
 
+/// A coin's open lots.
 #[utoipa::path(get, path = "/lots/{coin}", tag = "read",
     params(("coin" = String, Path, description = "Coin id or symbol"), MethodParam),
     responses((status = 200, description = "The coin's open lots: when acquired, how much, what it cost", body = CoinLots),

@@ -18,6 +18,7 @@ use crate::extract::{Body, Params};
 use crate::ApiState;
 use crypto_balance_core::ErrorReport;
 
+/// Adds coins to an account (a buy, a deposit, a gift).
 #[utoipa::path(post, path = "/holdings", tag = "write", request_body = NewHolding,
     responses((status = 201, description = "Added as one batch (undo it by its id)", body = HoldingChange),
         (status = "4XX", description = "The app's error: a stable code and a message", body = ErrorReport)))]
@@ -36,6 +37,7 @@ pub struct SetHolding {
     pub account: Option<String>,
 }
 
+/// Sets a holding's amount; the difference becomes one entry.
 #[utoipa::path(put, path = "/holdings/{coin}", tag = "write", request_body = SetHolding,
     params(("coin" = String, Path, description = "Coin id or symbol")),
     responses((status = 200, description = "OK", body = HoldingChange), (status = "4XX", description = "The app's error: a stable code and a message", body = ErrorReport)))]
@@ -58,6 +60,7 @@ pub struct AccountParam {
     pub account: Option<String>,
 }
 
+/// Removes a holding (its history stays, undoable).
 #[utoipa::path(delete, path = "/holdings/{coin}", tag = "write",
     params(("coin" = String, Path, description = "Coin id or symbol"), AccountParam),
     responses((status = 200, description = "Removed as one batch (undo it by its id)", body = HoldingChange),
@@ -74,6 +77,7 @@ pub async fn remove_holding(
     Ok(Json(change))
 }
 
+/// Undoes one change or import by its batch id.
 #[utoipa::path(post, path = "/batches/{id}/undo", tag = "write",
     params(("id" = i64, Path, description = "The batch id a change or an import returned")),
     responses((status = 204, description = "Undone"), (status = "4XX", description = "The app's error: a stable code and a message", body = ErrorReport)))]
@@ -85,6 +89,7 @@ pub async fn undo(State(state): State<ApiState>, Path(id): Path<String>) -> ApiR
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Adds an alert rule.
 #[utoipa::path(post, path = "/alerts", tag = "write", request_body = NewAlert,
     responses((status = 201, description = "Created", body = AlertRule), (status = "4XX", description = "The app's error: a stable code and a message", body = ErrorReport)))]
 pub async fn add_alert(
@@ -109,6 +114,7 @@ async fn pause(state: &ApiState, id: &str, paused: bool) -> ApiResult<Json<Alert
     Ok(Json(state.app.update_alert(alert_id(id)?, &change).await?))
 }
 
+/// Pauses a rule until resumed.
 #[utoipa::path(post, path = "/alerts/{id}/pause", tag = "write",
     params(("id" = i64, Path, description = "The rule's id")),
     responses((status = 200, description = "OK", body = AlertRule), (status = "4XX", description = "The app's error: a stable code and a message", body = ErrorReport)))]
@@ -119,6 +125,7 @@ pub async fn pause_alert(
     pause(&state, &id, true).await
 }
 
+/// Resumes a paused rule.
 #[utoipa::path(post, path = "/alerts/{id}/resume", tag = "write",
     params(("id" = i64, Path, description = "The rule's id")),
     responses((status = 200, description = "OK", body = AlertRule), (status = "4XX", description = "The app's error: a stable code and a message", body = ErrorReport)))]
@@ -129,6 +136,7 @@ pub async fn resume_alert(
     pause(&state, &id, false).await
 }
 
+/// Deletes a rule.
 #[utoipa::path(delete, path = "/alerts/{id}", tag = "write",
     params(("id" = i64, Path, description = "The rule's id")),
     responses((status = 204, description = "Deleted (its fired events stay in the history)"),
@@ -141,6 +149,7 @@ pub async fn delete_alert(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Asks the sync loop to refresh prices now.
 #[utoipa::path(post, path = "/refresh", tag = "write",
     responses((status = 202, description = "A refresh was asked of the sync loop; a `rates-updated` event follows"),
         (status = "4XX", description = "The app's error: a stable code and a message", body = ErrorReport)))]

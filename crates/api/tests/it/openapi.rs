@@ -44,3 +44,36 @@ async fn the_document_is_served_without_a_token() {
     let committed: serde_json::Value = serde_json::from_str(&generated()).expect("JSON");
     assert_eq!(served, committed);
 }
+
+#[tokio::test]
+async fn the_docs_page_is_bundled_and_loads_nothing_from_elsewhere() {
+    let api = Served::start().await;
+    let page = api
+        .http
+        .get(api.url("/docs"))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(page.status(), StatusCode::OK);
+    let policy = page.headers()["content-security-policy"]
+        .to_str()
+        .expect("text")
+        .to_owned();
+    assert!(policy.contains("default-src 'none'") && policy.contains("connect-src 'self'"));
+    let html = page.text().await.expect("HTML");
+    assert!(html.contains("<rapi-doc spec-url=\"/api/v1/openapi.json\""));
+    assert!(!html.contains("https://"), "no CDN: {html}");
+
+    // reqwest without its gzip feature sees the bytes as sent.
+    let script = api
+        .http
+        .get(api.url("/docs/rapidoc-min.js"))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(script.status(), StatusCode::OK);
+    assert_eq!(script.headers()["content-encoding"], "gzip");
+    let bytes = script.bytes().await.expect("bytes");
+    assert_eq!(&bytes[..2], &[0x1f, 0x8b], "a gzip stream");
+    assert!(bytes.len() > 100_000);
+}
