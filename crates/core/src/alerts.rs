@@ -216,6 +216,20 @@ pub struct FiredAlert {
 }
 
 impl FiredAlert {
+    /// The alert without its amounts (privacy mode): "Bitcoin (BTC) rose to your alert level".
+    pub fn private_message(&self) -> String {
+        text::fired_privately(
+            self.kind,
+            text::Subject {
+                coin: self
+                    .coin_label
+                    .as_deref()
+                    .or(self.coin.as_ref().map(CoinId::as_str)),
+                account: self.account.as_deref(),
+            },
+        )
+    }
+
     pub fn new(rule: &AlertRule, observed: Decimal, at: i64) -> Self {
         Self {
             alert_id: rule.id,

@@ -28,6 +28,7 @@ mod alerts;
 mod backfill;
 mod lifecycle;
 mod lookup;
+mod notify;
 mod profit;
 mod rates;
 mod tokens;
@@ -53,6 +54,8 @@ pub struct AppConfig {
     pub kdf: Option<KdfParams>,
     /// `None` means the system clock.
     pub clock: Option<Arc<dyn Clock>>,
+    /// How hard to try delivering an alert to ntfy or a webhook; `None` means the default.
+    pub delivery: Option<crate::notify::Policy>,
     /// CoinGecko settings from the environment, which win over stored ones.
     pub coingecko: CoinGeckoOverrides,
 }
@@ -112,6 +115,9 @@ pub struct App {
     /// Whether a backfill may find days to fetch: set at start and when holdings change, cleared
     /// when a pass of the sync loop finds nothing left it can fetch.
     backfill_due: AtomicBool,
+    delivery: crate::notify::Policy,
+    /// Built on the first delivery (most vaults never set a channel up).
+    courier: std::sync::OnceLock<crate::notify::Courier>,
 }
 
 impl App {
@@ -129,6 +135,8 @@ impl App {
             state: RwLock::new(State::Locked),
             keychain_barred: AtomicBool::new(false),
             backfill_due: AtomicBool::new(true),
+            delivery: config.delivery.unwrap_or_default(),
+            courier: std::sync::OnceLock::new(),
         })
     }
 

@@ -10,6 +10,7 @@ use crate::assets::AssetError;
 use crate::backup::BackupError;
 use crate::holdings::HoldingsError;
 use crate::locks::SyncError;
+use crate::notify::NotifyError;
 use crate::paths::PathError;
 use crate::rates::{ApiError, RatesError, RetryPolicy};
 use crate::settings::SettingsError;
@@ -60,6 +61,9 @@ pub enum Error {
 
     #[error(transparent)]
     Token(#[from] TokenError),
+
+    #[error(transparent)]
+    Notify(#[from] NotifyError),
 
     /// Bad input outside any domain module (a price, a currency): the message says which.
     #[error("{0}")]
@@ -128,6 +132,8 @@ impl Error {
             Error::Token(TokenError::Duplicate(_)) => ErrorCode::Conflict,
             Error::Token(TokenError::NotFound(_)) => ErrorCode::NotFound,
             Error::Token(_) => ErrorCode::InvalidInput,
+            Error::Notify(NotifyError::Store(e)) => store_code(e),
+            Error::Notify(_) => ErrorCode::InvalidInput,
         }
     }
 

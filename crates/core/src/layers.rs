@@ -17,7 +17,9 @@ pub const LAYERS: &[&[&str]] = &[
     ],
     &["store", "paths", "locks", "vault"],
     &["assets", "accounts", "ledger", "backup", "tokens"],
-    &["holdings", "rates", "settings", "alerts", "transfer"],
+    &[
+        "holdings", "rates", "settings", "alerts", "transfer", "notify",
+    ],
     &["valuation", "lots"],
     &["error", "info", "events", "app"],
     &["sync"],

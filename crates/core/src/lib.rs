@@ -28,6 +28,7 @@
 //! - [`lots`]: cost basis by FIFO, LIFO, HIFO or average cost, and realized and unrealized P/L.
 //! - [`sync`]: the background loop that keeps rates fresh, one per data folder.
 //! - [`alerts`]: rules evaluated after every sync cycle, edge-triggered, with their history.
+//! - [`notify`]: fired alerts sent to ntfy and signed webhooks, with retries and a log.
 //! - [`tokens`]: the local API's personal access tokens, stored hashed.
 //! - [`transfer`]: CSV import (preview, one-transaction commit, undo) and export.
 
@@ -49,6 +50,7 @@ pub mod ledger;
 pub mod locks;
 pub mod lots;
 pub mod money;
+pub mod notify;
 pub mod numbers;
 pub mod paths;
 pub mod plan;

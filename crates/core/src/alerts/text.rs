@@ -83,6 +83,23 @@ pub fn fired(
     }
 }
 
+/// A fired alert without any amount, for channels outside this computer in privacy mode:
+/// "Bitcoin (BTC) rose to your alert level".
+pub fn fired_privately(kind: AlertKind, subject: Subject) -> String {
+    let coin = subject.coin();
+    match kind {
+        AlertKind::PriceAbove => format!("{coin} rose to your alert level"),
+        AlertKind::PriceBelow => format!("{coin} fell to your alert level"),
+        AlertKind::ChangeUp => format!("{coin} rose past your 24 h alert"),
+        AlertKind::ChangeDown => format!("{coin} fell past your 24 h alert"),
+        AlertKind::ChangeEither => format!("{coin} moved past your 24 h alert"),
+        AlertKind::PortfolioAbove => "Your portfolio rose to your alert level".to_owned(),
+        AlertKind::PortfolioBelow => "Your portfolio fell to your alert level".to_owned(),
+        AlertKind::HoldingAbove => format!("{} rose to your alert level", subject.holding()),
+        AlertKind::HoldingBelow => format!("{} fell to your alert level", subject.holding()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

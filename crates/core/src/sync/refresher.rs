@@ -112,6 +112,7 @@ impl Refresher {
         });
         watch_for_an_unexpected_end(handle.subscribe(), self.app.clone());
         price_new_holdings(self.app.clone(), &handle);
+        deliver_fired_alerts(self.app.clone(), &handle);
         *slot = Some(handle);
     }
 
@@ -216,6 +217,37 @@ fn watch_for_an_unexpected_end(mut events: broadcast::Receiver<SyncEvent>, app: 
                 "Prices are not updating: the refresh stopped after an internal error. Restart Crypto Balance; the log has the details.".to_owned(),
                 ErrorCode::Internal,
             )));
+        }
+    });
+}
+
+/// Each fired alert goes to the channels beyond the desktop (ntfy, a webhook) in a task of its
+/// own, so retries with backoff never hold up the loop or the next alert. Ends with the loop.
+fn deliver_fired_alerts(app: Arc<App>, handle: &SyncHandle) {
+    use broadcast::error::RecvError;
+    let mut fired = app.subscribe();
+    let mut loop_events = handle.subscribe();
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                event = fired.recv() => match event {
+                    Ok(Event::AlertFired(alert)) => {
+                        let app = app.clone();
+                        tokio::spawn(async move {
+                            if let Err(error) = app.deliver_alert(&alert).await {
+                                tracing::warn!(%error, "could not deliver an alert");
+                            }
+                        });
+                    }
+                    Ok(_) | Err(RecvError::Lagged(_)) => {}
+                    Err(RecvError::Closed) => break,
+                },
+                event = loop_events.recv() => {
+                    if matches!(event, Err(RecvError::Closed)) {
+                        break;
+                    }
+                }
+            }
         }
     });
 }

@@ -12,6 +12,7 @@ mod crash;
 mod events;
 mod import_formats;
 mod lookup;
+mod notify;
 mod profit;
 mod rates;
 mod refresher;

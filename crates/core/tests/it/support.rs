@@ -26,6 +26,7 @@ pub struct TestApp {
     clock: Option<Arc<FixedClock>>,
     coingecko: CoinGeckoOverrides,
     use_keychain: bool,
+    delivery: Option<crypto_balance_core::notify::Policy>,
 }
 
 impl Default for TestApp {
@@ -42,6 +43,7 @@ impl TestApp {
             clock: None,
             coingecko: CoinGeckoOverrides::default(),
             use_keychain: false,
+            delivery: None,
         }
     }
 
@@ -66,6 +68,12 @@ impl TestApp {
         self.clock(Arc::new(FixedClock::at(unix_seconds)))
     }
 
+    /// How alert deliveries retry (tests use milliseconds, not the default's seconds).
+    pub fn delivery(mut self, policy: crypto_balance_core::notify::Policy) -> Self {
+        self.delivery = Some(policy);
+        self
+    }
+
     pub fn coingecko(mut self, coingecko: CoinGeckoOverrides) -> Self {
         self.coingecko = coingecko;
         self
@@ -79,6 +87,7 @@ impl TestApp {
             kdf: Some(KdfParams::insecure_for_tests()),
             clock: self.clock.clone().map(|c| c as _),
             coingecko: self.coingecko.clone(),
+            delivery: self.delivery,
         })
         .expect("the app opens")
     }
