@@ -5,10 +5,11 @@ use std::time::Duration;
 
 use crypto_balance_core::alerts::{AlertChange, AlertKind, AlertRule, FiredAlert, NewAlert};
 use crypto_balance_core::clock::{iso8601, UnixTime};
+use crypto_balance_core::notify::{ChannelsChange, Delivery};
 use crypto_balance_core::{App, ErrorReport};
 use serde_json::json;
 
-use crate::args::{AlertArgs, AlertsCommand};
+use crate::args::{AlertArgs, AlertsCommand, ChannelArgs};
 use crate::output::{done, print_json, print_lines, table};
 
 /// A notify command that runs longer than this is left behind (and logged).
@@ -55,7 +56,12 @@ pub async fn run(app: &App, command: &AlertsCommand, json: bool) -> Result<(), E
                 json,
             );
         }
-        AlertsCommand::History { limit } => {
+        AlertsCommand::History {
+            limit,
+            deliveries: true,
+        } => deliveries(&app.alert_deliveries(*limit).await?, json),
+        AlertsCommand::Channels(args) => channels(app, args, json).await?,
+        AlertsCommand::History { limit, .. } => {
             let events = app.alert_history(*limit).await?;
             if json {
                 print_json(&events);
@@ -254,4 +260,95 @@ fn spawn_notify(command: String, alert: FiredAlert) {
             Err(_) => tracing::warn!("the notify command took longer than 30 s; stopped it"),
         }
     });
+}
+
+fn deliveries(log: &[Delivery], json: bool) {
+    if json {
+        return print_json(&log);
+    }
+    if log.is_empty() {
+        return print_lines(&["Nothing was sent to ntfy or a webhook yet.".into()]);
+    }
+    let rows: Vec<Vec<String>> = log
+        .iter()
+        .map(|d| {
+            vec![
+                iso8601(d.at.seconds()),
+                d.channel.as_str().to_owned(),
+                d.attempt.to_string(),
+                format!("{:?}", d.outcome).to_lowercase(),
+                d.detail.clone().unwrap_or_default(),
+                d.message.clone(),
+            ]
+        })
+        .collect();
+    table(
+        &["AT", "CHANNEL", "TRY", "OUTCOME", "WHY", "MESSAGE"],
+        &rows,
+        &[2],
+    );
+}
+
+async fn channels(app: &App, args: &ChannelArgs, json: bool) -> Result<(), ErrorReport> {
+    let ntfy_token = match &args.ntfy_token_file {
+        Some(path) => {
+            Some(crate::unlock::read_passphrase_file(path).map(|token| token.expose().to_owned())?)
+        }
+        None => None,
+    };
+    let change = ChannelsChange {
+        ntfy_url: args.ntfy.clone(),
+        ntfy_token,
+        webhook_url: args.webhook.clone(),
+        privacy: args.privacy.as_deref().map(|p| p == "on"),
+    };
+    let made = app.update_alert_channels(&change).await?;
+    let secret = match made {
+        Some(secret) => Some(secret),
+        None if args.show_secret => app.webhook_secret().await?,
+        None => None,
+    };
+    if args.test {
+        let log = app.send_test_alert().await?;
+        deliveries(&log, json);
+        return Ok(());
+    }
+    let shown = app.alert_channels().await?;
+    if json {
+        let mut value = serde_json::to_value(&shown).unwrap_or_default();
+        if let Some(secret) = &secret {
+            value["webhook_secret"] = serde_json::json!(secret.as_str());
+        }
+        print_json(&value);
+        return Ok(());
+    }
+    let or_none = |v: &Option<String>| v.clone().unwrap_or_else(|| "not set".to_owned());
+    let mut lines = vec![
+        format!(
+            "ntfy:     {}{}",
+            or_none(&shown.ntfy_url),
+            if shown.has_ntfy_token {
+                " (with a token)"
+            } else {
+                ""
+            }
+        ),
+        format!("webhook:  {}", or_none(&shown.webhook_url)),
+        format!(
+            "privacy:  {}",
+            if shown.privacy {
+                "on: no amounts are sent"
+            } else {
+                "off"
+            }
+        ),
+    ];
+    if let Some(secret) = secret {
+        lines.push(format!(
+            "The webhook's signing secret (keep it with the receiver): {}",
+            secret.as_str()
+        ));
+    }
+    print_lines(&lines);
+    Ok(())
 }

@@ -330,11 +330,39 @@ pub enum AlertsCommand {
         #[arg(value_name = "MINUTES", value_parser = clap::value_parser!(i64).range(1..=43_200))]
         minutes: i64,
     },
-    /// The most recent fired alerts
+    /// The most recent fired alerts (with --deliveries: each attempt to send one to ntfy or a
+    /// webhook)
     History {
         #[arg(long, default_value_t = 20)]
         limit: u32,
+        #[arg(long)]
+        deliveries: bool,
     },
+    /// Where fired alerts go besides the desktop: an ntfy topic and a signed webhook
+    Channels(ChannelArgs),
+}
+
+/// `alerts channels`: without options, shows them.
+#[derive(Debug, Args)]
+pub struct ChannelArgs {
+    /// An ntfy topic URL, e.g. https://ntfy.sh/my-secret-topic ("" removes it)
+    #[arg(long, value_name = "URL")]
+    pub ntfy: Option<String>,
+    /// Read an access token for the topic from FILE's first line ("" in the file removes it)
+    #[arg(long, value_name = "FILE")]
+    pub ntfy_token_file: Option<PathBuf>,
+    /// A webhook URL; the first one set makes a signing secret, shown once ("" removes it)
+    #[arg(long, value_name = "URL")]
+    pub webhook: Option<String>,
+    /// Privacy mode: send no prices, values or thresholds
+    #[arg(long, value_name = "on|off", value_parser = ["on", "off"])]
+    pub privacy: Option<String>,
+    /// Print the webhook's signing secret (for setting up the receiver)
+    #[arg(long)]
+    pub show_secret: bool,
+    /// Send a test message to every channel and show how each attempt went
+    #[arg(long)]
+    pub test: bool,
 }
 
 /// One alert rule; exactly one of the level options.

@@ -626,3 +626,53 @@ async fn the_daemon_serves_the_api_to_a_token_until_revoked() {
     let status = daemon.stop().await;
     assert!(status.success(), "{status:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn alert_channels_are_set_tested_and_logged() {
+    let s = setup().await;
+    let receivers = notify_fake::Receivers::start("unset").await.unwrap();
+    let set = json(
+        &s,
+        &[
+            "alerts",
+            "channels",
+            "--ntfy",
+            &receivers.ntfy_url("phone"),
+            "--webhook",
+            &receivers.webhook_url(),
+            "--privacy",
+            "on",
+        ],
+    )
+    .await;
+    let secret = set["webhook_secret"]
+        .as_str()
+        .expect("shown once")
+        .to_owned();
+    assert_eq!(secret.len(), 64);
+    assert_eq!(set["privacy"], true);
+    receivers.set_webhook_secret(&secret);
+    let shown = json(&s, &["alerts", "channels"]).await;
+    assert!(
+        shown.get("webhook_secret").is_none(),
+        "not shown again: {shown}"
+    );
+
+    let log = json(&s, &["alerts", "channels", "--test"]).await;
+    assert_eq!(log.as_array().map(Vec::len), Some(2), "{log}");
+    assert!(log
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|d| d["outcome"] == "sent"));
+    assert_eq!(receivers.ntfy_messages().len(), 1);
+    assert!(receivers.webhook_calls()[0].signature_valid);
+    let history = json(&s, &["alerts", "history", "--deliveries"]).await;
+    assert_eq!(history, log);
+    let text = ok(&s, &["alerts", "history", "--deliveries"]).await;
+    assert!(text.contains("webhook") && text.contains("sent"), "{text}");
+
+    let out = run(&s, &["alerts", "channels", "--ntfy", "not a url"]).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("http://"));
+}
