@@ -103,6 +103,7 @@ fn data_routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(read::lots))
         .routes(routes!(read::alerts, write::add_alert))
         .routes(routes!(read::alert_events))
+        .routes(routes!(read::alert_deliveries))
         .routes(routes!(write::pause_alert))
         .routes(routes!(write::resume_alert))
         .routes(routes!(write::delete_alert))

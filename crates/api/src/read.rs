@@ -13,6 +13,7 @@ use crypto_balance_core::holdings::Holding;
 use crypto_balance_core::lots::history::DayValue;
 use crypto_balance_core::lots::summary::ProfitLoss;
 use crypto_balance_core::lots::{Method, Scope};
+use crypto_balance_core::notify::Delivery;
 use crypto_balance_core::valuation::Valuation;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -222,4 +223,16 @@ pub async fn lots(
     Params(query): Params<MethodParam>,
 ) -> ApiResult<Json<CoinLots>> {
     Ok(Json(state.app.coin_lots(&coin, query.method).await?))
+}
+
+/// Each attempt to send a fired alert to ntfy or a webhook, newest first.
+#[utoipa::path(get, path = "/alerts/deliveries", tag = "read", params(LimitParam),
+    responses((status = 200, description = "The delivery log", body = Vec<Delivery>),
+        (status = "4XX", description = "The app's error: a stable code and a message", body = ErrorReport)))]
+pub async fn alert_deliveries(
+    State(state): State<ApiState>,
+    Params(query): Params<LimitParam>,
+) -> ApiResult<Json<Vec<Delivery>>> {
+    let limit = query.limit.unwrap_or(50).min(1000);
+    Ok(Json(state.app.alert_deliveries(limit).await?))
 }

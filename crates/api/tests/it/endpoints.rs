@@ -160,6 +160,8 @@ async fn alerts_are_made_paused_resumed_and_deleted() {
     assert_eq!(rules[0]["coin"], "bitcoin");
     let (status, events) = api.get("/alerts/events?limit=5").await;
     assert_eq!((status, events), (StatusCode::OK, json!([])));
+    let (status, deliveries) = api.get("/alerts/deliveries").await;
+    assert_eq!((status, deliveries), (StatusCode::OK, json!([])));
     let (status, _) = api
         .write(Method::DELETE, &format!("/alerts/{id}"), None)
         .await;
