@@ -14,6 +14,7 @@ pub const LAYERS: &[&[&str]] = &[
         "ids",
         "coin",
         "text_value",
+        "calls",
     ],
     &["store", "paths", "locks", "vault"],
     &["assets", "accounts", "ledger", "backup", "tokens"],

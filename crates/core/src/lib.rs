@@ -20,6 +20,7 @@
 //! - [`ledger`]: entries and the positions (amount, average cost) derived from them.
 //! - [`holdings`], [`accounts`], [`assets`]: what users add, set, remove, undo and list.
 //! - [`backup`]: encrypted backup to one file, and restore from it.
+//! - [`calls`]: requests sent to each outside service, by outcome, for metrics.
 //! - [`clock`]: the time, passed in so tests control it.
 //! - [`currency`]: the vs currencies prices are quoted in; [`plan`]: CoinGecko's plans and limits.
 //! - [`rates`]: the CoinGecko client, exact prices, caches, catalog, history and budget.
@@ -37,6 +38,7 @@ pub mod alerts;
 pub mod app;
 pub mod assets;
 pub mod backup;
+pub mod calls;
 pub mod clock;
 pub mod coin;
 pub mod currency;

@@ -267,6 +267,15 @@ pub async fn record(
     tx.commit().await.map_err(err)
 }
 
+/// How many alerts have fired in all (the history is never trimmed).
+pub async fn fired_count(store: &Store) -> Result<u64, StoreError> {
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM alert_events")
+        .fetch_one(store.pool())
+        .await
+        .map_err(|e| store.error(e))?;
+    Ok(u64::try_from(count).unwrap_or(0))
+}
+
 /// The newest `limit` fired alerts, newest first, written anew in the system's number format with
 /// coin names (an event fired before names were kept reads the same as a new one).
 pub async fn history(store: &Store, limit: u32) -> Result<Vec<AlertEvent>, StoreError> {

@@ -182,6 +182,11 @@ impl App {
         Ok(alerts_db::history(&self.store().await?, limit).await?)
     }
 
+    /// How many alerts have fired in all.
+    pub async fn alerts_fired_count(&self) -> Result<u64, Error> {
+        Ok(alerts_db::fired_count(&self.store().await?).await?)
+    }
+
     /// Whether every alert is paused (the tray's "Pause alerts").
     pub async fn alerts_paused(&self) -> Result<bool, Error> {
         Ok(settings::alerts_paused(&self.store().await?).await?)

@@ -8,6 +8,7 @@ use zeroize::Zeroizing;
 
 use super::{record, ChannelKind, Delivery, Outcome};
 use crate::alerts::FiredAlert;
+use crate::calls::{self, CallOutcome, Provider};
 use crate::clock::UnixTime;
 use crate::ids::AlertId;
 use crate::store::Store;
@@ -197,7 +198,19 @@ async fn deliver(
                     .body(body)
             }
         };
-        let failed = failure(request.send().await, policy);
+        let sent = request.send().await;
+        let provider = match target {
+            Target::Ntfy { .. } => Provider::Ntfy,
+            Target::Webhook { .. } => Provider::Webhook,
+        };
+        calls::count(
+            provider,
+            match &sent {
+                Ok(response) => CallOutcome::of_status(response.status().as_u16()),
+                Err(_) => CallOutcome::Unreachable,
+            },
+        );
+        let failed = failure(sent, policy);
         let last = attempt >= policy.attempts;
         let outcome = match &failed {
             None => Outcome::Sent,

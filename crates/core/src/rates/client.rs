@@ -12,6 +12,7 @@ use serde::Deserialize;
 use super::api_error::ApiError;
 use super::response::{malformed, parse_chart, parse_simple_price};
 pub use crate::assets::Listing;
+use crate::calls::{self, CallOutcome, Provider};
 use crate::plan::Plan;
 use crate::secret::ApiKey;
 
@@ -148,11 +149,12 @@ impl CoinGeckoClient {
             (None, _) => false,
         };
         self.calls.fetch_add(1, Ordering::Relaxed);
-        let response = request
-            .send()
-            .await
-            .map_err(|e| ApiError::from_transport(&e))?;
+        let response = request.send().await.map_err(|e| {
+            calls::count(Provider::CoinGecko, CallOutcome::Unreachable);
+            ApiError::from_transport(&e)
+        })?;
         let status = response.status().as_u16();
+        calls::count(Provider::CoinGecko, CallOutcome::of_status(status));
         if (300..400).contains(&status) {
             let to = response
                 .headers()

@@ -12,6 +12,7 @@ use serde_json::value::RawValue;
 
 use super::client::{self, http_builder, read_capped, Unread, DEFAULT_TIMEOUT};
 use super::number::parse_json_number;
+use crate::calls::{self, CallOutcome, Provider};
 use crate::clock::SECONDS_PER_DAY as DAY;
 use crate::money::Price;
 
@@ -114,8 +115,12 @@ impl LlamaClient {
             .header("accept", "application/json")
             .send()
             .await
-            .map_err(|e| transport(&e))?;
+            .map_err(|e| {
+                calls::count(Provider::DefiLlama, CallOutcome::Unreachable);
+                transport(&e)
+            })?;
         let status = response.status().as_u16();
+        calls::count(Provider::DefiLlama, CallOutcome::of_status(status));
         match status {
             200..=299 => {}
             429 => return Err(LlamaError::RateLimited),
