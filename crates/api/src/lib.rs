@@ -4,6 +4,7 @@
 //! - [`guard`]: the `Host` check, the failed-attempt limit and bearer tokens with scopes.
 //! - [`read`] and [`write`]: one handler per endpoint, each one core call.
 //! - [`import`]: a CSV upload, previewed or imported as one batch.
+//! - [`metrics`]: `/metrics` for Prometheus, off unless asked for.
 //! - [`events`]: the app's events as server-sent events.
 //! - [`docs`]: the interactive docs page, bundled (no CDN).
 //! - [`error`]: `{code, message}` with the app's stable codes, and their HTTP statuses.
@@ -17,6 +18,7 @@ pub mod events;
 pub mod extract;
 pub mod guard;
 pub mod import;
+pub mod metrics;
 pub mod read;
 pub mod write;
 
@@ -45,6 +47,7 @@ pub struct ApiState {
     /// The `Host` values the bound address answers to.
     pub hosts: Arc<Vec<String>>,
     pub attempts: Arc<guard::Attempts>,
+    pub metrics: metrics::MetricsOptions,
 }
 
 impl ApiState {
@@ -54,7 +57,14 @@ impl ApiState {
             refresher,
             hosts: Arc::new(guard::allowed_hosts(bound)),
             attempts: Arc::default(),
+            metrics: metrics::MetricsOptions::default(),
         }
+    }
+
+    /// Serves `/metrics` as `options` say.
+    pub fn with_metrics(mut self, options: metrics::MetricsOptions) -> Self {
+        self.metrics = options;
+        self
     }
 }
 
@@ -121,14 +131,16 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     data_routes().split_for_parts().1
 }
 
-/// The whole API: the document and its docs page are public, everything else passes [`guard::authorize`], and
-/// every request passes [`guard::check_host`].
+/// The whole API: the document and its docs page are public, everything else (`/metrics`
+/// included) passes [`guard::authorize`], and every request passes [`guard::check_host`].
 pub fn router(state: ApiState) -> Router {
     let (data, document) = data_routes().split_for_parts();
-    let data = data.route_layer(middleware::from_fn_with_state(
-        state.clone(),
-        guard::authorize,
-    ));
+    let authorize = || middleware::from_fn_with_state(state.clone(), guard::authorize);
+    // Where Prometheus looks by default, outside the versioned API.
+    let scrape = Router::new()
+        .route("/metrics", get(metrics::metrics))
+        .route_layer(authorize());
+    let data = data.route_layer(authorize());
     let document = Arc::new(document);
     let api = data
         .route(
@@ -142,6 +154,7 @@ pub fn router(state: ApiState) -> Router {
         .route("/docs/rapidoc-min.js", get(docs::script));
     Router::new()
         .nest("/api/v1", api)
+        .merge(scrape)
         .fallback(no_such_endpoint)
         .method_not_allowed_fallback(no_such_method)
         .layer(middleware::from_fn_with_state(

@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use crypto_balance_api::metrics::MetricsOptions;
 use crypto_balance_api::{ApiState, DEFAULT_PORT};
 use crypto_balance_core::sync::Refresher;
 use crypto_balance_core::tokens::TokenScope;
@@ -81,6 +82,14 @@ fn scope_text(scope: TokenScope) -> &'static str {
     }
 }
 
+/// What `--metrics` and `--metrics-values` ask of `/metrics`.
+pub fn metrics_options(args: &ApiServeArgs) -> MetricsOptions {
+    MetricsOptions {
+        enabled: args.metrics,
+        values: args.metrics_values,
+    }
+}
+
 /// Binds the API's address: loopback unless `--allow-remote` says otherwise.
 pub async fn bind(args: &ApiServeArgs) -> Result<Option<TcpListener>, ErrorReport> {
     if !args.api {
@@ -129,7 +138,7 @@ impl Serving {
 
 /// Starts serving on `listener`, and says where (stderr, and a JSON line with `--json`).
 pub fn serve(
-    listener: TcpListener,
+    (listener, metrics): (TcpListener, MetricsOptions),
     app: Arc<App>,
     refresher: Arc<Refresher>,
     json: bool,
@@ -149,7 +158,7 @@ pub fn serve(
         );
     }
     let (stop, stopped) = oneshot::channel();
-    let state = ApiState::new(app, refresher, bound);
+    let state = ApiState::new(app, refresher, bound).with_metrics(metrics);
     let task = tokio::spawn(crypto_balance_api::serve(listener, state, async {
         let _ = stopped.await;
     }));

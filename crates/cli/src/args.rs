@@ -299,6 +299,13 @@ pub struct ApiServeArgs {
     /// in clear text unless a TLS proxy sits in front)
     #[arg(long, requires = "listen")]
     pub allow_remote: bool,
+    /// Serve /metrics for Prometheus (token-protected): sync state, refresh age, requests by
+    /// service and outcome, alerts fired
+    #[arg(long, requires = "api")]
+    pub metrics: bool,
+    /// Also show what the portfolio is worth, per coin and account, in /metrics
+    #[arg(long, requires = "metrics")]
+    pub metrics_values: bool,
 }
 
 #[derive(Debug, Subcommand)]

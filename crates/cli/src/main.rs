@@ -167,9 +167,11 @@ async fn run(cli: &Cli) -> Result<(), ErrorReport> {
             notify_command,
             api,
         } => {
-            let listener = api::bind(api).await?;
+            let listening = api::bind(api)
+                .await?
+                .map(|l| (l, api::metrics_options(api)));
             unlock::unlock(&app, global).await?;
-            rates::daemon(app.clone(), json, notify_command.as_deref(), listener).await?;
+            rates::daemon(app.clone(), json, notify_command.as_deref(), listening).await?;
         }
         Command::Api(ApiCommand::Token(command)) => {
             unlock::unlock(&app, global).await?;

@@ -286,7 +286,10 @@ pub async fn daemon(
     app: Arc<App>,
     json: bool,
     notify_command: Option<&str>,
-    api: Option<tokio::net::TcpListener>,
+    api: Option<(
+        tokio::net::TcpListener,
+        crypto_balance_api::metrics::MetricsOptions,
+    )>,
 ) -> Result<(), ErrorReport> {
     use tokio::sync::broadcast::error::RecvError;
     // Everything printed comes from core's one event channel; the loop's own channel only says
@@ -305,8 +308,8 @@ pub async fn daemon(
     };
     tracing::info!(data_dir = %app.data_dir(), "daemon started");
     let serving = match api {
-        Some(listener) => Some(crate::api::serve(
-            listener,
+        Some(listening) => Some(crate::api::serve(
+            listening,
             app.clone(),
             refresher.clone(),
             json,

@@ -6,5 +6,6 @@
 mod endpoints;
 mod events;
 mod guard;
+mod metrics;
 mod openapi;
 mod support;

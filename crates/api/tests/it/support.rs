@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use coingecko_fake::FakeCoinGecko;
+use crypto_balance_api::metrics::MetricsOptions;
 use crypto_balance_api::ApiState;
 use crypto_balance_core::rates::CoinGeckoOverrides;
 use crypto_balance_core::sync::Refresher;
@@ -35,6 +36,11 @@ pub struct Served {
 impl Served {
     /// An unlocked vault with prices from the fake, its sync loop running, served on a free port.
     pub async fn start() -> Self {
+        Self::start_with(MetricsOptions::default()).await
+    }
+
+    /// [`Served::start`], with `/metrics` as `metrics` says.
+    pub async fn start_with(metrics: MetricsOptions) -> Self {
         let fake = FakeCoinGecko::start_default()
             .await
             .expect("the fake starts");
@@ -70,7 +76,7 @@ impl Served {
             .await
             .expect("binds");
         let addr = listener.local_addr().expect("an address");
-        let state = ApiState::new(app.clone(), refresher.clone(), addr);
+        let state = ApiState::new(app.clone(), refresher.clone(), addr).with_metrics(metrics);
         tokio::spawn(crypto_balance_api::serve(
             listener,
             state,
