@@ -7,6 +7,7 @@
 //! - [`metrics`]: `/metrics` for Prometheus, off unless asked for.
 //! - [`events`]: the app's events as server-sent events.
 //! - [`docs`]: the interactive docs page, bundled (no CDN).
+//! - [`server`]: a served API that can be started and stopped (daemon, desktop).
 //! - [`error`]: `{code, message}` with the app's stable codes, and their HTTP statuses.
 //!
 //! Everything is under `/api/v1`; the OpenAPI document, generated from the same Rust types, is
@@ -20,6 +21,7 @@ pub mod guard;
 pub mod import;
 pub mod metrics;
 pub mod read;
+pub mod server;
 pub mod write;
 
 use std::net::SocketAddr;
@@ -34,6 +36,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+
+pub use server::Server;
 
 /// The port the API listens on unless told otherwise.
 pub const DEFAULT_PORT: u16 = 7823;

@@ -5,14 +5,12 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use crypto_balance_api::metrics::MetricsOptions;
-use crypto_balance_api::{ApiState, DEFAULT_PORT};
+use crypto_balance_api::{Server, DEFAULT_PORT};
 use crypto_balance_core::sync::Refresher;
 use crypto_balance_core::tokens::TokenScope;
 use crypto_balance_core::{App, ErrorCode, ErrorReport};
 use serde_json::json;
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
 use crate::args::{ApiServeArgs, TokenCommand};
 use crate::output;
@@ -120,33 +118,21 @@ pub async fn bind(args: &ApiServeArgs) -> Result<Option<TcpListener>, ErrorRepor
     Ok(Some(listener))
 }
 
-/// The API being served: stopped by [`Serving::stop`].
-#[derive(Debug)]
-pub struct Serving {
-    stop: oneshot::Sender<()>,
-    task: JoinHandle<std::io::Result<()>>,
-}
-
-impl Serving {
-    pub async fn stop(self) {
-        let _ = self.stop.send(());
-        if let Ok(Err(error)) = self.task.await {
-            tracing::warn!("the API stopped with an error: {error}");
-        }
-    }
-}
-
 /// Starts serving on `listener`, and says where (stderr, and a JSON line with `--json`).
-pub fn serve(
+pub async fn serve(
     (listener, metrics): (TcpListener, MetricsOptions),
     app: Arc<App>,
     refresher: Arc<Refresher>,
     json: bool,
-) -> Result<Serving, ErrorReport> {
-    let bound = listener.local_addr().map_err(|e| ErrorReport {
-        code: ErrorCode::OsIntegration,
-        message: format!("cannot read the API's address: {e}"),
-    })?;
+) -> Result<Server, ErrorReport> {
+    let server = Server::new(app, refresher);
+    let bound = server
+        .serve(listener, metrics)
+        .await
+        .map_err(|e| ErrorReport {
+            code: ErrorCode::OsIntegration,
+            message: format!("cannot serve the API: {e}"),
+        })?;
     let url = format!("http://{bound}/api/v1");
     if json {
         output::print_lines(&[json!({"event": "api_listening", "url": url}).to_string()]);
@@ -154,13 +140,8 @@ pub fn serve(
         use std::io::Write;
         let _ = writeln!(
             std::io::stderr(),
-            "The local API listens on {url} (its document: {url}/openapi.json)"
+            "The local API listens on {url} (its docs: {url}/docs)"
         );
     }
-    let (stop, stopped) = oneshot::channel();
-    let state = ApiState::new(app, refresher, bound).with_metrics(metrics);
-    let task = tokio::spawn(crypto_balance_api::serve(listener, state, async {
-        let _ = stopped.await;
-    }));
-    Ok(Serving { stop, task })
+    Ok(server)
 }

@@ -308,12 +308,9 @@ pub async fn daemon(
     };
     tracing::info!(data_dir = %app.data_dir(), "daemon started");
     let serving = match api {
-        Some(listening) => Some(crate::api::serve(
-            listening,
-            app.clone(),
-            refresher.clone(),
-            json,
-        )?),
+        Some(listening) => {
+            Some(crate::api::serve(listening, app.clone(), refresher.clone(), json).await?)
+        }
         None => None,
     };
     let stop = shutdown_signal();
