@@ -2,6 +2,7 @@
 //! the UI receives `{ code, message }` and branches on the code, never on the text.
 
 pub mod alerts;
+pub mod api;
 pub mod app;
 pub mod holdings;
 pub mod profit;

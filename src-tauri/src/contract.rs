@@ -6,7 +6,7 @@ use crypto_balance_core::events::Event;
 use tauri::Runtime;
 use tauri_specta::collect_commands;
 
-use crate::commands::{alerts, app, holdings, profit, rates, transfer, vault};
+use crate::commands::{alerts, api, app, holdings, profit, rates, transfer, vault};
 
 /// The contract for one runtime: the real one, and the tests' mock one. A macro because commands
 /// that take an `AppHandle` are generic over the runtime and must be named with it.
@@ -27,6 +27,13 @@ macro_rules! contract_for {
                         app::desktop_settings::<$runtime>,
                         app::set_desktop_settings::<$runtime>,
                         app::ui_ready::<$runtime>,
+                        // the local HTTP API
+                        api::api_server_status,
+                        api::set_api_server,
+                        api::open_api_docs::<$runtime>,
+                        api::api_tokens,
+                        api::create_api_token,
+                        api::revoke_api_token,
                         // the vault
                         vault::vault_status,
                         vault::create_vault,

@@ -33,8 +33,10 @@ fn start_with(
         ..AppConfig::default()
     })?;
     let core = Arc::new(core);
+    let refresher = Arc::new(crypto_balance_core::sync::Refresher::new(core.clone()));
     let app = crate::configure(mock_builder())
-        .manage(crypto_balance_core::sync::Refresher::new(core.clone()))
+        .manage(refresher.clone())
+        .manage(crypto_balance_api::Server::new(core.clone(), refresher))
         .manage(core)
         .build(tauri::generate_context!())?;
     let window = match app.get_webview_window(crate::window::MAIN) {
@@ -194,7 +196,7 @@ fn unlocking_starts_the_rates_loop_and_the_portfolio_is_valued() -> TestResult {
     assert!(status["last_success_at"].is_i64(), "{status}");
     assert!(fake.calls_to("/simple/price") >= 1);
 
-    tauri::async_runtime::block_on(app.state::<crypto_balance_core::sync::Refresher>().stop());
+    tauri::async_runtime::block_on(app.state::<std::sync::Arc<crypto_balance_core::sync::Refresher>>().stop());
     let status = invoke(&window, "sync_status")?.map_err(|e| format!("{e}"))?;
     assert_eq!(status["state"], "stopped");
     Ok(())
@@ -302,7 +304,7 @@ fn a_crossing_requests_exactly_one_notification_and_the_ui_can_read_it() -> Test
         invoke(&window, "add_alert")?.is_err(),
         "creating is not granted until the UI does it"
     );
-    tauri::async_runtime::block_on(app.state::<crypto_balance_core::sync::Refresher>().stop());
+    tauri::async_runtime::block_on(app.state::<std::sync::Arc<crypto_balance_core::sync::Refresher>>().stop());
     Ok(())
 }
 

@@ -83,12 +83,14 @@ pub fn run() -> ExitCode {
     let prefs = DesktopPrefsState::load(prefs::path_in(&config_dir));
     let in_tray =
         prefs.get().start_minimized && std::env::args().any(|arg| arg == prefs::AUTOSTART_ARG);
+    let refresher = Arc::new(Refresher::new(app.clone()));
     let built = configure(desktop_plugins(Builder::default(), &config_dir))
         .plugin(tauri_plugin_autostart::init(
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             Some(vec![prefs::AUTOSTART_ARG]),
         ))
-        .manage(Refresher::new(app.clone()))
+        .manage(refresher.clone())
+        .manage(crypto_balance_api::Server::new(app.clone(), refresher))
         .manage(app)
         .manage(prefs)
         .manage(started)
@@ -97,6 +99,10 @@ pub fn run() -> ExitCode {
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 commands::vault::unlock_at_start(&handle).await;
+            });
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                commands::api::serve_if_chosen(&handle).await;
             });
             // The window starts hidden (tauri.conf.json) so a launch at login can stay in the tray.
             if in_tray {
@@ -170,6 +176,13 @@ impl DesktopPrefsState {
         if let Ok(mut current) = self.current.lock() {
             *current = prefs;
         }
+    }
+
+    /// Writes `prefs` to the file and keeps them as the current ones.
+    pub fn save(&self, prefs: prefs::DesktopPrefs) -> std::io::Result<()> {
+        prefs::save(&self.path, &prefs)?;
+        self.set(prefs);
+        Ok(())
     }
 }
 

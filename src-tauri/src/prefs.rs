@@ -21,6 +21,10 @@ pub struct DesktopPrefs {
     pub close_to_tray: bool,
     /// Launched at login, the app starts in the tray without a window.
     pub start_minimized: bool,
+    /// Serve the local HTTP API on 127.0.0.1 while the app runs (off at first).
+    pub api_server: bool,
+    /// The API's port on 127.0.0.1.
+    pub api_port: u16,
 }
 
 impl Default for DesktopPrefs {
@@ -28,6 +32,8 @@ impl Default for DesktopPrefs {
         Self {
             close_to_tray: true,
             start_minimized: true,
+            api_server: false,
+            api_port: crypto_balance_api::DEFAULT_PORT,
         }
     }
 }
@@ -74,6 +80,8 @@ mod tests {
         let chosen = DesktopPrefs {
             close_to_tray: false,
             start_minimized: false,
+            api_server: true,
+            api_port: 9000,
         };
         save(&path, &chosen)?;
         assert_eq!(load(&path), chosen);

@@ -5,6 +5,8 @@
 
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use crypto_balance_core::sync::Refresher;
 use tauri::{AppHandle, Manager, RunEvent, Runtime};
 
@@ -44,7 +46,7 @@ pub fn quit_on_signals<R: Runtime>(_handle: AppHandle<R>) {}
 pub fn on_run_event<R: Runtime>(handle: &AppHandle<R>, event: RunEvent) {
     if let RunEvent::Exit = event {
         let finished = tauri::async_runtime::block_on(async {
-            tokio::time::timeout(GRACE, handle.state::<Refresher>().shut_down()).await
+            tokio::time::timeout(GRACE, handle.state::<Arc<Refresher>>().shut_down()).await
         });
         match finished {
             Ok(()) => tracing::info!("shut down cleanly"),

@@ -49,7 +49,7 @@ pub async fn unlock_at_start<R: Runtime>(handle: &AppHandle<R>) {
 #[tauri::command]
 #[specta::specta]
 pub async fn create_vault(
-    refresher: State<'_, Refresher>,
+    refresher: State<'_, Arc<Refresher>>,
     passphrase: String,
     use_keychain: bool,
 ) -> Result<UnlockOutcome, ErrorReport> {
@@ -63,7 +63,7 @@ pub async fn create_vault(
 #[tauri::command]
 #[specta::specta]
 pub async fn unlock_vault(
-    refresher: State<'_, Refresher>,
+    refresher: State<'_, Arc<Refresher>>,
     passphrase: Option<String>,
 ) -> Result<UnlockOutcome, ErrorReport> {
     let passphrase = passphrase.map(Passphrase::new);
@@ -75,7 +75,7 @@ pub async fn unlock_vault(
 /// page cannot.
 #[tauri::command]
 #[specta::specta]
-pub async fn lock_vault(refresher: State<'_, Refresher>) -> Result<(), ErrorReport> {
+pub async fn lock_vault(refresher: State<'_, Arc<Refresher>>) -> Result<(), ErrorReport> {
     refresher.lock_now().await;
     Ok(())
 }
@@ -85,7 +85,7 @@ pub async fn lock_vault(refresher: State<'_, Refresher>) -> Result<(), ErrorRepo
 #[tauri::command]
 #[specta::specta]
 pub async fn change_passphrase(
-    refresher: State<'_, Refresher>,
+    refresher: State<'_, Arc<Refresher>>,
     old: String,
     new_passphrase: String,
 ) -> Result<(), ErrorReport> {
@@ -125,7 +125,7 @@ pub async fn backup_to(app: State<'_, Arc<App>>, path: PathBuf) -> Result<u64, E
 #[tauri::command]
 #[specta::specta]
 pub async fn restore_from(
-    refresher: State<'_, Refresher>,
+    refresher: State<'_, Arc<Refresher>>,
     path: PathBuf,
     passphrase: String,
 ) -> Result<RestoreOutcome, ErrorReport> {

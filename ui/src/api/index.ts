@@ -10,4 +10,5 @@ export * from "./vault";
 export * from "./transfer";
 export * from "./profit";
 export * from "./dialogs";
+export * from "./localApi";
 export type { AccountSummary, AssetSummary, ErrorCode } from "./bindings/contract";

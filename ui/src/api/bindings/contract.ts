@@ -18,6 +18,14 @@ export const commands = {
 	 *  scripts/bench-desktop measures it). What waited for the first screen runs now.
 	 */
 	uiReady: (pageMs: number | null) => __TAURI_INVOKE<void>("ui_ready", { pageMs }),
+	apiServerStatus: () => typedError<ApiServerStatus, ErrorReport>(__TAURI_INVOKE("api_server_status")),
+	/**  Turns serving on (on `port`, on 127.0.0.1 only) or off, and remembers the choice. */
+	setApiServer: (enabled: boolean, port: number) => typedError<ApiServerStatus, ErrorReport>(__TAURI_INVOKE("set_api_server", { enabled, port })),
+	/**  Opens the API's docs page in the browser. */
+	openApiDocs: () => typedError<null, ErrorReport>(__TAURI_INVOKE("open_api_docs")),
+	apiTokens: () => typedError<ApiToken[], ErrorReport>(__TAURI_INVOKE("api_tokens")),
+	createApiToken: (name: string, readOnly: boolean) => typedError<NewApiToken, ErrorReport>(__TAURI_INVOKE("create_api_token", { name, readOnly })),
+	revokeApiToken: (name: string) => typedError<null, ErrorReport>(__TAURI_INVOKE("revoke_api_token", { name })),
 	/**  Whether the vault exists and is open; the UI shows the create or unlock screen from this. */
 	vaultStatus: () => typedError<VaultStatus, ErrorReport>(__TAURI_INVOKE("vault_status")),
 	/**  First start: creates the vault protected by `passphrase`; refreshing starts with it. */
@@ -221,6 +229,24 @@ export type AlertTarget = {
 /**  An exact signed amount of a coin, in 10^-18 units. It crosses IPC as a decimal string. */
 export type Amount = string;
 
+/**  Whether the app serves the API, and where. */
+export type ApiServerStatus = {
+	/**  The choice in Settings. */
+	enabled: boolean,
+	port: number,
+	/**  `http://127.0.0.1:PORT/api/v1` while it listens. */
+	url: string | null,
+};
+
+/**  A token as listed: never its secret. */
+export type ApiToken = {
+	name: string,
+	scope: TokenScope,
+	created_at: UnixTime,
+	/**  Unix seconds of the last request it authorized (to the minute); `None` if never used. */
+	last_used_at: UnixTime | null,
+};
+
 /**  Facts about this build and where it keeps its data. */
 export type AppInfo = {
 	/**  The product name. */
@@ -364,6 +390,10 @@ export type DesktopPrefs = {
 	close_to_tray?: boolean,
 	/**  Launched at login, the app starts in the tray without a window. */
 	start_minimized?: boolean,
+	/**  Serve the local HTTP API on 127.0.0.1 while the app runs (off at first). */
+	api_server?: boolean,
+	/**  The API's port on 127.0.0.1. */
+	api_port?: number,
 };
 
 /**  The desktop preferences and whether the app launches at login (the system's login items). */
@@ -678,6 +708,12 @@ export type NewAlert = {
 	cooldown_seconds?: number,
 };
 
+/**  A token just made: its secret is shown this once. */
+export type NewApiToken = {
+	token: ApiToken,
+	secret: string,
+};
+
 /**  What `add` writes. Decimals arrive as strings. */
 export type NewHolding = {
 	/**  A CoinGecko id or an unambiguous symbol. */
@@ -850,6 +886,13 @@ export type TargetFields = {
 	/**  The one account of a holding rule; absent means all accounts. */
 	account: string | null,
 };
+
+/**  What a token may do. */
+export type TokenScope = 
+/**  Every read endpoint, nothing that changes the vault. */
+"read" | 
+/**  Reads and writes. */
+"read_write";
 
 /**
  *  A moment as Unix seconds, UTC: what the app shows and stores as a time (a plain number on the

@@ -3,6 +3,7 @@ import { emit } from "@tauri-apps/api/event";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, it } from "vitest";
 import { preferences, setPrivacy, setTheme } from "../../lib/preferences.svelte";
+import ApiSettings from "./ApiSettings.svelte";
 import AppearanceSettings from "./AppearanceSettings.svelte";
 import DesktopSettings from "./DesktopSettings.svelte";
 import PriceSettings from "./PriceSettings.svelte";
@@ -152,5 +153,68 @@ describe("desktop behaviour", () => {
       { settings: { ...stored, launchAtLogin: true } },
     ]);
     expect(screen.getByLabelText(/Launch Crypto Balance/)).toBeChecked();
+  });
+});
+
+describe("local API settings", () => {
+  const token = { name: "ha", scope: "read", created_at: 1_700_000_000, last_used_at: null };
+
+  it("serves on a chosen port and shows where it listens", async () => {
+    const calls: Array<[string, unknown]> = [];
+    mockIPC((command, args) => {
+      calls.push([command, args]);
+      if (command === "api_server_status") return { enabled: false, port: 7823, url: null };
+      if (command === "api_tokens") return [];
+      if (command === "set_api_server")
+        return { enabled: true, port: 9000, url: "http://127.0.0.1:9000/api/v1" };
+      throw `${command} not mocked`;
+    });
+    render(ApiSettings);
+    const port = await screen.findByLabelText("Port");
+    await fireEvent.input(port, { target: { value: "80" } });
+    expect(screen.getByText(/Pick a port from 1024/)).toBeInTheDocument();
+    await fireEvent.input(port, { target: { value: "9000" } });
+    await fireEvent.click(screen.getByLabelText(/Serve the local API/));
+    expect(await screen.findByRole("status")).toHaveTextContent("http://127.0.0.1:9000/api/v1");
+    expect(calls).toContainEqual(["set_api_server", { enabled: true, port: 9000 }]);
+  });
+
+  it("shows a new token once and revokes only after a second click", async () => {
+    let listed: unknown[] = [];
+    const calls: Array<[string, unknown]> = [];
+    mockIPC((command, args) => {
+      calls.push([command, args]);
+      if (command === "api_server_status") return { enabled: false, port: 7823, url: null };
+      if (command === "api_tokens") return listed;
+      if (command === "create_api_token") {
+        listed = [token];
+        return { token, secret: "cb_0123456789abcdef" };
+      }
+      if (command === "revoke_api_token") {
+        listed = [];
+        return null;
+      }
+      throw `${command} not mocked`;
+    });
+    render(ApiSettings);
+    await screen.findByText("No tokens yet.");
+    await fireEvent.input(screen.getByPlaceholderText("Home Assistant"), {
+      target: { value: " ha " },
+    });
+    await fireEvent.click(screen.getByRole("button", { name: "Create token" }));
+    expect(await screen.findByText("cb_0123456789abcdef")).toBeInTheDocument();
+    expect(calls).toContainEqual(["create_api_token", { name: "ha", readOnly: true }]);
+    await fireEvent.click(screen.getByRole("button", { name: "Done" }));
+    expect(screen.queryByText("cb_0123456789abcdef")).not.toBeInTheDocument();
+
+    await fireEvent.input(screen.getByPlaceholderText("Home Assistant"), {
+      target: { value: "HA" },
+    });
+    expect(screen.getByText("A token has that name already.")).toBeInTheDocument();
+    await fireEvent.click(screen.getByRole("button", { name: "Revoke…" }));
+    expect(calls.some(([command]) => command === "revoke_api_token")).toBe(false);
+    await fireEvent.click(screen.getByRole("button", { name: "Revoke now" }));
+    await screen.findByText("No tokens yet.");
+    expect(calls).toContainEqual(["revoke_api_token", { name: "ha" }]);
   });
 });
