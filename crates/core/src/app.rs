@@ -116,6 +116,8 @@ pub struct App {
     /// when a pass of the sync loop finds nothing left it can fetch.
     backfill_due: AtomicBool,
     delivery: crate::notify::Policy,
+    /// Bumped by every published event (see [`App::generation`]).
+    generation: std::sync::atomic::AtomicU64,
     /// Built on the first delivery (most vaults never set a channel up).
     courier: std::sync::OnceLock<crate::notify::Courier>,
 }
@@ -136,6 +138,7 @@ impl App {
             keychain_barred: AtomicBool::new(false),
             backfill_due: AtomicBool::new(true),
             delivery: config.delivery.unwrap_or_default(),
+            generation: std::sync::atomic::AtomicU64::new(0),
             courier: std::sync::OnceLock::new(),
         })
     }
@@ -152,7 +155,21 @@ impl App {
             self.backfill_due
                 .store(true, std::sync::atomic::Ordering::Relaxed);
         }
+        self.touch();
         let _ = self.events.send(event);
+    }
+
+    /// Marks that what was read before may have changed (a write with no event of its own).
+    pub(crate) fn touch(&self) {
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::Release);
+    }
+
+    /// A number that grows with every event this process publishes: what was read at one
+    /// generation may be reused while it stays the same (writes by another process, such as a
+    /// CLI command beside the daemon, do not move it).
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Acquire)
     }
 
     pub fn data_dir(&self) -> &DataDir {

@@ -45,14 +45,18 @@ impl App {
     }
 
     pub async fn update_rates_settings(&self, change: &RatesSettingsChange) -> Result<(), Error> {
-        Ok(settings::update(&self.store().await?, change).await?)
+        settings::update(&self.store().await?, change).await?;
+        self.touch();
+        Ok(())
     }
 
     /// Fetches what is due from CoinGecko and stores it.
     pub async fn refresh_rates(&self) -> Result<rates::RefreshReport, Error> {
         let store = self.store().await?;
         let also = watched(&store).await?;
-        Ok(self.rates.refresh(&store, &also, self.now()).await?)
+        let report = self.rates.refresh(&store, &also, self.now()).await?;
+        self.touch();
+        Ok(report)
     }
 
     /// The portfolio's value in `currency` (default: the base currency) from last known prices.
@@ -126,7 +130,9 @@ impl App {
             Some(c) => checked_currency(c)?,
             None => settings::load(&store).await?.base_currency,
         };
-        Ok(rates_db::set_override(&store, &id, &currency, price, self.now()).await?)
+        rates_db::set_override(&store, &id, &currency, price, self.now()).await?;
+        self.touch();
+        Ok(())
     }
 
     /// Price points of `coin` over the last `days` (cached `/market_chart`).
