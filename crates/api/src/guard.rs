@@ -46,6 +46,24 @@ impl Attempts {
         (failures.count >= FAILURES_ALLOWED && elapsed < COOL_DOWN).then(|| COOL_DOWN - elapsed)
     }
 
+    /// Counts an attempt as failed before it is checked, so requests arriving together cannot
+    /// get more than [`FAILURES_ALLOWED`] guesses checked; [`Attempts::forgive`] takes it back
+    /// when the token was right. `Err` is how long the peer must wait.
+    fn begin(&self, peer: IpAddr, now: Instant) -> Result<(), Duration> {
+        if let Some(wait) = self.waiting(peer, now) {
+            return Err(wait);
+        }
+        self.failed(peer, now);
+        Ok(())
+    }
+
+    fn forgive(&self, peer: IpAddr) {
+        let mut peers = self.peers.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(failures) = peers.get_mut(&peer) {
+            failures.count = failures.count.saturating_sub(1);
+        }
+    }
+
     fn failed(&self, peer: IpAddr, now: Instant) {
         let mut peers = self.peers.lock().unwrap_or_else(|p| p.into_inner());
         if peers.len() >= PEERS_REMEMBERED && !peers.contains_key(&peer) {
@@ -124,8 +142,7 @@ pub async fn authorize(
     request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    let now = Instant::now();
-    if let Some(wait) = state.attempts.waiting(peer.ip(), now) {
+    if let Err(wait) = state.attempts.begin(peer.ip(), Instant::now()) {
         let seconds = wait.as_secs().max(1);
         return Err(ApiError::new(
             ErrorCode::TooManyAttempts,
@@ -134,20 +151,22 @@ pub async fn authorize(
         .retry_after(seconds));
     }
     let Some(presented) = bearer(request.headers()) else {
-        state.attempts.failed(peer.ip(), now);
         return Err(ApiError::new(
             ErrorCode::Unauthorized,
             "send a token as 'Authorization: Bearer cb_…' (create one with `crypto-balance api \
              token create --name NAME`, or in Settings)",
         ));
     };
-    let Some(token) = state.app.authorize_api_token(presented).await? else {
-        state.attempts.failed(peer.ip(), now);
+    let checked = state.app.authorize_api_token(presented).await;
+    // A locked vault (or a disk error) could not check the token: not a failed guess.
+    let checked = checked.inspect_err(|_| state.attempts.forgive(peer.ip()))?;
+    let Some(token) = checked else {
         return Err(ApiError::new(
             ErrorCode::Unauthorized,
             "the token is unknown or was revoked (see `crypto-balance api token list`)",
         ));
     };
+    state.attempts.forgive(peer.ip());
     if changes_data(request.method()) && token.scope == TokenScope::Read {
         return Err(ApiError::new(
             ErrorCode::Forbidden,

@@ -6,6 +6,7 @@
 //! - [`import`]: a CSV upload, previewed or imported as one batch.
 //! - [`metrics`]: `/metrics` for Prometheus, off unless asked for.
 //! - [`events`]: the app's events as server-sent events.
+//! - [`cache`]: one valuation shared by reads until something changes.
 //! - [`docs`]: the interactive docs page, bundled (no CDN).
 //! - [`server`]: a served API that can be started and stopped (daemon, desktop).
 //! - [`error`]: `{code, message}` with the app's stable codes, and their HTTP statuses.
@@ -13,6 +14,7 @@
 //! Everything is under `/api/v1`; the OpenAPI document, generated from the same Rust types, is
 //! at `/api/v1/openapi.json` and committed as `docs/openapi.json`.
 
+pub mod cache;
 pub mod docs;
 pub mod error;
 pub mod events;
@@ -52,6 +54,7 @@ pub struct ApiState {
     pub hosts: Arc<Vec<String>>,
     pub attempts: Arc<guard::Attempts>,
     pub metrics: metrics::MetricsOptions,
+    pub valuations: Arc<cache::ValuationCache>,
 }
 
 impl ApiState {
@@ -62,6 +65,7 @@ impl ApiState {
             hosts: Arc::new(guard::allowed_hosts(bound)),
             attempts: Arc::default(),
             metrics: metrics::MetricsOptions::default(),
+            valuations: Arc::default(),
         }
     }
 

@@ -108,7 +108,7 @@ async fn registry(state: &ApiState) -> ApiResult<Registry> {
         fired,
     );
     if state.metrics.values {
-        let valuation = state.app.valuation(None).await?;
+        let valuation = state.valuations.valuation(&state.app, None).await?;
         let currency = valuation.currency.to_string();
         let holdings = Family::<HoldingLabels, FloatGauge>::default();
         for holding in &valuation.holdings {

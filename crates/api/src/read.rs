@@ -58,9 +58,12 @@ pub async fn portfolio(
     State(state): State<ApiState>,
     Params(query): Params<CurrencyParam>,
 ) -> ApiResult<Json<Portfolio>> {
-    let valuation = state.app.valuation(query.currency.as_deref()).await?;
+    let valuation = state
+        .valuations
+        .valuation(&state.app, query.currency.as_deref())
+        .await?;
     Ok(Json(Portfolio {
-        currency: valuation.currency,
+        currency: valuation.currency.clone(),
         total: valuation.total,
         change_24h: valuation.change_24h,
         change_24h_percent: valuation.change_24h_percent,
@@ -68,7 +71,7 @@ pub async fn portfolio(
         unrealized_pnl: valuation.unrealized_pnl,
         cost_basis: valuation.cost_basis,
         holdings: valuation.holdings.len(),
-        missing_prices: valuation.missing_prices,
+        missing_prices: valuation.missing_prices.clone(),
     }))
 }
 
@@ -80,7 +83,11 @@ pub async fn valuation(
     State(state): State<ApiState>,
     Params(query): Params<CurrencyParam>,
 ) -> ApiResult<Json<Valuation>> {
-    Ok(Json(state.app.valuation(query.currency.as_deref()).await?))
+    let valuation = state
+        .valuations
+        .valuation(&state.app, query.currency.as_deref())
+        .await?;
+    Ok(Json(valuation.as_ref().clone()))
 }
 
 /// Every coin in every account, with its average cost.

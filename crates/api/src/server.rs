@@ -55,8 +55,8 @@ impl Server {
     ) -> std::io::Result<SocketAddr> {
         self.stop().await;
         let address = listener.local_addr()?;
-        let state = ApiState::new(self.app.clone(), self.refresher.clone(), address)
-            .with_metrics(metrics);
+        let state =
+            ApiState::new(self.app.clone(), self.refresher.clone(), address).with_metrics(metrics);
         let (stop, stopped) = oneshot::channel();
         let task = tokio::spawn(crate::serve(listener, state, async {
             let _ = stopped.await;

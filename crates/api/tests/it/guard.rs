@@ -145,3 +145,49 @@ async fn failed_attempts_make_the_peer_wait() {
         .expect("answers");
     assert_eq!(response.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn guesses_sent_together_are_checked_at_most_the_allowed_number_of_times() {
+    let api = Served::start().await;
+    let guesses = (0..40).map(|n| {
+        let request = api
+            .http
+            .get(api.url("/portfolio"))
+            .bearer_auth(format!("cb_guess{n}"))
+            .send();
+        async move { request.await.expect("answers").status() }
+    });
+    let statuses = all_at_once(guesses).await;
+    let checked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!(checked as u32, FAILURES_ALLOWED, "{statuses:?}");
+    assert_eq!(checked + refused, 40);
+}
+
+/// Sends every request at once and collects the statuses.
+async fn all_at_once<F>(requests: impl Iterator<Item = F>) -> Vec<StatusCode>
+where
+    F: std::future::Future<Output = StatusCode> + Send + 'static,
+{
+    let mut set = tokio::task::JoinSet::new();
+    for request in requests {
+        set.spawn(request);
+    }
+    set.join_all().await
+}
+
+#[tokio::test]
+async fn a_locked_vault_does_not_count_as_failed_attempts() {
+    let api = Served::start().await;
+    api.refresher.lock_now().await;
+    for _ in 0..(FAILURES_ALLOWED + 5) {
+        let (status, _) = api.get("/holdings").await;
+        assert_eq!(status, StatusCode::LOCKED);
+    }
+}
