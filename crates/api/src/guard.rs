@@ -85,6 +85,11 @@ impl Attempts {
         failures.count = failures.count.saturating_add(1);
     }
 
+    /// Forgets every peer's failures (for tests that fail on purpose many times).
+    pub fn forget_all(&self) {
+        self.peers.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+
     /// How many peers are remembered (for tests of the bound).
     pub fn remembered(&self) -> usize {
         self.peers.lock().unwrap_or_else(|p| p.into_inner()).len()

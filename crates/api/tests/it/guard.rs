@@ -191,3 +191,102 @@ async fn a_locked_vault_does_not_count_as_failed_attempts() {
         assert_eq!(status, StatusCode::LOCKED);
     }
 }
+
+/// Every operation in the document, with sample path parameters: (method, path).
+fn every_operation() -> Vec<(Method, String)> {
+    let document = serde_json::to_value(crypto_balance_api::openapi()).expect("JSON");
+    let mut operations = Vec::new();
+    for (path, item) in document["paths"].as_object().expect("paths") {
+        let path = path.replace("{coin}", "bitcoin").replace("{id}", "1");
+        for method in item.as_object().expect("an item").keys() {
+            let method = Method::from_bytes(method.to_uppercase().as_bytes()).expect("a method");
+            operations.push((method, path.clone()));
+        }
+    }
+    assert!(operations.len() >= 20, "{operations:?}");
+    operations
+}
+
+#[tokio::test]
+async fn every_endpoint_wants_a_token_the_right_host_and_an_open_vault() {
+    let api = Served::start().await;
+    let bad_host = format!("evil.example:{}", api.addr.port());
+    for (method, path) in every_operation() {
+        let response = api
+            .http
+            .request(method.clone(), api.url(&path))
+            .bearer_auth(&api.writer)
+            .header(header::HOST, &bad_host)
+            .send()
+            .await
+            .expect("answers");
+        assert_eq!(
+            response.status(),
+            StatusCode::MISDIRECTED_REQUEST,
+            "{method} {path}"
+        );
+    }
+    // Without a token (a few at a time, so the failed-attempt limit is not what answers).
+    for (n, (method, path)) in every_operation().into_iter().enumerate() {
+        if n % (FAILURES_ALLOWED as usize - 1) == 0 {
+            api.attempts_reset();
+        }
+        let (status, body) = api.call(method.clone(), &path, None, None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path}: {body}");
+    }
+    api.refresher.lock_now().await;
+    for (method, path) in every_operation() {
+        let (status, body) = api
+            .call(method.clone(), &path, Some(&api.writer.clone()), None)
+            .await;
+        assert_eq!(status, StatusCode::LOCKED, "{method} {path}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn no_cors_unless_an_origin_is_named() {
+    let preflight = |api: &Served| {
+        api.http
+            .request(Method::OPTIONS, api.url("/portfolio"))
+            .header("Origin", "http://localhost:8123")
+            .header("Access-Control-Request-Method", "GET")
+            .header("Access-Control-Request-Headers", "authorization")
+            .send()
+    };
+    let api = Served::start().await;
+    let answer = preflight(&api).await.expect("answers");
+    assert!(answer
+        .headers()
+        .get("access-control-allow-origin")
+        .is_none());
+    let read = api
+        .http
+        .get(api.url("/portfolio"))
+        .bearer_auth(&api.reader)
+        .header("Origin", "http://localhost:8123")
+        .send()
+        .await
+        .expect("answers");
+    assert!(read.headers().get("access-control-allow-origin").is_none());
+
+    let api = Served::start_with(crypto_balance_api::ServeOptions {
+        cors_origins: vec!["http://localhost:8123".parse().expect("an origin")],
+        ..Default::default()
+    })
+    .await;
+    let answer = preflight(&api).await.expect("answers");
+    assert!(answer.status().is_success(), "{}", answer.status());
+    assert_eq!(
+        answer.headers()["access-control-allow-origin"],
+        "http://localhost:8123"
+    );
+    let other = api
+        .http
+        .get(api.url("/portfolio"))
+        .bearer_auth(&api.reader)
+        .header("Origin", "http://evil.example")
+        .send()
+        .await
+        .expect("answers");
+    assert!(other.headers().get("access-control-allow-origin").is_none());
+}

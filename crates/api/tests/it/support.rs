@@ -7,8 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use coingecko_fake::FakeCoinGecko;
-use crypto_balance_api::metrics::MetricsOptions;
-use crypto_balance_api::ApiState;
+use crypto_balance_api::{ApiState, ServeOptions};
 use crypto_balance_core::rates::CoinGeckoOverrides;
 use crypto_balance_core::sync::Refresher;
 use crypto_balance_core::tokens::TokenScope;
@@ -30,17 +29,18 @@ pub struct Served {
     /// A read-only token.
     pub reader: String,
     pub http: reqwest::Client,
+    attempts: std::sync::Arc<crypto_balance_api::guard::Attempts>,
     _dir: TempDir,
 }
 
 impl Served {
     /// An unlocked vault with prices from the fake, its sync loop running, served on a free port.
     pub async fn start() -> Self {
-        Self::start_with(MetricsOptions::default()).await
+        Self::start_with(ServeOptions::default()).await
     }
 
-    /// [`Served::start`], with `/metrics` as `metrics` says.
-    pub async fn start_with(metrics: MetricsOptions) -> Self {
+    /// [`Served::start`], with `/metrics` and CORS as `options` say.
+    pub async fn start_with(options: ServeOptions) -> Self {
         let fake = FakeCoinGecko::start_default()
             .await
             .expect("the fake starts");
@@ -76,7 +76,10 @@ impl Served {
             .await
             .expect("binds");
         let addr = listener.local_addr().expect("an address");
-        let state = ApiState::new(app.clone(), refresher.clone(), addr).with_metrics(metrics);
+        let state = ApiState::new(app.clone(), refresher.clone(), addr)
+            .with_metrics(options.metrics)
+            .with_cors(options.cors_origins);
+        let attempts = state.attempts.clone();
         tokio::spawn(crypto_balance_api::serve(
             listener,
             state,
@@ -90,8 +93,14 @@ impl Served {
             writer: writer.expose().to_owned(),
             reader: reader.expose().to_owned(),
             http: reqwest::Client::new(),
+            attempts,
             _dir: dir,
         }
+    }
+
+    /// Forgets failed attempts (a test that means to fail many times in a row).
+    pub fn attempts_reset(&self) {
+        self.attempts.forget_all();
     }
 
     pub fn url(&self, path: &str) -> String {
