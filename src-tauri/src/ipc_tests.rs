@@ -196,7 +196,10 @@ fn unlocking_starts_the_rates_loop_and_the_portfolio_is_valued() -> TestResult {
     assert!(status["last_success_at"].is_i64(), "{status}");
     assert!(fake.calls_to("/simple/price") >= 1);
 
-    tauri::async_runtime::block_on(app.state::<std::sync::Arc<crypto_balance_core::sync::Refresher>>().stop());
+    tauri::async_runtime::block_on(
+        app.state::<std::sync::Arc<crypto_balance_core::sync::Refresher>>()
+            .stop(),
+    );
     let status = invoke(&window, "sync_status")?.map_err(|e| format!("{e}"))?;
     assert_eq!(status["state"], "stopped");
     Ok(())
@@ -304,7 +307,10 @@ fn a_crossing_requests_exactly_one_notification_and_the_ui_can_read_it() -> Test
         invoke(&window, "add_alert")?.is_err(),
         "creating is not granted until the UI does it"
     );
-    tauri::async_runtime::block_on(app.state::<std::sync::Arc<crypto_balance_core::sync::Refresher>>().stop());
+    tauri::async_runtime::block_on(
+        app.state::<std::sync::Arc<crypto_balance_core::sync::Refresher>>()
+            .stop(),
+    );
     Ok(())
 }
 

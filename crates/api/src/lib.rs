@@ -29,17 +29,19 @@ pub mod write;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use axum::http::{header, HeaderValue, Method};
 use axum::routing::get;
 use axum::{middleware, Json, Router};
 use crypto_balance_core::sync::Refresher;
 use crypto_balance_core::App;
 use tokio::net::TcpListener;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub use server::Server;
+pub use server::{ServeOptions, Server};
 
 /// The port the API listens on unless told otherwise.
 pub const DEFAULT_PORT: u16 = 7823;
@@ -55,6 +57,8 @@ pub struct ApiState {
     pub attempts: Arc<guard::Attempts>,
     pub metrics: metrics::MetricsOptions,
     pub valuations: Arc<cache::ValuationCache>,
+    /// Web origins whose pages may call the API (CORS); none unless the user names them.
+    pub cors_origins: Vec<HeaderValue>,
 }
 
 impl ApiState {
@@ -66,7 +70,14 @@ impl ApiState {
             attempts: Arc::default(),
             metrics: metrics::MetricsOptions::default(),
             valuations: Arc::default(),
+            cors_origins: Vec::new(),
         }
+    }
+
+    /// Lets pages from `origins` (e.g. `http://localhost:8123`) call the API from a browser.
+    pub fn with_cors(mut self, origins: Vec<HeaderValue>) -> Self {
+        self.cors_origins = origins;
+        self
     }
 
     /// Serves `/metrics` as `options` say.
@@ -160,11 +171,24 @@ pub fn router(state: ApiState) -> Router {
         )
         .route("/docs", get(docs::page))
         .route("/docs/rapidoc-min.js", get(docs::script));
-    Router::new()
+    let router = Router::new()
         .nest("/api/v1", api)
         .merge(scrape)
         .fallback(no_such_endpoint)
-        .method_not_allowed_fallback(no_such_method)
+        .method_not_allowed_fallback(no_such_method);
+    // Without named origins no CORS header is sent, so browsers keep other sites' pages from
+    // reading answers. With them, their preflights are answered before the token check.
+    let router = if state.cors_origins.is_empty() {
+        router
+    } else {
+        router.layer(
+            CorsLayer::new()
+                .allow_origin(AllowOrigin::list(state.cors_origins.clone()))
+                .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
+                .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE]),
+        )
+    };
+    router
         .layer(middleware::from_fn_with_state(
             state.clone(),
             guard::check_host,

@@ -10,8 +10,18 @@ use tokio::net::TcpListener;
 use tokio::sync::{oneshot, Mutex};
 use tokio::task::JoinHandle;
 
+use axum::http::HeaderValue;
+
 use crate::metrics::MetricsOptions;
 use crate::ApiState;
+
+/// What a served API offers beyond its endpoints.
+#[derive(Debug, Clone, Default)]
+pub struct ServeOptions {
+    pub metrics: MetricsOptions,
+    /// Web origins allowed to call from a browser (CORS); empty: none.
+    pub cors_origins: Vec<HeaderValue>,
+}
 
 #[derive(Debug)]
 struct Running {
@@ -41,22 +51,23 @@ impl Server {
     pub async fn start(
         &self,
         address: SocketAddr,
-        metrics: MetricsOptions,
+        options: ServeOptions,
     ) -> std::io::Result<SocketAddr> {
         let listener = TcpListener::bind(address).await?;
-        self.serve(listener, metrics).await
+        self.serve(listener, options).await
     }
 
     /// Serves on a bound `listener` (stopping a server already running first).
     pub async fn serve(
         &self,
         listener: TcpListener,
-        metrics: MetricsOptions,
+        options: ServeOptions,
     ) -> std::io::Result<SocketAddr> {
         self.stop().await;
         let address = listener.local_addr()?;
-        let state =
-            ApiState::new(self.app.clone(), self.refresher.clone(), address).with_metrics(metrics);
+        let state = ApiState::new(self.app.clone(), self.refresher.clone(), address)
+            .with_metrics(options.metrics)
+            .with_cors(options.cors_origins);
         let (stop, stopped) = oneshot::channel();
         let task = tokio::spawn(crate::serve(listener, state, async {
             let _ = stopped.await;

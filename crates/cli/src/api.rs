@@ -4,8 +4,9 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use axum::http::HeaderValue;
 use crypto_balance_api::metrics::MetricsOptions;
-use crypto_balance_api::{Server, DEFAULT_PORT};
+use crypto_balance_api::{ServeOptions, Server, DEFAULT_PORT};
 use crypto_balance_core::sync::Refresher;
 use crypto_balance_core::tokens::TokenScope;
 use crypto_balance_core::{App, ErrorCode, ErrorReport};
@@ -80,12 +81,28 @@ fn scope_text(scope: TokenScope) -> &'static str {
     }
 }
 
-/// What `--metrics` and `--metrics-values` ask of `/metrics`.
-pub fn metrics_options(args: &ApiServeArgs) -> MetricsOptions {
-    MetricsOptions {
-        enabled: args.metrics,
-        values: args.metrics_values,
+/// What `--metrics`, `--metrics-values` and `--cors-origin` ask for.
+pub fn serve_options(args: &ApiServeArgs) -> Result<ServeOptions, ErrorReport> {
+    let mut cors_origins = Vec::new();
+    for origin in &args.cors_origin {
+        let valid = url::Url::parse(origin)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https") && u.path() == "/")
+            .and_then(|_| HeaderValue::from_str(origin.trim_end_matches('/')).ok());
+        cors_origins.push(valid.ok_or_else(|| ErrorReport {
+            code: ErrorCode::InvalidInput,
+            message: format!(
+                "--cors-origin {origin}: give a web origin such as http://localhost:8123"
+            ),
+        })?);
     }
+    Ok(ServeOptions {
+        metrics: MetricsOptions {
+            enabled: args.metrics,
+            values: args.metrics_values,
+        },
+        cors_origins,
+    })
 }
 
 /// Binds the API's address: loopback unless `--allow-remote` says otherwise.
@@ -120,14 +137,14 @@ pub async fn bind(args: &ApiServeArgs) -> Result<Option<TcpListener>, ErrorRepor
 
 /// Starts serving on `listener`, and says where (stderr, and a JSON line with `--json`).
 pub async fn serve(
-    (listener, metrics): (TcpListener, MetricsOptions),
+    (listener, options): (TcpListener, ServeOptions),
     app: Arc<App>,
     refresher: Arc<Refresher>,
     json: bool,
 ) -> Result<Server, ErrorReport> {
     let server = Server::new(app, refresher);
     let bound = server
-        .serve(listener, metrics)
+        .serve(listener, options)
         .await
         .map_err(|e| ErrorReport {
             code: ErrorCode::OsIntegration,

@@ -306,6 +306,10 @@ pub struct ApiServeArgs {
     /// Also show what the portfolio is worth, per coin and account, in /metrics
     #[arg(long, requires = "metrics")]
     pub metrics_values: bool,
+    /// Let web pages from ORIGIN call the API from a browser, e.g. http://localhost:8123
+    /// (repeatable; none by default)
+    #[arg(long, value_name = "ORIGIN", requires = "api")]
+    pub cors_origin: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -167,9 +167,8 @@ async fn run(cli: &Cli) -> Result<(), ErrorReport> {
             notify_command,
             api,
         } => {
-            let listening = api::bind(api)
-                .await?
-                .map(|l| (l, api::metrics_options(api)));
+            let options = api::serve_options(api)?;
+            let listening = api::bind(api).await?.map(|l| (l, options));
             unlock::unlock(&app, global).await?;
             rates::daemon(app.clone(), json, notify_command.as_deref(), listening).await?;
         }

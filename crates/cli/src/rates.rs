@@ -286,10 +286,7 @@ pub async fn daemon(
     app: Arc<App>,
     json: bool,
     notify_command: Option<&str>,
-    api: Option<(
-        tokio::net::TcpListener,
-        crypto_balance_api::metrics::MetricsOptions,
-    )>,
+    api: Option<(tokio::net::TcpListener, crypto_balance_api::ServeOptions)>,
 ) -> Result<(), ErrorReport> {
     use tokio::sync::broadcast::error::RecvError;
     // Everything printed comes from core's one event channel; the loop's own channel only says

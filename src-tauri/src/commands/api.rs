@@ -4,8 +4,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use crypto_balance_api::metrics::MetricsOptions;
-use crypto_balance_api::Server;
+use crypto_balance_api::{ServeOptions, Server};
 use crypto_balance_core::tokens::{ApiToken, TokenScope};
 use crypto_balance_core::{App, ErrorCode, ErrorReport};
 use serde::Serialize;
@@ -54,7 +53,7 @@ pub async fn serve_if_chosen<R: Runtime>(handle: &AppHandle<R>) {
     if prefs.api_server {
         let server = handle.state::<Server>();
         if let Err(error) = server
-            .start(loopback(prefs.api_port), MetricsOptions::default())
+            .start(loopback(prefs.api_port), ServeOptions::default())
             .await
         {
             tracing::warn!(%error, port = prefs.api_port, "cannot serve the local API");
@@ -88,7 +87,7 @@ pub async fn set_api_server(
     }
     if enabled {
         server
-            .start(loopback(port), MetricsOptions::default())
+            .start(loopback(port), ServeOptions::default())
             .await
             .map_err(|error| ErrorReport {
                 code: ErrorCode::OsIntegration,

@@ -1,6 +1,7 @@
 //! `/metrics`: off unless asked for, behind a token, and values only when those are asked for too.
 
 use crypto_balance_api::metrics::MetricsOptions;
+use crypto_balance_api::ServeOptions;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -26,9 +27,12 @@ async fn metrics_are_off_unless_asked_for() {
 
 #[tokio::test]
 async fn metrics_show_the_loop_requests_and_alerts_but_values_only_when_asked() {
-    let api = Served::start_with(MetricsOptions {
-        enabled: true,
-        values: false,
+    let api = Served::start_with(ServeOptions {
+        metrics: MetricsOptions {
+            enabled: true,
+            values: false,
+        },
+        ..ServeOptions::default()
     })
     .await;
     let (status, _) = scrape(&api, None).await;
@@ -67,9 +71,12 @@ async fn metrics_show_the_loop_requests_and_alerts_but_values_only_when_asked() 
     );
     assert!(!text.contains("bitcoin"), "{text}");
 
-    let api = Served::start_with(MetricsOptions {
-        enabled: true,
-        values: true,
+    let api = Served::start_with(ServeOptions {
+        metrics: MetricsOptions {
+            enabled: true,
+            values: true,
+        },
+        ..ServeOptions::default()
     })
     .await;
     api.write(
