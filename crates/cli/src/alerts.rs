@@ -3,10 +3,12 @@
 
 use std::time::Duration;
 
-use crypto_balance_core::alerts::{AlertChange, AlertKind, AlertRule, FiredAlert, NewAlert};
+use crypto_balance_core::alerts::{
+    AlertChange, AlertKind, AlertRule, ChannelKind, FiredAlert, NewAlert,
+};
 use crypto_balance_core::clock::{iso8601, UnixTime};
 use crypto_balance_core::notify::{ChannelsChange, Delivery};
-use crypto_balance_core::{App, ErrorReport};
+use crypto_balance_core::{App, ErrorCode, ErrorReport};
 use serde_json::json;
 
 use crate::args::{AlertArgs, AlertsCommand, ChannelArgs};
@@ -18,7 +20,7 @@ const NOTIFY_TIMEOUT: Duration = Duration::from_secs(30);
 pub async fn run(app: &App, command: &AlertsCommand, json: bool) -> Result<(), ErrorReport> {
     match command {
         AlertsCommand::Add(args) => {
-            let rule = app.add_alert(new_alert(args)).await?;
+            let rule = app.add_alert(new_alert(args)?).await?;
             if json {
                 print_json(&rule);
             } else {
@@ -79,7 +81,28 @@ pub async fn run(app: &App, command: &AlertsCommand, json: bool) -> Result<(), E
     Ok(())
 }
 
-fn new_alert(args: &AlertArgs) -> NewAlert {
+/// `--channels`: `all` (`None`), `none` (`[]`) or names separated by commas.
+fn chosen_channels(text: &str) -> Result<Option<Vec<ChannelKind>>, ErrorReport> {
+    match text.trim() {
+        "all" => Ok(None),
+        "none" => Ok(Some(Vec::new())),
+        list => list
+            .split(',')
+            .map(|name| {
+                ChannelKind::parse(name).ok_or_else(|| ErrorReport {
+                    code: ErrorCode::InvalidInput,
+                    message: format!(
+                        "--channels: '{}' is not a channel (all, none, ntfy, webhook)",
+                        name.trim()
+                    ),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some),
+    }
+}
+
+fn new_alert(args: &AlertArgs) -> Result<NewAlert, ErrorReport> {
     let (kind, threshold) = if let Some(level) = args.above {
         (AlertKind::PriceAbove, level)
     } else if let Some(level) = args.below {
@@ -104,7 +127,7 @@ fn new_alert(args: &AlertArgs) -> NewAlert {
             args.holding_below.unwrap_or_default(),
         )
     };
-    NewAlert {
+    Ok(NewAlert {
         kind,
         coin: args.coin.clone(),
         account: args.account.clone(),
@@ -113,7 +136,8 @@ fn new_alert(args: &AlertArgs) -> NewAlert {
         note: args.note.clone(),
         repeating: !args.once,
         cooldown_seconds: args.cooldown,
-    }
+        channels: chosen_channels(&args.channels)?,
+    })
 }
 
 fn list(rules: &[AlertRule], now: i64, json: bool) {

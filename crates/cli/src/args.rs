@@ -422,6 +422,10 @@ pub struct AlertArgs {
     /// A note shown with the notification
     #[arg(long, value_name = "TEXT")]
     pub note: Option<String>,
+    /// Where its alerts go besides the desktop: all (every channel set up), none, or a list
+    /// such as ntfy,webhook (see `alerts channels`)
+    #[arg(long, value_name = "all|none|LIST", default_value = "all")]
+    pub channels: String,
 }
 
 /// Changes to the rate settings; with none, the settings are shown.

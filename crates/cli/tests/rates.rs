@@ -672,6 +672,37 @@ async fn alert_channels_are_set_tested_and_logged() {
     let text = ok(&s, &["alerts", "history", "--deliveries"]).await;
     assert!(text.contains("webhook") && text.contains("sent"), "{text}");
 
+    let rule = json(
+        &s,
+        &[
+            "alerts",
+            "add",
+            "--coin",
+            "btc",
+            "--above",
+            "1000000",
+            "--channels",
+            "webhook",
+        ],
+    )
+    .await;
+    assert_eq!(rule["channels"], serde_json::json!(["webhook"]));
+    let out = run(
+        &s,
+        &[
+            "alerts",
+            "add",
+            "--coin",
+            "btc",
+            "--above",
+            "5",
+            "--channels",
+            "sms",
+        ],
+    )
+    .await;
+    assert!(String::from_utf8_lossy(&out.stderr).contains("'sms' is not a channel"));
+
     let out = run(&s, &["alerts", "channels", "--ntfy", "not a url"]).await;
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("http://"));

@@ -64,6 +64,7 @@ fn evaluation(c: &mut Criterion) {
                 created_at: UnixTime::from_seconds(0),
                 last_fired_at: None,
                 done: false,
+                channels: None,
             };
             let state = AlertState {
                 armed: Some(n % 2 == 0),

@@ -147,6 +147,7 @@ fn main() {
             note: None,
             repeating: true,
             cooldown_seconds: 0,
+            channels: None,
         };
         app.add_alert(rule(AlertKind::PriceAbove, "bitcoin".into(), "1")).await.unwrap();
         for n in 1..COINS {

@@ -93,6 +93,48 @@ pub(crate) const ALL_KINDS: [AlertKind; 9] = [
     AlertKind::HoldingBelow,
 ];
 
+/// A channel beyond the desktop that fired alerts can go to (see [`crate::notify`]).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ChannelKind {
+    Ntfy,
+    Webhook,
+}
+
+impl ChannelKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChannelKind::Ntfy => "ntfy",
+            ChannelKind::Webhook => "webhook",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim() {
+            "ntfy" => Some(ChannelKind::Ntfy),
+            "webhook" => Some(ChannelKind::Webhook),
+            _ => None,
+        }
+    }
+}
+
+/// A rule's channels as stored: `None` for every channel set up, else the list (empty: none).
+pub fn channels_text(channels: Option<&[ChannelKind]>) -> Option<String> {
+    channels.map(|list| {
+        list.iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+    })
+}
+
+/// The reverse of [`channels_text`]; unknown names are dropped.
+pub fn channels_from_text(text: Option<&str>) -> Option<Vec<ChannelKind>> {
+    text.map(|t| t.split(',').filter_map(ChannelKind::parse).collect())
+}
+
 /// A rule as stored and listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type, utoipa::ToSchema)]
 pub struct AlertRule {
@@ -119,6 +161,8 @@ pub struct AlertRule {
     pub last_fired_at: Option<UnixTime>,
     /// A one-shot rule that has fired.
     pub done: bool,
+    /// Where its alerts go besides the desktop: `null` for every channel set up, `[]` for none.
+    pub channels: Option<Vec<ChannelKind>>,
 }
 
 impl AlertRule {
@@ -175,6 +219,10 @@ pub struct NewAlert {
     pub repeating: bool,
     #[serde(default)]
     pub cooldown_seconds: i64,
+    /// Where its alerts go besides the desktop; absent: every channel set up, `[]`: none.
+    #[serde(default)]
+    #[specta(optional)]
+    pub channels: Option<Vec<ChannelKind>>,
 }
 
 fn yes() -> bool {
@@ -213,6 +261,8 @@ pub struct FiredAlert {
     /// One line for a notification: "Bitcoin (BTC) is at or above 70,000.00 USD: 70,123.40 USD".
     pub message: String,
     pub note: Option<String>,
+    /// The rule's channels beyond the desktop (`null`: every channel set up).
+    pub channels: Option<Vec<ChannelKind>>,
 }
 
 impl FiredAlert {
@@ -250,6 +300,7 @@ impl FiredAlert {
                 NumberStyle::system(),
             ),
             note: rule.note.clone(),
+            channels: rule.channels.clone(),
         }
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use zeroize::Zeroizing;
 
+pub use crate::alerts::ChannelKind;
 use crate::clock::UnixTime;
 use crate::ids::AlertId;
 use crate::secret::random_id;
@@ -48,31 +49,6 @@ pub struct ChannelsChange {
     pub webhook_url: Option<String>,
     #[specta(optional)]
     pub privacy: Option<bool>,
-}
-
-/// A channel outside the desktop.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ChannelKind {
-    Ntfy,
-    Webhook,
-}
-
-impl ChannelKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChannelKind::Ntfy => "ntfy",
-            ChannelKind::Webhook => "webhook",
-        }
-    }
-
-    fn parse(text: &str) -> Self {
-        if text == "webhook" {
-            ChannelKind::Webhook
-        } else {
-            ChannelKind::Ntfy
-        }
-    }
 }
 
 /// How one attempt went.
@@ -275,7 +251,7 @@ pub async fn history(store: &Store, limit: u32) -> Result<Vec<Delivery>, StoreEr
         .map(
             |(alert_id, channel, attempt, outcome, detail, message, at)| Delivery {
                 alert_id,
-                channel: ChannelKind::parse(&channel),
+                channel: ChannelKind::parse(&channel).unwrap_or(ChannelKind::Ntfy),
                 attempt,
                 outcome: Outcome::parse(&outcome),
                 detail,

@@ -5,7 +5,10 @@ use serde::Serialize;
 use specta::Type;
 
 use super::text::{self, Subject};
-use super::{AlertChange, AlertError, AlertKind, AlertRule, AlertState, AlertTarget, FiredAlert};
+use super::{
+    channels_from_text, channels_text, AlertChange, AlertError, AlertKind, AlertRule, AlertState,
+    AlertTarget, ChannelKind, FiredAlert,
+};
 use crate::assets::COIN_LABEL_SQL;
 use crate::clock::UnixTime;
 use crate::coin::CoinId;
@@ -24,6 +27,7 @@ pub struct RuleToAdd {
     pub note: Option<String>,
     pub repeating: bool,
     pub cooldown_seconds: i64,
+    pub channels: Option<Vec<ChannelKind>>,
 }
 
 impl RuleToAdd {
@@ -63,37 +67,54 @@ pub struct AlertEvent {
 const RULE_COLUMNS: &str = "alerts.id, alerts.kind, alerts.asset_id, alerts.account, \
      alerts.vs_currency, alerts.threshold, alerts.note, alerts.repeating, alerts.cooldown_secs, \
      alerts.paused, alerts.snoozed_until, alerts.created_at, alerts.last_fired_at, alerts.done, \
-     alerts.armed";
+     alerts.armed, alerts.channels";
 
-type RuleRow = (
-    AlertId,
-    String,
-    Option<CoinId>,
-    Option<String>,
-    String,
-    String,
-    Option<String>,
-    bool,
-    i64,
-    bool,
-    Option<i64>,
-    i64,
-    Option<i64>,
-    bool,
-    Option<bool>,
-    Option<String>,
-);
+/// A rule's row, by column name.
+#[derive(sqlx::FromRow)]
+struct RuleRow {
+    id: AlertId,
+    kind: String,
+    asset_id: Option<CoinId>,
+    account: Option<String>,
+    vs_currency: String,
+    threshold: String,
+    note: Option<String>,
+    repeating: bool,
+    cooldown_secs: i64,
+    paused: bool,
+    snoozed_until: Option<i64>,
+    created_at: i64,
+    last_fired_at: Option<i64>,
+    done: bool,
+    armed: Option<bool>,
+    channels: Option<String>,
+    coin_label: Option<String>,
+}
 
 fn corrupt(store: &Store) -> StoreError {
     StoreError::Corrupt(store.path().to_path_buf())
 }
 
 fn rule_from(store: &Store, row: RuleRow) -> Result<(AlertRule, AlertState), StoreError> {
-    let (id, kind, coin, account, currency, threshold, note, repeating, cooldown, paused) = (
-        row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9,
-    );
-    let (snoozed_until, created_at, last_fired_at, done, armed, coin_label) =
-        (row.10, row.11, row.12, row.13, row.14, row.15);
+    let RuleRow {
+        id,
+        kind,
+        asset_id: coin,
+        account,
+        vs_currency: currency,
+        threshold,
+        note,
+        repeating,
+        cooldown_secs: cooldown,
+        paused,
+        snoozed_until,
+        created_at,
+        last_fired_at,
+        done,
+        armed,
+        channels,
+        coin_label,
+    } = row;
     let kind = AlertKind::parse(&kind).ok_or_else(|| corrupt(store))?;
     let mut rule = AlertRule {
         id,
@@ -111,6 +132,7 @@ fn rule_from(store: &Store, row: RuleRow) -> Result<(AlertRule, AlertState), Sto
         created_at: UnixTime::from_seconds(created_at),
         last_fired_at: last_fired_at.map(UnixTime::from_seconds),
         done,
+        channels: channels_from_text(channels.as_deref()),
     };
     rule.description = rule.describe(NumberStyle::system());
     let state = AlertState {
@@ -133,7 +155,8 @@ pub async fn create(store: &Store, rule: &RuleToAdd, now: i64) -> Result<AlertId
     }
     let id = sqlx::query_scalar(
         "INSERT INTO alerts (kind, asset_id, account, vs_currency, threshold, note, repeating, \
-         cooldown_secs, created_at, identity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         cooldown_secs, created_at, identity, channels) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         RETURNING id",
     )
     .bind(rule.kind.as_str())
     .bind(rule.target.coin())
@@ -145,6 +168,7 @@ pub async fn create(store: &Store, rule: &RuleToAdd, now: i64) -> Result<AlertId
     .bind(rule.cooldown_seconds)
     .bind(now)
     .bind(&identity)
+    .bind(channels_text(rule.channels.as_deref()))
     .fetch_one(store.pool())
     .await
     .map_err(|e| store.error(e))?;
@@ -154,7 +178,7 @@ pub async fn create(store: &Store, rule: &RuleToAdd, now: i64) -> Result<AlertId
 /// Every rule with its evaluation state, oldest first.
 pub async fn load(store: &Store) -> Result<Vec<(AlertRule, AlertState)>, StoreError> {
     let rows: Vec<RuleRow> = sqlx::query_as(&format!(
-        "SELECT {RULE_COLUMNS}, {COIN_LABEL_SQL} FROM alerts \
+        "SELECT {RULE_COLUMNS}, {COIN_LABEL_SQL} AS coin_label FROM alerts \
              LEFT JOIN assets ON assets.id = alerts.asset_id ORDER BY alerts.id"
     ))
     .fetch_all(store.pool())

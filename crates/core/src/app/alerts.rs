@@ -131,6 +131,11 @@ impl App {
             note,
             repeating: new.repeating,
             cooldown_seconds: new.cooldown_seconds,
+            channels: new.channels.map(|mut list| {
+                list.sort_by_key(|c| c.as_str());
+                list.dedup();
+                list
+            }),
         })
     }
 

@@ -69,7 +69,13 @@ impl App {
         let now: Arc<dyn Fn() -> UnixTime + Send + Sync> =
             Arc::new(move || UnixTime::from_seconds(clock.now()));
         let mut sends = JoinSet::new();
-        for target in targets {
+        let chosen = |kind| {
+            alert
+                .channels
+                .as_ref()
+                .is_none_or(|list| list.contains(&kind))
+        };
+        for target in targets.into_iter().filter(|t| chosen(t.kind())) {
             let (courier, store, alert, now) = (
                 self.courier().clone(),
                 store.clone(),

@@ -252,6 +252,7 @@ pub(crate) fn test_alert(at: UnixTime, currency: crate::currency::Currency) -> F
         at,
         message: "Crypto Balance test message: alerts will arrive here".to_owned(),
         note: None,
+        channels: None,
     }
 }
 

@@ -38,6 +38,7 @@ fn alert(kind: AlertKind, coin: Option<&str>, threshold: &str) -> NewAlert {
         note: None,
         repeating: true,
         cooldown_seconds: 0,
+        channels: None,
     }
 }
 

@@ -52,6 +52,7 @@ async fn a_coin_the_catalog_lacks_is_looked_up_once_before_any_sync() {
         note: None,
         repeating: true,
         cooldown_seconds: 0,
+        channels: None,
     };
     app.add_alert(alert).await.expect("an alert on it too");
     assert_eq!(fake.calls_to("/search"), 1);

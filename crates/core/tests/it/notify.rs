@@ -92,6 +92,7 @@ async fn a_fired_alert_reaches_ntfy_and_a_signed_webhook() {
         note: None,
         repeating: true,
         cooldown_seconds: 0,
+        channels: None,
     })
     .await
     .unwrap();
@@ -149,6 +150,7 @@ fn fired(kind: AlertKind) -> FiredAlert {
         at: UnixTime::from_seconds(1_800_000_000),
         message: "Bitcoin (BTC) is at or above 70,000.00 USD: 70,123.45 USD".into(),
         note: None,
+        channels: None,
     }
 }
 
@@ -265,4 +267,51 @@ async fn privacy_mode_sends_no_amounts_and_a_wrong_secret_is_caught() {
         .unwrap();
     assert_eq!(webhook.detail.as_deref(), Some("HTTP 401"));
     assert_eq!(webhook.message, "Your portfolio fell to your alert level");
+}
+
+#[tokio::test]
+async fn a_rule_can_name_its_channels() {
+    let receivers = Receivers::start("unset").await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let app = TestApp::new().delivery(quick()).create(dir.path()).await;
+    channels(&app, &receivers).await;
+    let only_webhook = FiredAlert {
+        channels: Some(vec![ChannelKind::Webhook]),
+        ..fired(AlertKind::PriceAbove)
+    };
+    app.deliver_alert(&only_webhook).await.unwrap();
+    assert_eq!(receivers.webhook_calls().len(), 1);
+    assert_eq!(receivers.ntfy_messages().len(), 0);
+    let desktop_only = FiredAlert {
+        channels: Some(Vec::new()),
+        ..fired(AlertKind::PriceAbove)
+    };
+    app.deliver_alert(&desktop_only).await.unwrap();
+    assert_eq!(receivers.requests(), 1, "nothing more was sent");
+
+    // Stored with the rule and carried by what it fires.
+    let rule = app
+        .add_alert(NewAlert {
+            kind: AlertKind::PortfolioAbove,
+            coin: None,
+            account: None,
+            currency: None,
+            threshold: "1".parse().unwrap(),
+            note: None,
+            repeating: true,
+            cooldown_seconds: 0,
+            channels: Some(vec![
+                ChannelKind::Webhook,
+                ChannelKind::Ntfy,
+                ChannelKind::Webhook,
+            ]),
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        rule.channels,
+        Some(vec![ChannelKind::Ntfy, ChannelKind::Webhook])
+    );
+    let listed = app.alerts().await.unwrap();
+    assert_eq!(listed[0].channels, rule.channels);
 }

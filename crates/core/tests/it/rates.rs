@@ -547,6 +547,7 @@ async fn zero_negative_and_absurd_prices_are_no_price_and_fire_nothing() {
             note: None,
             repeating: true,
             cooldown_seconds: 0,
+            channels: None,
         })
         .await
         .expect("rule");

@@ -25,6 +25,7 @@ fn rule(kind: AlertKind, threshold: &str) -> AlertRule {
         created_at: UnixTime::from_seconds(0),
         last_fired_at: None,
         done: false,
+        channels: None,
     }
 }
 
