@@ -35,7 +35,9 @@ fn sse_event(event: &Event) -> SseEvent {
             `backfill-progress`, `vault-locked`; the data is the event's JSON payload (`null` \
             when it has none). `lagged` means events were missed: re-read what you show. The \
             stream ends when the vault locks.",
-        body = String)))]
+        body = String),
+        (status = "4XX", description = "The app's error: a stable code and a message",
+            body = crypto_balance_core::ErrorReport)))]
 pub async fn events(
     State(state): State<ApiState>,
 ) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
