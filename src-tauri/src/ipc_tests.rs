@@ -281,6 +281,7 @@ fn a_crossing_requests_exactly_one_notification_and_the_ui_can_read_it() -> Test
             note: Some("take profit".into()),
             repeating: true,
             cooldown_seconds: 0,
+            channels: None,
         },
     ))?;
     // One cycle per price: through the line, then jitter inside the hysteresis band.

@@ -1,7 +1,10 @@
 // The local API served from the desktop app: turned on in Settings on a chosen port, a read-only
 // token made there and shown once, then another program reads the holdings with it; revoked in
-// Settings, the token is refused at once.
+// Settings, the token is refused at once. Then alerts beyond the desktop: a webhook set up on the
+// Alerts screen receives a test message whose signature a receiver checks as the README says.
 import assert from "node:assert/strict";
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { createServer } from "node:http";
 import { after, before, describe, it } from "node:test";
 import { By, until } from "selenium-webdriver";
 import * as e2e from "./driver.mjs";
@@ -74,5 +77,41 @@ describe("the local API from the desktop", () => {
     await (await button("Revoke…")).click();
     await (await button("Revoke now")).click();
     await driver.wait(async () => (await holdings(secret)).status === 401, TIMEOUT);
+  });
+
+  it("sends a signed test message to a webhook set up on the Alerts screen", async () => {
+    const received = [];
+    let secret = "";
+    const receiver = createServer((request, response) => {
+      const chunks = [];
+      request.on("data", (chunk) => chunks.push(chunk));
+      request.on("end", () => {
+        const body = Buffer.concat(chunks);
+        const expected = `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+        const given = String(request.headers["x-crypto-balance-signature"] ?? "");
+        const valid =
+          given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+        received.push({ valid, body: JSON.parse(body.toString()) });
+        response.writeHead(valid ? 204 : 401).end();
+      });
+    });
+    await new Promise((done) => receiver.listen(0, "127.0.0.1", done));
+    try {
+      await click('nav a[data-screen="alerts"]');
+      const webhook = await find('[data-alert-channels] [data-field="webhook"]');
+      await driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", webhook);
+      await webhook.sendKeys(`http://127.0.0.1:${receiver.address().port}/hook`);
+      await (await button("Save")).click();
+      secret = await renderedText(driver, await find("[data-webhook-secret] code.secret"));
+      assert.match(secret, /^[0-9a-f]{64}$/);
+      await click("[data-test-alert]");
+      await driver.wait(async () => received.length === 1, TIMEOUT);
+      assert.equal(received[0].valid, true, "the signature checks out");
+      assert.equal(received[0].body.event, "test");
+      await find("[data-deliveries] tbody tr");
+      await saveScreenshot(driver, "alerts-channels");
+    } finally {
+      receiver.close();
+    }
   });
 });

@@ -5,6 +5,11 @@ import {
   type AlertEvent,
   type AlertKind,
   type AlertRule,
+  type ChannelKind,
+  type Channels,
+  type ChannelsChange,
+  type ChannelsSaved,
+  type Delivery,
   type FiredAlert,
   type NewAlert,
   type NotificationPermission,
@@ -16,6 +21,11 @@ export type {
   AlertEvent,
   AlertKind,
   AlertRule,
+  ChannelKind,
+  Channels,
+  ChannelsChange,
+  ChannelsSaved,
+  Delivery,
   FiredAlert,
   NewAlert,
   NotificationPermission,
@@ -51,4 +61,29 @@ export function alertsPaused(): Promise<boolean> {
 
 export async function setAlertsPaused(paused: boolean): Promise<void> {
   await unwrap(commands.setAlertsPaused(paused));
+}
+
+/** Where alerts go besides the desktop: an ntfy topic, a webhook, and privacy mode. */
+export function alertChannels(): Promise<Channels> {
+  return unwrap(commands.alertChannels());
+}
+
+/** Saves a change; the answer carries the webhook's signing secret once, when it was made. */
+export function updateAlertChannels(change: ChannelsChange): Promise<ChannelsSaved> {
+  return unwrap(commands.updateAlertChannels(change));
+}
+
+/** The webhook's signing secret, for setting up the receiver. */
+export function webhookSecret(): Promise<string | null> {
+  return unwrap(commands.webhookSecret());
+}
+
+/** Sends a test message to every channel; each attempt as it went. */
+export function sendTestAlert(): Promise<Delivery[]> {
+  return unwrap(commands.sendTestAlert());
+}
+
+/** Each attempt to send an alert to ntfy or a webhook, newest first. */
+export function alertDeliveries(limit = 20): Promise<Delivery[]> {
+  return unwrap(commands.alertDeliveries(limit));
 }

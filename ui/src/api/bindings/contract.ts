@@ -107,6 +107,14 @@ export const commands = {
 	deleteAlert: (id: AlertId) => typedError<null, ErrorReport>(__TAURI_INVOKE("delete_alert", { id })),
 	/**  The newest fired alerts (at most `limit`, default 50), newest first. */
 	alertHistory: (limit: number | null) => typedError<AlertEvent[], ErrorReport>(__TAURI_INVOKE("alert_history", { limit })),
+	/**  Where alerts go besides the desktop (ntfy, a webhook) and whether privacy mode is on. */
+	alertChannels: () => typedError<Channels, ErrorReport>(__TAURI_INVOKE("alert_channels")),
+	updateAlertChannels: (change: ChannelsChange) => typedError<ChannelsSaved, ErrorReport>(__TAURI_INVOKE("update_alert_channels", { change })),
+	/**  The webhook's signing secret, shown when the person asks for it (to set up the receiver). */
+	webhookSecret: () => typedError<string | null, ErrorReport>(__TAURI_INVOKE("webhook_secret")),
+	/**  Sends a test message to every channel; each attempt as it went. */
+	sendTestAlert: () => typedError<Delivery[], ErrorReport>(__TAURI_INVOKE("send_test_alert")),
+	alertDeliveries: (limit: number | null) => typedError<Delivery[], ErrorReport>(__TAURI_INVOKE("alert_deliveries", { limit })),
 	alertsPaused: () => typedError<boolean, ErrorReport>(__TAURI_INVOKE("alerts_paused")),
 	/**  Pauses or resumes every alert (also the tray's "Pause alerts"). */
 	setAlertsPaused: (paused: boolean) => typedError<null, ErrorReport>(__TAURI_INVOKE("set_alerts_paused", { paused })),
@@ -216,6 +224,8 @@ export type AlertRule = {
 	last_fired_at: UnixTime | null,
 	/**  A one-shot rule that has fired. */
 	done: boolean,
+	/**  Where its alerts go besides the desktop: `null` for every channel set up, `[]` for none. */
+	channels: ChannelKind[] | null,
 } & AlertTarget;
 
 /**  The value a rule watches. */
@@ -313,6 +323,36 @@ export type BackfillReport = {
 /**  One change to the ledger (an add, a set, a removal, an import): what `undo` reverts. */
 export type BatchId = number;
 
+/**  A channel beyond the desktop that fired alerts can go to (see [`crate::notify`]). */
+export type ChannelKind = "ntfy" | "webhook";
+
+/**  Where fired alerts go besides the desktop (secrets never leave the backend). */
+export type Channels = {
+	/**  The ntfy topic URL, e.g. `https://ntfy.sh/my-secret-topic`. */
+	ntfy_url: string | null,
+	has_ntfy_token: boolean,
+	/**  The webhook's URL; each body is signed (see `X-Crypto-Balance-Signature`). */
+	webhook_url: string | null,
+	/**  Privacy mode: no prices, values or thresholds leave this computer. */
+	privacy: boolean,
+};
+
+/**  A change to the channels; absent fields stay, an empty text removes. */
+export type ChannelsChange = {
+	ntfy_url?: string | null,
+	/**  An access token for a protected topic; empty removes it. */
+	ntfy_token?: string | null,
+	/**  Setting a URL makes a new signing secret when none exists; empty removes the webhook. */
+	webhook_url?: string | null,
+	privacy?: boolean | null,
+};
+
+/**  The channels after a change, and the webhook's signing secret when the change made one. */
+export type ChannelsSaved = {
+	channels: Channels,
+	new_webhook_secret: string | null,
+};
+
 /**
  *  A coin's CoinGecko id: lower case, printable ASCII, no spaces. A plain string on the wire;
  *  read from JSON (a server's answer) through [`CoinId::parse`].
@@ -383,6 +423,21 @@ export type DayValue = {
 	invested: string,
 	/**  How many held coins had no price that day. */
 	missing: number,
+};
+
+/**  One attempt, as the delivery log shows it. */
+export type Delivery = {
+	/**  `None` for a test message. */
+	alert_id: AlertId | null,
+	channel: ChannelKind,
+	/**  1 for the first try. */
+	attempt: number,
+	outcome: Outcome,
+	/**  What went wrong ("HTTP 500", "timed out after 10 s"), or `None`. */
+	detail: string | null,
+	/**  The text that was sent. */
+	message: string,
+	at: UnixTime,
 };
 
 export type DesktopPrefs = {
@@ -522,6 +577,8 @@ export type FiredAlert = {
 	/**  One line for a notification: "Bitcoin (BTC) is at or above 70,000.00 USD: 70,123.40 USD". */
 	message: string,
 	note: string | null,
+	/**  The rule's channels beyond the desktop (`null`: every channel set up). */
+	channels: ChannelKind[] | null,
 };
 
 /**  One row of the gains report. */
@@ -706,6 +763,8 @@ export type NewAlert = {
 	/**  Default: repeating. */
 	repeating?: boolean,
 	cooldown_seconds?: number,
+	/**  Where its alerts go besides the desktop; absent: every channel set up, `[]`: none. */
+	channels?: ChannelKind[] | null,
 };
 
 /**  A token just made: its secret is shown this once. */
@@ -745,6 +804,13 @@ export type OpenLot = {
 	value: string | null,
 	unrealized: string | null,
 };
+
+/**  How one attempt went. */
+export type Outcome = "sent" | 
+/**  Failed; another attempt follows. */
+"retrying" | 
+/**  Failed for good (attempts used up, or an answer no retry can change). */
+"failed";
 
 /**
  *  The plan a user has. Demo and Pro keys both start with `CG-`, so this is a setting, never

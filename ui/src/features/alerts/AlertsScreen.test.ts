@@ -27,6 +27,7 @@ const rule: AlertRule = {
   created_at: 0,
   last_fired_at: null,
   done: false,
+  channels: null,
 };
 
 const fired: AlertEvent = {
@@ -77,7 +78,7 @@ describe("the alerts screen", () => {
 });
 
 describe("changing alerts", () => {
-  function recording(extra: (command: string) => unknown = () => undefined) {
+  function recording(extra: (command: string, args: unknown) => unknown = () => undefined) {
     const calls: Array<[string, unknown]> = [];
     mockIPC(
       (command, args) => {
@@ -87,7 +88,7 @@ describe("changing alerts", () => {
         if (command === "notification_permission") return "granted";
         if (command === "alerts_paused") return false;
         if (command === "rates_settings") throw { code: "locked", message: "locked" };
-        const answer = extra(command);
+        const answer = extra(command, args);
         if (answer !== undefined) return answer;
         throw `${command} not mocked`;
       },
@@ -128,9 +129,82 @@ describe("changing alerts", () => {
           threshold: "180.5",
           repeating: true,
           cooldown_seconds: 3600,
+          channels: null,
         },
       },
     ]);
+  });
+
+  it("lets a rule skip a channel that is set up", async () => {
+    const calls = recording((command) => {
+      if (command === "alert_channels") {
+        return {
+          ntfy_url: "https://ntfy.sh/t",
+          has_ntfy_token: false,
+          webhook_url: "https://hook.example/x",
+          privacy: false,
+        };
+      }
+      if (command === "alert_deliveries") return [];
+      if (command === "add_alert") return { ...rule, id: 2 };
+      return undefined;
+    });
+    render(AlertsScreen);
+    await fireEvent.click(await screen.findByRole("button", { name: /New alert/ }));
+    const dialog = screen.getByRole("dialog");
+    await fireEvent.change(within(dialog).getByLabelText("Tell me when"), {
+      target: { value: "portfolio_above" },
+    });
+    await fireEvent.input(within(dialog).getByLabelText(/Level in/), { target: { value: "1000" } });
+    const webhook = await within(dialog).findByLabelText("Webhook");
+    expect(webhook).toBeChecked();
+    await fireEvent.click(webhook);
+    await fireEvent.click(within(dialog).getByRole("button", { name: "Create alert" }));
+    await screen.findByRole("button", { name: /New alert/ });
+    const added = calls.find(([command]) => command === "add_alert");
+    expect(added?.[1]).toMatchObject({ alert: { kind: "portfolio_above", channels: ["ntfy"] } });
+  });
+
+  it("sets up channels, shows the signing secret once and tests them", async () => {
+    let set = { ntfy_url: null, has_ntfy_token: false, webhook_url: null, privacy: false };
+    const calls = recording((command, args) => {
+      if (command === "alert_channels") return set;
+      if (command === "alert_deliveries") return [];
+      if (command === "update_alert_channels") {
+        const change = (args as { change: Record<string, unknown> }).change;
+        set = { ...set, ...change } as typeof set;
+        return { channels: set, new_webhook_secret: change.webhook_url ? "a1b2c3" : null };
+      }
+      if (command === "send_test_alert") {
+        return [
+          {
+            alert_id: null,
+            channel: "webhook",
+            attempt: 1,
+            outcome: "sent",
+            detail: null,
+            message: "test",
+            at: 1,
+          },
+        ];
+      }
+      return undefined;
+    });
+    render(AlertsScreen);
+    const webhook = await screen.findByLabelText("Webhook URL");
+    await fireEvent.input(webhook, { target: { value: "ftp://nope" } });
+    expect(screen.getByText(/starting with http/)).toBeInTheDocument();
+    await fireEvent.input(webhook, { target: { value: "https://hook.example/x" } });
+    await fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    expect(await screen.findByText("a1b2c3")).toBeInTheDocument();
+    expect(calls).toContainEqual([
+      "update_alert_channels",
+      { change: { ntfy_url: "", webhook_url: "https://hook.example/x" } },
+    ]);
+    await fireEvent.click(screen.getByRole("button", { name: "Send a test message" }));
+    expect(await screen.findByText(/1 of 1 attempt/)).toBeInTheDocument();
+    await fireEvent.click(screen.getByLabelText(/Privacy mode/));
+    expect(calls).toContainEqual(["update_alert_channels", { change: { privacy: true } }]);
   });
 
   it("pauses, edits and deletes only after a confirmation", async () => {
