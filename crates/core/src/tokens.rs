@@ -175,15 +175,17 @@ pub async fn list(store: &Store) -> Result<Vec<ApiToken>, TokenError> {
 
 /// Revokes (deletes) the token named `name`, regardless of case.
 pub async fn revoke(store: &Store, name: &str) -> Result<(), TokenError> {
-    let done = sqlx::query("DELETE FROM api_tokens WHERE name = ?")
-        .bind(name.trim())
-        .execute(store.pool())
-        .await
-        .map_err(db(store))?;
-    if done.rows_affected() == 0 {
-        return Err(TokenError::NotFound(name.trim().to_owned()));
+    // RETURNING says what was deleted, rather than the connection's count of changed rows.
+    let deleted: Option<i64> =
+        sqlx::query_scalar("DELETE FROM api_tokens WHERE name = ? RETURNING id")
+            .bind(name.trim())
+            .fetch_optional(store.pool())
+            .await
+            .map_err(db(store))?;
+    match deleted {
+        Some(_) => Ok(()),
+        None => Err(TokenError::NotFound(name.trim().to_owned())),
     }
-    Ok(())
 }
 
 /// The token whose secret `presented` is, or `None`. Every stored hash is compared, each in
