@@ -13,6 +13,7 @@ pub use crate::alerts::ChannelKind;
 use crate::clock::UnixTime;
 use crate::ids::AlertId;
 use crate::secret::random_id;
+use crate::settings::{self, get};
 use crate::store::{Store, StoreError};
 
 pub(crate) use send::test_alert;
@@ -106,14 +107,6 @@ pub enum NotifyError {
     Store(#[from] StoreError),
 }
 
-async fn get(store: &Store, key: &str) -> Result<Option<String>, StoreError> {
-    sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
-        .bind(key)
-        .fetch_optional(store.pool())
-        .await
-        .map_err(|e| store.error(e))
-}
-
 pub async fn load(store: &Store) -> Result<Channels, StoreError> {
     Ok(Channels {
         ntfy_url: get(store, NTFY_URL).await?,
@@ -186,21 +179,7 @@ pub async fn update(
     if let Some(on) = change.privacy {
         writes.push((PRIVACY, Some(if on { "1" } else { "0" }.to_owned())));
     }
-    let err = |e| store.error(e);
-    let mut tx = store.pool().begin().await.map_err(err)?;
-    for (key, value) in writes {
-        let query = match value {
-            Some(value) => sqlx::query(
-                "INSERT INTO settings (key, value) VALUES (?, ?) \
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            )
-            .bind(key)
-            .bind(value),
-            None => sqlx::query("DELETE FROM settings WHERE key = ?").bind(key),
-        };
-        query.execute(&mut *tx).await.map_err(err)?;
-    }
-    tx.commit().await.map_err(err)?;
+    settings::write_all(store, writes).await?;
     Ok(made)
 }
 

@@ -61,7 +61,8 @@ pub enum SettingsError {
     Store(#[from] StoreError),
 }
 
-async fn get(store: &Store, key: &str) -> Result<Option<String>, StoreError> {
+/// One settings row's value.
+pub(crate) async fn get(store: &Store, key: &str) -> Result<Option<String>, StoreError> {
     sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
         .bind(key)
         .fetch_optional(store.pool())
@@ -116,6 +117,14 @@ pub async fn update(store: &Store, change: &RatesSettingsChange) -> Result<(), S
     if let Some(on) = change.older_prices {
         writes.push((OLDER_PRICES, Some(if on { "1" } else { "0" }.to_owned())));
     }
+    Ok(write_all(store, writes).await?)
+}
+
+/// Writes settings rows in one transaction: a value sets its key, `None` removes it.
+pub(crate) async fn write_all(
+    store: &Store,
+    writes: Vec<(&str, Option<String>)>,
+) -> Result<(), StoreError> {
     let err = |e| store.error(e);
     let mut tx = store.pool().begin().await.map_err(err)?;
     for (key, value) in writes {
@@ -140,16 +149,8 @@ pub async fn alerts_paused(store: &Store) -> Result<bool, StoreError> {
 }
 
 pub async fn set_alerts_paused(store: &Store, paused: bool) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO settings (key, value) VALUES (?, ?) \
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    )
-    .bind(ALERTS_PAUSED)
-    .bind(if paused { "1" } else { "0" })
-    .execute(store.pool())
-    .await
-    .map_err(|e| store.error(e))?;
-    Ok(())
+    let value = if paused { "1" } else { "0" };
+    write_all(store, vec![(ALERTS_PAUSED, Some(value.to_owned()))]).await
 }
 
 impl RatesSettings {
