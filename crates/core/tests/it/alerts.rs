@@ -7,22 +7,15 @@ use std::time::Duration;
 use coingecko_fake::FakeCoinGecko;
 use crypto_balance_core::alerts::{AlertChange, AlertKind, FiredAlert, NewAlert};
 use crypto_balance_core::ids::AlertId;
-use crypto_balance_core::rates::CoinGeckoOverrides;
 use crypto_balance_core::sync::{AppCycle, SyncCommand, SyncEvent, SyncHandle, SyncLock};
 use crypto_balance_core::{App, ErrorCode};
 use tokio::sync::broadcast::Receiver;
 
-use crate::support::{hold, passphrase, TestApp, PASSPHRASE};
+use crate::support::{fresh_prices_from, hold, passphrase, TestApp, PASSPHRASE};
 
 async fn app_with(fake: &FakeCoinGecko, dir: &std::path::Path) -> Arc<App> {
     let app = TestApp::new()
-        .coingecko(CoinGeckoOverrides {
-            base_url: Some(fake.base_url()),
-            timeout: Some(Duration::from_secs(5)),
-            // Every cycle fetches, so the test can move prices between cycles.
-            freshness: Some(Duration::from_millis(1)),
-            ..CoinGeckoOverrides::default()
-        })
+        .coingecko(fresh_prices_from(fake))
         .create(dir)
         .await;
     Arc::new(app)

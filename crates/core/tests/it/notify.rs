@@ -12,12 +12,11 @@ use crypto_balance_core::currency::Currency;
 use crypto_balance_core::events::Event;
 use crypto_balance_core::ids::AlertId;
 use crypto_balance_core::notify::{ChannelKind, ChannelsChange, Outcome, Policy};
-use crypto_balance_core::rates::CoinGeckoOverrides;
 use crypto_balance_core::sync::{Refresher, SyncCommand};
 use crypto_balance_core::{App, ErrorCode};
 use notify_fake::{Failure, Receivers};
 
-use crate::support::TestApp;
+use crate::support::{fresh_prices_from, TestApp};
 
 fn quick() -> Policy {
     Policy {
@@ -30,12 +29,7 @@ fn quick() -> Policy {
 async fn app_with(fake: &FakeCoinGecko, dir: &std::path::Path) -> Arc<App> {
     let app = TestApp::new()
         .delivery(quick())
-        .coingecko(CoinGeckoOverrides {
-            base_url: Some(fake.base_url()),
-            timeout: Some(Duration::from_secs(5)),
-            freshness: Some(Duration::from_millis(1)),
-            ..CoinGeckoOverrides::default()
-        })
+        .coingecko(fresh_prices_from(fake))
         .create(dir)
         .await;
     Arc::new(app)

@@ -147,3 +147,14 @@ pub fn dry(options: ImportOptions) -> ImportOptions {
         ..options
     }
 }
+
+/// CoinGecko at the local `fake`, every price fetched again at each cycle (so a test can move
+/// prices between cycles).
+pub fn fresh_prices_from(fake: &coingecko_fake::FakeCoinGecko) -> CoinGeckoOverrides {
+    CoinGeckoOverrides {
+        base_url: Some(fake.base_url()),
+        timeout: Some(std::time::Duration::from_secs(5)),
+        freshness: Some(std::time::Duration::from_millis(1)),
+        ..CoinGeckoOverrides::default()
+    }
+}
