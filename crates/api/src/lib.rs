@@ -133,6 +133,7 @@ fn data_routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(read::alerts, write::add_alert))
         .routes(routes!(read::alert_events))
         .routes(routes!(read::alert_deliveries))
+        .routes(routes!(read::privacy_log))
         .routes(routes!(write::pause_alert))
         .routes(routes!(write::resume_alert))
         .routes(routes!(write::delete_alert))

@@ -14,6 +14,7 @@ use crypto_balance_core::lots::history::DayValue;
 use crypto_balance_core::lots::summary::ProfitLoss;
 use crypto_balance_core::lots::{Method, Scope};
 use crypto_balance_core::notify::Delivery;
+use crypto_balance_core::privacy::Request;
 use crypto_balance_core::valuation::Valuation;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -242,4 +243,16 @@ pub async fn alert_deliveries(
 ) -> ApiResult<Json<Vec<Delivery>>> {
     let limit = query.limit.unwrap_or(50).min(1000);
     Ok(Json(state.app.alert_deliveries(limit).await?))
+}
+
+/// Who saw what: each request sent to an outside service, newest first.
+#[utoipa::path(get, path = "/privacy/log", tag = "read", params(LimitParam),
+    responses((status = 200, description = "Requests to CoinGecko, DefiLlama, ntfy and webhooks", body = Vec<Request>),
+        (status = "4XX", description = "The app's error: a stable code and a message", body = ErrorReport)))]
+pub async fn privacy_log(
+    State(state): State<ApiState>,
+    Params(query): Params<LimitParam>,
+) -> ApiResult<Json<Vec<Request>>> {
+    let limit = query.limit.unwrap_or(50).min(1000);
+    Ok(Json(state.app.privacy_log(limit).await?))
 }

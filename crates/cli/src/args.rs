@@ -159,6 +159,9 @@ pub enum Command {
     /// The local HTTP API's access tokens
     #[command(subcommand)]
     Api(ApiCommand),
+    /// What this app has told outside services
+    #[command(subcommand)]
+    Privacy(PrivacyCommand),
     /// Import a CSV file (preview with --dry-run); one undo-able change, or nothing
     Import {
         #[arg(value_name = "FILE")]
@@ -257,6 +260,16 @@ pub enum ReportCommand {
         file: PathBuf,
         #[command(flatten)]
         cost: CostArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PrivacyCommand {
+    /// Every request sent to an outside service (CoinGecko, DefiLlama, ntfy, a webhook): who was
+    /// asked what, and when, newest first
+    Log {
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
     },
 }
 

@@ -23,7 +23,7 @@ use crypto_balance_core::secret::ApiKey;
 use crypto_balance_core::vault::NoKeychain;
 use crypto_balance_core::{App, AppConfig, ErrorReport};
 
-use args::{ApiCommand, Cli, Command, HoldingsCommand, ReportCommand};
+use args::{ApiCommand, Cli, Command, HoldingsCommand, PrivacyCommand, ReportCommand};
 
 /// The CoinGecko API key for headless use (else the one stored with `settings --api-key-file`).
 const COINGECKO_KEY_ENV: &str = "CRYPTO_BALANCE_COINGECKO_KEY";
@@ -171,6 +171,10 @@ async fn run(cli: &Cli) -> Result<(), ErrorReport> {
             let listening = api::bind(api).await?.map(|l| (l, options));
             unlock::unlock(&app, global).await?;
             rates::daemon(app.clone(), json, notify_command.as_deref(), listening).await?;
+        }
+        Command::Privacy(PrivacyCommand::Log { limit }) => {
+            unlock::unlock(&app, global).await?;
+            output::privacy_log(&app.privacy_log(*limit).await?, json);
         }
         Command::Api(ApiCommand::Token(command)) => {
             unlock::unlock(&app, global).await?;

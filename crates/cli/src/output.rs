@@ -227,3 +227,25 @@ pub fn rekey_progress(progress: crypto_balance_core::backup::RekeyProgress) {
     };
     progress_line(&what);
 }
+
+/// Who saw what: one line per request, newest first.
+pub fn privacy_log(log: &[crypto_balance_core::privacy::Request], json: bool) {
+    if json {
+        return print_json(&log);
+    }
+    if log.is_empty() {
+        return print_lines(&["Nothing has been sent to an outside service yet.".into()]);
+    }
+    let rows: Vec<Vec<String>> = log
+        .iter()
+        .map(|r| {
+            vec![
+                crypto_balance_core::clock::iso8601(r.at.seconds()),
+                r.provider.clone(),
+                r.outcome.clone(),
+                r.asked.clone(),
+            ]
+        })
+        .collect();
+    table(&["AT", "WHO", "OUTCOME", "WHAT WAS ASKED"], &rows, &[]);
+}

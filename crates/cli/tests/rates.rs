@@ -669,6 +669,16 @@ async fn alert_channels_are_set_tested_and_logged() {
     assert!(receivers.webhook_calls()[0].signature_valid);
     let history = json(&s, &["alerts", "history", "--deliveries"]).await;
     assert_eq!(history, log);
+    // Who saw what: the test message, to both channels.
+    let seen = json(&s, &["privacy", "log"]).await;
+    let providers: Vec<_> = seen
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["provider"].clone())
+        .collect();
+    assert!(providers.contains(&serde_json::json!("ntfy")), "{seen}");
+    assert!(providers.contains(&serde_json::json!("webhook")), "{seen}");
     let text = ok(&s, &["alerts", "history", "--deliveries"]).await;
     assert!(text.contains("webhook") && text.contains("sent"), "{text}");
 

@@ -13,6 +13,7 @@ use tokio::sync::{broadcast, RwLock};
 
 use crate::accounts::{self, Account, AccountKind};
 use crate::backup;
+use crate::calls::RequestLog;
 use crate::clock::{Clock, SystemClock};
 use crate::events::{Event, EVENT_BUFFER};
 use crate::holdings::{self, Holding, HoldingChange, NewHolding};
@@ -29,6 +30,7 @@ mod backfill;
 mod lifecycle;
 mod lookup;
 mod notify;
+mod privacy;
 mod profit;
 mod rates;
 mod tokens;
@@ -106,6 +108,8 @@ pub struct App {
     kdf: KdfParams,
     clock: Arc<dyn Clock>,
     rates: Rates,
+    /// Requests to outside services not yet in the vault's privacy log.
+    requests: Arc<RequestLog>,
     /// The one channel of what changed; every write publishes on it (see [`crate::events`]).
     events: broadcast::Sender<Event>,
     state: RwLock<State>,
@@ -126,13 +130,15 @@ impl App {
     /// Opens the app: resolves and creates the data folder. The vault stays locked.
     pub fn open(config: AppConfig) -> Result<Self, Error> {
         let data_dir = DataDir::open(config.data_dir)?;
+        let requests = Arc::new(RequestLog::default());
         tracing::info!(data_dir = %data_dir, "app opened");
         Ok(Self {
             data_dir,
             keychain: config.keychain.unwrap_or_else(|| Arc::new(SystemKeychain)),
             kdf: config.kdf.unwrap_or_default(),
             clock: config.clock.unwrap_or_else(|| Arc::new(SystemClock)),
-            rates: Rates::new(config.coingecko),
+            rates: Rates::new(config.coingecko, requests.clone()),
+            requests,
             events: broadcast::channel(EVENT_BUFFER).0,
             state: RwLock::new(State::Locked),
             keychain_barred: AtomicBool::new(false),

@@ -1,7 +1,8 @@
-//! How many requests this process has sent to each outside service, by outcome: the counts the
-//! metrics endpoint shows. Process-wide, like the requests themselves.
+//! What this process asks of outside services. Counts by service and outcome, process-wide, for
+//! the metrics endpoint; and each request with what it asked, held by the app's [`RequestLog`]
+//! until the app writes it to the vault's privacy log ("who saw what").
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Mutex;
 
 /// A service outside this computer.
@@ -65,6 +66,64 @@ pub fn count(provider: Provider, outcome: CallOutcome) {
     *slot = slot.saturating_add(1);
 }
 
+/// One request, as the privacy log keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sent {
+    pub provider: Provider,
+    /// The request as the service saw it, e.g. `GET /simple/price?ids=bitcoin&vs_currencies=usd`
+    /// (never a key: keys travel in headers).
+    pub asked: String,
+    pub outcome: CallOutcome,
+    /// Unix seconds.
+    pub at: i64,
+}
+
+/// Requests not yet written to the vault, oldest first. Bounded: past [`RequestLog::MOST`] the
+/// oldest are dropped and counted.
+#[derive(Debug, Default)]
+pub struct RequestLog {
+    waiting: Mutex<(VecDeque<Sent>, u64)>,
+}
+
+/// The longest `asked` text kept.
+const MAX_ASKED_CHARS: usize = 2_000;
+
+impl RequestLog {
+    pub const MOST: usize = 10_000;
+
+    fn note(&self, sent: Sent) {
+        let mut waiting = self.waiting.lock().unwrap_or_else(|p| p.into_inner());
+        if waiting.0.len() >= Self::MOST {
+            waiting.0.pop_front();
+            waiting.1 = waiting.1.saturating_add(1);
+        }
+        waiting.0.push_back(sent);
+    }
+
+    /// What waits to be written, and how many older requests were dropped unwritten.
+    pub fn take(&self) -> (Vec<Sent>, u64) {
+        let mut waiting = self.waiting.lock().unwrap_or_else(|p| p.into_inner());
+        let dropped = std::mem::take(&mut waiting.1);
+        (waiting.0.drain(..).collect(), dropped)
+    }
+}
+
+/// Counts one request and, with a log, notes what it asked.
+pub fn sent(log: Option<&RequestLog>, provider: Provider, asked: &str, outcome: CallOutcome) {
+    count(provider, outcome);
+    if let Some(log) = log {
+        let at = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        log.note(Sent {
+            provider,
+            asked: asked.chars().take(MAX_ASKED_CHARS).collect(),
+            outcome,
+            at,
+        });
+    }
+}
+
 /// Every count so far, in a stable order.
 pub fn counts() -> Vec<(Provider, CallOutcome, u64)> {
     let counts = COUNTS.lock().unwrap_or_else(|p| p.into_inner());
@@ -74,6 +133,23 @@ pub fn counts() -> Vec<(Provider, CallOutcome, u64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_log_is_bounded_and_says_what_it_dropped() {
+        let log = RequestLog::default();
+        for n in 0..(RequestLog::MOST + 3) {
+            sent(
+                Some(&log),
+                Provider::Ntfy,
+                &format!("POST /t{n}"),
+                CallOutcome::Ok,
+            );
+        }
+        let (kept, dropped) = log.take();
+        assert_eq!((kept.len(), dropped), (RequestLog::MOST, 3));
+        assert_eq!(kept[0].asked, "POST /t3");
+        assert_eq!(log.take(), (Vec::new(), 0));
+    }
 
     #[test]
     fn counts_add_up_per_provider_and_outcome() {

@@ -17,7 +17,9 @@ pub const LAYERS: &[&[&str]] = &[
         "calls",
     ],
     &["store", "paths", "locks", "vault"],
-    &["assets", "accounts", "ledger", "backup", "tokens"],
+    &[
+        "assets", "accounts", "ledger", "backup", "tokens", "privacy",
+    ],
     &[
         "holdings", "rates", "settings", "alerts", "transfer", "notify",
     ],

@@ -30,6 +30,7 @@
 //! - [`sync`]: the background loop that keeps rates fresh, one per data folder.
 //! - [`alerts`]: rules evaluated after every sync cycle, edge-triggered, with their history.
 //! - [`notify`]: fired alerts sent to ntfy and signed webhooks, with retries and a log.
+//! - [`privacy`]: the log of every request sent outside, "who saw what".
 //! - [`tokens`]: the local API's personal access tokens, stored hashed.
 //! - [`transfer`]: CSV import (preview, one-transaction commit, undo) and export.
 
@@ -56,6 +57,7 @@ pub mod notify;
 pub mod numbers;
 pub mod paths;
 pub mod plan;
+pub mod privacy;
 pub mod rates;
 pub mod secret;
 pub mod settings;

@@ -33,6 +33,7 @@ pub use api_error::{ApiError, RetryPolicy};
 pub use client::{ClientConfig, CoinGeckoClient, FetchedQuote, Listing};
 pub use db::StoredRate;
 
+use crate::calls::RequestLog;
 use crate::coin::CoinId;
 use crate::secret::ApiKey;
 use crate::settings::{self, RatesSettings};
@@ -120,11 +121,14 @@ pub struct Rates {
     calls: Arc<AtomicU32>,
     /// The second source, or why there is none: built on first use, not at start-up.
     older: std::sync::OnceLock<Result<llama::LlamaClient, String>>,
+    /// Where each request is noted for the vault's privacy log.
+    log: Arc<RequestLog>,
 }
 
 impl Rates {
-    pub fn new(overrides: CoinGeckoOverrides) -> Self {
+    pub fn new(overrides: CoinGeckoOverrides, log: Arc<RequestLog>) -> Self {
         Self {
+            log,
             older: std::sync::OnceLock::new(),
             overrides,
             connection: Mutex::new(None),
@@ -164,7 +168,8 @@ impl Rates {
             base_url: base_url.clone(),
             timeout: self.overrides.timeout,
         })?
-        .counting(self.calls.clone());
+        .counting(self.calls.clone())
+        .logging(self.log.clone());
         let connection = Arc::new(Connection {
             plan,
             base_url,
@@ -288,6 +293,7 @@ impl Rates {
             match (&self.overrides.defillama_url, &self.overrides.base_url) {
                 (None, Some(_)) => Err(OLDER_OFF.to_owned()),
                 (url, _) => llama::LlamaClient::new(url.as_deref(), self.overrides.timeout)
+                    .map(|client| client.logging(self.log.clone()))
                     .map_err(|e| e.to_string()),
             }
         });

@@ -162,6 +162,11 @@ async fn alerts_are_made_paused_resumed_and_deleted() {
     assert_eq!((status, events), (StatusCode::OK, json!([])));
     let (status, deliveries) = api.get("/alerts/deliveries").await;
     assert_eq!((status, deliveries), (StatusCode::OK, json!([])));
+    let (status, seen) = api.get("/privacy/log?limit=500").await;
+    assert_eq!(status, StatusCode::OK, "{seen}");
+    assert!(seen
+        .as_array()
+        .is_some_and(|log| log.iter().all(|r| r["provider"] == "coingecko")));
     let (status, _) = api
         .write(Method::DELETE, &format!("/alerts/{id}"), None)
         .await;

@@ -148,6 +148,7 @@ impl App {
     pub async fn lock(&self) {
         let mut state = self.state.write().await;
         if let State::Unlocked { store, .. } = &*state {
+            self.save_requests(store).await;
             store.close().await;
             *state = State::Locked;
             self.publish(Event::VaultLocked);

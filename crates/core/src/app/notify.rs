@@ -37,7 +37,8 @@ impl App {
     }
 
     fn courier(&self) -> &Courier {
-        self.courier.get_or_init(|| Courier::new(self.delivery))
+        self.courier
+            .get_or_init(|| Courier::new(self.delivery, self.requests.clone()))
     }
 
     /// Sends `alert` to every channel at once, each with its retries; logs every attempt.
@@ -90,6 +91,7 @@ impl App {
         }
         let count = sends.len();
         sends.join_all().await;
+        self.save_requests(&store).await;
         Ok(count)
     }
 }

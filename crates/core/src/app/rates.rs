@@ -184,7 +184,9 @@ impl App {
         let store = self.store().await?;
         let now = self.now();
         let also = watched(&store).await?;
-        let refresh = self.rates.refresh(&store, &also, now).await?;
+        let refresh = self.rates.refresh(&store, &also, now).await;
+        self.save_requests(&store).await;
+        let refresh = refresh?;
         let currency = settings::load(&store).await?.base_currency;
         // Holdings and rates are read once and shared by the alerts and the snapshot.
         let held = holdings::list(&store).await?;

@@ -1,5 +1,6 @@
 //! Sending one fired alert to one channel, with retries and backoff, each attempt logged.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use hmac::{Hmac, Mac};
@@ -8,7 +9,7 @@ use zeroize::Zeroizing;
 
 use super::{record, ChannelKind, Delivery, Outcome};
 use crate::alerts::FiredAlert;
-use crate::calls::{self, CallOutcome, Provider};
+use crate::calls::{self, CallOutcome, Provider, RequestLog};
 use crate::clock::UnixTime;
 use crate::ids::AlertId;
 use crate::store::Store;
@@ -122,16 +123,22 @@ fn failure(
 pub struct Courier {
     client: reqwest::Client,
     policy: Policy,
+    /// Where each request is noted for the privacy log.
+    log: Arc<RequestLog>,
 }
 
 impl Courier {
-    pub fn new(policy: Policy) -> Self {
+    pub fn new(policy: Policy, log: Arc<RequestLog>) -> Self {
         let client = reqwest::Client::builder()
             .connect_timeout(policy.timeout)
             .user_agent(concat!("CryptoBalance/", env!("CARGO_PKG_VERSION")))
             .build()
             .unwrap_or_default();
-        Self { client, policy }
+        Self {
+            client,
+            policy,
+            log,
+        }
     }
 
     /// Sends `alert` to `target`, retrying with backoff, and logs every attempt in `store`.
@@ -145,28 +152,19 @@ impl Courier {
         test: bool,
         now: &(dyn Fn() -> UnixTime + Send + Sync),
     ) -> bool {
-        deliver(
-            &self.client,
-            store,
-            target,
-            alert,
-            (privacy, test),
-            &self.policy,
-            now,
-        )
-        .await
+        deliver(self, store, target, alert, (privacy, test), now).await
     }
 }
 
 async fn deliver(
-    client: &reqwest::Client,
+    courier: &Courier,
     store: &Store,
     target: &Target,
     alert: &FiredAlert,
     (privacy, test): (bool, bool),
-    policy: &Policy,
     now: &(dyn Fn() -> UnixTime + Send + Sync),
 ) -> bool {
+    let (client, policy) = (&courier.client, &courier.policy);
     // A test message names no amount, and says what it is even in privacy mode.
     let message = if privacy && !test {
         alert.private_message()
@@ -199,12 +197,14 @@ async fn deliver(
             }
         };
         let sent = request.send().await;
-        let provider = match target {
-            Target::Ntfy { .. } => Provider::Ntfy,
-            Target::Webhook { .. } => Provider::Webhook,
+        let (provider, url) = match target {
+            Target::Ntfy { url, .. } => (Provider::Ntfy, url),
+            Target::Webhook { url, .. } => (Provider::Webhook, url),
         };
-        calls::count(
+        calls::sent(
+            Some(&courier.log),
             provider,
+            &format!("POST {url}: {message}"),
             match &sent {
                 Ok(response) => CallOutcome::of_status(response.status().as_u16()),
                 Err(_) => CallOutcome::Unreachable,

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::api_error::ApiError;
 use super::response::{malformed, parse_chart, parse_simple_price};
 pub use crate::assets::Listing;
-use crate::calls::{self, CallOutcome, Provider};
+use crate::calls::{self, CallOutcome, Provider, RequestLog};
 use crate::plan::Plan;
 use crate::secret::ApiKey;
 
@@ -80,6 +80,8 @@ pub struct CoinGeckoClient {
     limits: BatchLimits,
     /// Counts every HTTP call made (each costs a credit).
     calls: Arc<AtomicU32>,
+    /// Where each request is noted for the privacy log.
+    log: Option<Arc<RequestLog>>,
 }
 
 impl CoinGeckoClient {
@@ -109,12 +111,19 @@ impl CoinGeckoClient {
             api_key: config.api_key,
             limits: BatchLimits::default(),
             calls: Arc::new(AtomicU32::new(0)),
+            log: None,
         })
     }
 
     /// Counts this client's calls in `counter`.
     pub fn counting(mut self, counter: Arc<AtomicU32>) -> Self {
         self.calls = counter;
+        self
+    }
+
+    /// Notes each request in `log` (the vault's privacy log).
+    pub fn logging(mut self, log: Arc<RequestLog>) -> Self {
+        self.log = Some(log);
         self
     }
 
@@ -149,12 +158,17 @@ impl CoinGeckoClient {
             (None, _) => false,
         };
         self.calls.fetch_add(1, Ordering::Relaxed);
+        let asked = format!(
+            "GET {path}{}{query}",
+            if query.is_empty() { "" } else { "?" }
+        );
+        let note = |outcome| calls::sent(self.log.as_deref(), Provider::CoinGecko, &asked, outcome);
         let response = request.send().await.map_err(|e| {
-            calls::count(Provider::CoinGecko, CallOutcome::Unreachable);
+            note(CallOutcome::Unreachable);
             ApiError::from_transport(&e)
         })?;
         let status = response.status().as_u16();
-        calls::count(Provider::CoinGecko, CallOutcome::of_status(status));
+        note(CallOutcome::of_status(status));
         if (300..400).contains(&status) {
             let to = response
                 .headers()

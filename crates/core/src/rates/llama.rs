@@ -12,7 +12,7 @@ use serde_json::value::RawValue;
 
 use super::client::{self, http_builder, read_capped, Unread, DEFAULT_TIMEOUT};
 use super::number::parse_json_number;
-use crate::calls::{self, CallOutcome, Provider};
+use crate::calls::{self, CallOutcome, Provider, RequestLog};
 use crate::clock::SECONDS_PER_DAY as DAY;
 use crate::money::Price;
 
@@ -71,6 +71,7 @@ pub struct LlamaClient {
     http: reqwest::Client,
     base_url: String,
     calls: Arc<AtomicU32>,
+    log: Option<Arc<RequestLog>>,
 }
 
 impl LlamaClient {
@@ -84,7 +85,14 @@ impl LlamaClient {
             http,
             base_url: client::base_url(base_url, DEFAULT_URL),
             calls: Arc::new(AtomicU32::new(0)),
+            log: None,
         })
+    }
+
+    /// Notes each request in `log` (the vault's privacy log).
+    pub fn logging(mut self, log: Arc<RequestLog>) -> Self {
+        self.log = Some(log);
+        self
     }
 
     /// Calls made so far.
@@ -109,6 +117,10 @@ impl LlamaClient {
             first_day * DAY
         );
         self.calls.fetch_add(1, Ordering::Relaxed);
+        let asked = url
+            .strip_prefix(&self.base_url)
+            .map_or_else(|| url.clone(), |rest| format!("GET {rest}"));
+        let note = |outcome| calls::sent(self.log.as_deref(), Provider::DefiLlama, &asked, outcome);
         let response = self
             .http
             .get(&url)
@@ -116,11 +128,11 @@ impl LlamaClient {
             .send()
             .await
             .map_err(|e| {
-                calls::count(Provider::DefiLlama, CallOutcome::Unreachable);
+                note(CallOutcome::Unreachable);
                 transport(&e)
             })?;
         let status = response.status().as_u16();
-        calls::count(Provider::DefiLlama, CallOutcome::of_status(status));
+        note(CallOutcome::of_status(status));
         match status {
             200..=299 => {}
             429 => return Err(LlamaError::RateLimited),

@@ -13,6 +13,7 @@ mod events;
 mod import_formats;
 mod lookup;
 mod notify;
+mod privacy;
 mod profit;
 mod rates;
 mod refresher;
