@@ -12,6 +12,7 @@ fn main() {
             "desktop_settings",
             "set_desktop_settings",
             "ui_ready",
+            "privacy_log",
             "alert_channels",
             "update_alert_channels",
             "webhook_secret",

@@ -27,6 +27,7 @@ macro_rules! contract_for {
                         app::desktop_settings::<$runtime>,
                         app::set_desktop_settings::<$runtime>,
                         app::ui_ready::<$runtime>,
+                        app::privacy_log,
                         // the local HTTP API
                         api::api_server_status,
                         api::set_api_server,

@@ -90,7 +90,8 @@ describe("the local API from the desktop", () => {
         const expected = `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
         const given = String(request.headers["x-crypto-balance-signature"] ?? "");
         const valid =
-          given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+          given.length === expected.length &&
+          timingSafeEqual(Buffer.from(given), Buffer.from(expected));
         received.push({ valid, body: JSON.parse(body.toString()) });
         response.writeHead(valid ? 204 : 401).end();
       });
@@ -110,6 +111,14 @@ describe("the local API from the desktop", () => {
       assert.equal(received[0].body.event, "test");
       await find("[data-deliveries] tbody tr");
       await saveScreenshot(driver, "alerts-channels");
+
+      // Who saw what: the webhook's request is in the privacy log, with what it was sent.
+      await click('nav a[data-screen="settings"]');
+      const log = await find("[data-privacy-log]");
+      await driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", log);
+      await driver.wait(async () => (await renderedText(driver, log)).includes("/hook"), TIMEOUT);
+      assert.match(await renderedText(driver, log), /Webhook/);
+      await saveScreenshot(driver, "settings-privacy-log");
     } finally {
       receiver.close();
     }

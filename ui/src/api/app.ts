@@ -1,8 +1,13 @@
 // Commands about the app itself (src-tauri/src/commands/app.rs).
-import { commands, type AppInfo, type DesktopSettings } from "./bindings/contract";
+import {
+  commands,
+  type AppInfo,
+  type DesktopSettings,
+  type Request as PrivacyRequest,
+} from "./bindings/contract";
 import { guard, unwrap } from "./ipc";
 
-export type { AppInfo, DesktopSettings };
+export type { AppInfo, DesktopSettings, PrivacyRequest };
 
 /** This build's name, version and data folder. */
 export function appInfo(): Promise<AppInfo> {
@@ -40,4 +45,9 @@ export function reportReady(): void {
       });
     }),
   );
+}
+
+/** Who saw what: the newest requests sent to outside services, newest first. */
+export function privacyLog(limit = 100): Promise<PrivacyRequest[]> {
+  return unwrap(commands.privacyLog(limit));
 }

@@ -18,6 +18,8 @@ export const commands = {
 	 *  scripts/bench-desktop measures it). What waited for the first screen runs now.
 	 */
 	uiReady: (pageMs: number | null) => __TAURI_INVOKE<void>("ui_ready", { pageMs }),
+	/**  Who saw what: the newest requests sent to outside services (Settings → Privacy). */
+	privacyLog: (limit: number | null) => typedError<Request[], ErrorReport>(__TAURI_INVOKE("privacy_log", { limit })),
 	apiServerStatus: () => typedError<ApiServerStatus, ErrorReport>(__TAURI_INVOKE("api_server_status")),
 	/**  Turns serving on (on `port`, on 127.0.0.1 only) or off, and remembers the choice. */
 	setApiServer: (enabled: boolean, port: number) => typedError<ApiServerStatus, ErrorReport>(__TAURI_INVOKE("set_api_server", { enabled, port })),
@@ -894,6 +896,17 @@ export type RekeyProgress = {
 	bytes_done: number,
 	/**  The database's size: about what the copy will be. */
 	bytes_total: number,
+};
+
+/**  One request, as the log shows it. */
+export type Request = {
+	/**  `coingecko`, `defillama`, `ntfy`, `webhook`. */
+	provider: string,
+	/**  What the service was asked, e.g. `GET /simple/price?ids=bitcoin&vs_currencies=usd`. */
+	asked: string,
+	/**  `ok`, `rate_limited`, `refused` or `unreachable`. */
+	outcome: string,
+	at: UnixTime,
 };
 
 /**  A symbol the file uses and the coin it was taken to mean, with why. */

@@ -7,6 +7,7 @@ import ApiSettings from "./ApiSettings.svelte";
 import AppearanceSettings from "./AppearanceSettings.svelte";
 import DesktopSettings from "./DesktopSettings.svelte";
 import PriceSettings from "./PriceSettings.svelte";
+import PrivacyLog from "./PrivacyLog.svelte";
 import SecuritySettings from "./SecuritySettings.svelte";
 import { describeInterval, refreshesPerMonth } from "./intervals";
 
@@ -216,5 +217,28 @@ describe("local API settings", () => {
     await fireEvent.click(screen.getByRole("button", { name: "Revoke now" }));
     await screen.findByText("No tokens yet.");
     expect(calls).toContainEqual(["revoke_api_token", { name: "ha" }]);
+  });
+});
+
+describe("who saw what", () => {
+  it("lists each request with who was asked what", async () => {
+    mockIPC((command) => {
+      if (command === "privacy_log") {
+        return [
+          {
+            provider: "coingecko",
+            asked: "GET /simple/price?ids=bitcoin&vs_currencies=usd",
+            outcome: "ok",
+            at: 1_700_000_000,
+          },
+          { provider: "ntfy", asked: "POST https://ntfy.sh/t: hi", outcome: "unreachable", at: 1 },
+        ];
+      }
+      throw `${command} not mocked`;
+    });
+    render(PrivacyLog);
+    expect(await screen.findByText(/simple\/price\?ids=bitcoin/)).toBeInTheDocument();
+    expect(screen.getByText("CoinGecko")).toBeInTheDocument();
+    expect(screen.getByText(/\(unreachable\)/)).toBeInTheDocument();
   });
 });
