@@ -37,62 +37,68 @@ struct Failures {
     count: u32,
 }
 
+type Peers = HashMap<IpAddr, Failures>;
+
+/// How long `peer` must still wait, if it used up its failures.
+fn waiting(peers: &Peers, peer: IpAddr, now: Instant) -> Option<Duration> {
+    let failures = peers.get(&peer)?;
+    let elapsed = now.saturating_duration_since(failures.since);
+    (failures.count >= FAILURES_ALLOWED && elapsed < COOL_DOWN).then(|| COOL_DOWN - elapsed)
+}
+
+/// Counts one failure for `peer`, starting a new window when the last one is over.
+fn count_failure(peers: &mut Peers, peer: IpAddr, now: Instant) {
+    if peers.len() >= PEERS_REMEMBERED && !peers.contains_key(&peer) {
+        peers.retain(|_, f| now.saturating_duration_since(f.since) < COOL_DOWN);
+        if peers.len() >= PEERS_REMEMBERED {
+            peers.clear();
+        }
+    }
+    let failures = peers.entry(peer).or_insert(Failures {
+        since: now,
+        count: 0,
+    });
+    if now.saturating_duration_since(failures.since) >= COOL_DOWN {
+        *failures = Failures {
+            since: now,
+            count: 0,
+        };
+    }
+    failures.count = failures.count.saturating_add(1);
+}
+
 impl Attempts {
-    /// How long `peer` must still wait, if it used up its failures.
-    fn waiting(&self, peer: IpAddr, now: Instant) -> Option<Duration> {
-        let peers = self.peers.lock().unwrap_or_else(|p| p.into_inner());
-        let failures = peers.get(&peer)?;
-        let elapsed = now.saturating_duration_since(failures.since);
-        (failures.count >= FAILURES_ALLOWED && elapsed < COOL_DOWN).then(|| COOL_DOWN - elapsed)
+    fn peers(&self) -> std::sync::MutexGuard<'_, Peers> {
+        self.peers.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Counts an attempt as failed before it is checked, so requests arriving together cannot
-    /// get more than [`FAILURES_ALLOWED`] guesses checked; [`Attempts::forgive`] takes it back
-    /// when the token was right. `Err` is how long the peer must wait.
+    /// get more than [`FAILURES_ALLOWED`] guesses checked: the check and the count happen under
+    /// one lock. [`Attempts::forgive`] takes it back when the token was right. `Err` is how long
+    /// the peer must wait.
     fn begin(&self, peer: IpAddr, now: Instant) -> Result<(), Duration> {
-        if let Some(wait) = self.waiting(peer, now) {
+        let mut peers = self.peers();
+        if let Some(wait) = waiting(&peers, peer, now) {
             return Err(wait);
         }
-        self.failed(peer, now);
+        count_failure(&mut peers, peer, now);
         Ok(())
     }
 
     fn forgive(&self, peer: IpAddr) {
-        let mut peers = self.peers.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(failures) = peers.get_mut(&peer) {
+        if let Some(failures) = self.peers().get_mut(&peer) {
             failures.count = failures.count.saturating_sub(1);
         }
     }
 
-    fn failed(&self, peer: IpAddr, now: Instant) {
-        let mut peers = self.peers.lock().unwrap_or_else(|p| p.into_inner());
-        if peers.len() >= PEERS_REMEMBERED && !peers.contains_key(&peer) {
-            peers.retain(|_, f| now.saturating_duration_since(f.since) < COOL_DOWN);
-            if peers.len() >= PEERS_REMEMBERED {
-                peers.clear();
-            }
-        }
-        let failures = peers.entry(peer).or_insert(Failures {
-            since: now,
-            count: 0,
-        });
-        if now.saturating_duration_since(failures.since) >= COOL_DOWN {
-            *failures = Failures {
-                since: now,
-                count: 0,
-            };
-        }
-        failures.count = failures.count.saturating_add(1);
-    }
-
     /// Forgets every peer's failures (for tests that fail on purpose many times).
     pub fn forget_all(&self) {
-        self.peers.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        self.peers().clear();
     }
 
     /// How many peers are remembered (for tests of the bound).
     pub fn remembered(&self) -> usize {
-        self.peers.lock().unwrap_or_else(|p| p.into_inner()).len()
+        self.peers().len()
     }
 }
 
@@ -194,13 +200,12 @@ mod tests {
         let peer: IpAddr = [127, 0, 0, 1].into();
         let start = Instant::now();
         for _ in 0..FAILURES_ALLOWED {
-            assert!(attempts.waiting(peer, start).is_none());
-            attempts.failed(peer, start);
+            assert_eq!(attempts.begin(peer, start), Ok(()));
         }
-        assert!(attempts.waiting(peer, start).is_some());
-        assert!(attempts.waiting(peer, start + COOL_DOWN).is_none());
+        assert!(attempts.begin(peer, start).is_err());
+        assert_eq!(attempts.begin(peer, start + COOL_DOWN), Ok(()));
         for n in 0..(PEERS_REMEMBERED as u32 + 10) {
-            attempts.failed(IpAddr::from(n.to_be_bytes()), start);
+            let _ = attempts.begin(IpAddr::from(n.to_be_bytes()), start);
         }
         assert!(attempts.remembered() <= PEERS_REMEMBERED);
     }
