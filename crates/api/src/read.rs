@@ -174,6 +174,13 @@ pub struct LimitParam {
     pub limit: Option<u32>,
 }
 
+impl LimitParam {
+    /// The limit asked for, or the default, and never more than the most.
+    fn get(&self) -> u32 {
+        self.limit.unwrap_or(50).min(1000)
+    }
+}
+
 /// Alerts that fired, newest first.
 #[utoipa::path(get, path = "/alerts/events", tag = "read", params(LimitParam),
     responses((status = 200, description = "Fired alerts, newest first", body = Vec<AlertEvent>),
@@ -182,8 +189,7 @@ pub async fn alert_events(
     State(state): State<ApiState>,
     Params(query): Params<LimitParam>,
 ) -> ApiResult<Json<Vec<AlertEvent>>> {
-    let limit = query.limit.unwrap_or(50).min(1000);
-    Ok(Json(state.app.alert_history(limit).await?))
+    Ok(Json(state.app.alert_history(query.get()).await?))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -241,8 +247,7 @@ pub async fn alert_deliveries(
     State(state): State<ApiState>,
     Params(query): Params<LimitParam>,
 ) -> ApiResult<Json<Vec<Delivery>>> {
-    let limit = query.limit.unwrap_or(50).min(1000);
-    Ok(Json(state.app.alert_deliveries(limit).await?))
+    Ok(Json(state.app.alert_deliveries(query.get()).await?))
 }
 
 /// Who saw what: each request sent to an outside service, newest first.
@@ -253,6 +258,5 @@ pub async fn privacy_log(
     State(state): State<ApiState>,
     Params(query): Params<LimitParam>,
 ) -> ApiResult<Json<Vec<Request>>> {
-    let limit = query.limit.unwrap_or(50).min(1000);
-    Ok(Json(state.app.privacy_log(limit).await?))
+    Ok(Json(state.app.privacy_log(query.get()).await?))
 }

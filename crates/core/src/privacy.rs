@@ -11,7 +11,7 @@ use crate::clock::UnixTime;
 use crate::store::{Store, StoreError};
 
 /// One request, as the log shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type, utoipa::ToSchema, sqlx::FromRow)]
 pub struct Request {
     /// `coingecko`, `defillama`, `ntfy`, `webhook`.
     pub provider: String,
@@ -56,20 +56,11 @@ pub async fn save(store: &Store, sent: &[Sent], dropped: u64) -> Result<(), Stor
 
 /// The newest `limit` requests, newest first.
 pub async fn log(store: &Store, limit: u32) -> Result<Vec<Request>, StoreError> {
-    let rows: Vec<(String, String, String, UnixTime)> = sqlx::query_as(
+    sqlx::query_as(
         "SELECT provider, asked, outcome, at FROM request_log ORDER BY at DESC, id DESC LIMIT ?",
     )
     .bind(limit)
     .fetch_all(store.pool())
     .await
-    .map_err(|e| store.error(e))?;
-    Ok(rows
-        .into_iter()
-        .map(|(provider, asked, outcome, at)| Request {
-            provider,
-            asked,
-            outcome,
-            at,
-        })
-        .collect())
+    .map_err(|e| store.error(e))
 }
