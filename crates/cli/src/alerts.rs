@@ -300,7 +300,7 @@ fn deliveries(log: &[Delivery], json: bool) {
                 iso8601(d.at.seconds()),
                 d.channel.as_str().to_owned(),
                 d.attempt.to_string(),
-                format!("{:?}", d.outcome).to_lowercase(),
+                d.outcome.as_str().to_owned(),
                 d.detail.clone().unwrap_or_default(),
                 d.message.clone(),
             ]

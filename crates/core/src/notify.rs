@@ -64,7 +64,7 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Sent => "sent",
             Outcome::Retrying => "retrying",
