@@ -57,6 +57,7 @@ async fn forward<R: Runtime>(handle: &AppHandle<R>, event: Event) {
         Event::ImportProgress(progress) => emit(handle, name, progress),
         Event::PassphraseProgress(progress) => emit(handle, name, progress),
         Event::BackfillProgress(progress) => emit(handle, name, progress),
+        Event::WalletScanned(report) => emit(handle, name, report),
         Event::VaultLocked => {
             crate::tray::show_locked(handle);
             emit(handle, name, ());

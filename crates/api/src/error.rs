@@ -50,7 +50,8 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         | ErrorCode::OutOfRange
         | ErrorCode::ProtectedPath
         | ErrorCode::UnknownCoin
-        | ErrorCode::AmbiguousCoin => StatusCode::BAD_REQUEST,
+        | ErrorCode::AmbiguousCoin
+        | ErrorCode::SecretRefused => StatusCode::BAD_REQUEST,
         ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
         ErrorCode::Forbidden => StatusCode::FORBIDDEN,
         ErrorCode::NotFound => StatusCode::NOT_FOUND,
@@ -58,9 +59,10 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::WrongHost => StatusCode::MISDIRECTED_REQUEST,
         ErrorCode::Locked | ErrorCode::VaultNotCreated => StatusCode::LOCKED,
         ErrorCode::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
-        ErrorCode::RateLimited | ErrorCode::CoingeckoUnavailable | ErrorCode::CoingeckoSetup => {
-            StatusCode::SERVICE_UNAVAILABLE
-        }
+        ErrorCode::RateLimited
+        | ErrorCode::CoingeckoUnavailable
+        | ErrorCode::CoingeckoSetup
+        | ErrorCode::ProviderUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         ErrorCode::DataDirUnavailable
         | ErrorCode::OsIntegration
         | ErrorCode::Internal

@@ -115,6 +115,20 @@ pub async fn create(
     kind: AccountKind,
     now: i64,
 ) -> Result<Account, AccountError> {
+    let mut tx = store.pool().begin().await.map_err(db(store))?;
+    let account = create_in(store, &mut tx, name, kind, now).await?;
+    tx.commit().await.map_err(db(store))?;
+    Ok(account)
+}
+
+/// Creates an account inside the caller's transaction (a wallet and its account are one write).
+pub(crate) async fn create_in(
+    store: &Store,
+    tx: &mut Transaction<'_, Sqlite>,
+    name: &str,
+    kind: AccountKind,
+    now: i64,
+) -> Result<Account, AccountError> {
     let name = clean_name(name)?;
     let result = sqlx::query_scalar(
         "INSERT INTO accounts (name, kind, created_at) VALUES (?, ?, ?) RETURNING id",
@@ -122,7 +136,7 @@ pub async fn create(
     .bind(&name)
     .bind(kind.as_str())
     .bind(now)
-    .fetch_one(store.pool())
+    .fetch_one(&mut **tx)
     .await;
     match result {
         Ok(id) => Ok(Account { id, name, kind }),

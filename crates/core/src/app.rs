@@ -35,6 +35,7 @@ mod profit;
 mod rates;
 mod tokens;
 mod transfer;
+mod wallets;
 
 pub use crate::events::CycleReport;
 pub use crate::lots::history::BackfillProgress;
@@ -42,6 +43,7 @@ pub use alerts::ALERT_STALE_AFTER;
 pub use backfill::{BackfillGap, BackfillReport};
 pub use profit::{CoinLots, GainsReport, HistoryQuery, ProfitQuery};
 pub use rates::RateView;
+pub use wallets::WalletPreview;
 
 use rates::checked_currency;
 
@@ -60,6 +62,8 @@ pub struct AppConfig {
     pub delivery: Option<crate::notify::Policy>,
     /// CoinGecko settings from the environment, which win over stored ones.
     pub coingecko: CoinGeckoOverrides,
+    /// Wallet providers and the proxy from the environment.
+    pub wallets: crate::wallets::ProviderOverrides,
 }
 
 /// Whether the vault exists and is open.
@@ -124,6 +128,9 @@ pub struct App {
     generation: std::sync::atomic::AtomicU64,
     /// Built on the first delivery (most vaults never set a channel up).
     courier: std::sync::OnceLock<crate::notify::Courier>,
+    providers: crate::wallets::ProviderOverrides,
+    /// One wallet scan at a time in this process: two of the same wallet would race.
+    scanning: tokio::sync::Mutex<()>,
 }
 
 impl App {
@@ -146,6 +153,8 @@ impl App {
             delivery: config.delivery.unwrap_or_default(),
             generation: std::sync::atomic::AtomicU64::new(0),
             courier: std::sync::OnceLock::new(),
+            providers: config.wallets,
+            scanning: tokio::sync::Mutex::new(()),
         })
     }
 

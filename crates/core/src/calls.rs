@@ -12,6 +12,12 @@ pub enum Provider {
     DefiLlama,
     Ntfy,
     Webhook,
+    /// A Bitcoin Esplora server (a public one, or the user's electrs or mempool).
+    Esplora,
+    /// An EVM chain's JSON-RPC endpoint.
+    EvmRpc,
+    /// A Solana JSON-RPC endpoint.
+    SolanaRpc,
 }
 
 impl Provider {
@@ -21,6 +27,22 @@ impl Provider {
             Provider::DefiLlama => "defillama",
             Provider::Ntfy => "ntfy",
             Provider::Webhook => "webhook",
+            Provider::Esplora => "esplora",
+            Provider::EvmRpc => "evm-rpc",
+            Provider::SolanaRpc => "solana-rpc",
+        }
+    }
+
+    /// The service's name in a sentence.
+    pub fn title(self) -> &'static str {
+        match self {
+            Provider::CoinGecko => "CoinGecko",
+            Provider::DefiLlama => "DefiLlama",
+            Provider::Ntfy => "ntfy",
+            Provider::Webhook => "the webhook",
+            Provider::Esplora => "the Esplora server",
+            Provider::EvmRpc => "the EVM RPC server",
+            Provider::SolanaRpc => "the Solana RPC server",
         }
     }
 }

@@ -18,6 +18,7 @@ use crate::store::StoreError;
 use crate::tokens::TokenError;
 use crate::transfer::TransferError;
 use crate::vault::{KeyFileError, VaultError};
+use crate::wallets::WalletError;
 
 /// Everything that can go wrong in core, with the context a person needs to act on it.
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +65,9 @@ pub enum Error {
 
     #[error(transparent)]
     Notify(#[from] NotifyError),
+
+    #[error(transparent)]
+    Wallet(#[from] WalletError),
 
     /// Bad input outside any domain module (a price, a currency): the message says which.
     #[error("{0}")]
@@ -134,6 +138,7 @@ impl Error {
             Error::Token(_) => ErrorCode::InvalidInput,
             Error::Notify(NotifyError::Store(e)) => store_code(e),
             Error::Notify(_) => ErrorCode::InvalidInput,
+            Error::Wallet(e) => wallet_code(e),
         }
     }
 
@@ -223,6 +228,19 @@ fn backup_code(error: &BackupError) -> ErrorCode {
     }
 }
 
+fn wallet_code(error: &WalletError) -> ErrorCode {
+    match error {
+        WalletError::SecretRefused(_) => ErrorCode::SecretRefused,
+        WalletError::Invalid(_) => ErrorCode::InvalidInput,
+        WalletError::Duplicate(_) => ErrorCode::Conflict,
+        WalletError::NotFound(_) => ErrorCode::NotFound,
+        WalletError::Provider { .. } => ErrorCode::ProviderUnavailable,
+        WalletError::OutOfRange(_) => ErrorCode::OutOfRange,
+        WalletError::Account(e) => account_code(e),
+        WalletError::Store(e) => store_code(e),
+    }
+}
+
 fn account_code(error: &AccountError) -> ErrorCode {
     match error {
         AccountError::EmptyName | AccountError::NameTooLong => ErrorCode::InvalidInput,
@@ -291,6 +309,12 @@ pub enum ErrorCode {
     TooManyAttempts,
     /// The request's `Host` is not the address the local API listens on (DNS rebinding guard).
     WrongHost,
+    /// A private key or recovery phrase was given where a wallet's public data belongs: it was
+    /// neither kept nor sent anywhere.
+    SecretRefused,
+    /// A wallet's chain provider (an Esplora or RPC server) could not be reached or failed; the
+    /// message names it.
+    ProviderUnavailable,
 }
 
 /// An error as it crosses to the UI or to machine output: a stable code and a message a person

@@ -3,7 +3,6 @@
 //! publishes its reports and states there too, so a shell needs one subscriber: the desktop app
 //! bridges events to the window (one task), the daemon prints them, and the local API will stream
 //! them. Subscribers re-read what changed; payloads are what a screen shows while it re-reads.
-//! Wallet scans will join as variants of their own.
 
 use std::time::Duration;
 
@@ -19,6 +18,7 @@ use crate::currency::Currency;
 use crate::error::ErrorCode;
 use crate::lots::history::BackfillProgress;
 use crate::transfer::ImportProgress;
+use crate::wallets::ScanReport;
 
 /// How many events a slow subscriber may fall behind before it misses some (it then re-reads).
 pub const EVENT_BUFFER: usize = 256;
@@ -45,6 +45,8 @@ pub enum Event {
     PassphraseProgress(RekeyProgress),
     /// A backfill of daily prices made another call.
     BackfillProgress(BackfillProgress),
+    /// A watched wallet's scan ended (its holdings changed too when `changes` says so).
+    WalletScanned(ScanReport),
     /// The vault was unlocked (its data can be read).
     VaultUnlocked,
     /// The vault was locked (nothing of it may be shown).
@@ -63,6 +65,7 @@ impl Event {
             Event::ImportProgress(_) => "import-progress",
             Event::PassphraseProgress(_) => "passphrase-progress",
             Event::BackfillProgress(_) => "backfill-progress",
+            Event::WalletScanned(_) => "wallet-scanned",
             Event::VaultUnlocked => "vault-unlocked",
             Event::VaultLocked => "vault-locked",
         }
@@ -144,6 +147,16 @@ mod tests {
                 days_left: 0,
                 calls: 1,
                 calls_per_minute: 5,
+            }),
+            Event::WalletScanned(ScanReport {
+                wallet: "Cold".into(),
+                chain: crate::wallets::WalletChain::Bitcoin,
+                coins: Vec::new(),
+                requests: 1,
+                height: Some(1),
+                changes: crate::wallets::LedgerChanges::default(),
+                used_addresses: 0,
+                error: None,
             }),
             Event::VaultUnlocked,
             Event::VaultLocked,

@@ -21,7 +21,7 @@ pub const LAYERS: &[&[&str]] = &[
         "assets", "accounts", "ledger", "backup", "tokens", "privacy",
     ],
     &[
-        "holdings", "rates", "settings", "alerts", "transfer", "notify",
+        "holdings", "rates", "settings", "alerts", "transfer", "notify", "wallets",
     ],
     &["valuation", "lots"],
     &["error", "info", "events", "app"],

@@ -122,6 +122,11 @@ impl Replay {
         Self(BTreeSet::from([(account_id, asset_id.to_owned())]))
     }
 
+    /// One more position to replay (one whose entries were deleted, say).
+    pub(crate) fn add(&mut self, account_id: AccountId, asset_id: &str) {
+        self.0.insert((account_id, asset_id.to_owned()));
+    }
+
     /// Replays each collected position from its entries in time order, reading them all in one
     /// query per 1,500 positions, and saves it (empty when no entry is left).
     pub(crate) async fn finish(self, tx: &mut Transaction<'_, Sqlite>) -> Result<(), sqlx::Error> {

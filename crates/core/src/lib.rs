@@ -68,6 +68,7 @@ pub mod tokens;
 pub mod transfer;
 pub mod valuation;
 pub mod vault;
+pub mod wallets;
 
 pub use app::{App, AppConfig, RestoreOutcome, VaultStatus};
 pub use error::{Error, ErrorCode, ErrorReport};

@@ -52,7 +52,7 @@ impl TokenSecret {
         rand::rngs::OsRng.fill_bytes(bytes.as_mut());
         TokenSecret(Zeroizing::new(format!(
             "{TOKEN_PREFIX}{}",
-            hex::encode(bytes.as_ref())
+            hex::encode(AsRef::<[u8]>::as_ref(&*bytes))
         )))
     }
 

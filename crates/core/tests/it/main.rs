@@ -21,3 +21,4 @@ mod support;
 mod tokens;
 mod transfer;
 mod vault_store;
+mod wallets;

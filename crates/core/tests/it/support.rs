@@ -10,6 +10,7 @@ use crypto_balance_core::holdings::NewHolding;
 use crypto_balance_core::rates::CoinGeckoOverrides;
 use crypto_balance_core::transfer::import::ImportOptions;
 use crypto_balance_core::vault::{KdfParams, Keychain, MemoryKeychain};
+use crypto_balance_core::wallets::ProviderOverrides;
 use crypto_balance_core::{App, AppConfig, Passphrase};
 
 /// The passphrase of every test vault unless a test names its own.
@@ -27,6 +28,7 @@ pub struct TestApp {
     coingecko: CoinGeckoOverrides,
     use_keychain: bool,
     delivery: Option<crypto_balance_core::notify::Policy>,
+    providers: ProviderOverrides,
 }
 
 impl Default for TestApp {
@@ -44,6 +46,7 @@ impl TestApp {
             coingecko: CoinGeckoOverrides::default(),
             use_keychain: false,
             delivery: None,
+            providers: ProviderOverrides::default(),
         }
     }
 
@@ -74,6 +77,12 @@ impl TestApp {
         self
     }
 
+    /// Where wallets are scanned (a local fake).
+    pub fn providers(mut self, providers: ProviderOverrides) -> Self {
+        self.providers = providers;
+        self
+    }
+
     pub fn coingecko(mut self, coingecko: CoinGeckoOverrides) -> Self {
         self.coingecko = coingecko;
         self
@@ -88,6 +97,7 @@ impl TestApp {
             clock: self.clock.clone().map(|c| c as _),
             coingecko: self.coingecko.clone(),
             delivery: self.delivery,
+            wallets: self.providers.clone(),
         })
         .expect("the app opens")
     }

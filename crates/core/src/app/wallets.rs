@@ -1,0 +1,81 @@
+//! Watch-only wallets through the app: add, list, scan, remove, each publishing what changed.
+
+use serde::Serialize;
+use specta::Type;
+
+use super::App;
+use crate::events::Event;
+use crate::wallets::{self, NewWallet, ScanReport, Wallet, WalletChain};
+use crate::Error;
+
+/// What a wallet's input would watch, shown while it is typed (nothing is stored).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type, utoipa::ToSchema)]
+pub struct WalletPreview {
+    /// `bitcoin`, `testnet`, …
+    pub network: String,
+    /// The first receive address, to compare with the wallet software.
+    pub first_address: Option<String>,
+    /// Whether more addresses are derived (an xpub or a descriptor with `*`).
+    pub derives_addresses: bool,
+}
+
+impl App {
+    pub async fn wallets(&self) -> Result<Vec<Wallet>, Error> {
+        Ok(wallets::list(&self.store().await?).await?)
+    }
+
+    /// Checks a wallet's input without storing it: a secret is refused here too.
+    pub fn preview_wallet(
+        &self,
+        chain: WalletChain,
+        watch: &str,
+        script_type: Option<&str>,
+    ) -> Result<WalletPreview, Error> {
+        let (stored, network) = wallets::parse_watch(chain, watch, script_type)?;
+        Ok(WalletPreview {
+            first_address: wallets::first_address(chain, &stored, &network),
+            derives_addresses: stored.contains('*'),
+            network,
+        })
+    }
+
+    /// Adds a wallet and its account (not scanned yet: see [`App::scan_wallets`]).
+    pub async fn add_wallet(&self, new: NewWallet) -> Result<Wallet, Error> {
+        let wallet = wallets::add(&self.store().await?, &new, self.now()).await?;
+        self.publish(Event::AccountsChanged);
+        Ok(wallet)
+    }
+
+    /// Scans the wallet named `name`, or every wallet, one after the other. A provider's failure
+    /// is in its report; the others are still scanned.
+    pub async fn scan_wallets(&self, name: Option<&str>) -> Result<Vec<ScanReport>, Error> {
+        let _one_at_a_time = self.scanning.lock().await;
+        let store = self.store().await?;
+        let chosen = match name {
+            Some(name) => vec![wallets::find(&store, name).await?],
+            None => wallets::list(&store).await?,
+        };
+        let mut reports = Vec::with_capacity(chosen.len());
+        for wallet in &chosen {
+            let report =
+                wallets::scan(&store, wallet, &self.providers, &self.requests, self.now()).await;
+            self.save_requests(&store).await;
+            let report = report?;
+            if report.changes.added > 0 || report.changes.removed > 0 {
+                self.publish(Event::HoldingsChanged);
+            }
+            self.publish(Event::WalletScanned(report.clone()));
+            reports.push(report);
+        }
+        Ok(reports)
+    }
+
+    /// Removes a wallet, its account and the entries its scans wrote.
+    pub async fn remove_wallet(&self, name: &str) -> Result<Wallet, Error> {
+        let _one_at_a_time = self.scanning.lock().await;
+        let wallet = wallets::remove(&self.store().await?, name).await?;
+        self.publish(Event::AccountsChanged);
+        self.publish(Event::HoldingsChanged);
+        Ok(wallet)
+    }
+}

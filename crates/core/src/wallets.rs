@@ -1,0 +1,502 @@
+//! Watch-only wallets: an account of kind `wallet` that a chain provider fills. A scan asks the
+//! chain what the wallet holds and turns it into ledger entries whose sources name the chain and
+//! transaction (`btc:<account>:<txid>`), so a re-scan adds nothing, and a transaction that left
+//! the chain (a reorg, a replaced payment) is taken out again. Only public data is ever kept:
+//! [`secret::find_secret`] refuses keys and seed phrases before anything else looks at them.
+
+use std::collections::{BTreeMap, HashMap};
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+use crate::accounts::{self, AccountError, AccountKind};
+use crate::clock::UnixTime;
+use crate::ids::{AccountId, BatchId};
+use crate::ledger::{self, BatchKind, EntryKind, NewEntry};
+use crate::money::Amount;
+use crate::store::{is_unique_violation, Store, StoreError};
+
+pub mod bitcoin;
+mod bitcoin_scan;
+mod esplora;
+mod http;
+pub mod providers;
+mod scan;
+pub mod secret;
+
+pub use providers::ProviderOverrides;
+pub(crate) use scan::scan;
+pub use scan::{CoinAmount, ScanReport};
+pub use secret::SecretKind;
+
+/// The chains a wallet can be on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WalletChain {
+    Bitcoin,
+    Evm,
+    Solana,
+}
+
+impl WalletChain {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WalletChain::Bitcoin => "bitcoin",
+            WalletChain::Evm => "evm",
+            WalletChain::Solana => "solana",
+        }
+    }
+
+    fn parse(text: &str) -> Self {
+        match text {
+            "evm" => WalletChain::Evm,
+            "solana" => WalletChain::Solana,
+            _ => WalletChain::Bitcoin,
+        }
+    }
+}
+
+impl FromStr for WalletChain {
+    type Err = WalletError;
+
+    fn from_str(text: &str) -> Result<Self, WalletError> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "bitcoin" | "btc" => Ok(WalletChain::Bitcoin),
+            "evm" | "ethereum" => Ok(WalletChain::Evm),
+            "solana" | "sol" => Ok(WalletChain::Solana),
+            _ => Err(WalletError::Invalid(format!(
+                "unknown chain '{text}': use bitcoin, evm or solana"
+            ))),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WalletError {
+    #[error(
+        "this looks like {}. Crypto Balance only watches wallets and never wants anything that \
+         can spend your coins, so it was not saved or sent anywhere. Give an address, an \
+         xpub/ypub/zpub or a descriptor with public keys instead.",
+        .0.describe()
+    )]
+    SecretRefused(SecretKind),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("wallet '{0}' already watches this")]
+    Duplicate(String),
+    #[error("no wallet named '{0}' (see `crypto-balance wallets list`)")]
+    NotFound(String),
+    #[error(
+        "{provider} {problem}. Check the server in Settings → Wallets (or its environment \
+         variable), or try again later."
+    )]
+    Provider { provider: String, problem: String },
+    #[error("{0} holds an amount too large to count exactly")]
+    OutOfRange(String),
+    #[error(transparent)]
+    Account(#[from] AccountError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The most addresses past the last used one that a scan asks about.
+pub const MAX_GAP_LIMIT: u32 = 1_000;
+pub const DEFAULT_GAP_LIMIT: u32 = 20;
+
+/// A wallet to add, as the user gave it.
+#[derive(Debug, Clone, Deserialize, Type)]
+pub struct NewWallet {
+    pub chain: WalletChain,
+    /// An address, an extended public key or a descriptor.
+    pub watch: String,
+    /// The account's name; `None` names it after the chain and address.
+    #[specta(optional)]
+    pub name: Option<String>,
+    /// Bitcoin xpubs: how addresses are formed (`legacy`, `nested`, `segwit`, `taproot`);
+    /// `None` follows the key's prefix.
+    #[specta(optional)]
+    pub script_type: Option<String>,
+    #[specta(optional)]
+    pub gap_limit: Option<u32>,
+}
+
+/// A wallet as lists show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type, utoipa::ToSchema)]
+pub struct Wallet {
+    pub account_id: AccountId,
+    pub name: String,
+    pub chain: WalletChain,
+    /// The address, or the receive descriptor (then the change one), one per line.
+    pub watch: String,
+    /// `bitcoin`, `testnet`, `signet`, `regtest`.
+    pub network: String,
+    /// The first receive address, for the user to compare with their wallet software.
+    pub first_address: Option<String>,
+    pub gap_limit: u32,
+    /// The block the last scan saw.
+    pub scanned_height: Option<i64>,
+    pub scanned_at: Option<UnixTime>,
+    /// Why the last scan failed, if it did.
+    pub last_error: Option<String>,
+}
+
+/// An entry the chain says a wallet has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ChainEntry {
+    pub source: String,
+    pub asset: String,
+    pub amount: Amount,
+    pub kind: EntryKind,
+    /// The block's time; `None` while unconfirmed (the first scan's time is kept).
+    pub at: Option<i64>,
+    pub note: String,
+}
+
+/// What one scan changed in the ledger.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Type, utoipa::ToSchema)]
+pub struct LedgerChanges {
+    pub added: u32,
+    pub removed: u32,
+    /// The batch holding what was added (undo takes it back out until the next scan).
+    pub batch_id: Option<BatchId>,
+}
+
+/// Checks what the user typed for `chain` and gives the stored form and network.
+pub fn parse_watch(
+    chain: WalletChain,
+    watch: &str,
+    script_type: Option<&str>,
+) -> Result<(String, String), WalletError> {
+    if let Some(kind) = secret::find_secret(watch) {
+        return Err(WalletError::SecretRefused(kind));
+    }
+    match chain {
+        WalletChain::Bitcoin => {
+            let script = script_type
+                .filter(|s| !s.trim().is_empty())
+                .map(bitcoin::ScriptType::from_str)
+                .transpose()?;
+            let parsed = bitcoin::parse(watch, script)?;
+            Ok((
+                parsed.watch,
+                bitcoin::network_name(parsed.network).to_owned(),
+            ))
+        }
+        WalletChain::Evm | WalletChain::Solana => {
+            Err(WalletError::Invalid(format!(
+            "{} wallets are not supported yet: only Bitcoin wallets can be watched in this version",
+            if chain == WalletChain::Evm { "EVM" } else { "Solana" }
+        )))
+        }
+    }
+}
+
+/// The first receive address of a stored watch, if it has one.
+pub fn first_address(chain: WalletChain, watch: &str, network: &str) -> Option<String> {
+    match chain {
+        WalletChain::Bitcoin => bitcoin::Keychains::new(watch, bitcoin::network_from_name(network))
+            .ok()?
+            .address(bdk_wallet::KeychainKind::External, 0)
+            .map(|a| a.to_string()),
+        WalletChain::Evm | WalletChain::Solana => Some(watch.to_owned()),
+    }
+}
+
+fn default_name(chain: WalletChain, first: Option<&str>) -> String {
+    let label = match chain {
+        WalletChain::Bitcoin => "Bitcoin",
+        WalletChain::Evm => "EVM",
+        WalletChain::Solana => "Solana",
+    };
+    match first {
+        Some(address) if address.chars().count() > 12 => {
+            let head: String = address.chars().take(6).collect();
+            let tail: String = address
+                .chars()
+                .rev()
+                .take(4)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            format!("{label} {head}…{tail}")
+        }
+        Some(address) => format!("{label} {address}"),
+        None => format!("{label} wallet"),
+    }
+}
+
+fn db(store: &Store) -> impl Fn(sqlx::Error) -> WalletError + '_ {
+    move |e| WalletError::Store(store.error(e))
+}
+
+/// Adds the wallet and its account in one transaction.
+pub async fn add(store: &Store, new: &NewWallet, now: i64) -> Result<Wallet, WalletError> {
+    let (watch, network) = parse_watch(new.chain, &new.watch, new.script_type.as_deref())?;
+    let gap_limit = new.gap_limit.unwrap_or(DEFAULT_GAP_LIMIT);
+    if !(1..=MAX_GAP_LIMIT).contains(&gap_limit) {
+        return Err(WalletError::Invalid(format!(
+            "the gap limit must be between 1 and {MAX_GAP_LIMIT}, not {gap_limit}"
+        )));
+    }
+    let first = first_address(new.chain, &watch, &network);
+    let name = match new.name.as_deref().map(str::trim) {
+        Some(name) if !name.is_empty() => name.to_owned(),
+        _ => default_name(new.chain, first.as_deref()),
+    };
+    let mut tx = store.pool().begin().await.map_err(db(store))?;
+    let existing: Option<String> = sqlx::query_scalar(
+        "SELECT a.name FROM wallets w JOIN accounts a ON a.id = w.account_id \
+         WHERE w.chain = ? AND w.watch = ?",
+    )
+    .bind(new.chain.as_str())
+    .bind(&watch)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db(store))?;
+    if let Some(existing) = existing {
+        return Err(WalletError::Duplicate(existing));
+    }
+    let account = accounts::create_in(store, &mut tx, &name, AccountKind::Wallet, now).await?;
+    sqlx::query(
+        "INSERT INTO wallets (account_id, chain, watch, network, gap_limit, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(account.id)
+    .bind(new.chain.as_str())
+    .bind(&watch)
+    .bind(&network)
+    .bind(gap_limit)
+    .bind(now)
+    .execute(&mut *tx)
+    .await
+    .map_err(db(store))?;
+    tx.commit().await.map_err(db(store))?;
+    Ok(Wallet {
+        account_id: account.id,
+        name: account.name,
+        chain: new.chain,
+        watch,
+        network,
+        first_address: first,
+        gap_limit,
+        scanned_height: None,
+        scanned_at: None,
+        last_error: None,
+    })
+}
+
+type WalletRow = (
+    AccountId,
+    String,
+    String,
+    String,
+    String,
+    u32,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+);
+
+fn wallet_of(row: WalletRow) -> Wallet {
+    let (account_id, name, chain, watch, network, gap_limit, height, at, error) = row;
+    let chain = WalletChain::parse(&chain);
+    Wallet {
+        first_address: first_address(chain, &watch, &network),
+        account_id,
+        name,
+        chain,
+        watch,
+        network,
+        gap_limit,
+        scanned_height: height,
+        scanned_at: at.map(UnixTime::from_seconds),
+        last_error: error,
+    }
+}
+
+const SELECT: &str = "SELECT w.account_id, a.name, w.chain, w.watch, w.network, w.gap_limit, \
+     w.scanned_height, w.scanned_at, w.last_error FROM wallets w JOIN accounts a ON a.id = w.account_id";
+
+/// Every wallet, by name.
+pub async fn list(store: &Store) -> Result<Vec<Wallet>, WalletError> {
+    let rows: Vec<WalletRow> = sqlx::query_as(&format!("{SELECT} ORDER BY a.name"))
+        .fetch_all(store.pool())
+        .await
+        .map_err(db(store))?;
+    Ok(rows.into_iter().map(wallet_of).collect())
+}
+
+/// The wallet with this name (case-insensitive).
+pub async fn find(store: &Store, name: &str) -> Result<Wallet, WalletError> {
+    let row: Option<WalletRow> = sqlx::query_as(&format!("{SELECT} WHERE a.name = ?"))
+        .bind(name.trim())
+        .fetch_optional(store.pool())
+        .await
+        .map_err(db(store))?;
+    row.map(wallet_of)
+        .ok_or_else(|| WalletError::NotFound(name.trim().to_owned()))
+}
+
+/// Removes a wallet with its account and every entry its scans wrote, in one transaction.
+pub async fn remove(store: &Store, name: &str) -> Result<Wallet, WalletError> {
+    let wallet = find(store, name).await?;
+    let mut tx = store.pool().begin().await.map_err(db(store))?;
+    for statement in [
+        "DELETE FROM entries WHERE account_id = ?",
+        "DELETE FROM balances WHERE account_id = ?",
+        "DELETE FROM wallets WHERE account_id = ?",
+        "DELETE FROM accounts WHERE id = ?",
+    ] {
+        sqlx::query(statement)
+            .bind(wallet.account_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db(store))?;
+    }
+    tx.commit().await.map_err(db(store))?;
+    Ok(wallet)
+}
+
+/// Notes how a scan ended: the height it saw, or why it failed (the height stays as it was).
+pub(crate) async fn record_scan(
+    store: &Store,
+    account: AccountId,
+    outcome: Result<i64, &str>,
+    now: i64,
+) -> Result<(), WalletError> {
+    let query = match outcome {
+        Ok(height) => sqlx::query(
+            "UPDATE wallets SET scanned_height = ?, scanned_at = ?, last_error = NULL \
+             WHERE account_id = ?",
+        )
+        .bind(height)
+        .bind(now),
+        Err(error) => sqlx::query("UPDATE wallets SET last_error = ? WHERE account_id = ?")
+            .bind(error.to_owned()),
+    };
+    query
+        .bind(account)
+        .execute(store.pool())
+        .await
+        .map_err(db(store))?;
+    Ok(())
+}
+
+/// Makes the account's entries under `prefix` what the chain says, in one transaction: new ones
+/// added as one batch, vanished ones removed, changed ones (a confirmation's time) rewritten.
+pub(crate) async fn reconcile(
+    store: &Store,
+    account: AccountId,
+    prefix: &str,
+    wanted: Vec<ChainEntry>,
+    description: &str,
+    now: i64,
+) -> Result<LedgerChanges, WalletError> {
+    let err = db(store);
+    let mut tx = store.pool().begin().await.map_err(&err)?;
+    let stored: Vec<(i64, String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT id, source, asset_id, amount, kind, occurred_at FROM entries \
+         WHERE account_id = ? AND substr(source, 1, length(?)) = ?",
+    )
+    .bind(account)
+    .bind(prefix)
+    .bind(prefix)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(&err)?;
+    let mut stored: HashMap<String, (i64, String, String, String, i64)> = stored
+        .into_iter()
+        .map(|(id, source, asset, amount, kind, at)| (source, (id, asset, amount, kind, at)))
+        .collect();
+    let mut replay = ledger::Replay::default();
+    let mut fresh = Vec::new();
+    let mut removed: Vec<i64> = Vec::new();
+    let mut rewritten = 0u32;
+    for entry in wanted {
+        let kept_at = match stored.remove(&entry.source) {
+            Some((id, asset, amount, kind, at)) => {
+                let same = asset == entry.asset
+                    && amount == entry.amount.to_string()
+                    && kind == entry.kind.as_str()
+                    && entry.at.is_none_or(|t| t == at);
+                if same {
+                    continue;
+                }
+                removed.push(id);
+                rewritten += 1;
+                replay.add(account, &asset);
+                Some(at)
+            }
+            None => None,
+        };
+        fresh.push(NewEntry {
+            account_id: account,
+            asset_id: entry.asset,
+            amount: entry.amount,
+            kind: entry.kind,
+            occurred_at: entry.at.or(kept_at).unwrap_or(now),
+            price: None,
+            note: Some(entry.note),
+            source: entry.source,
+            link: None,
+        });
+    }
+    for (id, asset, ..) in stored.into_values() {
+        removed.push(id);
+        replay.add(account, &asset);
+    }
+    for chunk in removed.chunks(500) {
+        let mut delete = sqlx::QueryBuilder::new("DELETE FROM entries WHERE id IN (");
+        let mut ids = delete.separated(", ");
+        for id in chunk {
+            ids.push_bind(*id);
+        }
+        delete.push(")");
+        delete.build().execute(&mut *tx).await.map_err(&err)?;
+    }
+    // A rewritten entry counts once, as added.
+    let mut changes = LedgerChanges {
+        added: u32::try_from(fresh.len()).unwrap_or(u32::MAX),
+        removed: u32::try_from(removed.len())
+            .unwrap_or(u32::MAX)
+            .saturating_sub(rewritten),
+        batch_id: None,
+    };
+    if !fresh.is_empty() {
+        let batch = ledger::new_batch(&mut tx, BatchKind::Import, description, now)
+            .await
+            .map_err(&err)?;
+        ledger::insert_entries_deferred(&mut tx, batch, &fresh, &mut replay)
+            .await
+            .map_err(|e| match is_unique_violation(&e) {
+                true => WalletError::Invalid(
+                    "another account already holds one of these transactions".into(),
+                ),
+                false => err(e),
+            })?;
+        changes.batch_id = Some(batch);
+    }
+    replay.finish(&mut tx).await.map_err(&err)?;
+    tx.commit().await.map_err(&err)?;
+    Ok(changes)
+}
+
+/// The coins a wallet's account holds now, by coin id.
+pub(crate) async fn balances(
+    store: &Store,
+    account: AccountId,
+) -> Result<BTreeMap<String, Amount>, WalletError> {
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT asset_id, amount FROM balances WHERE account_id = ?")
+            .bind(account)
+            .fetch_all(store.pool())
+            .await
+            .map_err(db(store))?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(asset, amount)| Some((asset, amount.parse().ok()?)))
+        .filter(|(_, amount): &(String, Amount)| !amount.is_zero())
+        .collect())
+}

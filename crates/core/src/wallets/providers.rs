@@ -1,0 +1,54 @@
+//! Where each chain is asked: the user's own server when set, a public default otherwise, and the
+//! environment's choice above both (tests point every provider at a local fake this way).
+
+use std::time::Duration;
+
+use super::http::TIMEOUT;
+
+/// Endpoints and proxy from the environment, which win over stored settings.
+#[derive(Debug, Clone, Default)]
+pub struct ProviderOverrides {
+    /// `CRYPTO_BALANCE_ESPLORA_URL`
+    pub esplora_url: Option<String>,
+    /// `CRYPTO_BALANCE_SOLANA_RPC`
+    pub solana_rpc: Option<String>,
+    /// `CRYPTO_BALANCE_PROXY`, e.g. `socks5h://127.0.0.1:9050` for Tor.
+    pub proxy: Option<String>,
+    /// Per-request timeout; `None` means 30 s.
+    pub timeout: Option<Duration>,
+}
+
+pub const ESPLORA_ENV: &str = "CRYPTO_BALANCE_ESPLORA_URL";
+pub const SOLANA_ENV: &str = "CRYPTO_BALANCE_SOLANA_RPC";
+pub const PROXY_ENV: &str = "CRYPTO_BALANCE_PROXY";
+
+impl ProviderOverrides {
+    /// What the environment sets (blank values count as unset).
+    pub fn from_env() -> Self {
+        let var = |name| {
+            std::env::var(name)
+                .ok()
+                .filter(|v: &String| !v.trim().is_empty())
+        };
+        Self {
+            esplora_url: var(ESPLORA_ENV),
+            solana_rpc: var(SOLANA_ENV),
+            proxy: var(PROXY_ENV),
+            timeout: None,
+        }
+    }
+
+    pub(crate) fn timeout(&self) -> Duration {
+        self.timeout.unwrap_or(TIMEOUT)
+    }
+}
+
+/// The public Esplora server for a Bitcoin network (Blockstream's; mempool.space for signet).
+pub fn default_esplora(network: &str) -> Option<&'static str> {
+    match network {
+        "bitcoin" => Some("https://blockstream.info/api"),
+        "testnet" => Some("https://blockstream.info/testnet/api"),
+        "signet" => Some("https://mempool.space/signet/api"),
+        _ => None,
+    }
+}

@@ -1,0 +1,268 @@
+//! Watch-only Bitcoin wallets against a local Esplora fake: a zpub scanned, valued and re-scanned
+//! without duplicates; the gap limit; a replaced payment taken out; secrets refused; a failing
+//! server retried, then reported; and every request in the privacy log.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use bdk_wallet::miniscript::descriptor::{Descriptor, DescriptorPublicKey};
+use chain_fake::{Failure, FakeEsplora};
+use crypto_balance_core::wallets::{NewWallet, ProviderOverrides, WalletChain};
+use crypto_balance_core::{App, ErrorCode};
+
+use crate::support::TestApp;
+
+/// BIP-84's account-0 zpub of "abandon … about", and its published addresses' scripts.
+const ZPUB: &str = "zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs";
+const RECEIVE_0: &str = "bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu";
+const RECEIVE_1: &str = "bc1qnjg0jd8228aq7egyzacy8cys3knf9xvrerkf9g";
+const CHANGE_0: &str = "bc1q8c6fshw2dlwun7ekn9qwf37cu2rn755upcp6el";
+const STRANGER: &str = "0014eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
+/// A key for tests that need scripts at any index.
+const XPUB: &str = "xpub6BgBgsespWvERF3LHQu6CnqdvfEvtMcQjYrcRzx53QJjSxarj2afYWcLteoGVky7D3UKDP9QyrLprQ3VCECoY49yfdDEHGCtMMj92pReUsQ";
+
+fn providers(fake: &FakeEsplora) -> ProviderOverrides {
+    ProviderOverrides {
+        esplora_url: Some(fake.url()),
+        timeout: Some(Duration::from_secs(1)),
+        ..ProviderOverrides::default()
+    }
+}
+
+fn bitcoin(watch: &str, name: &str) -> NewWallet {
+    NewWallet {
+        chain: WalletChain::Bitcoin,
+        watch: watch.into(),
+        name: Some(name.into()),
+        script_type: None,
+        gap_limit: None,
+    }
+}
+
+async fn app_on(fake: &FakeEsplora, dir: &std::path::Path) -> App {
+    TestApp::new().providers(providers(fake)).create(dir).await
+}
+
+fn btc(app_amount: &crypto_balance_core::wallets::ScanReport) -> String {
+    app_amount
+        .coins
+        .iter()
+        .find(|c| c.coin == "bitcoin")
+        .map_or_else(|| "0".to_owned(), |c| c.amount.to_string())
+}
+
+/// An address's script, hex, as the fake is told about it.
+fn script(address: &str) -> String {
+    let address = bdk_wallet::bitcoin::Address::from_str(address)
+        .unwrap()
+        .assume_checked();
+    hex::encode(address.script_pubkey().as_bytes())
+}
+
+fn script_at(chain: u32, index: u32) -> String {
+    let descriptor =
+        Descriptor::<DescriptorPublicKey>::from_str(&format!("wpkh({XPUB}/{chain}/*)")).unwrap();
+    hex::encode(
+        descriptor
+            .at_derivation_index(index)
+            .unwrap()
+            .script_pubkey()
+            .as_bytes(),
+    )
+}
+
+#[tokio::test]
+async fn a_zpub_is_scanned_and_rescanned_without_duplicates() {
+    let fake = FakeEsplora::start().await.unwrap();
+    fake.pay(&script(RECEIVE_0), 50_000_000, Some(799_990));
+    fake.pay(&script(RECEIVE_1), 25_000_000, Some(799_995));
+    // 0.2 BTC paid out of the first address, 0.2999 back as change, a 10,000 sat fee.
+    fake.transact(
+        vec![(script(RECEIVE_0), 50_000_000)],
+        vec![
+            (STRANGER.into(), 20_000_000),
+            (script(CHANGE_0), 29_990_000),
+        ],
+        Some(799_999),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_on(&fake, dir.path()).await;
+    let wallet = app.add_wallet(bitcoin(ZPUB, "Cold storage")).await.unwrap();
+    assert_eq!(
+        wallet.first_address.as_deref(),
+        Some("bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu")
+    );
+    assert_eq!(wallet.network, "bitcoin");
+
+    let first = app.scan_wallets(None).await.unwrap();
+    assert_eq!(first.len(), 1);
+    let report = &first[0];
+    assert_eq!(report.error, None);
+    assert_eq!(btc(report), "0.5499");
+    assert_eq!(report.height, Some(800_000));
+    assert_eq!(report.changes.added, 4, "two deposits, a withdrawal, a fee");
+    assert_eq!(report.used_addresses, 3);
+    // The gap rule: receive 0..=21 and change 0..=20, plus the tip.
+    assert_eq!(report.requests, 22 + 21 + 1);
+    assert_eq!(fake.requests().len(), 44);
+
+    let holdings = app.holdings().await.unwrap();
+    let held = holdings
+        .iter()
+        .find(|h| h.account == "Cold storage")
+        .expect("the wallet's holding");
+    assert_eq!(held.amount.to_string(), "0.5499");
+
+    let again = app.scan_wallets(Some("cold storage")).await.unwrap();
+    assert_eq!((again[0].changes.added, again[0].changes.removed), (0, 0));
+    assert_eq!(btc(&again[0]), "0.5499");
+    let listed = app.wallets().await.unwrap();
+    assert_eq!(listed[0].scanned_height, Some(800_000));
+    assert_eq!(listed[0].last_error, None);
+
+    // The privacy log holds every request the server saw, naming the address asked about.
+    let log = app.privacy_log(1_000).await.unwrap();
+    let asked: Vec<_> = log.iter().filter(|r| r.provider == "esplora").collect();
+    assert_eq!(asked.len(), fake.requests().len());
+    assert!(asked.iter().any(|r| r
+        .asked
+        .contains("(bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu of wallet 'Cold storage')")));
+}
+
+#[tokio::test]
+async fn the_scan_stops_gap_addresses_past_the_last_used_one() {
+    let fake = FakeEsplora::start().await.unwrap();
+    fake.pay(&script_at(0, 3), 1_000, Some(10));
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_on(&fake, dir.path()).await;
+    let mut new = bitcoin(&format!("wpkh({XPUB}/0/*)"), "Gap");
+    new.gap_limit = Some(5);
+    app.add_wallet(new).await.unwrap();
+    app.scan_wallets(None).await.unwrap();
+
+    let mut asked: Vec<String> = fake
+        .requests()
+        .into_iter()
+        .filter_map(|r| {
+            r.strip_prefix("GET /scripthash/")
+                .map(|h| h[..64].to_owned())
+        })
+        .collect();
+    asked.sort();
+    let mut expected: Vec<String> = (0..=8)
+        .map(|i| script_at(0, i))
+        .chain((0..=4).map(|i| script_at(1, i)))
+        .map(|s| FakeEsplora::script_hash(&s))
+        .collect();
+    expected.sort();
+    assert_eq!(asked, expected, "receive 0..=3+5, change 0..=4");
+}
+
+#[tokio::test]
+async fn a_replaced_payment_is_taken_out_and_a_confirmation_dates_it() {
+    let fake = FakeEsplora::start().await.unwrap();
+    let first = fake.pay(&script(RECEIVE_0), 100_000_000, None);
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_on(&fake, dir.path()).await;
+    app.add_wallet(bitcoin(ZPUB, "Hot")).await.unwrap();
+    assert_eq!(btc(&app.scan_wallets(None).await.unwrap()[0]), "1");
+
+    fake.forget(&first);
+    let second = fake.pay(&script(RECEIVE_0), 90_000_000, None);
+    let report = &app.scan_wallets(None).await.unwrap()[0];
+    assert_eq!(btc(report), "0.9");
+    assert_eq!((report.changes.added, report.changes.removed), (1, 1));
+
+    fake.confirm(&second, 799_000);
+    let report = &app.scan_wallets(None).await.unwrap()[0];
+    assert_eq!(btc(report), "0.9");
+    assert_eq!((report.changes.added, report.changes.removed), (1, 0));
+    let entries = app.coin_entries("bitcoin", 100).await.unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].at.seconds(), 1_231_006_505 + 799_000 * 600);
+}
+
+#[tokio::test]
+async fn secrets_are_refused_and_nothing_is_kept() {
+    let fake = FakeEsplora::start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_on(&fake, dir.path()).await;
+    let secrets = [
+        "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about",
+        "xprv9s21ZrQH143K3QTDL4LXw2F7HEK3wJUD2nW2nRk4stbPy6cq3jPPqjiChkVvvNKmPGJxWUtg6LnF5kejMRNNU3TGtRBeJgk33yuGBxrMPHi",
+        "KwDiBf89QgGbjEhKnhXJuH7LrciVrZi3qYjgd9M7rFU73sVHnoWn",
+        "0c28fca386c7a227600b2fe50b7cae11ec86d3bf1fbe471be89827e19d72aa1d",
+    ];
+    for secret in secrets {
+        let error = app.add_wallet(bitcoin(secret, "Oops")).await.unwrap_err();
+        assert_eq!(error.code(), ErrorCode::SecretRefused, "{error}");
+        assert!(!error.to_string().contains(&secret[..20]), "{error}");
+        let error = app
+            .preview_wallet(WalletChain::Bitcoin, secret, None)
+            .unwrap_err();
+        assert_eq!(error.code(), ErrorCode::SecretRefused);
+    }
+    assert!(app.wallets().await.unwrap().is_empty());
+    assert!(app
+        .accounts()
+        .await
+        .unwrap()
+        .iter()
+        .all(|a| a.name != "Oops"));
+    assert!(fake.requests().is_empty());
+}
+
+#[tokio::test]
+async fn a_failing_server_is_retried_then_named_in_the_error() {
+    let fake = FakeEsplora::start().await.unwrap();
+    fake.pay(&script(RECEIVE_0), 5_000, Some(1));
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_on(&fake, dir.path()).await;
+    app.add_wallet(bitcoin(ZPUB, "Flaky")).await.unwrap();
+
+    fake.fail_next(&[Failure::Status(429), Failure::Status(503)]);
+    let report = &app.scan_wallets(None).await.unwrap()[0];
+    assert_eq!(report.error, None);
+    assert_eq!(btc(report), "0.00005");
+
+    fake.fail_next(&[Failure::Status(500); 3]);
+    let report = &app.scan_wallets(None).await.unwrap()[0];
+    let error = report.error.as_deref().expect("the scan failed");
+    assert!(
+        error.contains(&format!("The Esplora server at {}", fake.url())),
+        "{error}"
+    );
+    assert!(error.contains("HTTP 500"), "{error}");
+    assert_eq!(btc(report), "0.00005", "the ledger is as it was");
+    let listed = app.wallets().await.unwrap();
+    assert_eq!(listed[0].last_error.as_deref(), Some(error));
+
+    fake.fail_next(&[Failure::Silence(Duration::from_secs(3)); 3]);
+    let report = &app.scan_wallets(None).await.unwrap()[0];
+    let error = report.error.as_deref().expect("the scan failed");
+    assert!(error.contains("did not answer in time"), "{error}");
+}
+
+#[tokio::test]
+async fn removing_a_wallet_takes_its_account_and_entries() {
+    let fake = FakeEsplora::start().await.unwrap();
+    fake.pay(&script(RECEIVE_1), 7_000, Some(1));
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_on(&fake, dir.path()).await;
+    app.add_wallet(bitcoin(ZPUB, "Old")).await.unwrap();
+    app.scan_wallets(None).await.unwrap();
+    let error = app.add_wallet(bitcoin(ZPUB, "Again")).await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::Conflict);
+
+    app.remove_wallet("old").await.unwrap();
+    assert!(app.wallets().await.unwrap().is_empty());
+    assert!(app.holdings().await.unwrap().is_empty());
+    assert!(app
+        .accounts()
+        .await
+        .unwrap()
+        .iter()
+        .all(|a| a.name != "Old"));
+    let error = app.remove_wallet("old").await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::NotFound);
+}
