@@ -162,6 +162,9 @@ pub enum Command {
     /// What this app has told outside services
     #[command(subcommand)]
     Privacy(PrivacyCommand),
+    /// Watch-only wallets: add, list, scan, remove
+    #[command(subcommand)]
+    Wallets(crate::wallets::WalletsCommand),
     /// Import a CSV file (preview with --dry-run); one undo-able change, or nothing
     Import {
         #[arg(value_name = "FILE")]
@@ -265,8 +268,8 @@ pub enum ReportCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum PrivacyCommand {
-    /// Every request sent to an outside service (CoinGecko, DefiLlama, ntfy, a webhook): who was
-    /// asked what, and when, newest first
+    /// Every request sent to an outside service (CoinGecko, DefiLlama, ntfy, a webhook, a
+    /// wallet's Esplora server): who was asked what, and when, newest first
     Log {
         #[arg(long, default_value_t = 50)]
         limit: u32,

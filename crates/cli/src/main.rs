@@ -11,6 +11,7 @@ mod profit;
 mod rates;
 mod transfer;
 mod unlock;
+mod wallets;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -21,6 +22,7 @@ use crypto_balance_core::holdings::NewHolding;
 use crypto_balance_core::rates::CoinGeckoOverrides;
 use crypto_balance_core::secret::ApiKey;
 use crypto_balance_core::vault::NoKeychain;
+use crypto_balance_core::wallets::ProviderOverrides;
 use crypto_balance_core::{App, AppConfig, ErrorReport};
 
 use args::{ApiCommand, Cli, Command, HoldingsCommand, PrivacyCommand, ReportCommand};
@@ -69,6 +71,7 @@ async fn run(cli: &Cli) -> Result<(), ErrorReport> {
             freshness: None,
             defillama_url: global.defillama_url.clone(),
         },
+        wallets: ProviderOverrides::from_env(),
         ..AppConfig::default()
     })?);
     let json = global.json;
@@ -175,6 +178,10 @@ async fn run(cli: &Cli) -> Result<(), ErrorReport> {
         Command::Privacy(PrivacyCommand::Log { limit }) => {
             unlock::unlock(&app, global).await?;
             output::privacy_log(&app.privacy_log(*limit).await?, json);
+        }
+        Command::Wallets(command) => {
+            unlock::unlock(&app, global).await?;
+            wallets::run(&app, command, json).await?;
         }
         Command::Api(ApiCommand::Token(command)) => {
             unlock::unlock(&app, global).await?;

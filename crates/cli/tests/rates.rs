@@ -1,5 +1,5 @@
-//! `sync --once`, `rates`, `value`, `override`, `settings` and `daemon` as a user runs them,
-//! against `coingecko-fake` on 127.0.0.1.
+//! `sync --once`, `rates`, `value`, `override`, `settings`, `daemon` and `wallets` as a user runs
+//! them, against `coingecko-fake` and `chain-fake` on 127.0.0.1.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failed expectation is a failed test
 
@@ -17,6 +17,7 @@ struct Setup {
     _temp: tempfile::TempDir,
     dir: PathBuf,
     fake: FakeCoinGecko,
+    esplora: chain_fake::FakeEsplora,
 }
 
 fn command(setup: &Setup, args: &[&str]) -> Command {
@@ -27,6 +28,7 @@ fn command(setup: &Setup, args: &[&str]) -> Command {
         .env("CRYPTO_BALANCE_PASSPHRASE", PASSPHRASE)
         .env("CRYPTO_BALANCE_KEYCHAIN", "off")
         .env("CRYPTO_BALANCE_COINGECKO_URL", setup.fake.base_url())
+        .env("CRYPTO_BALANCE_ESPLORA_URL", setup.esplora.url())
         .env("LC_ALL", "en_US.UTF-8")
         .env_remove("CRYPTO_BALANCE_COINGECKO_PLAN")
         .env_remove("CRYPTO_BALANCE_COINGECKO_KEY");
@@ -110,6 +112,7 @@ async fn setup() -> Setup {
         dir: temp.path().join("data"),
         _temp: temp,
         fake,
+        esplora: chain_fake::FakeEsplora::start().await.expect("fake starts"),
     };
     ok(&setup, &["init"]).await;
     setup
@@ -716,4 +719,69 @@ async fn alert_channels_are_set_tested_and_logged() {
     let out = run(&s, &["alerts", "channels", "--ntfy", "not a url"]).await;
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("http://"));
+}
+
+/// BIP-84's account-0 zpub; its first receive address is bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu,
+/// whose script is `0014` followed by its witness program.
+const ZPUB: &str = "zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs";
+const FIRST_SCRIPT: &str = "0014c0cebcd6c3d3ca8c75dc5ec62ebe55330ef910e2";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wallet_is_added_scanned_valued_logged_and_removed() {
+    let setup = setup().await;
+    setup.esplora.pay(FIRST_SCRIPT, 150_000_000, Some(799_000));
+
+    // A seed phrase is refused, named as what it is, and never echoed.
+    let phrase = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
+    let refused = run(&setup, &["--json", "wallets", "add", "bitcoin", phrase]).await;
+    assert!(!refused.status.success());
+    let report: Value = serde_json::from_slice(&refused.stdout).unwrap();
+    assert_eq!(report["code"], "secret_refused");
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("recovery phrase"), "{stderr}");
+    assert!(!stderr.contains("abandon"), "{stderr}");
+
+    let added = json(
+        &setup,
+        &["wallets", "add", "bitcoin", ZPUB, "--name", "Cold"],
+    )
+    .await;
+    assert_eq!(
+        added["wallet"]["first_address"],
+        "bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu"
+    );
+    assert_eq!(added["scans"][0]["coins"][0]["coin"], "bitcoin");
+    assert_eq!(added["scans"][0]["coins"][0]["amount"], "1.5");
+    assert_eq!(added["scans"][0]["height"], 800_000);
+
+    let scanned = json(&setup, &["wallets", "scan"]).await;
+    assert_eq!(scanned[0]["wallet"], "Cold");
+    assert_eq!(scanned[0]["changes"]["added"], 0, "a re-scan adds nothing");
+    assert_eq!(scanned[0]["requests"], 21 + 20 + 1, "receive 0..=20, change 0..=19, the tip");
+    let listed = json(&setup, &["wallets", "list"]).await;
+    assert_eq!(listed[0]["scanned_height"], 800_000);
+
+    // Valued with the fake's prices like any other holding.
+    ok(&setup, &["sync", "--once"]).await;
+    let value = json(&setup, &["value"]).await;
+    assert!(value["total"].as_str().is_some_and(|t| t != "0"), "{value}");
+
+    let log = json(&setup, &["privacy", "log", "--limit", "1000"]).await;
+    let esplora: Vec<&Value> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["provider"] == "esplora")
+        .collect();
+    assert_eq!(esplora.len(), setup.esplora.requests().len());
+    assert!(esplora.iter().any(|r| r["asked"]
+        .as_str()
+        .unwrap()
+        .contains("bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu of wallet 'Cold'")));
+
+    ok(&setup, &["wallets", "remove", "Cold"]).await;
+    assert_eq!(
+        json(&setup, &["wallets", "list"]).await,
+        serde_json::json!([])
+    );
 }

@@ -1,0 +1,174 @@
+//! `wallets add|list|scan|remove`: watch-only wallets, scanned through their chain's provider
+//! (`CRYPTO_BALANCE_ESPLORA_URL` and friends point them at a server of your own or a test fake).
+
+use clap::Subcommand;
+use crypto_balance_core::wallets::{NewWallet, ScanReport, Wallet, WalletChain};
+use crypto_balance_core::{App, ErrorReport};
+use serde_json::json;
+
+use crate::output;
+
+#[derive(Debug, Subcommand)]
+pub enum WalletsCommand {
+    /// Watch a wallet: a Bitcoin address, xpub/ypub/zpub or descriptor (public keys only: a
+    /// private key or recovery phrase is refused). It is scanned right away.
+    Add {
+        /// bitcoin (evm and solana are not supported yet)
+        #[arg(value_name = "CHAIN")]
+        chain: WalletChain,
+        /// The address, extended public key or output descriptor
+        #[arg(value_name = "ADDRESS|XPUB|DESCRIPTOR")]
+        watch: String,
+        /// The wallet's name [default: the chain and the first address]
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+        /// How many unused addresses past the last used one end a scan
+        #[arg(long, value_name = "N")]
+        gap_limit: Option<u32>,
+        /// For an xpub: legacy, nested, segwit or taproot [default: from its prefix]
+        #[arg(long, value_name = "TYPE")]
+        script_type: Option<String>,
+        /// Add it without scanning now
+        #[arg(long)]
+        no_scan: bool,
+    },
+    /// The watched wallets, with the block each was last scanned at
+    List,
+    /// Ask each wallet's chain what it holds now (or only the named wallet's)
+    Scan {
+        #[arg(value_name = "NAME")]
+        name: Option<String>,
+    },
+    /// Stop watching a wallet: its account and the entries its scans wrote are removed
+    Remove {
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+}
+
+pub async fn run(app: &App, command: &WalletsCommand, json: bool) -> Result<(), ErrorReport> {
+    match command {
+        WalletsCommand::Add {
+            chain,
+            watch,
+            name,
+            gap_limit,
+            script_type,
+            no_scan,
+        } => {
+            let wallet = app
+                .add_wallet(NewWallet {
+                    chain: *chain,
+                    watch: watch.clone(),
+                    name: name.clone(),
+                    script_type: script_type.clone(),
+                    gap_limit: *gap_limit,
+                })
+                .await?;
+            let reports = match no_scan {
+                true => Vec::new(),
+                false => app.scan_wallets(Some(&wallet.name)).await?,
+            };
+            if json {
+                output::print_json(&json!({ "wallet": wallet, "scans": reports }));
+            } else {
+                let mut lines = vec![format!(
+                    "Watching '{}' ({} on {}); first address {}",
+                    wallet.name,
+                    wallet.chain.as_str(),
+                    wallet.network,
+                    wallet.first_address.as_deref().unwrap_or("-")
+                )];
+                lines.extend(reports.iter().map(scan_line));
+                output::print_lines(&lines);
+            }
+        }
+        WalletsCommand::List => list(&app.wallets().await?, json),
+        WalletsCommand::Scan { name } => {
+            let reports = app.scan_wallets(name.as_deref()).await?;
+            if json {
+                output::print_json(&reports);
+            } else if reports.is_empty() {
+                output::print_lines(&[no_wallets()]);
+            } else {
+                output::print_lines(&reports.iter().map(scan_line).collect::<Vec<_>>());
+            }
+        }
+        WalletsCommand::Remove { name } => {
+            let wallet = app.remove_wallet(name).await?;
+            output::done(
+                &format!(
+                    "Stopped watching '{}'; its account and scanned entries are removed",
+                    wallet.name
+                ),
+                json,
+            );
+        }
+    }
+    Ok(())
+}
+
+fn no_wallets() -> String {
+    "No wallets yet: `wallets add bitcoin ADDRESS|XPUB|DESCRIPTOR`".to_owned()
+}
+
+fn list(wallets: &[Wallet], json: bool) {
+    if json {
+        return output::print_json(&wallets);
+    }
+    if wallets.is_empty() {
+        return output::print_lines(&[no_wallets()]);
+    }
+    let rows: Vec<Vec<String>> = wallets
+        .iter()
+        .map(|w| {
+            let as_of = match (w.scanned_height, w.scanned_at) {
+                (Some(height), Some(at)) => {
+                    format!(
+                        "block {height}, {}",
+                        crypto_balance_core::clock::iso8601(at.seconds())
+                    )
+                }
+                _ => "not scanned yet".to_owned(),
+            };
+            vec![
+                w.name.clone(),
+                format!("{} ({})", w.chain.as_str(), w.network),
+                w.first_address.clone().unwrap_or_default(),
+                as_of,
+                w.last_error.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    output::table(
+        &["NAME", "CHAIN", "FIRST ADDRESS", "AS OF", "LAST ERROR"],
+        &rows,
+        &[],
+    );
+}
+
+fn scan_line(report: &ScanReport) -> String {
+    if let Some(error) = &report.error {
+        return format!("'{}': the scan failed: {error}", report.wallet);
+    }
+    let coins: Vec<String> = report
+        .coins
+        .iter()
+        .map(|c| format!("{} {}", c.amount, c.coin))
+        .collect();
+    format!(
+        "'{}': {} at block {} ({} added, {} removed; {} requests)",
+        report.wallet,
+        if coins.is_empty() {
+            "empty".to_owned()
+        } else {
+            coins.join(", ")
+        },
+        report
+            .height
+            .map_or_else(|| "?".to_owned(), |h| h.to_string()),
+        report.changes.added,
+        report.changes.removed,
+        report.requests
+    )
+}
