@@ -9,3 +9,4 @@ pub mod profit;
 pub mod rates;
 pub mod transfer;
 pub mod vault;
+pub mod wallets;

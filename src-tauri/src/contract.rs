@@ -6,7 +6,7 @@ use crypto_balance_core::events::Event;
 use tauri::Runtime;
 use tauri_specta::collect_commands;
 
-use crate::commands::{alerts, api, app, holdings, profit, rates, transfer, vault};
+use crate::commands::{alerts, api, app, holdings, profit, rates, transfer, vault, wallets};
 
 /// The contract for one runtime: the real one, and the tests' mock one. A macro because commands
 /// that take an `AppHandle` are generic over the runtime and must be named with it.
@@ -35,6 +35,12 @@ macro_rules! contract_for {
                         api::api_tokens,
                         api::create_api_token,
                         api::revoke_api_token,
+                        // watch-only wallets
+                        wallets::list_wallets,
+                        wallets::preview_wallet,
+                        wallets::add_wallet,
+                        wallets::scan_wallets,
+                        wallets::remove_wallet,
                         // the vault
                         vault::vault_status,
                         vault::create_vault,

@@ -69,6 +69,7 @@ pub fn run() -> ExitCode {
     let config = AppConfig {
         data_dir: explicit_data_dir,
         coingecko: coingecko_from_env(),
+        wallets: crypto_balance_core::wallets::ProviderOverrides::from_env(),
         ..AppConfig::default()
     };
     let app = match App::open(config) {

@@ -353,6 +353,7 @@ fn print_event(event: &Event, json: bool, notify_command: Option<&str>) {
             }
         }
         Event::AlertFired(alert) => crate::alerts::announce(alert, json, notify_command),
+        Event::WalletScanned(report) => crate::wallets::announce(report, json),
         Event::SyncStatus(status)
             if matches!(
                 status.state,

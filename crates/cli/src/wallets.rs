@@ -147,6 +147,17 @@ fn list(wallets: &[Wallet], json: bool) {
     );
 }
 
+/// A scan the daemon's loop made: one line, or one JSON object with `"event": "wallet_scanned"`.
+pub fn announce(report: &ScanReport, json: bool) {
+    if json {
+        let mut line = json!(report);
+        line["event"] = json!("wallet_scanned");
+        output::print_lines(&[line.to_string()]);
+    } else {
+        output::print_lines(&[scan_line(report)]);
+    }
+}
+
 fn scan_line(report: &ScanReport) -> String {
     if let Some(error) = &report.error {
         return format!("'{}': the scan failed: {error}", report.wallet);

@@ -757,7 +757,11 @@ async fn a_wallet_is_added_scanned_valued_logged_and_removed() {
     let scanned = json(&setup, &["wallets", "scan"]).await;
     assert_eq!(scanned[0]["wallet"], "Cold");
     assert_eq!(scanned[0]["changes"]["added"], 0, "a re-scan adds nothing");
-    assert_eq!(scanned[0]["requests"], 21 + 20 + 1, "receive 0..=20, change 0..=19, the tip");
+    assert_eq!(
+        scanned[0]["requests"],
+        21 + 20 + 1,
+        "receive 0..=20, change 0..=19, the tip"
+    );
     let listed = json(&setup, &["wallets", "list"]).await;
     assert_eq!(listed[0]["scanned_height"], 800_000);
 

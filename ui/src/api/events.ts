@@ -8,6 +8,7 @@ import type {
   FiredAlert,
   ImportProgress,
   RekeyProgress,
+  ScanReport,
   SyncStatus,
 } from "./bindings/contract";
 
@@ -40,6 +41,11 @@ export async function onHoldingsChanged(handler: () => void): Promise<UnlistenFn
     on("accounts-changed", () => handler()),
   ]);
   return () => stops.forEach((stop) => stop());
+}
+
+/** A watched wallet's scan ended. */
+export function onWalletScanned(handler: (report: ScanReport) => void): Promise<UnlistenFn> {
+  return on("wallet-scanned", handler);
 }
 
 /** A backfill of daily prices made another call. */

@@ -11,4 +11,5 @@ export * from "./transfer";
 export * from "./profit";
 export * from "./dialogs";
 export * from "./localApi";
+export * from "./wallets";
 export type { AccountSummary, AssetSummary, ErrorCode } from "./bindings/contract";

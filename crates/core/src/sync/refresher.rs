@@ -113,6 +113,7 @@ impl Refresher {
         watch_for_an_unexpected_end(handle.subscribe(), self.app.clone());
         price_new_holdings(self.app.clone(), &handle);
         deliver_fired_alerts(self.app.clone(), &handle);
+        scan_wallets_hourly(self.app.clone(), &handle);
         *slot = Some(handle);
     }
 
@@ -242,6 +243,35 @@ fn deliver_fired_alerts(app: Arc<App>, handle: &SyncHandle) {
                     Ok(_) | Err(RecvError::Lagged(_)) => {}
                     Err(RecvError::Closed) => break,
                 },
+                event = loop_events.recv() => {
+                    if matches!(event, Err(RecvError::Closed)) {
+                        break;
+                    }
+                }
+            }
+        }
+    });
+}
+
+/// How often watched wallets are scanned while the loop runs (and once when it starts).
+pub const WALLET_SCAN_INTERVAL: std::time::Duration = std::time::Duration::from_secs(3_600);
+
+/// Watched wallets are scanned on their own schedule in a task of their own, so a slow or failing
+/// chain provider never holds up prices; a provider's failure is noted on its wallet. Ends with
+/// the loop.
+fn scan_wallets_hourly(app: Arc<App>, handle: &SyncHandle) {
+    use broadcast::error::RecvError;
+    let mut loop_events = handle.subscribe();
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(WALLET_SCAN_INTERVAL);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = ticks.tick() => {
+                    if let Err(error) = app.scan_wallets(None).await {
+                        tracing::warn!(%error, "could not scan the watched wallets");
+                    }
+                }
                 event = loop_events.recv() => {
                     if matches!(event, Err(RecvError::Closed)) {
                         break;

@@ -5,7 +5,6 @@
 use std::collections::{BTreeMap, HashSet};
 
 use bdk_wallet::KeychainKind;
-use futures_util::stream::{self, StreamExt};
 use rand::seq::SliceRandom;
 
 use super::bitcoin::Keychains;
@@ -93,18 +92,16 @@ pub(crate) async fn scan(
         }
         window.shuffle(&mut rand::thread_rng());
         let network = keychains.network();
-        let answers: Vec<_> = stream::iter(window.iter().map(|(slot, index, script)| {
-            let address = bdk_wallet::bitcoin::Address::from_script(script, network)
-                .map_or_else(|_| "a script".to_owned(), |a| a.to_string());
-            let about = format!("{address} of wallet '{wallet}'");
-            async move {
-                let found = esplora.script_txs(script.as_bytes(), &about).await;
-                (*slot, *index, found)
-            }
-        }))
-        .buffer_unordered(IN_FLIGHT)
-        .collect()
-        .await;
+        let mut answers = Vec::with_capacity(window.len());
+        for chunk in window.chunks(IN_FLIGHT) {
+            // Futures made by a named `async fn` and gathered in a Vec: a stream of closures here
+            // makes the scan's future not provably `Send`, which the sync loop's task needs.
+            let asks: Vec<_> = chunk
+                .iter()
+                .map(|(slot, index, script)| ask(esplora, network, wallet, *slot, *index, script))
+                .collect();
+            answers.extend(futures_util::future::join_all(asks).await);
+        }
         for (_, _, script) in &window {
             ours.insert(hex::encode(script.as_bytes()));
         }
@@ -133,6 +130,25 @@ pub(crate) async fn scan(
         entries,
         used_addresses,
     })
+}
+
+/// One address's transactions, with where it sits.
+async fn ask(
+    esplora: &Esplora,
+    network: bdk_wallet::bitcoin::Network,
+    wallet: &str,
+    slot: usize,
+    index: u32,
+    script: &bdk_wallet::bitcoin::ScriptBuf,
+) -> (usize, u32, Result<Vec<Tx>, WalletError>) {
+    let address = bdk_wallet::bitcoin::Address::from_script(script, network)
+        .map_or_else(|_| "a script".to_owned(), |a| a.to_string());
+    let about = format!("{address} of wallet '{wallet}'");
+    (
+        slot,
+        index,
+        esplora.script_txs(script.as_bytes(), &about).await,
+    )
 }
 
 /// A transaction's effect on the wallet: what came in, what went out, and the fee when every

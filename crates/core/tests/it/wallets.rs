@@ -266,3 +266,40 @@ async fn removing_a_wallet_takes_its_account_and_entries() {
     let error = app.remove_wallet("old").await.unwrap_err();
     assert_eq!(error.code(), ErrorCode::NotFound);
 }
+
+#[tokio::test]
+async fn the_sync_loop_scans_watched_wallets_when_it_starts() {
+    let fake = FakeEsplora::start().await.unwrap();
+    fake.pay(&script(RECEIVE_0), 3_000, Some(5));
+    let prices = coingecko_fake::FakeCoinGecko::start_default()
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let app = std::sync::Arc::new(
+        TestApp::new()
+            .providers(providers(&fake))
+            .coingecko(crate::support::fresh_prices_from(&prices))
+            .create(dir.path())
+            .await,
+    );
+    app.add_wallet(bitcoin(ZPUB, "Watched")).await.unwrap();
+    let mut events = app.subscribe();
+    let refresher = crypto_balance_core::sync::Refresher::new(app.clone());
+    refresher.start().await;
+    let report = tokio::time::timeout(Duration::from_secs(20), async {
+        loop {
+            if let Ok(crypto_balance_core::events::Event::WalletScanned(report)) =
+                events.recv().await
+            {
+                return report;
+            }
+        }
+    })
+    .await
+    .expect("a scan within 20 s");
+    assert_eq!(
+        (report.wallet.as_str(), btc(&report).as_str()),
+        ("Watched", "0.00003")
+    );
+    refresher.stop().await;
+}

@@ -28,6 +28,13 @@ export const commands = {
 	apiTokens: () => typedError<ApiToken[], ErrorReport>(__TAURI_INVOKE("api_tokens")),
 	createApiToken: (name: string, readOnly: boolean) => typedError<NewApiToken, ErrorReport>(__TAURI_INVOKE("create_api_token", { name, readOnly })),
 	revokeApiToken: (name: string) => typedError<null, ErrorReport>(__TAURI_INVOKE("revoke_api_token", { name })),
+	listWallets: () => typedError<Wallet[], ErrorReport>(__TAURI_INVOKE("list_wallets")),
+	/**  Checks what is being typed (a secret is refused here too); nothing is stored. */
+	previewWallet: (chain: WalletChain, watch: string, scriptType: string | null) => typedError<WalletPreview, ErrorReport>(__TAURI_INVOKE("preview_wallet", { chain, watch, scriptType })),
+	addWallet: (wallet: NewWallet) => typedError<Wallet, ErrorReport>(__TAURI_INVOKE("add_wallet", { wallet })),
+	/**  Scans one wallet, or all of them when `name` is absent. */
+	scanWallets: (name: string | null) => typedError<ScanReport[], ErrorReport>(__TAURI_INVOKE("scan_wallets", { name })),
+	removeWallet: (name: string) => typedError<Wallet, ErrorReport>(__TAURI_INVOKE("remove_wallet", { name })),
 	/**  Whether the vault exists and is open; the UI shows the create or unlock screen from this. */
 	vaultStatus: () => typedError<VaultStatus, ErrorReport>(__TAURI_INVOKE("vault_status")),
 	/**  First start: creates the vault protected by `passphrase`; refreshing starts with it. */
@@ -355,6 +362,12 @@ export type ChannelsSaved = {
 	new_webhook_secret: string | null,
 };
 
+/**  What one coin amounts to in a wallet after a scan. */
+export type CoinAmount = {
+	coin: string,
+	amount: Amount,
+};
+
 /**
  *  A coin's CoinGecko id: lower case, printable ASCII, no spaces. A plain string on the wire;
  *  read from JSON (a server's answer) through [`CoinId::parse`].
@@ -520,7 +533,17 @@ export type ErrorCode =
 /**  Too many failed attempts to authenticate: wait, then try again with a valid token. */
 "too_many_attempts" | 
 /**  The request's `Host` is not the address the local API listens on (DNS rebinding guard). */
-"wrong_host";
+"wrong_host" | 
+/**
+ *  A private key or recovery phrase was given where a wallet's public data belongs: it was
+ *  neither kept nor sent anywhere.
+ */
+"secret_refused" | 
+/**
+ *  A wallet's chain provider (an Esplora or RPC server) could not be reached or failed; the
+ *  message names it.
+ */
+"provider_unavailable";
 
 /**
  *  An error as it crosses to the UI or to machine output: a stable code and a message a person
@@ -555,6 +578,8 @@ export type Event =
 { name: "passphrase-progress"; payload: RekeyProgress } | 
 /**  A backfill of daily prices made another call. */
 { name: "backfill-progress"; payload: BackfillProgress } | 
+/**  A watched wallet's scan ended (its holdings changed too when `changes` says so). */
+{ name: "wallet-scanned"; payload: ScanReport } | 
 /**  The vault was unlocked (its data can be read). */
 { name: "vault-unlocked" } | 
 /**  The vault was locked (nothing of it may be shown). */
@@ -708,6 +733,14 @@ export type ImportReport = {
 	notes: string[],
 };
 
+/**  What one scan changed in the ledger. */
+export type LedgerChanges = {
+	added: number,
+	removed: number,
+	/**  The batch holding what was added (undo takes it back out until the next scan). */
+	batch_id: BatchId | null,
+};
+
 /**  One entry as the asset detail lists it. */
 export type LedgerEntry = {
 	at: UnixTime,
@@ -789,6 +822,21 @@ export type NewHolding = {
 	 *  late lands where it belongs in the cost.
 	 */
 	occurred_at?: UnixTime | null,
+};
+
+/**  A wallet to add, as the user gave it. */
+export type NewWallet = {
+	chain: WalletChain,
+	/**  An address, an extended public key or a descriptor. */
+	watch: string,
+	/**  The account's name; `None` names it after the chain and address. */
+	name?: string | null,
+	/**
+	 *  Bitcoin xpubs: how addresses are formed (`legacy`, `nested`, `segwit`, `taproot`);
+	 *  `None` follows the key's prefix.
+	 */
+	script_type?: string | null,
+	gap_limit?: number | null,
 };
 
 /**  Whether the system lets the app show notifications, for the Alerts screen. */
@@ -925,6 +973,23 @@ export type RestoreOutcome = {
 	keychain_notice: string | null,
 };
 
+/**  How a wallet's scan went. */
+export type ScanReport = {
+	wallet: string,
+	chain: WalletChain,
+	/**  What the wallet holds now, by coin. */
+	coins: CoinAmount[],
+	/**  Requests sent to the provider. */
+	requests: number,
+	/**  The block (or slot) the scan saw. */
+	height: number | null,
+	changes: LedgerChanges,
+	/**  Addresses with any history (Bitcoin). */
+	used_addresses: number,
+	/**  Why the scan failed; the ledger is then as it was. */
+	error: string | null,
+};
+
 /**  Whether each account keeps its own lots, or all accounts share one pool per coin. */
 export type Scope = "per_account" | "pooled";
 
@@ -1035,6 +1100,38 @@ export type ValuedHolding = {
 
 /**  Whether the vault exists and is open. */
 export type VaultStatus = "not_created" | "locked" | "unlocked";
+
+/**  A wallet as lists show it. */
+export type Wallet = {
+	account_id: AccountId,
+	name: string,
+	chain: WalletChain,
+	/**  The address, or the receive descriptor (then the change one), one per line. */
+	watch: string,
+	/**  `bitcoin`, `testnet`, `signet`, `regtest`. */
+	network: string,
+	/**  The first receive address, for the user to compare with their wallet software. */
+	first_address: string | null,
+	gap_limit: number,
+	/**  The block the last scan saw. */
+	scanned_height: number | null,
+	scanned_at: UnixTime | null,
+	/**  Why the last scan failed, if it did. */
+	last_error: string | null,
+};
+
+/**  The chains a wallet can be on. */
+export type WalletChain = "bitcoin" | "evm" | "solana";
+
+/**  What a wallet's input would watch, shown while it is typed (nothing is stored). */
+export type WalletPreview = {
+	/**  `bitcoin`, `testnet`, … */
+	network: string,
+	/**  The first receive address, to compare with the wallet software. */
+	first_address: string | null,
+	/**  Whether more addresses are derived (an xpub or a descriptor with `*`). */
+	derives_addresses: boolean,
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -1,0 +1,52 @@
+//! Commands for watch-only wallets. Core publishes `accounts-changed`, `holdings-changed` and
+//! `wallet-scanned`; the UI re-reads.
+
+use std::sync::Arc;
+
+use crypto_balance_core::app::WalletPreview;
+use crypto_balance_core::wallets::{NewWallet, ScanReport, Wallet, WalletChain};
+use crypto_balance_core::{App, ErrorReport};
+use tauri::State;
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_wallets(app: State<'_, Arc<App>>) -> Result<Vec<Wallet>, ErrorReport> {
+    Ok(app.wallets().await?)
+}
+
+/// Checks what is being typed (a secret is refused here too); nothing is stored.
+#[tauri::command]
+#[specta::specta]
+pub fn preview_wallet(
+    app: State<'_, Arc<App>>,
+    chain: WalletChain,
+    watch: String,
+    script_type: Option<String>,
+) -> Result<WalletPreview, ErrorReport> {
+    Ok(app.preview_wallet(chain, &watch, script_type.as_deref())?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn add_wallet(
+    app: State<'_, Arc<App>>,
+    wallet: NewWallet,
+) -> Result<Wallet, ErrorReport> {
+    Ok(app.add_wallet(wallet).await?)
+}
+
+/// Scans one wallet, or all of them when `name` is absent.
+#[tauri::command]
+#[specta::specta]
+pub async fn scan_wallets(
+    app: State<'_, Arc<App>>,
+    name: Option<String>,
+) -> Result<Vec<ScanReport>, ErrorReport> {
+    Ok(app.scan_wallets(name.as_deref()).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_wallet(app: State<'_, Arc<App>>, name: String) -> Result<Wallet, ErrorReport> {
+    Ok(app.remove_wallet(&name).await?)
+}

@@ -1,0 +1,39 @@
+// Watch-only wallets (src-tauri/src/commands/wallets.rs). Only public data crosses here: a private
+// key or recovery phrase is refused by the backend with `secret_refused`.
+import {
+  commands,
+  type NewWallet,
+  type ScanReport,
+  type Wallet,
+  type WalletChain,
+  type WalletPreview,
+} from "./bindings/contract";
+import { unwrap } from "./ipc";
+
+export type { NewWallet, ScanReport, Wallet, WalletChain, WalletPreview };
+
+export function listWallets(): Promise<Wallet[]> {
+  return unwrap(commands.listWallets());
+}
+
+/** Checks what is being typed: its network and first address, or why it cannot be watched. */
+export function previewWallet(
+  chain: WalletChain,
+  watch: string,
+  scriptType: string | null,
+): Promise<WalletPreview> {
+  return unwrap(commands.previewWallet(chain, watch, scriptType));
+}
+
+export function addWallet(wallet: NewWallet): Promise<Wallet> {
+  return unwrap(commands.addWallet(wallet));
+}
+
+/** Scans the named wallet, or every wallet; a provider's failure is in its report. */
+export function scanWallets(name: string | null): Promise<ScanReport[]> {
+  return unwrap(commands.scanWallets(name));
+}
+
+export function removeWallet(name: string): Promise<Wallet> {
+  return unwrap(commands.removeWallet(name));
+}
