@@ -100,17 +100,18 @@ build_ui() {
 }
 
 # The desktop app (its default `custom-protocol` feature serves the built UI from the binary), and
-# the CLI and CoinGecko fake the end-to-end tests seed and serve data with.
+# the CLI and the CoinGecko and chain fakes the end-to-end tests seed and serve data with.
 build_app() {
   say "building the desktop app (first build takes a few minutes)"
   (cd "$REPO_ROOT" && cargo build --locked --quiet -p crypto-balance-desktop \
-    -p crypto-balance-cli -p coingecko-fake)
+    -p crypto-balance-cli -p coingecko-fake -p chain-fake)
 }
 
 APP_BINARY="$CARGO_TARGET_DIR/debug/crypto-balance-desktop"
 CLI_BINARY="$CARGO_TARGET_DIR/debug/crypto-balance"
 FAKE_BINARY="$CARGO_TARGET_DIR/debug/coingecko-fake"
-export APP_BINARY CLI_BINARY FAKE_BINARY
+CHAIN_FAKE_BINARY="$CARGO_TARGET_DIR/debug/chain-fake"
+export APP_BINARY CLI_BINARY FAKE_BINARY CHAIN_FAKE_BINARY
 
 # The end-to-end suite: the real binary under Xvfb, driven through tauri-driver + WebKitWebDriver,
 # in a throwaway home (first argument) so WebKit, tray-icon and the app write nothing into the
@@ -135,6 +136,7 @@ in_test_session() { # home command...
       env HOME="$home" XDG_DATA_HOME="$home/.local/share" XDG_CONFIG_HOME="$home/.config" \
         XDG_STATE_HOME="$home/.local/state" XDG_CACHE_HOME="$home/.cache" \
         XDG_RUNTIME_DIR="$home/runtime" TMPDIR="$home" E2E_FAKE="$FAKE_BINARY" \
+        E2E_CHAIN_FAKE="$CHAIN_FAKE_BINARY" \
         timeout "${SESSION_TIMEOUT:-900}" dbus-run-session -- ./session.sh "$@"
   )
 }

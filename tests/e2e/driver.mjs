@@ -191,11 +191,12 @@ export function cliVault(fake, name, passphrase) {
  * Starts the app on a vault `cliVault` made and waits for the portfolio: the CLI's vault opens
  * from the keychain, and without one the passphrase unlocks it.
  */
-export async function startOnCliVault(fake, dataDir, passphrase) {
+export async function startOnCliVault(fake, dataDir, passphrase, env = {}) {
   const app = await startApp({
     CRYPTO_BALANCE_DATA_DIR: dataDir,
     CRYPTO_BALANCE_COINGECKO_URL: fake.url,
     CRYPTO_BALANCE_DEFILLAMA_URL: fake.llamaUrl,
+    ...env,
   });
   const { driver } = app;
   const find = (css) => driver.wait(until.elementLocated(By.css(css)), 20_000);
@@ -242,6 +243,32 @@ export async function startFake() {
   // The same server plays DefiLlama, the second source of old daily prices.
   const llamaUrl = `${origin}/llama`;
   return { url, llamaUrl, control, requests, stop: () => child.kill() };
+}
+
+/** Starts chain-fake (an Esplora server); returns { url, pay(script, sats, height), stop }. */
+export async function startChainFake() {
+  const child = spawn(builtBinary("E2E_CHAIN_FAKE"), [], { stdio: ["ignore", "pipe", "inherit"] });
+  const url = await withTimeout(
+    new Promise((resolve, reject) => {
+      let text = "";
+      child.stdout.on("data", (chunk) => {
+        text += chunk;
+        if (text.includes("\n")) resolve(text.split("\n")[0].trim());
+      });
+      child.once("exit", (code) => reject(new Error(`chain-fake exited with ${code}`)));
+    }),
+    10_000,
+    "starting chain-fake",
+  );
+  const pay = async (script, sats, height) => {
+    const response = await fetch(`${url}/__fake/pay`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ script, sats, height }),
+    });
+    if (!response.ok) throw new Error(`chain-fake pay: HTTP ${response.status}`);
+  };
+  return { url, pay, stop: () => child.kill() };
 }
 
 /** Everything the app has logged into `logDir` so far, all its daily files together. */

@@ -1,0 +1,93 @@
+// Watch-only wallets end to end: a zpub added in the app against chain-fake (an Esplora server),
+// checked as it is typed (a seed phrase refused, the first address shown), scanned, and valued in
+// Holdings with the wallet listed under them and its "as of" block.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { By, until } from "selenium-webdriver";
+import * as e2e from "./driver.mjs";
+
+const { cliVault, renderedText, saveScreenshot, startChainFake, startFake, startOnCliVault } = e2e;
+
+const TIMEOUT = 20_000;
+const PASSPHRASE = "a wallets recovery passphrase";
+// BIP-84's account-0 zpub, and the script of its first address
+// bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu.
+const ZPUB =
+  "zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs";
+const FIRST_SCRIPT = "0014c0cebcd6c3d3ca8c75dc5ec62ebe55330ef910e2";
+const PHRASE =
+  "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
+
+describe("watching a Bitcoin wallet", () => {
+  let app;
+  let fake;
+  let chain;
+  let driver;
+
+  const find = (css) => driver.wait(until.elementLocated(By.css(css)), TIMEOUT);
+  const click = async (css) => (await find(css)).click();
+  const textOf = async (css) => renderedText(driver, await find(css));
+
+  before(async () => {
+    fake = await startFake();
+    chain = await startChainFake();
+    await chain.pay(FIRST_SCRIPT, 25_000_000, 799_000);
+    const { dataDir, cli } = cliVault(fake, "wallets", PASSPHRASE);
+    // Something held already, so the app opens on the portfolio's total.
+    cli("holdings", "add", "--coin", "eth", "--amount", "1", "--account", "Ledger");
+    cli("sync", "--once");
+    app = await startOnCliVault(fake, dataDir, PASSPHRASE, {
+      CRYPTO_BALANCE_ESPLORA_URL: chain.url,
+    });
+    driver = app.driver;
+  });
+
+  after(async () => {
+    await app?.stop();
+    await chain?.stop();
+    await fake?.stop();
+  });
+
+  it("refuses a seed phrase, then watches a zpub and values its coins", async () => {
+    await click('nav a[data-screen="holdings"]');
+    await click("[data-watch-wallet]");
+    const watch = await find("[data-wallet-watch]");
+    await watch.sendKeys(PHRASE);
+    const problem = await textOf("[data-wallet-problem]");
+    assert.match(problem, /recovery phrase/);
+    assert.ok(!problem.includes("abandon"), problem);
+    assert.equal(await (await find("[data-wallet-add]")).isEnabled(), false);
+
+    await watch.clear();
+    await watch.sendKeys(ZPUB);
+    await driver.wait(
+      async () =>
+        (await textOf("[data-wallet-preview]")).includes(
+          "bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu",
+        ),
+      TIMEOUT,
+    );
+    await (await find('[data-wallet-form] input[placeholder^="e.g."]')).sendKeys("Cold storage");
+    await saveScreenshot(driver, "wallet-form");
+    await click("[data-wallet-add]");
+
+    const row = await find('[data-wallet="Cold storage"]');
+    await driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", row);
+    let seen = "";
+    await driver
+      .wait(async () => {
+        seen = await renderedText(driver, row);
+        return /as of block 800,?000/.test(seen);
+      }, TIMEOUT)
+      .catch(() => assert.fail(`the wallet's row says: ${seen}`));
+    assert.match(await textOf("[data-wallet-notice]"), /scanned at block 800000: 1 new/);
+    // The wallet's bitcoin is valued in Holdings like any other.
+    const bitcoin = await find('[data-asset="bitcoin"]');
+    await driver.wait(async () => (await renderedText(driver, bitcoin)).includes("0.25"), TIMEOUT);
+    await driver.executeScript(
+      "arguments[0].scrollIntoView({block: 'center'})",
+      await find("[data-wallets]"),
+    );
+    await saveScreenshot(driver, "wallets");
+  });
+});

@@ -1,0 +1,91 @@
+import { cleanup, fireEvent, render, screen } from "@testing-library/svelte";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { afterEach, describe, expect, it } from "vitest";
+import WalletsPanel from "./WalletsPanel.svelte";
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+const FIRST = "bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu";
+const wallet = {
+  account_id: 7,
+  name: "Cold storage",
+  chain: "bitcoin",
+  watch: "wpkh(xpub…/0/*)#abc",
+  network: "bitcoin",
+  first_address: FIRST,
+  gap_limit: 20,
+  scanned_height: 800000,
+  scanned_at: 1764547200,
+  last_error: null,
+};
+
+describe("Holdings → Watched wallets", () => {
+  it("lists each wallet with the block it was last scanned at", async () => {
+    mockIPC((command) => (command === "list_wallets" ? [wallet] : null), {
+      shouldMockEvents: true,
+    });
+    render(WalletsPanel);
+    expect(await screen.findByText("Cold storage")).toBeInTheDocument();
+    expect(screen.getByText(/as of block 800,000/)).toBeInTheDocument();
+  });
+
+  it("refuses a seed phrase as it is typed, with the backend's reason, and cannot add it", async () => {
+    const asked: string[] = [];
+    mockIPC(
+      (command, args) => {
+        if (command === "list_wallets") return [];
+        if (command === "preview_wallet") {
+          const watch = (args as { watch: string }).watch;
+          asked.push(watch);
+          if (watch.includes(" ")) {
+            throw {
+              code: "secret_refused",
+              message:
+                "this looks like a recovery phrase (seed words). Crypto Balance only watches wallets",
+            };
+          }
+          return { network: "bitcoin", first_address: FIRST, derives_addresses: true };
+        }
+        return null;
+      },
+      { shouldMockEvents: true },
+    );
+    render(WalletsPanel);
+    await fireEvent.click(await screen.findByRole("button", { name: /watch a wallet/i }));
+    const field = screen.getByLabelText(/address, xpub/i);
+    await fireEvent.input(field, { target: { value: "abandon ".repeat(11) + "about" } });
+    expect(await screen.findByText(/recovery phrase/)).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: /watch and scan/i })).toBeDisabled();
+
+    await fireEvent.input(field, { target: { value: "zpub6rFR7y4Q2AijBEqTUquhVz398htDFrt" } });
+    expect(await screen.findByText(FIRST)).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: /watch and scan/i })).toBeEnabled();
+  });
+
+  it("asks before it stops watching a wallet", async () => {
+    const removed: string[] = [];
+    mockIPC(
+      (command, args) => {
+        if (command === "list_wallets") return [wallet];
+        if (command === "remove_wallet") {
+          removed.push((args as { name: string }).name);
+          return wallet;
+        }
+        return null;
+      },
+      { shouldMockEvents: true },
+    );
+    render(WalletsPanel);
+    await fireEvent.click(await screen.findByRole("button", { name: "Stop watching" }));
+    expect(removed).toEqual([]);
+    expect(screen.getByText(/every entry its scans wrote are removed/)).toBeInTheDocument();
+    const confirm = document.querySelector("[data-confirm-remove]");
+    expect(confirm).not.toBeNull();
+    if (confirm) await fireEvent.click(confirm);
+    await screen.findByText(/Stopped watching 'Cold storage'/);
+    expect(removed).toEqual(["Cold storage"]);
+  });
+});
