@@ -79,6 +79,35 @@ impl CallOutcome {
     }
 }
 
+/// The environment variable naming the proxy all outgoing traffic goes through, e.g. Tor's
+/// `socks5h://127.0.0.1:9050` (the `h` makes the proxy resolve names, so no DNS leaks).
+pub const PROXY_ENV: &str = "CRYPTO_BALANCE_PROXY";
+
+/// `CRYPTO_BALANCE_PROXY`, unless unset or blank.
+pub fn proxy_from_env() -> Option<String> {
+    std::env::var(PROXY_ENV)
+        .ok()
+        .filter(|value| !value.trim().is_empty())
+}
+
+/// Sends every request of `builder` through `proxy`. An address that cannot be used fails closed:
+/// requests go to a proxy that is not there, so nothing leaves without the proxy asked for.
+pub fn proxied(builder: reqwest::ClientBuilder, proxy: Option<&str>) -> reqwest::ClientBuilder {
+    let Some(proxy) = proxy.map(str::trim).filter(|p| !p.is_empty()) else {
+        return builder;
+    };
+    match reqwest::Proxy::all(proxy) {
+        Ok(proxy) => builder.proxy(proxy),
+        Err(error) => {
+            tracing::error!(%error, "the proxy address cannot be used: nothing will be sent");
+            match reqwest::Proxy::all("socks5h://127.0.0.1:1") {
+                Ok(nowhere) => builder.proxy(nowhere),
+                Err(_) => builder.timeout(std::time::Duration::ZERO),
+            }
+        }
+    }
+}
+
 static COUNTS: Mutex<BTreeMap<(Provider, CallOutcome), u64>> = Mutex::new(BTreeMap::new());
 
 /// Counts one request.

@@ -129,7 +129,11 @@ pub struct Courier {
 
 impl Courier {
     pub fn new(policy: Policy, log: Arc<RequestLog>) -> Self {
-        let client = reqwest::Client::builder()
+        let builder = crate::calls::proxied(
+            reqwest::Client::builder(),
+            crate::calls::proxy_from_env().as_deref(),
+        );
+        let client = builder
             .connect_timeout(policy.timeout)
             .user_agent(concat!("CryptoBalance/", env!("CARGO_PKG_VERSION")))
             .build()

@@ -313,9 +313,11 @@ impl CoinGeckoClient {
     }
 }
 
-/// A client with the app's user agent, `timeout` per call and at most 10 s to connect.
+/// A client with the app's user agent, `timeout` per call and at most 10 s to connect, through
+/// the proxy `CRYPTO_BALANCE_PROXY` names.
 pub(super) fn http_builder(timeout: Duration) -> reqwest::ClientBuilder {
-    reqwest::Client::builder()
+    let builder = reqwest::Client::builder();
+    crate::calls::proxied(builder, crate::calls::proxy_from_env().as_deref())
         .timeout(timeout)
         .connect_timeout(timeout.min(Duration::from_secs(10)))
         .user_agent(concat!("CryptoBalance/", env!("CARGO_PKG_VERSION")))

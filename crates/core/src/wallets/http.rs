@@ -52,10 +52,11 @@ impl ChainHttp {
             .connect_timeout(timeout.min(Duration::from_secs(10)))
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("CryptoBalance/", env!("CARGO_PKG_VERSION")));
-        if let Some(proxy) = proxy.filter(|p| !p.trim().is_empty()) {
-            let proxy = reqwest::Proxy::all(proxy.trim())
+        if let Some(proxy) = proxy.map(str::trim).filter(|p| !p.is_empty()) {
+            // Refused here with a reason; `calls::proxied` would fail closed in silence.
+            reqwest::Proxy::all(proxy)
                 .map_err(|e| WalletError::Invalid(format!("the proxy address: {e}")))?;
-            builder = builder.proxy(proxy);
+            builder = crate::calls::proxied(builder, Some(proxy));
         }
         let http = builder
             .build()

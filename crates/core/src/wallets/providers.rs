@@ -20,7 +20,7 @@ pub struct ProviderOverrides {
 
 pub const ESPLORA_ENV: &str = "CRYPTO_BALANCE_ESPLORA_URL";
 pub const SOLANA_ENV: &str = "CRYPTO_BALANCE_SOLANA_RPC";
-pub const PROXY_ENV: &str = "CRYPTO_BALANCE_PROXY";
+pub use crate::calls::PROXY_ENV;
 
 impl ProviderOverrides {
     /// What the environment sets (blank values count as unset).
