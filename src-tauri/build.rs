@@ -29,6 +29,8 @@ fn main() {
             "add_wallet",
             "scan_wallets",
             "remove_wallet",
+            "wallet_settings",
+            "set_wallet_settings",
             "vault_status",
             "create_vault",
             "unlock_vault",

@@ -41,6 +41,8 @@ macro_rules! contract_for {
                         wallets::add_wallet,
                         wallets::scan_wallets,
                         wallets::remove_wallet,
+                        wallets::wallet_settings,
+                        wallets::set_wallet_settings,
                         // the vault
                         vault::vault_status,
                         vault::create_vault,

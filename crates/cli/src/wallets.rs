@@ -2,7 +2,7 @@
 //! (`CRYPTO_BALANCE_ESPLORA_URL` and friends point them at a server of your own or a test fake).
 
 use clap::Subcommand;
-use crypto_balance_core::wallets::{NewWallet, ScanReport, Wallet, WalletChain};
+use crypto_balance_core::wallets::{NewWallet, ScanReport, Wallet, WalletChain, WalletSettings};
 use crypto_balance_core::{App, ErrorReport};
 use serde_json::json;
 
@@ -43,6 +43,15 @@ pub enum WalletsCommand {
     Remove {
         #[arg(value_name = "NAME")]
         name: String,
+    },
+    /// Show or set the Esplora server Bitcoin wallets are scanned through (your own electrs or
+    /// mempool, e.g. http://127.0.0.1:3002); CRYPTO_BALANCE_ESPLORA_URL wins over it
+    Server {
+        #[arg(value_name = "URL")]
+        url: Option<String>,
+        /// Ask the public server again (Blockstream's)
+        #[arg(long, conflicts_with = "url")]
+        public: bool,
     },
 }
 
@@ -92,6 +101,27 @@ pub async fn run(app: &App, command: &WalletsCommand, json: bool) -> Result<(), 
                 output::print_lines(&[no_wallets()]);
             } else {
                 output::print_lines(&reports.iter().map(scan_line).collect::<Vec<_>>());
+            }
+        }
+        WalletsCommand::Server { url, public } => {
+            let settings = match (url, public) {
+                (None, false) => app.wallet_settings().await?,
+                _ => {
+                    let wanted = WalletSettings {
+                        esplora_url: url.clone(),
+                    };
+                    app.set_wallet_settings(&wanted).await?
+                }
+            };
+            if json {
+                output::print_json(&settings);
+            } else {
+                output::print_lines(&[match &settings.esplora_url {
+                    Some(url) => format!("Bitcoin wallets are scanned through {url}"),
+                    None => "Bitcoin wallets are scanned through Blockstream's public Esplora \
+                             server (mempool.space for signet)"
+                        .to_owned(),
+                }]);
             }
         }
         WalletsCommand::Remove { name } => {

@@ -783,6 +783,11 @@ async fn a_wallet_is_added_scanned_valued_logged_and_removed() {
         .unwrap()
         .contains("bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu of wallet 'Cold'")));
 
+    let server = json(&setup, &["wallets", "server", "http://127.0.0.1:3002/"]).await;
+    assert_eq!(server["esplora_url"], "http://127.0.0.1:3002");
+    let server = json(&setup, &["wallets", "server", "--public"]).await;
+    assert_eq!(server["esplora_url"], Value::Null);
+
     ok(&setup, &["wallets", "remove", "Cold"]).await;
     assert_eq!(
         json(&setup, &["wallets", "list"]).await,

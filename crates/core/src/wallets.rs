@@ -24,11 +24,13 @@ mod http;
 pub mod providers;
 mod scan;
 pub mod secret;
+pub mod settings;
 
 pub use providers::ProviderOverrides;
 pub(crate) use scan::scan;
 pub use scan::{CoinAmount, ScanReport};
 pub use secret::SecretKind;
+pub use settings::WalletSettings;
 
 /// The chains a wallet can be on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]

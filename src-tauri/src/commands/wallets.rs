@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crypto_balance_core::app::WalletPreview;
-use crypto_balance_core::wallets::{NewWallet, ScanReport, Wallet, WalletChain};
+use crypto_balance_core::wallets::{NewWallet, ScanReport, Wallet, WalletChain, WalletSettings};
 use crypto_balance_core::{App, ErrorReport};
 use tauri::State;
 
@@ -49,4 +49,19 @@ pub async fn scan_wallets(
 #[specta::specta]
 pub async fn remove_wallet(app: State<'_, Arc<App>>, name: String) -> Result<Wallet, ErrorReport> {
     Ok(app.remove_wallet(&name).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn wallet_settings(app: State<'_, Arc<App>>) -> Result<WalletSettings, ErrorReport> {
+    Ok(app.wallet_settings().await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_wallet_settings(
+    app: State<'_, Arc<App>>,
+    settings: WalletSettings,
+) -> Result<WalletSettings, ErrorReport> {
+    Ok(app.set_wallet_settings(&settings).await?)
 }

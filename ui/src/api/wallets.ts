@@ -7,10 +7,11 @@ import {
   type Wallet,
   type WalletChain,
   type WalletPreview,
+  type WalletSettings,
 } from "./bindings/contract";
 import { unwrap } from "./ipc";
 
-export type { NewWallet, ScanReport, Wallet, WalletChain, WalletPreview };
+export type { NewWallet, ScanReport, Wallet, WalletChain, WalletPreview, WalletSettings };
 
 export function listWallets(): Promise<Wallet[]> {
   return unwrap(commands.listWallets());
@@ -36,4 +37,13 @@ export function scanWallets(name: string | null): Promise<ScanReport[]> {
 
 export function removeWallet(name: string): Promise<Wallet> {
   return unwrap(commands.removeWallet(name));
+}
+
+/** The Esplora server wallets are scanned through (`null`: the public one). */
+export function walletSettings(): Promise<WalletSettings> {
+  return unwrap(commands.walletSettings());
+}
+
+export function setWalletSettings(settings: WalletSettings): Promise<WalletSettings> {
+  return unwrap(commands.setWalletSettings(settings));
 }

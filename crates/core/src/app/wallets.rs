@@ -5,7 +5,7 @@ use specta::Type;
 
 use super::App;
 use crate::events::Event;
-use crate::wallets::{self, NewWallet, ScanReport, Wallet, WalletChain};
+use crate::wallets::{self, NewWallet, ScanReport, Wallet, WalletChain, WalletSettings};
 use crate::Error;
 
 /// What a wallet's input would watch, shown while it is typed (nothing is stored).
@@ -68,6 +68,18 @@ impl App {
             reports.push(report);
         }
         Ok(reports)
+    }
+
+    pub async fn wallet_settings(&self) -> Result<WalletSettings, Error> {
+        Ok(wallets::settings::load(&self.store().await?).await?)
+    }
+
+    /// Stores the wallet settings (checked first); the next scan uses them.
+    pub async fn set_wallet_settings(
+        &self,
+        wanted: &WalletSettings,
+    ) -> Result<WalletSettings, Error> {
+        Ok(wallets::settings::save(&self.store().await?, wanted).await?)
     }
 
     /// Removes a wallet, its account and the entries its scans wrote.

@@ -98,6 +98,7 @@ async fn scan_bitcoin(
     let base = overrides
         .esplora_url
         .clone()
+        .or(super::settings::load(store).await?.esplora_url)
         .or_else(|| default_esplora(&wallet.network).map(str::to_owned))
         .ok_or_else(|| {
             WalletError::Invalid(format!(

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use bdk_wallet::miniscript::descriptor::{Descriptor, DescriptorPublicKey};
 use chain_fake::{Failure, FakeEsplora};
-use crypto_balance_core::wallets::{NewWallet, ProviderOverrides, WalletChain};
+use crypto_balance_core::wallets::{NewWallet, ProviderOverrides, WalletChain, WalletSettings};
 use crypto_balance_core::{App, ErrorCode};
 
 use crate::support::TestApp;
@@ -302,4 +302,79 @@ async fn the_sync_loop_scans_watched_wallets_when_it_starts() {
         ("Watched", "0.00003")
     );
     refresher.stop().await;
+}
+
+#[tokio::test]
+async fn every_request_goes_through_the_proxy_when_one_is_set() {
+    // The fake plays an HTTP proxy too: it answers the absolute-form requests a proxy receives.
+    // The server named cannot be resolved, so the scan works only through the proxy.
+    let fake = FakeEsplora::start().await.unwrap();
+    fake.pay(&script(RECEIVE_0), 4_000, Some(9));
+    let dir = tempfile::tempdir().unwrap();
+    let app = TestApp::new()
+        .providers(ProviderOverrides {
+            esplora_url: Some("http://esplora.invalid".into()),
+            proxy: Some(fake.url()),
+            timeout: Some(Duration::from_secs(2)),
+            ..ProviderOverrides::default()
+        })
+        .create(dir.path())
+        .await;
+    app.add_wallet(bitcoin(ZPUB, "Private")).await.unwrap();
+    let report = &app.scan_wallets(None).await.unwrap()[0];
+    assert_eq!(report.error, None);
+    assert_eq!(btc(report), "0.00004");
+    assert_eq!(
+        fake.requests().len(),
+        usize::try_from(report.requests).unwrap()
+    );
+
+    // A proxy that cannot be used is refused with a reason, and nothing is sent.
+    let before = fake.requests().len();
+    let other = tempfile::tempdir().unwrap();
+    let refused = TestApp::new()
+        .providers(ProviderOverrides {
+            esplora_url: Some(fake.url()),
+            proxy: Some("not a proxy".into()),
+            ..ProviderOverrides::default()
+        })
+        .create(other.path())
+        .await;
+    refused.add_wallet(bitcoin(ZPUB, "Refused")).await.unwrap();
+    let report = &refused.scan_wallets(None).await.unwrap()[0];
+    assert!(
+        report.error.as_deref().is_some_and(|e| e.contains("proxy")),
+        "{report:?}"
+    );
+    assert_eq!(fake.requests().len(), before);
+}
+
+#[tokio::test]
+async fn the_stored_esplora_server_is_asked_and_a_bad_one_refused() {
+    let fake = FakeEsplora::start().await.unwrap();
+    fake.pay(&script(RECEIVE_1), 6_000, Some(9));
+    let dir = tempfile::tempdir().unwrap();
+    let app = TestApp::new().create(dir.path()).await;
+    let error = app
+        .set_wallet_settings(&WalletSettings {
+            esplora_url: Some("ftp://example".into()),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::InvalidInput);
+    let saved = app
+        .set_wallet_settings(&WalletSettings {
+            esplora_url: Some(format!("{}/", fake.url())),
+        })
+        .await
+        .unwrap();
+    assert_eq!(saved.esplora_url, Some(fake.url()));
+    assert_eq!(app.wallet_settings().await.unwrap(), saved);
+    app.add_wallet(bitcoin(ZPUB, "Own server")).await.unwrap();
+    let report = &app.scan_wallets(None).await.unwrap()[0];
+    assert_eq!(
+        (report.error.as_deref(), btc(report).as_str()),
+        (None, "0.00006")
+    );
+    assert!(!fake.requests().is_empty());
 }

@@ -35,6 +35,8 @@ export const commands = {
 	/**  Scans one wallet, or all of them when `name` is absent. */
 	scanWallets: (name: string | null) => typedError<ScanReport[], ErrorReport>(__TAURI_INVOKE("scan_wallets", { name })),
 	removeWallet: (name: string) => typedError<Wallet, ErrorReport>(__TAURI_INVOKE("remove_wallet", { name })),
+	walletSettings: () => typedError<WalletSettings, ErrorReport>(__TAURI_INVOKE("wallet_settings")),
+	setWalletSettings: (settings: WalletSettings) => typedError<WalletSettings, ErrorReport>(__TAURI_INVOKE("set_wallet_settings", { settings })),
 	/**  Whether the vault exists and is open; the UI shows the create or unlock screen from this. */
 	vaultStatus: () => typedError<VaultStatus, ErrorReport>(__TAURI_INVOKE("vault_status")),
 	/**  First start: creates the vault protected by `passphrase`; refreshing starts with it. */
@@ -1131,6 +1133,11 @@ export type WalletPreview = {
 	first_address: string | null,
 	/**  Whether more addresses are derived (an xpub or a descriptor with `*`). */
 	derives_addresses: boolean,
+};
+
+export type WalletSettings = {
+	/**  Your own Esplora server; `None` asks Blockstream's public one (mempool.space for signet). */
+	esplora_url: string | null,
 };
 
 /* Tauri Specta runtime */
