@@ -32,8 +32,8 @@ fn sse_event(event: &Event) -> SseEvent {
     responses((status = 200, content_type = "text/event-stream",
         description = "One SSE event per app event: `holdings-changed`, `accounts-changed`, \
             `rates-updated`, `sync-status`, `alert-fired`, `import-progress`, \
-            `backfill-progress`, `vault-locked`; the data is the event's JSON payload (`null` \
-            when it has none). `lagged` means events were missed: re-read what you show. The \
+            `backfill-progress`, `wallet-scanned`, `vault-locked`; the data is the event's JSON \
+            payload (`null` when it has none). `lagged` means events were missed: re-read what you show. The \
             stream ends when the vault locks.",
         body = String),
         (status = "4XX", description = "The app's error: a stable code and a message",

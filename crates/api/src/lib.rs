@@ -134,6 +134,8 @@ fn data_routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(read::alert_events))
         .routes(routes!(read::alert_deliveries))
         .routes(routes!(read::privacy_log))
+        .routes(routes!(read::wallets))
+        .routes(routes!(write::scan_wallets))
         .routes(routes!(write::pause_alert))
         .routes(routes!(write::resume_alert))
         .routes(routes!(write::delete_alert))

@@ -16,6 +16,7 @@ use crypto_balance_core::lots::{Method, Scope};
 use crypto_balance_core::notify::Delivery;
 use crypto_balance_core::privacy::Request;
 use crypto_balance_core::valuation::Valuation;
+use crypto_balance_core::wallets::Wallet;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -250,9 +251,17 @@ pub async fn alert_deliveries(
     Ok(Json(state.app.alert_deliveries(query.get()).await?))
 }
 
+/// The watched wallets, with the block each was last scanned at.
+#[utoipa::path(get, path = "/wallets", tag = "read",
+    responses((status = 200, description = "Each watched wallet", body = Vec<Wallet>),
+        (status = "4XX", description = "The app's error: a stable code and a message", body = ErrorReport)))]
+pub async fn wallets(State(state): State<ApiState>) -> ApiResult<Json<Vec<Wallet>>> {
+    Ok(Json(state.app.wallets().await?))
+}
+
 /// Who saw what: each request sent to an outside service, newest first.
 #[utoipa::path(get, path = "/privacy/log", tag = "read", params(LimitParam),
-    responses((status = 200, description = "Requests to CoinGecko, DefiLlama, ntfy and webhooks", body = Vec<Request>),
+    responses((status = 200, description = "Requests to CoinGecko, DefiLlama, ntfy, webhooks and Esplora servers", body = Vec<Request>),
         (status = "4XX", description = "The app's error: a stable code and a message", body = ErrorReport)))]
 pub async fn privacy_log(
     State(state): State<ApiState>,

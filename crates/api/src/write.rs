@@ -9,6 +9,7 @@ use crypto_balance_core::holdings::{HoldingChange, NewHolding};
 use crypto_balance_core::ids::{AlertId, BatchId};
 use crypto_balance_core::money::Amount;
 use crypto_balance_core::sync::SyncCommand;
+use crypto_balance_core::wallets::ScanReport;
 use crypto_balance_core::ErrorCode;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -147,6 +148,25 @@ pub async fn delete_alert(
 ) -> ApiResult<StatusCode> {
     state.app.delete_alert(alert_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Which wallet to scan.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ScanParam {
+    /// The wallet's name (default: every wallet).
+    pub name: Option<String>,
+}
+
+/// Scans the watched wallets (or the one named) now; a provider's failure is in its report.
+#[utoipa::path(post, path = "/wallets/scan", tag = "write", params(ScanParam),
+    responses((status = 200, description = "One report per wallet scanned", body = Vec<ScanReport>),
+        (status = "4XX", description = "The app's error: a stable code and a message", body = ErrorReport)))]
+pub async fn scan_wallets(
+    State(state): State<ApiState>,
+    Params(query): Params<ScanParam>,
+) -> ApiResult<Json<Vec<ScanReport>>> {
+    Ok(Json(state.app.scan_wallets(query.name.as_deref()).await?))
 }
 
 /// Asks the sync loop to refresh prices now.

@@ -288,3 +288,50 @@ async fn a_csv_is_previewed_then_imported_once() {
     let (status, bad) = api.get("/pl?method=newest").await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
 }
+
+#[tokio::test]
+async fn watched_wallets_are_listed_and_scanned() {
+    let api = Served::start().await;
+    // BIP-84's zpub; its first address bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu has this script.
+    api.esplora.pay(
+        "0014c0cebcd6c3d3ca8c75dc5ec62ebe55330ef910e2",
+        42_000,
+        Some(799_000),
+    );
+    api.app
+        .add_wallet(crypto_balance_core::wallets::NewWallet {
+            chain: crypto_balance_core::wallets::WalletChain::Bitcoin,
+            watch: "zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs".into(),
+            name: Some("Cold".into()),
+            script_type: None,
+            gap_limit: None,
+        })
+        .await
+        .expect("a wallet");
+    let (status, reports) = api
+        .write(Method::POST, "/wallets/scan?name=Cold", None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{reports}");
+    assert_eq!(reports[0]["coins"][0]["amount"], "0.00042");
+    assert_eq!(reports[0]["height"], 800_000);
+    let (status, wallets) = api.get("/wallets").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        wallets[0]["first_address"],
+        "bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu"
+    );
+    assert_eq!(wallets[0]["scanned_height"], 800_000);
+    let (status, refused) = api
+        .call(
+            Method::POST,
+            "/wallets/scan",
+            Some(&api.reader.clone()),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
+    let (status, missing) = api
+        .write(Method::POST, "/wallets/scan?name=Nope", None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{missing}");
+}

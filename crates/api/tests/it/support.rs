@@ -24,6 +24,8 @@ pub struct Served {
     pub refresher: Arc<Refresher>,
     pub addr: SocketAddr,
     pub fake: FakeCoinGecko,
+    /// The Esplora server watched wallets are scanned through.
+    pub esplora: chain_fake::FakeEsplora,
     /// A read-write token.
     pub writer: String,
     /// A read-only token.
@@ -44,6 +46,9 @@ impl Served {
         let fake = FakeCoinGecko::start_default()
             .await
             .expect("the fake starts");
+        let esplora = chain_fake::FakeEsplora::start()
+            .await
+            .expect("the fake starts");
         let dir = tempfile::tempdir().expect("a temp folder");
         let app = Arc::new(
             App::open(AppConfig {
@@ -54,6 +59,10 @@ impl Served {
                     base_url: Some(fake.base_url()),
                     timeout: Some(Duration::from_secs(2)),
                     ..CoinGeckoOverrides::default()
+                },
+                wallets: crypto_balance_core::wallets::ProviderOverrides {
+                    esplora_url: Some(esplora.url()),
+                    ..Default::default()
                 },
                 ..AppConfig::default()
             })
@@ -90,6 +99,7 @@ impl Served {
             refresher,
             addr,
             fake,
+            esplora,
             writer: writer.expose().to_owned(),
             reader: reader.expose().to_owned(),
             http: reqwest::Client::new(),
