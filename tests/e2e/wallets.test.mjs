@@ -89,5 +89,29 @@ describe("watching a Bitcoin wallet", () => {
       await find("[data-wallets]"),
     );
     await saveScreenshot(driver, "wallets");
+
+    // Its account carries the chain's badge under the coin.
+    await click('[data-asset="bitcoin"] button[aria-expanded]');
+    const account = await find('[data-holding="bitcoin/Cold storage"]');
+    assert.match(await renderedText(driver, account), /Cold storage\s*BTC/);
+  });
+
+  it("asks the Esplora server chosen in Settings, and logs what it asked", async () => {
+    await click('nav a[data-screen="settings"]');
+    const field = await find("[data-esplora-url]");
+    await driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", field);
+    await field.sendKeys(chain.url);
+    await (await find("[data-wallet-settings] button[type=submit]")).click();
+    await find("[data-wallet-settings] [aria-live]");
+    const log = await find("[data-privacy-log]");
+    await driver.executeScript("arguments[0].scrollIntoView({block: 'start'})", log);
+    await driver.wait(
+      async () =>
+        (await renderedText(driver, log)).includes(
+          "bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu of wallet 'Cold storage'",
+        ),
+      TIMEOUT,
+    );
+    await saveScreenshot(driver, "settings-wallets");
   });
 });

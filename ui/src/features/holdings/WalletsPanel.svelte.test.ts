@@ -1,12 +1,26 @@
 import { cleanup, fireEvent, render, screen } from "@testing-library/svelte";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, it } from "vitest";
+import { listWallets, onHoldingsChanged, onWalletScanned, type Wallet } from "../../api";
+import { resource, type Resource } from "../../lib/resource.svelte";
 import WalletsPanel from "./WalletsPanel.svelte";
+
+let stopRoot: (() => void) | null = null;
 
 afterEach(() => {
   cleanup();
+  stopRoot?.();
   clearMocks();
 });
+
+/** The panel with the wallets resource the Holdings screen would give it. */
+function renderPanel() {
+  let wallets: Resource<Wallet[]> | null = null;
+  stopRoot = $effect.root(() => {
+    wallets = resource(listWallets, [onHoldingsChanged, onWalletScanned]);
+  });
+  if (wallets) render(WalletsPanel, { props: { wallets } });
+}
 
 const FIRST = "bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu";
 const wallet = {
@@ -27,7 +41,7 @@ describe("Holdings → Watched wallets", () => {
     mockIPC((command) => (command === "list_wallets" ? [wallet] : null), {
       shouldMockEvents: true,
     });
-    render(WalletsPanel);
+    renderPanel();
     expect(await screen.findByText("Cold storage")).toBeInTheDocument();
     expect(screen.getByText(/as of block 800,000/)).toBeInTheDocument();
   });
@@ -53,7 +67,7 @@ describe("Holdings → Watched wallets", () => {
       },
       { shouldMockEvents: true },
     );
-    render(WalletsPanel);
+    renderPanel();
     await fireEvent.click(await screen.findByRole("button", { name: /watch a wallet/i }));
     const field = screen.getByLabelText(/address, xpub/i);
     await fireEvent.input(field, { target: { value: "abandon ".repeat(11) + "about" } });
@@ -78,7 +92,7 @@ describe("Holdings → Watched wallets", () => {
       },
       { shouldMockEvents: true },
     );
-    render(WalletsPanel);
+    renderPanel();
     await fireEvent.click(await screen.findByRole("button", { name: "Stop watching" }));
     expect(removed).toEqual([]);
     expect(screen.getByText(/every entry its scans wrote are removed/)).toBeInTheDocument();
