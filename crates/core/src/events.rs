@@ -156,6 +156,7 @@ mod tests {
                 height: Some(1),
                 changes: crate::wallets::LedgerChanges::default(),
                 used_addresses: 0,
+                uncounted_tokens: 0,
                 error: None,
             }),
             Event::VaultUnlocked,

@@ -25,6 +25,7 @@ pub mod providers;
 mod scan;
 pub mod secret;
 pub mod settings;
+pub mod solana;
 
 pub use providers::ProviderOverrides;
 pub(crate) use scan::scan;
@@ -185,12 +186,12 @@ pub fn parse_watch(
                 bitcoin::network_name(parsed.network).to_owned(),
             ))
         }
-        WalletChain::Evm | WalletChain::Solana => {
-            Err(WalletError::Invalid(format!(
-            "{} wallets are not supported yet: only Bitcoin wallets can be watched in this version",
-            if chain == WalletChain::Evm { "EVM" } else { "Solana" }
-        )))
-        }
+        WalletChain::Solana => Ok((solana::parse(watch)?, "mainnet".to_owned())),
+        WalletChain::Evm => Err(WalletError::Invalid(
+            "EVM wallets are not supported yet: Bitcoin and Solana wallets can be watched in \
+             this version"
+                .into(),
+        )),
     }
 }
 
@@ -483,6 +484,76 @@ pub(crate) async fn reconcile(
     replay.finish(&mut tx).await.map_err(&err)?;
     tx.commit().await.map_err(&err)?;
     Ok(changes)
+}
+
+/// One coin's balance as a chain reports it, at a block or slot.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ChainBalance<'a> {
+    pub asset: &'a str,
+    pub amount: Amount,
+    pub height: u64,
+}
+
+/// Makes the account's `asset` balance what the chain says with one adjustment, named by the
+/// block or slot it is as of (`<prefix><asset>:<height>`): what balance-only providers write. A
+/// balance that already matches writes nothing.
+pub(crate) async fn reconcile_balance(
+    store: &Store,
+    account: AccountId,
+    prefix: &str,
+    balance: ChainBalance<'_>,
+    description: &str,
+    now: i64,
+) -> Result<LedgerChanges, WalletError> {
+    let ChainBalance {
+        asset,
+        amount: wanted,
+        height,
+    } = balance;
+    let err = db(store);
+    let mut tx = store.pool().begin().await.map_err(&err)?;
+    let held: Option<String> =
+        sqlx::query_scalar("SELECT amount FROM balances WHERE account_id = ? AND asset_id = ?")
+            .bind(account)
+            .bind(asset)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(&err)?;
+    let held: Amount = held.and_then(|a| a.parse().ok()).unwrap_or(Amount::ZERO);
+    let change = wanted
+        .checked_sub(held)
+        .ok_or_else(|| WalletError::OutOfRange(format!("the {asset} balance")))?;
+    if change.is_zero() {
+        return Ok(LedgerChanges::default());
+    }
+    let batch = ledger::new_batch(&mut tx, BatchKind::Import, description, now)
+        .await
+        .map_err(&err)?;
+    let entry = NewEntry {
+        account_id: account,
+        asset_id: asset.to_owned(),
+        amount: change,
+        kind: EntryKind::Adjustment,
+        occurred_at: now,
+        price: None,
+        note: Some(format!("Balance on chain as of block or slot {height}")),
+        source: format!("{prefix}{asset}:{height}"),
+        link: None,
+    };
+    ledger::insert_entries(&mut tx, batch, &[entry])
+        .await
+        .map_err(|e| match is_unique_violation(&e) {
+            true => WalletError::Invalid(format!(
+                "the ledger already has this wallet's balance as of {height}: scan again later"
+            )),
+            false => err(e),
+        })?;
+    tx.commit().await.map_err(&err)?;
+    Ok(LedgerChanges {
+        added: 1,
+        removed: 0,
+        batch_id: Some(batch),
+    })
 }
 
 /// The coins a wallet's account holds now, by coin id.

@@ -81,6 +81,22 @@ impl ChainHttp {
             .await
     }
 
+    /// POSTs a JSON-RPC `body`; `asked` is what the log keeps of it.
+    pub(crate) async fn post_json(
+        &self,
+        body: &serde_json::Value,
+        asked: &str,
+    ) -> Result<String, WalletError> {
+        let text = body.to_string();
+        self.send(asked, || {
+            self.http
+                .post(&self.base)
+                .header("content-type", "application/json")
+                .body(text.clone())
+        })
+        .await
+    }
+
     async fn send(
         &self,
         asked: &str,

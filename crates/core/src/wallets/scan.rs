@@ -9,6 +9,7 @@ use super::bitcoin::{network_from_name, Keychains};
 use super::esplora::Esplora;
 use super::http::ChainHttp;
 use super::providers::{default_esplora, ProviderOverrides};
+use super::solana::SolanaRpc;
 use super::{
     balances, bitcoin_scan, reconcile, record_scan, LedgerChanges, Wallet, WalletChain, WalletError,
 };
@@ -37,6 +38,9 @@ pub struct ScanReport {
     pub changes: LedgerChanges,
     /// Addresses with any history (Bitcoin).
     pub used_addresses: u32,
+    /// Token accounts found but not counted: Solana's SPL tokens, until their mints are mapped
+    /// to coins (a token without a price must not inflate a portfolio).
+    pub uncounted_tokens: u32,
     /// Why the scan failed; the ledger is then as it was.
     pub error: Option<String>,
 }
@@ -58,12 +62,14 @@ pub(crate) async fn scan(
         height: None,
         changes: LedgerChanges::default(),
         used_addresses: 0,
+        uncounted_tokens: 0,
         error: None,
     };
     let outcome = match wallet.chain {
         WalletChain::Bitcoin => scan_bitcoin(store, wallet, overrides, log, now, &mut report).await,
-        WalletChain::Evm | WalletChain::Solana => Err(WalletError::Invalid(
-            "only Bitcoin wallets can be scanned in this version".into(),
+        WalletChain::Solana => scan_solana(store, wallet, overrides, log, now, &mut report).await,
+        WalletChain::Evm => Err(WalletError::Invalid(
+            "EVM wallets cannot be scanned in this version".into(),
         )),
     };
     match outcome {
@@ -137,4 +143,52 @@ async fn scan_bitcoin(
     )
     .await?;
     Ok(i64::try_from(found.height).unwrap_or(i64::MAX))
+}
+
+/// Solana's public RPC server.
+pub const DEFAULT_SOLANA_RPC: &str = "https://api.mainnet-beta.solana.com";
+
+async fn scan_solana(
+    store: &Store,
+    wallet: &Wallet,
+    overrides: &ProviderOverrides,
+    log: &Arc<RequestLog>,
+    now: i64,
+    report: &mut ScanReport,
+) -> Result<i64, WalletError> {
+    let base = overrides
+        .solana_rpc
+        .as_deref()
+        .unwrap_or(DEFAULT_SOLANA_RPC);
+    let http = ChainHttp::new(
+        base,
+        Provider::SolanaRpc,
+        log.clone(),
+        overrides.proxy.as_deref(),
+        overrides.timeout(),
+    )?;
+    let rpc = SolanaRpc { http };
+    let found = rpc.scan(&wallet.watch, &wallet.name).await;
+    report.requests = rpc.http.requests();
+    let found = found?;
+    report.uncounted_tokens = u32::try_from(found.token_accounts).unwrap_or(u32::MAX);
+    let lamports = i128::from(found.lamports);
+    let wanted = Amount::from_atoms(lamports * super::solana::ATOMS_PER_LAMPORT);
+    let prefix = format!("sol:{}:", wallet.account_id);
+    let description = format!("Scan of wallet '{}'", wallet.name);
+    let balance = super::ChainBalance {
+        asset: "solana",
+        amount: wanted,
+        height: found.slot,
+    };
+    report.changes = super::reconcile_balance(
+        store,
+        wallet.account_id,
+        &prefix,
+        balance,
+        &description,
+        now,
+    )
+    .await?;
+    Ok(i64::try_from(found.slot).unwrap_or(i64::MAX))
 }

@@ -378,3 +378,81 @@ async fn the_stored_esplora_server_is_asked_and_a_bad_one_refused() {
     );
     assert!(!fake.requests().is_empty());
 }
+
+/// A Solana address (the System Program's is all ones; this one is a wallet's).
+const SOLANA: &str = "9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM";
+
+#[tokio::test]
+async fn a_solana_address_is_reconciled_to_its_balance() {
+    let rpc = chain_fake::FakeSolana::start().await.unwrap();
+    rpc.set_balance(SOLANA, 2_500_000_000);
+    rpc.add_token_account(
+        SOLANA,
+        "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v",
+        5_000_000,
+        6,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let app = TestApp::new()
+        .providers(ProviderOverrides {
+            solana_rpc: Some(rpc.url()),
+            timeout: Some(Duration::from_secs(1)),
+            ..ProviderOverrides::default()
+        })
+        .create(dir.path())
+        .await;
+    let error = app
+        .add_wallet(NewWallet {
+            chain: WalletChain::Solana,
+            ..bitcoin("0xd8dA6BF26964aF9D7eEd9e03E53415D37aA96045", "Not Solana")
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::InvalidInput);
+    let wallet = app
+        .add_wallet(NewWallet {
+            chain: WalletChain::Solana,
+            ..bitcoin(SOLANA, "Phantom")
+        })
+        .await
+        .unwrap();
+    assert_eq!(wallet.first_address.as_deref(), Some(SOLANA));
+
+    let report = &app.scan_wallets(None).await.unwrap()[0];
+    assert_eq!(report.error, None);
+    let sol = |r: &crypto_balance_core::wallets::ScanReport| {
+        r.coins
+            .iter()
+            .find(|c| c.coin == "solana")
+            .map_or_else(|| "0".to_owned(), |c| c.amount.to_string())
+    };
+    assert_eq!(sol(report), "2.5");
+    assert_eq!(report.height, Some(250_000_000));
+    assert_eq!((report.changes.added, report.uncounted_tokens), (1, 1));
+    assert_eq!(report.requests, 2);
+
+    // The same balance at a later slot adds nothing; a new one adds one adjustment.
+    rpc.set_slot(250_000_100);
+    let again = &app.scan_wallets(None).await.unwrap()[0];
+    assert_eq!((again.changes.added, sol(again).as_str()), (0, "2.5"));
+    rpc.set_balance(SOLANA, 1_000_000_000);
+    rpc.set_slot(250_000_200);
+    let spent = &app.scan_wallets(None).await.unwrap()[0];
+    assert_eq!((spent.changes.added, sol(spent).as_str()), (1, "1"));
+
+    let log = app.privacy_log(100).await.unwrap();
+    let asked: Vec<_> = log.iter().filter(|r| r.provider == "solana-rpc").collect();
+    assert_eq!(asked.len(), rpc.requests().len());
+    assert!(asked
+        .iter()
+        .any(|r| r.asked == format!("getBalance ({SOLANA} of wallet 'Phantom')")));
+
+    rpc.fail_next(&[chain_fake::Failure::Status(500); 3]);
+    let failed = &app.scan_wallets(None).await.unwrap()[0];
+    let error = failed.error.as_deref().expect("the scan failed");
+    assert!(
+        error.contains(&format!("The Solana RPC server at {}", rpc.url())),
+        "{error}"
+    );
+    assert_eq!(sol(failed), "1", "the ledger is as it was");
+}

@@ -1,0 +1,156 @@
+//! A Solana JSON-RPC server: `getBalance` and `getTokenAccountsByOwner` (jsonParsed), with a slot
+//! that moves when told, failures on demand and every request recorded as `method address`.
+
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use crate::Failure;
+
+#[derive(Debug, Default)]
+struct Ledger {
+    slot: u64,
+    lamports: HashMap<String, u64>,
+    /// Owner → (mint, raw amount, decimals) of each token account.
+    tokens: HashMap<String, Vec<(String, u64, u8)>>,
+    failures: VecDeque<Failure>,
+    requests: Vec<String>,
+}
+
+type Shared = Arc<Mutex<Ledger>>;
+
+fn lock(ledger: &Shared) -> std::sync::MutexGuard<'_, Ledger> {
+    ledger.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// A running fake; dropping it stops the server.
+#[derive(Debug)]
+pub struct FakeSolana {
+    addr: SocketAddr,
+    ledger: Shared,
+    _stop: oneshot::Sender<()>,
+}
+
+impl FakeSolana {
+    /// Starts on a free port at slot 250,000,000.
+    pub async fn start() -> std::io::Result<Self> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let ledger: Shared = Arc::new(Mutex::new(Ledger {
+            slot: 250_000_000,
+            ..Ledger::default()
+        }));
+        let app = Router::new()
+            .route("/", post(rpc))
+            .with_state(ledger.clone());
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+        Ok(Self {
+            addr,
+            ledger,
+            _stop: stop,
+        })
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn set_balance(&self, address: &str, lamports: u64) {
+        lock(&self.ledger)
+            .lamports
+            .insert(address.to_owned(), lamports);
+    }
+
+    pub fn add_token_account(&self, owner: &str, mint: &str, amount: u64, decimals: u8) {
+        lock(&self.ledger)
+            .tokens
+            .entry(owner.to_owned())
+            .or_default()
+            .push((mint.to_owned(), amount, decimals));
+    }
+
+    pub fn set_slot(&self, slot: u64) {
+        lock(&self.ledger).slot = slot;
+    }
+
+    pub fn fail_next(&self, failures: &[Failure]) {
+        lock(&self.ledger).failures.extend(failures.iter().copied());
+    }
+
+    /// Every request, as `method address`.
+    pub fn requests(&self) -> Vec<String> {
+        lock(&self.ledger).requests.clone()
+    }
+}
+
+async fn rpc(State(ledger): State<Shared>, Json(call): Json<Value>) -> Response {
+    let method = call["method"].as_str().unwrap_or_default().to_owned();
+    let address = call["params"][0].as_str().unwrap_or_default().to_owned();
+    let failure = {
+        let mut ledger = lock(&ledger);
+        ledger.requests.push(format!("{method} {address}"));
+        ledger.failures.pop_front()
+    };
+    match failure {
+        Some(Failure::Status(status)) => {
+            let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            return (code, "failing on purpose").into_response();
+        }
+        Some(Failure::Silence(wait)) => {
+            tokio::time::sleep(wait).await;
+            return StatusCode::GATEWAY_TIMEOUT.into_response();
+        }
+        None => {}
+    }
+    let ledger = lock(&ledger);
+    let context = json!({ "slot": ledger.slot });
+    let result = match method.as_str() {
+        "getBalance" => json!({
+            "context": context,
+            "value": ledger.lamports.get(&address).copied().unwrap_or(0),
+        }),
+        "getTokenAccountsByOwner" => {
+            let accounts: Vec<Value> = ledger
+                .tokens
+                .get(&address)
+                .into_iter()
+                .flatten()
+                .map(|(mint, amount, decimals)| {
+                    json!({
+                        "pubkey": format!("token-account-of-{mint}"),
+                        "account": { "data": { "parsed": { "info": {
+                            "mint": mint,
+                            "owner": address,
+                            "tokenAmount": { "amount": amount.to_string(), "decimals": decimals },
+                        }}}},
+                    })
+                })
+                .collect();
+            json!({ "context": context, "value": accounts })
+        }
+        _ => {
+            return Json(json!({
+                "jsonrpc": "2.0", "id": call["id"],
+                "error": { "code": -32601, "message": "Method not found" },
+            }))
+            .into_response()
+        }
+    };
+    Json(json!({ "jsonrpc": "2.0", "id": call["id"], "result": result })).into_response()
+}
