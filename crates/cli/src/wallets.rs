@@ -10,10 +10,10 @@ use crate::output;
 
 #[derive(Debug, Subcommand)]
 pub enum WalletsCommand {
-    /// Watch a wallet: a Bitcoin address, xpub/ypub/zpub or descriptor (public keys only: a
-    /// private key or recovery phrase is refused). It is scanned right away.
+    /// Watch a wallet: a Bitcoin address, xpub/ypub/zpub or descriptor, or a Solana address
+    /// (public data only: a private key or recovery phrase is refused). It is scanned right away.
     Add {
-        /// bitcoin (evm and solana are not supported yet)
+        /// bitcoin or solana (evm is not supported yet)
         #[arg(value_name = "CHAIN")]
         chain: WalletChain,
         /// The address, extended public key or output descriptor

@@ -18,6 +18,7 @@ struct Setup {
     dir: PathBuf,
     fake: FakeCoinGecko,
     esplora: chain_fake::FakeEsplora,
+    solana: chain_fake::FakeSolana,
 }
 
 fn command(setup: &Setup, args: &[&str]) -> Command {
@@ -29,6 +30,7 @@ fn command(setup: &Setup, args: &[&str]) -> Command {
         .env("CRYPTO_BALANCE_KEYCHAIN", "off")
         .env("CRYPTO_BALANCE_COINGECKO_URL", setup.fake.base_url())
         .env("CRYPTO_BALANCE_ESPLORA_URL", setup.esplora.url())
+        .env("CRYPTO_BALANCE_SOLANA_RPC", setup.solana.url())
         .env("LC_ALL", "en_US.UTF-8")
         .env_remove("CRYPTO_BALANCE_COINGECKO_PLAN")
         .env_remove("CRYPTO_BALANCE_COINGECKO_KEY");
@@ -113,6 +115,7 @@ async fn setup() -> Setup {
         _temp: temp,
         fake,
         esplora: chain_fake::FakeEsplora::start().await.expect("fake starts"),
+        solana: chain_fake::FakeSolana::start().await.expect("fake starts"),
     };
     ok(&setup, &["init"]).await;
     setup
@@ -788,7 +791,21 @@ async fn a_wallet_is_added_scanned_valued_logged_and_removed() {
     let server = json(&setup, &["wallets", "server", "--public"]).await;
     assert_eq!(server["esplora_url"], Value::Null);
 
+    // A Solana address: its SOL balance, as of the slot the server answered at.
+    let address = "9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM";
+    setup.solana.set_balance(address, 3_000_000_000);
+    let added = json(
+        &setup,
+        &["wallets", "add", "solana", address, "--name", "Phantom"],
+    )
+    .await;
+    assert_eq!(added["scans"][0]["coins"][0]["coin"], "solana");
+    assert_eq!(added["scans"][0]["coins"][0]["amount"], "3");
+    assert_eq!(added["scans"][0]["height"], 250_000_000);
+    assert_eq!(added["scans"][0]["requests"], 2);
+
     ok(&setup, &["wallets", "remove", "Cold"]).await;
+    ok(&setup, &["wallets", "remove", "Phantom"]).await;
     assert_eq!(
         json(&setup, &["wallets", "list"]).await,
         serde_json::json!([])

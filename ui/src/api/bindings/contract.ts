@@ -988,6 +988,11 @@ export type ScanReport = {
 	changes: LedgerChanges,
 	/**  Addresses with any history (Bitcoin). */
 	used_addresses: number,
+	/**
+	 *  Token accounts found but not counted: Solana's SPL tokens, until their mints are mapped
+	 *  to coins (a token without a price must not inflate a portfolio).
+	 */
+	uncounted_tokens: number,
 	/**  Why the scan failed; the ledger is then as it was. */
 	error: string | null,
 };

@@ -1,6 +1,6 @@
 import { cleanup, fireEvent, render, screen } from "@testing-library/svelte";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { listWallets, onHoldingsChanged, onWalletScanned, type Wallet } from "../../api";
 import { resource, type Resource } from "../../lib/resource.svelte";
 import WalletsPanel from "./WalletsPanel.svelte";
@@ -77,6 +77,42 @@ describe("Holdings → Watched wallets", () => {
     await fireEvent.input(field, { target: { value: "zpub6rFR7y4Q2AijBEqTUquhVz398htDFrt" } });
     expect(await screen.findByText(FIRST)).toBeInTheDocument();
     expect(screen.getByRole("button", { name: /watch and scan/i })).toBeEnabled();
+  });
+
+  it("watches a Solana address: no gap limit, the chain sent with it", async () => {
+    const added: unknown[] = [];
+    mockIPC(
+      (command, args) => {
+        if (command === "list_wallets") return [];
+        if (command === "preview_wallet") {
+          const { chain, watch } = args as { chain: string; watch: string };
+          return {
+            network: chain === "solana" ? "mainnet" : "bitcoin",
+            first_address: watch,
+            derives_addresses: false,
+          };
+        }
+        if (command === "add_wallet") {
+          added.push((args as { wallet: unknown }).wallet);
+          return { ...wallet, chain: "solana", name: "Phantom" };
+        }
+        if (command === "scan_wallets") return [];
+        return null;
+      },
+      { shouldMockEvents: true },
+    );
+    renderPanel();
+    await fireEvent.click(await screen.findByRole("button", { name: /watch a wallet/i }));
+    const chain = document.querySelector("[data-wallet-chain]");
+    if (chain) await fireEvent.change(chain, { target: { value: "solana" } });
+    expect(screen.queryByText("Gap limit")).toBeNull();
+    const address = "9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM";
+    const field = document.querySelector("[data-wallet-watch]");
+    if (field) await fireEvent.input(field, { target: { value: address } });
+    expect(await screen.findByText(address)).toBeInTheDocument();
+    await fireEvent.click(screen.getByRole("button", { name: /watch and scan/i }));
+    await vi.waitFor(() => expect(added).toHaveLength(1));
+    expect(added[0]).toMatchObject({ chain: "solana", watch: address, gap_limit: null });
   });
 
   it("asks before it stops watching a wallet", async () => {
