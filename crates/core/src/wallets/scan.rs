@@ -65,9 +65,16 @@ pub(crate) async fn scan(
         uncounted_tokens: 0,
         error: None,
     };
+    let context = Scan {
+        store,
+        wallet,
+        overrides,
+        log,
+        now,
+    };
     let outcome = match wallet.chain {
-        WalletChain::Bitcoin => scan_bitcoin(store, wallet, overrides, log, now, &mut report).await,
-        WalletChain::Solana => scan_solana(store, wallet, overrides, log, now, &mut report).await,
+        WalletChain::Bitcoin => scan_bitcoin(&context, &mut report).await,
+        WalletChain::Solana => scan_solana(&context, &mut report).await,
         WalletChain::Evm => Err(WalletError::Invalid(
             "EVM wallets cannot be scanned in this version".into(),
         )),
@@ -92,16 +99,36 @@ pub(crate) async fn scan(
     Ok(report)
 }
 
-async fn scan_bitcoin(
-    store: &Store,
-    wallet: &Wallet,
-    overrides: &ProviderOverrides,
-    log: &Arc<RequestLog>,
+/// What every chain's scan works with.
+#[derive(Clone, Copy)]
+struct Scan<'a> {
+    store: &'a Store,
+    wallet: &'a Wallet,
+    overrides: &'a ProviderOverrides,
+    log: &'a Arc<RequestLog>,
     now: i64,
-    report: &mut ScanReport,
-) -> Result<i64, WalletError> {
+}
+
+impl Scan<'_> {
+    /// The provider's client: the proxy, the timeout and the privacy log as configured.
+    fn client(&self, base: &str, provider: Provider) -> Result<ChainHttp, WalletError> {
+        ChainHttp::new(
+            base,
+            provider,
+            self.log.clone(),
+            self.overrides.proxy.as_deref(),
+            self.overrides.timeout(),
+        )
+    }
+}
+
+async fn scan_bitcoin(scan: &Scan<'_>, report: &mut ScanReport) -> Result<i64, WalletError> {
+    let Scan {
+        store, wallet, now, ..
+    } = *scan;
     let keychains = Keychains::new(&wallet.watch, network_from_name(&wallet.network))?;
-    let base = overrides
+    let base = scan
+        .overrides
         .esplora_url
         .clone()
         .or(super::settings::load(store).await?.esplora_url)
@@ -112,13 +139,7 @@ async fn scan_bitcoin(
                 wallet.network
             ))
         })?;
-    let http = ChainHttp::new(
-        &base,
-        Provider::Esplora,
-        log.clone(),
-        overrides.proxy.as_deref(),
-        overrides.timeout(),
-    )?;
+    let http = scan.client(&base, Provider::Esplora)?;
     let esplora = Esplora { http };
     let prefix = format!("btc:{}:", wallet.account_id);
     let found = bitcoin_scan::scan(
@@ -148,25 +169,16 @@ async fn scan_bitcoin(
 /// Solana's public RPC server.
 pub const DEFAULT_SOLANA_RPC: &str = "https://api.mainnet-beta.solana.com";
 
-async fn scan_solana(
-    store: &Store,
-    wallet: &Wallet,
-    overrides: &ProviderOverrides,
-    log: &Arc<RequestLog>,
-    now: i64,
-    report: &mut ScanReport,
-) -> Result<i64, WalletError> {
-    let base = overrides
+async fn scan_solana(scan: &Scan<'_>, report: &mut ScanReport) -> Result<i64, WalletError> {
+    let Scan {
+        store, wallet, now, ..
+    } = *scan;
+    let base = scan
+        .overrides
         .solana_rpc
         .as_deref()
         .unwrap_or(DEFAULT_SOLANA_RPC);
-    let http = ChainHttp::new(
-        base,
-        Provider::SolanaRpc,
-        log.clone(),
-        overrides.proxy.as_deref(),
-        overrides.timeout(),
-    )?;
+    let http = scan.client(base, Provider::SolanaRpc)?;
     let rpc = SolanaRpc { http };
     let found = rpc.scan(&wallet.watch, &wallet.name).await;
     report.requests = rpc.http.requests();
