@@ -14,8 +14,9 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-use tokio::net::TcpListener;
 use tokio::sync::oneshot;
+
+use crate::lock;
 
 /// What the next requests get instead of an answer.
 #[derive(Debug, Clone, Copy)]
@@ -48,10 +49,6 @@ struct Chain {
 
 type Shared = Arc<Mutex<Chain>>;
 
-fn lock(chain: &Shared) -> std::sync::MutexGuard<'_, Chain> {
-    chain.lock().unwrap_or_else(|p| p.into_inner())
-}
-
 /// A running fake; dropping it stops the server.
 #[derive(Debug)]
 pub struct FakeEsplora {
@@ -66,8 +63,6 @@ const STRANGER: &str = "0014ffffffffffffffffffffffffffffffffffffffff";
 impl FakeEsplora {
     /// Starts on a free port with its tip at height 800,000.
     pub async fn start() -> std::io::Result<Self> {
-        let listener = TcpListener::bind("127.0.0.1:0").await?;
-        let addr = listener.local_addr()?;
         let chain: Shared = Arc::new(Mutex::new(Chain {
             tip: 800_000,
             ..Chain::default()
@@ -78,14 +73,7 @@ impl FakeEsplora {
             .route("/scripthash/{hash}/txs/chain/{last}", get(next_page))
             .route("/__fake/pay", axum::routing::post(pay))
             .with_state(chain.clone());
-        let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await;
-        });
+        let (addr, stop) = crate::serve(app).await?;
         Ok(Self {
             addr,
             chain,

@@ -11,10 +11,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use serde_json::{json, Value};
-use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-use crate::Failure;
+use crate::{lock, Failure};
 
 #[derive(Debug, Default)]
 struct Ledger {
@@ -28,10 +27,6 @@ struct Ledger {
 
 type Shared = Arc<Mutex<Ledger>>;
 
-fn lock(ledger: &Shared) -> std::sync::MutexGuard<'_, Ledger> {
-    ledger.lock().unwrap_or_else(|p| p.into_inner())
-}
-
 /// A running fake; dropping it stops the server.
 #[derive(Debug)]
 pub struct FakeSolana {
@@ -43,8 +38,6 @@ pub struct FakeSolana {
 impl FakeSolana {
     /// Starts on a free port at slot 250,000,000.
     pub async fn start() -> std::io::Result<Self> {
-        let listener = TcpListener::bind("127.0.0.1:0").await?;
-        let addr = listener.local_addr()?;
         let ledger: Shared = Arc::new(Mutex::new(Ledger {
             slot: 250_000_000,
             ..Ledger::default()
@@ -52,14 +45,7 @@ impl FakeSolana {
         let app = Router::new()
             .route("/", post(rpc))
             .with_state(ledger.clone());
-        let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await;
-        });
+        let (addr, stop) = crate::serve(app).await?;
         Ok(Self {
             addr,
             ledger,
