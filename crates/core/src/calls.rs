@@ -90,6 +90,14 @@ pub fn proxy_from_env() -> Option<String> {
         .filter(|value| !value.trim().is_empty())
 }
 
+/// A client with the app's user agent, `timeout` per call and at most 10 s to connect.
+pub fn client_builder(timeout: std::time::Duration) -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(timeout.min(std::time::Duration::from_secs(10)))
+        .user_agent(concat!("CryptoBalance/", env!("CARGO_PKG_VERSION")))
+}
+
 /// Sends every request of `builder` through `proxy`. An address that cannot be used fails closed:
 /// requests go to a proxy that is not there, so nothing leaves without the proxy asked for.
 pub fn proxied(builder: reqwest::ClientBuilder, proxy: Option<&str>) -> reqwest::ClientBuilder {
@@ -106,6 +114,33 @@ pub fn proxied(builder: reqwest::ClientBuilder, proxy: Option<&str>) -> reqwest:
             }
         }
     }
+}
+
+/// Why a body was not read.
+#[derive(Debug)]
+pub enum Unread {
+    TooLarge,
+    Transport(reqwest::Error),
+    NotText,
+}
+
+/// Reads a body chunk by chunk, refusing it as soon as it passes `max` bytes: every client of an
+/// outside service reads its answers through it.
+pub async fn read_capped(mut response: reqwest::Response, max: usize) -> Result<String, Unread> {
+    if response
+        .content_length()
+        .is_some_and(|length| length > max as u64)
+    {
+        return Err(Unread::TooLarge);
+    }
+    let mut body: Vec<u8> = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(Unread::Transport)? {
+        if body.len() + chunk.len() > max {
+            return Err(Unread::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    String::from_utf8(body).map_err(|_| Unread::NotText)
 }
 
 static COUNTS: Mutex<BTreeMap<(Provider, CallOutcome), u64>> = Mutex::new(BTreeMap::new());

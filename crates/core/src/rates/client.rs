@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::api_error::ApiError;
 use super::response::{malformed, parse_chart, parse_simple_price};
 pub use crate::assets::Listing;
-use crate::calls::{self, CallOutcome, Provider, RequestLog};
+use crate::calls::{self, read_capped, CallOutcome, Provider, RequestLog, Unread};
 use crate::plan::Plan;
 use crate::secret::ApiKey;
 
@@ -316,11 +316,10 @@ impl CoinGeckoClient {
 /// A client with the app's user agent, `timeout` per call and at most 10 s to connect, through
 /// the proxy `CRYPTO_BALANCE_PROXY` names.
 pub(super) fn http_builder(timeout: Duration) -> reqwest::ClientBuilder {
-    let builder = reqwest::Client::builder();
-    crate::calls::proxied(builder, crate::calls::proxy_from_env().as_deref())
-        .timeout(timeout)
-        .connect_timeout(timeout.min(Duration::from_secs(10)))
-        .user_agent(concat!("CryptoBalance/", env!("CARGO_PKG_VERSION")))
+    calls::proxied(
+        calls::client_builder(timeout),
+        calls::proxy_from_env().as_deref(),
+    )
 }
 
 /// `given` (a local fake, say) unless blank, else `default`; no spaces or trailing slash.
@@ -331,34 +330,6 @@ pub(super) fn base_url(given: Option<&str>, default: &str) -> String {
         .trim()
         .trim_end_matches('/')
         .to_owned()
-}
-
-/// Why a body was not read.
-pub(super) enum Unread {
-    TooLarge,
-    Transport(reqwest::Error),
-    NotText,
-}
-
-/// Reads a body chunk by chunk, refusing it as soon as it passes `max` bytes.
-pub(super) async fn read_capped(
-    mut response: reqwest::Response,
-    max: usize,
-) -> Result<String, Unread> {
-    if response
-        .content_length()
-        .is_some_and(|length| length > max as u64)
-    {
-        return Err(Unread::TooLarge);
-    }
-    let mut body: Vec<u8> = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(Unread::Transport)? {
-        if body.len() + chunk.len() > max {
-            return Err(Unread::TooLarge);
-        }
-        body.extend_from_slice(&chunk);
-    }
-    String::from_utf8(body).map_err(|_| Unread::NotText)
 }
 
 impl From<Unread> for ApiError {

@@ -10,9 +10,10 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::client::{self, http_builder, read_capped, Unread, DEFAULT_TIMEOUT};
+use super::client::{self, http_builder, DEFAULT_TIMEOUT};
 use super::number::parse_json_number;
 use crate::calls::{self, CallOutcome, Provider, RequestLog};
+use crate::calls::{read_capped, Unread};
 use crate::clock::SECONDS_PER_DAY as DAY;
 use crate::money::Price;
 

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::calls::{self, CallOutcome, Provider, RequestLog};
+use crate::calls::{self, CallOutcome, Provider, RequestLog, Unread};
 
 use super::WalletError;
 
@@ -47,16 +47,13 @@ impl ChainHttp {
                 provider.title()
             )));
         }
-        let mut builder = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout.min(Duration::from_secs(10)))
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("CryptoBalance/", env!("CARGO_PKG_VERSION")));
+        let mut builder =
+            calls::client_builder(timeout).redirect(reqwest::redirect::Policy::none());
         if let Some(proxy) = proxy.map(str::trim).filter(|p| !p.is_empty()) {
             // Refused here with a reason; `calls::proxied` would fail closed in silence.
             reqwest::Proxy::all(proxy)
                 .map_err(|e| WalletError::Invalid(format!("the proxy address: {e}")))?;
-            builder = crate::calls::proxied(builder, Some(proxy));
+            builder = calls::proxied(builder, Some(proxy));
         }
         let http = builder
             .build()
@@ -156,25 +153,15 @@ impl ChainHttp {
     }
 }
 
-async fn read_capped(mut response: reqwest::Response) -> Result<String, String> {
-    if response
-        .content_length()
-        .is_some_and(|n| n > MAX_ANSWER_BYTES as u64)
-    {
-        return Err(format!("sent an answer over {MAX_ANSWER_BYTES} bytes"));
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = response
-        .chunk()
+/// A provider's answer read through the one capped reader, its failure said for the user.
+async fn read_capped(response: reqwest::Response) -> Result<String, String> {
+    calls::read_capped(response, MAX_ANSWER_BYTES)
         .await
-        .map_err(|_| "cut its answer short".to_owned())?
-    {
-        if body.len() + chunk.len() > MAX_ANSWER_BYTES {
-            return Err(format!("sent an answer over {MAX_ANSWER_BYTES} bytes"));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    String::from_utf8(body).map_err(|_| "sent an answer that is not text".to_owned())
+        .map_err(|unread| match unread {
+            Unread::TooLarge => format!("sent an answer over {MAX_ANSWER_BYTES} bytes"),
+            Unread::Transport(_) => "cut its answer short".to_owned(),
+            Unread::NotText => "sent an answer that is not text".to_owned(),
+        })
 }
 
 fn capitalized(text: &str) -> String {
