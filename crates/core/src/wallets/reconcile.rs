@@ -1,0 +1,179 @@
+//! How a scan's findings reach the ledger, each in one transaction: a history of entries made to
+//! match (Bitcoin), or a balance made to match with one adjustment (Solana).
+
+use std::collections::HashMap;
+
+use super::{db, ChainEntry, LedgerChanges, WalletError};
+use crate::ids::AccountId;
+use crate::ledger::{self, BatchKind, EntryKind, NewEntry};
+use crate::money::Amount;
+use crate::store::{is_unique_violation, Store};
+
+/// Makes the account's entries under `prefix` what the chain says, in one transaction: new ones
+/// added as one batch, vanished ones removed, changed ones (a confirmation's time) rewritten.
+pub(crate) async fn reconcile(
+    store: &Store,
+    account: AccountId,
+    prefix: &str,
+    wanted: Vec<ChainEntry>,
+    description: &str,
+    now: i64,
+) -> Result<LedgerChanges, WalletError> {
+    let err = db(store);
+    let mut tx = store.pool().begin().await.map_err(&err)?;
+    let stored: Vec<(i64, String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT id, source, asset_id, amount, kind, occurred_at FROM entries \
+         WHERE account_id = ? AND substr(source, 1, length(?)) = ?",
+    )
+    .bind(account)
+    .bind(prefix)
+    .bind(prefix)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(&err)?;
+    let mut stored: HashMap<String, (i64, String, String, String, i64)> = stored
+        .into_iter()
+        .map(|(id, source, asset, amount, kind, at)| (source, (id, asset, amount, kind, at)))
+        .collect();
+    let mut replay = ledger::Replay::default();
+    let mut fresh = Vec::new();
+    let mut removed: Vec<i64> = Vec::new();
+    let mut rewritten = 0u32;
+    for entry in wanted {
+        let kept_at = match stored.remove(&entry.source) {
+            Some((id, asset, amount, kind, at)) => {
+                let same = asset == entry.asset
+                    && amount == entry.amount.to_string()
+                    && kind == entry.kind.as_str()
+                    && entry.at.is_none_or(|t| t == at);
+                if same {
+                    continue;
+                }
+                removed.push(id);
+                rewritten += 1;
+                replay.add(account, &asset);
+                Some(at)
+            }
+            None => None,
+        };
+        fresh.push(NewEntry {
+            account_id: account,
+            asset_id: entry.asset,
+            amount: entry.amount,
+            kind: entry.kind,
+            occurred_at: entry.at.or(kept_at).unwrap_or(now),
+            price: None,
+            note: Some(entry.note),
+            source: entry.source,
+            link: None,
+        });
+    }
+    for (id, asset, ..) in stored.into_values() {
+        removed.push(id);
+        replay.add(account, &asset);
+    }
+    for chunk in removed.chunks(500) {
+        let mut delete = sqlx::QueryBuilder::new("DELETE FROM entries WHERE id IN (");
+        let mut ids = delete.separated(", ");
+        for id in chunk {
+            ids.push_bind(*id);
+        }
+        delete.push(")");
+        delete.build().execute(&mut *tx).await.map_err(&err)?;
+    }
+    // A rewritten entry counts once, as added.
+    let mut changes = LedgerChanges {
+        added: u32::try_from(fresh.len()).unwrap_or(u32::MAX),
+        removed: u32::try_from(removed.len())
+            .unwrap_or(u32::MAX)
+            .saturating_sub(rewritten),
+        batch_id: None,
+    };
+    if !fresh.is_empty() {
+        let batch = ledger::new_batch(&mut tx, BatchKind::Import, description, now)
+            .await
+            .map_err(&err)?;
+        ledger::insert_entries_deferred(&mut tx, batch, &fresh, &mut replay)
+            .await
+            .map_err(|e| match is_unique_violation(&e) {
+                true => WalletError::Invalid(
+                    "another account already holds one of these transactions".into(),
+                ),
+                false => err(e),
+            })?;
+        changes.batch_id = Some(batch);
+    }
+    replay.finish(&mut tx).await.map_err(&err)?;
+    tx.commit().await.map_err(&err)?;
+    Ok(changes)
+}
+
+/// One coin's balance as a chain reports it, at a block or slot.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ChainBalance<'a> {
+    pub asset: &'a str,
+    pub amount: Amount,
+    pub height: u64,
+}
+
+/// Makes the account's `asset` balance what the chain says with one adjustment, named by the
+/// block or slot it is as of (`<prefix><asset>:<height>`): what balance-only providers write. A
+/// balance that already matches writes nothing.
+pub(crate) async fn reconcile_balance(
+    store: &Store,
+    account: AccountId,
+    prefix: &str,
+    balance: ChainBalance<'_>,
+    description: &str,
+    now: i64,
+) -> Result<LedgerChanges, WalletError> {
+    let ChainBalance {
+        asset,
+        amount: wanted,
+        height,
+    } = balance;
+    let err = db(store);
+    let mut tx = store.pool().begin().await.map_err(&err)?;
+    let held: Option<String> =
+        sqlx::query_scalar("SELECT amount FROM balances WHERE account_id = ? AND asset_id = ?")
+            .bind(account)
+            .bind(asset)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(&err)?;
+    let held: Amount = held.and_then(|a| a.parse().ok()).unwrap_or(Amount::ZERO);
+    let change = wanted
+        .checked_sub(held)
+        .ok_or_else(|| WalletError::OutOfRange(format!("the {asset} balance")))?;
+    if change.is_zero() {
+        return Ok(LedgerChanges::default());
+    }
+    let batch = ledger::new_batch(&mut tx, BatchKind::Import, description, now)
+        .await
+        .map_err(&err)?;
+    let entry = NewEntry {
+        account_id: account,
+        asset_id: asset.to_owned(),
+        amount: change,
+        kind: EntryKind::Adjustment,
+        occurred_at: now,
+        price: None,
+        note: Some(format!("Balance on chain as of block or slot {height}")),
+        source: format!("{prefix}{asset}:{height}"),
+        link: None,
+    };
+    ledger::insert_entries(&mut tx, batch, &[entry])
+        .await
+        .map_err(|e| match is_unique_violation(&e) {
+            true => WalletError::Invalid(format!(
+                "the ledger already has this wallet's balance as of {height}: scan again later"
+            )),
+            false => err(e),
+        })?;
+    tx.commit().await.map_err(&err)?;
+    Ok(LedgerChanges {
+        added: 1,
+        removed: 0,
+        batch_id: Some(batch),
+    })
+}
