@@ -24,6 +24,9 @@ pub struct Coin {
     /// Exact number text to send for a currency, verbatim (e.g. `8.69e-05`, `24660`, `null`).
     #[serde(default)]
     pub raw_prices: BTreeMap<String, String>,
+    /// Token contracts (or mints) by platform id, as `/coins/list?include_platform=true` sends.
+    #[serde(default)]
+    pub platforms: BTreeMap<String, String>,
 }
 
 impl Coin {
@@ -36,6 +39,7 @@ impl Coin {
             usd: usd.and_then(|text| Decimal::from_str(text).ok()),
             change_24h: Some(Decimal::new(125, 2)),
             raw_prices: BTreeMap::new(),
+            platforms: BTreeMap::new(),
         }
     }
 }
@@ -309,9 +313,70 @@ pub fn default_coins() -> Vec<Coin> {
         if coin.id == "tether" {
             coin.change_24h = Some(Decimal::new(-3253112981338902, 18));
         }
+        for (coin_id, platform, address) in PLATFORMS {
+            if coin.id == *coin_id {
+                coin.platforms
+                    .insert((*platform).to_owned(), (*address).to_owned());
+            }
+        }
     }
     coins
 }
+
+/// Token contracts and mints of a few coins, as the real `/coins/list?include_platform=true`
+/// has them (checksummed or not, as CoinGecko sends them).
+const PLATFORMS: &[(&str, &str, &str)] = &[
+    (
+        "usd-coin",
+        "ethereum",
+        "0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48",
+    ),
+    (
+        "usd-coin",
+        "base",
+        "0x833589fcd6edb6e08f4c7c32d4f71b54bda02913",
+    ),
+    (
+        "usd-coin",
+        "arbitrum-one",
+        "0xaf88d065e77c8cc2239327c5edb3a432268e5831",
+    ),
+    (
+        "usd-coin",
+        "solana",
+        "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v",
+    ),
+    (
+        "tether",
+        "ethereum",
+        "0xdac17f958d2ee523a2206206994597c13d831ec7",
+    ),
+    (
+        "tether",
+        "binance-smart-chain",
+        "0x55d398326f99059ff775485246999027b3197955",
+    ),
+    (
+        "dai",
+        "ethereum",
+        "0x6b175474e89094c44da98b954eedeac495271d0f",
+    ),
+    (
+        "pepe",
+        "ethereum",
+        "0x6982508145454Ce325dDbE47a25d4ec3d2311933",
+    ),
+    (
+        "arbitrum",
+        "arbitrum-one",
+        "0x912ce59144191c1204e64559fe8253a0e49e6548",
+    ),
+    (
+        "optimism",
+        "optimistic-ethereum",
+        "0x4200000000000000000000000000000000000042",
+    ),
+];
 
 #[cfg(test)]
 mod tests {

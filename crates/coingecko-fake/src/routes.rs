@@ -124,7 +124,7 @@ pub async fn coins_list(State(shared): State<Shared>, Query(params): Params) -> 
         .map(|c| {
             let mut item = json!({ "id": c.id, "symbol": c.symbol, "name": c.name });
             if platforms {
-                item["platforms"] = json!({});
+                item["platforms"] = json!(c.platforms);
             }
             item
         })

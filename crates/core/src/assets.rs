@@ -1,10 +1,14 @@
 //! Assets: coins by CoinGecko id and fiat currencies. Users type an id or a symbol; a symbol that
 //! several coins share is refused with the candidates, never resolved to the first one.
 
+use std::collections::BTreeMap;
+
 use crate::coin::CoinId;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use sqlx::{Sqlite, Transaction};
+
+pub mod contracts;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct Asset {
@@ -21,6 +25,11 @@ pub struct Listing {
     pub name: String,
     #[serde(default)]
     pub market_cap_rank: Option<u32>,
+    /// Contract address (or mint) by CoinGecko platform, from `include_platform=true`; CoinGecko
+    /// sends `null` or `""` for some.
+    #[serde(default, skip_serializing)]
+    #[specta(skip)]
+    pub platforms: BTreeMap<String, Option<String>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -170,6 +179,7 @@ pub(crate) async fn search_local(
             symbol,
             name,
             market_cap_rank,
+            platforms: Default::default(),
         })
         .collect())
 }

@@ -248,9 +248,10 @@ impl CoinGeckoClient {
         serde_json::from_str(&body).map_err(|e| malformed(&e))
     }
 
-    /// `/coins/list`: every coin's id, symbol and name (well over 10,000; fetch rarely).
+    /// `/coins/list`: every coin's id, symbol and name, with its token contracts by platform
+    /// (well over 10,000 coins; fetch rarely).
     pub async fn coins_list(&self) -> Result<Vec<Listing>, ApiError> {
-        let body = self.get("/coins/list", "").await?;
+        let body = self.get("/coins/list", "include_platform=true").await?;
         serde_json::from_str(&body).map_err(|e| malformed(&e))
     }
 

@@ -178,6 +178,11 @@ pub async fn save_listings(
     .execute(&mut *tx)
     .await
     .map_err(err)?;
+    if resource == "coins_list" {
+        crate::assets::contracts::replace_all(&mut tx, listings)
+            .await
+            .map_err(err)?;
+    }
     mark_fetched(&mut tx, resource, now).await.map_err(err)?;
     tx.commit().await.map_err(err)
 }
