@@ -1,10 +1,22 @@
 //! `chain-fake`: runs the Esplora fake until stopped, printing its base URL first so scripts can
 //! read it. `POST /__fake/pay {"script": hex, "sats": n, "height": h}` adds a payment.
+//! `chain-fake evm CHAIN_ID` runs an EVM chain's JSON-RPC fake instead; `POST /__fake/set` gives
+//! an address its balances (see `FakeEvm`).
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
-    let fake = chain_fake::FakeEsplora::start().await?;
-    let url = fake.url();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (url, _running) = match args.first().map(String::as_str) {
+        Some("evm") => {
+            let chain_id = args.get(1).and_then(|id| id.parse().ok()).unwrap_or(1);
+            let fake = chain_fake::FakeEvm::start(chain_id).await?;
+            (fake.url(), Running::Evm(fake))
+        }
+        _ => {
+            let fake = chain_fake::FakeEsplora::start().await?;
+            (fake.url(), Running::Esplora(fake))
+        }
+    };
     // The first line is the contract with the scripts that start it.
     #[allow(clippy::print_stdout)]
     {
@@ -12,4 +24,12 @@ async fn main() -> std::io::Result<()> {
     }
     tokio::signal::ctrl_c().await?;
     Ok(())
+}
+
+/// The fake kept alive until the end.
+#[derive(Debug)]
+#[allow(dead_code)]
+enum Running {
+    Esplora(chain_fake::FakeEsplora),
+    Evm(chain_fake::FakeEvm),
 }

@@ -1,8 +1,12 @@
 //! `wallets add|list|scan|remove`: watch-only wallets, scanned through their chain's provider
 //! (`CRYPTO_BALANCE_ESPLORA_URL` and friends point them at a server of your own or a test fake).
 
+use std::str::FromStr;
+
 use clap::Subcommand;
-use crypto_balance_core::wallets::{NewWallet, ScanReport, Wallet, WalletChain, WalletSettings};
+use crypto_balance_core::wallets::{
+    EvmChain, NewWallet, ScanReport, Wallet, WalletChain, WalletSettings, DEFAULT_SOLANA_RPC,
+};
 use crypto_balance_core::{App, ErrorReport};
 use serde_json::json;
 
@@ -10,10 +14,11 @@ use crate::output;
 
 #[derive(Debug, Subcommand)]
 pub enum WalletsCommand {
-    /// Watch a wallet: a Bitcoin address, xpub/ypub/zpub or descriptor, or a Solana address
-    /// (public data only: a private key or recovery phrase is refused). It is scanned right away.
+    /// Watch a wallet: a Bitcoin address, xpub/ypub/zpub or descriptor, an EVM address or a
+    /// Solana address (public data only: a private key or recovery phrase is refused). It is
+    /// scanned right away.
     Add {
-        /// bitcoin or solana (evm is not supported yet)
+        /// bitcoin, evm or solana
         #[arg(value_name = "CHAIN")]
         chain: WalletChain,
         /// The address, extended public key or output descriptor
@@ -28,6 +33,10 @@ pub enum WalletsCommand {
         /// For an xpub: legacy, nested, segwit or taproot [default: from its prefix]
         #[arg(long, value_name = "TYPE")]
         script_type: Option<String>,
+        /// For an EVM address: the chains to watch it on, comma-separated, from ethereum,
+        /// arbitrum, optimism, base, polygon and bnb [default: all six]
+        #[arg(long, value_name = "CHAINS")]
+        chains: Option<String>,
         /// Add it without scanning now
         #[arg(long)]
         no_scan: bool,
@@ -44,12 +53,16 @@ pub enum WalletsCommand {
         #[arg(value_name = "NAME")]
         name: String,
     },
-    /// Show or set the Esplora server Bitcoin wallets are scanned through (your own electrs or
-    /// mempool, e.g. http://127.0.0.1:3002); CRYPTO_BALANCE_ESPLORA_URL wins over it
+    /// Show or set the servers wallets are scanned through: your own Esplora (electrs or
+    /// mempool, e.g. http://127.0.0.1:3002), Solana or EVM node. CRYPTO_BALANCE_ESPLORA_URL,
+    /// CRYPTO_BALANCE_SOLANA_RPC and CRYPTO_BALANCE_RPC_<CHAIN> win over them
     Server {
         #[arg(value_name = "URL")]
         url: Option<String>,
-        /// Ask the public server again (Blockstream's)
+        /// Whose server: bitcoin, solana, or an EVM chain (ethereum, base, …)
+        #[arg(long, value_name = "CHAIN", default_value = "bitcoin")]
+        chain: String,
+        /// Ask the chain's public server again
         #[arg(long, conflicts_with = "url")]
         public: bool,
     },
@@ -63,6 +76,7 @@ pub async fn run(app: &App, command: &WalletsCommand, json: bool) -> Result<(), 
             name,
             gap_limit,
             script_type,
+            chains,
             no_scan,
         } => {
             let wallet = app
@@ -72,6 +86,7 @@ pub async fn run(app: &App, command: &WalletsCommand, json: bool) -> Result<(), 
                     name: name.clone(),
                     script_type: script_type.clone(),
                     gap_limit: *gap_limit,
+                    chains: chains.clone(),
                 })
                 .await?;
             let reports = match no_scan {
@@ -103,25 +118,16 @@ pub async fn run(app: &App, command: &WalletsCommand, json: bool) -> Result<(), 
                 output::print_lines(&reports.iter().map(scan_line).collect::<Vec<_>>());
             }
         }
-        WalletsCommand::Server { url, public } => {
-            let settings = match (url, public) {
-                (None, false) => app.wallet_settings().await?,
-                _ => {
-                    let wanted = WalletSettings {
-                        esplora_url: url.clone(),
-                    };
-                    app.set_wallet_settings(&wanted).await?
-                }
-            };
+        WalletsCommand::Server { url, chain, public } => {
+            let mut settings = app.wallet_settings().await?;
+            if url.is_some() || *public {
+                set_server(&mut settings, chain, url.clone())?;
+                settings = app.set_wallet_settings(&settings).await?;
+            }
             if json {
                 output::print_json(&settings);
             } else {
-                output::print_lines(&[match &settings.esplora_url {
-                    Some(url) => format!("Bitcoin wallets are scanned through {url}"),
-                    None => "Bitcoin wallets are scanned through Blockstream's public Esplora \
-                             server (mempool.space for signet)"
-                        .to_owned(),
-                }]);
+                output::print_lines(&server_lines(&settings));
             }
         }
         WalletsCommand::Remove { name } => {
@@ -138,8 +144,48 @@ pub async fn run(app: &App, command: &WalletsCommand, json: bool) -> Result<(), 
     Ok(())
 }
 
+/// Puts `url` (`None`: the public one) as `chain`'s server into `settings`.
+fn set_server(
+    settings: &mut WalletSettings,
+    chain: &str,
+    url: Option<String>,
+) -> Result<(), ErrorReport> {
+    match chain.trim().to_ascii_lowercase().as_str() {
+        "bitcoin" | "btc" => settings.esplora_url = url,
+        "solana" | "sol" => settings.solana_rpc = url,
+        other => {
+            let chain = EvmChain::from_str(other).map_err(crypto_balance_core::Error::from)?;
+            match url {
+                Some(url) => settings.evm_rpc.insert(chain.name().to_owned(), url),
+                None => settings.evm_rpc.remove(chain.name()),
+            };
+        }
+    }
+    Ok(())
+}
+
+fn server_lines(settings: &WalletSettings) -> Vec<String> {
+    let mut lines = vec![match &settings.esplora_url {
+        Some(url) => format!("Bitcoin: {url}"),
+        None => {
+            "Bitcoin: Blockstream's public Esplora server (mempool.space for signet)".to_owned()
+        }
+    }];
+    for chain in EvmChain::ALL {
+        lines.push(match settings.evm_rpc.get(chain.name()) {
+            Some(url) => format!("{}: {url}", chain.title()),
+            None => format!("{}: {} (public)", chain.title(), chain.default_rpc()),
+        });
+    }
+    lines.push(match &settings.solana_rpc {
+        Some(url) => format!("Solana: {url}"),
+        None => format!("Solana: {DEFAULT_SOLANA_RPC} (public)"),
+    });
+    lines
+}
+
 fn no_wallets() -> String {
-    "No wallets yet: `wallets add bitcoin ADDRESS|XPUB|DESCRIPTOR`".to_owned()
+    "No wallets yet: `wallets add bitcoin|evm|solana ADDRESS`".to_owned()
 }
 
 fn list(wallets: &[Wallet], json: bool) {
@@ -197,8 +243,12 @@ fn scan_line(report: &ScanReport) -> String {
         .iter()
         .map(|c| format!("{} {}", c.amount, c.coin))
         .collect();
+    let unpriced = match report.unpriced_tokens.len() {
+        0 => String::new(),
+        n => format!("; {n} unpriced token(s) not counted"),
+    };
     format!(
-        "'{}': {} at block {} ({} added, {} removed; {} requests)",
+        "'{}': {} at block {} ({} added, {} removed; {} requests{unpriced})",
         report.wallet,
         if coins.is_empty() {
             "empty".to_owned()

@@ -19,6 +19,7 @@ struct Setup {
     fake: FakeCoinGecko,
     esplora: chain_fake::FakeEsplora,
     solana: chain_fake::FakeSolana,
+    base: chain_fake::FakeEvm,
 }
 
 fn command(setup: &Setup, args: &[&str]) -> Command {
@@ -31,6 +32,7 @@ fn command(setup: &Setup, args: &[&str]) -> Command {
         .env("CRYPTO_BALANCE_COINGECKO_URL", setup.fake.base_url())
         .env("CRYPTO_BALANCE_ESPLORA_URL", setup.esplora.url())
         .env("CRYPTO_BALANCE_SOLANA_RPC", setup.solana.url())
+        .env("CRYPTO_BALANCE_RPC_BASE", setup.base.url())
         .env("LC_ALL", "en_US.UTF-8")
         .env_remove("CRYPTO_BALANCE_COINGECKO_PLAN")
         .env_remove("CRYPTO_BALANCE_COINGECKO_KEY");
@@ -116,6 +118,7 @@ async fn setup() -> Setup {
         fake,
         esplora: chain_fake::FakeEsplora::start().await.expect("fake starts"),
         solana: chain_fake::FakeSolana::start().await.expect("fake starts"),
+        base: chain_fake::FakeEvm::start(8453).await.expect("fake starts"),
     };
     ok(&setup, &["init"]).await;
     setup
@@ -804,8 +807,61 @@ async fn a_wallet_is_added_scanned_valued_logged_and_removed() {
     assert_eq!(added["scans"][0]["height"], 250_000_000);
     assert_eq!(added["scans"][0]["requests"], 2);
 
+    // An EVM address on Base: its ETH and its USDC, found by contract in CoinGecko's table.
+    let owner = "0xd8dA6BF26964aF9D7eEd9e03E53415D37aA96045";
+    setup.base.set_native(owner, 250_000_000_000_000_000);
+    setup.base.set_token(
+        "0x833589fcd6edb6e08f4c7c32d4f71b54bda02913",
+        6,
+        owner,
+        42_500_000,
+    );
+    let added = json(
+        &setup,
+        &[
+            "wallets", "add", "evm", owner, "--chains", "base", "--name", "Rabby",
+        ],
+    )
+    .await;
+    assert_eq!(added["wallet"]["network"], "base");
+    let coins = &added["scans"][0]["coins"];
+    assert_eq!(
+        coins[0],
+        serde_json::json!({ "coin": "ethereum", "amount": "0.25" })
+    );
+    assert_eq!(
+        coins[1],
+        serde_json::json!({ "coin": "usd-coin", "amount": "42.5" })
+    );
+    assert_eq!(added["scans"][0]["requests"], 1, "one Multicall3");
+    assert_eq!(added["scans"][0]["height"], 20_000_000);
+    let again = run(&setup, &["wallets", "scan", "Rabby"]).await;
+    let line = String::from_utf8_lossy(&again.stdout);
+    assert!(
+        line.contains("'Rabby': 0.25 ethereum, 42.5 usd-coin at block 20000000 (0 added"),
+        "{line}"
+    );
+    let servers = run(
+        &setup,
+        &[
+            "wallets",
+            "server",
+            "--chain",
+            "base",
+            "http://127.0.0.1:8545",
+        ],
+    )
+    .await;
+    let servers = String::from_utf8_lossy(&servers.stdout);
+    assert!(servers.contains("Base: http://127.0.0.1:8545"), "{servers}");
+    assert!(
+        servers.contains("Polygon: https://polygon-rpc.com (public)"),
+        "{servers}"
+    );
+
     ok(&setup, &["wallets", "remove", "Cold"]).await;
     ok(&setup, &["wallets", "remove", "Phantom"]).await;
+    ok(&setup, &["wallets", "remove", "Rabby"]).await;
     assert_eq!(
         json(&setup, &["wallets", "list"]).await,
         serde_json::json!([])

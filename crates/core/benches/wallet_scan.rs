@@ -98,6 +98,7 @@ fn main() {
                 name: Some("Bench".into()),
                 script_type: None,
                 gap_limit: Some(GAP),
+                chains: None,
             })
             .await
             .unwrap();

@@ -156,7 +156,7 @@ mod tests {
                 height: Some(1),
                 changes: crate::wallets::LedgerChanges::default(),
                 used_addresses: 0,
-                uncounted_tokens: 0,
+                unpriced_tokens: Vec::new(),
                 error: None,
             }),
             Event::VaultUnlocked,

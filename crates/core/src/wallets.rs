@@ -20,20 +20,26 @@ use crate::store::{Store, StoreError};
 pub mod bitcoin;
 mod bitcoin_scan;
 mod esplora;
+pub mod evm;
+mod evm_scan;
 mod http;
+mod jsonrpc;
 pub mod providers;
 mod reconcile;
 mod scan;
 pub mod secret;
 pub mod settings;
 pub mod solana;
+mod tokens;
 
-pub use providers::ProviderOverrides;
-pub(crate) use reconcile::{reconcile, reconcile_balance, ChainBalance};
+pub use evm::EvmChain;
+pub use providers::{ProviderOverrides, DEFAULT_SOLANA_RPC};
+pub(crate) use reconcile::{reconcile, reconcile_balances, ChainBalance};
 pub(crate) use scan::scan;
 pub use scan::{CoinAmount, ScanReport};
 pub use secret::SecretKind;
 pub use settings::WalletSettings;
+pub use tokens::UnpricedToken;
 
 /// The chains a wallet can be on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
@@ -124,6 +130,9 @@ pub struct NewWallet {
     pub script_type: Option<String>,
     #[specta(optional)]
     pub gap_limit: Option<u32>,
+    /// EVM: the chains to watch it on, comma-separated (`ethereum,base`); `None` is all six.
+    #[specta(optional)]
+    pub chains: Option<String>,
 }
 
 /// A wallet as lists show it.
@@ -134,7 +143,8 @@ pub struct Wallet {
     pub chain: WalletChain,
     /// The address, or the receive descriptor (then the change one), one per line.
     pub watch: String,
-    /// `bitcoin`, `testnet`, `signet`, `regtest`.
+    /// `bitcoin`, `testnet`, `signet`, `regtest`; `mainnet` on Solana; on EVM the chains,
+    /// comma-separated (`ethereum,base`).
     pub network: String,
     /// The first receive address, for the user to compare with their wallet software.
     pub first_address: Option<String>,
@@ -144,6 +154,8 @@ pub struct Wallet {
     pub scanned_at: Option<UnixTime>,
     /// Why the last scan failed, if it did.
     pub last_error: Option<String>,
+    /// Tokens the last scan found that no coin matches: listed apart, never counted.
+    pub unpriced_tokens: Vec<UnpricedToken>,
 }
 
 /// An entry the chain says a wallet has.
@@ -167,18 +179,20 @@ pub struct LedgerChanges {
     pub batch_id: Option<BatchId>,
 }
 
-/// Checks what the user typed for `chain` and gives the stored form and network.
+/// Checks what the user typed for `chain` and gives the stored form and network. `choice` is the
+/// script type for Bitcoin (`None` follows the key's prefix) and the chains for EVM (`None` is
+/// all of them).
 pub fn parse_watch(
     chain: WalletChain,
     watch: &str,
-    script_type: Option<&str>,
+    choice: Option<&str>,
 ) -> Result<(String, String), WalletError> {
     if let Some(kind) = secret::find_secret(watch) {
         return Err(WalletError::SecretRefused(kind));
     }
     match chain {
         WalletChain::Bitcoin => {
-            let script = script_type
+            let script = choice
                 .filter(|s| !s.trim().is_empty())
                 .map(bitcoin::ScriptType::from_str)
                 .transpose()?;
@@ -189,10 +203,9 @@ pub fn parse_watch(
             ))
         }
         WalletChain::Solana => Ok((solana::parse(watch)?, "mainnet".to_owned())),
-        WalletChain::Evm => Err(WalletError::Invalid(
-            "EVM wallets are not supported yet: Bitcoin and Solana wallets can be watched in \
-             this version"
-                .into(),
+        WalletChain::Evm => Ok((
+            evm::parse(watch)?,
+            evm::chains_text(&evm::parse_chains(choice.unwrap_or(""))?),
         )),
     }
 }
@@ -238,7 +251,11 @@ fn db(store: &Store) -> impl Fn(sqlx::Error) -> WalletError + '_ {
 
 /// Adds the wallet and its account in one transaction.
 pub async fn add(store: &Store, new: &NewWallet, now: i64) -> Result<Wallet, WalletError> {
-    let (watch, network) = parse_watch(new.chain, &new.watch, new.script_type.as_deref())?;
+    let choice = match new.chain {
+        WalletChain::Evm => new.chains.as_deref(),
+        _ => new.script_type.as_deref(),
+    };
+    let (watch, network) = parse_watch(new.chain, &new.watch, choice)?;
     let gap_limit = new.gap_limit.unwrap_or(DEFAULT_GAP_LIMIT);
     if !(1..=MAX_GAP_LIMIT).contains(&gap_limit) {
         return Err(WalletError::Invalid(format!(
@@ -289,6 +306,7 @@ pub async fn add(store: &Store, new: &NewWallet, now: i64) -> Result<Wallet, Wal
         scanned_height: None,
         scanned_at: None,
         last_error: None,
+        unpriced_tokens: Vec::new(),
     })
 }
 
@@ -302,10 +320,11 @@ type WalletRow = (
     Option<i64>,
     Option<i64>,
     Option<String>,
+    String,
 );
 
 fn wallet_of(row: WalletRow) -> Wallet {
-    let (account_id, name, chain, watch, network, gap_limit, height, at, error) = row;
+    let (account_id, name, chain, watch, network, gap_limit, height, at, error, unpriced) = row;
     let chain = WalletChain::parse(&chain);
     Wallet {
         first_address: first_address(chain, &watch, &network),
@@ -318,11 +337,12 @@ fn wallet_of(row: WalletRow) -> Wallet {
         scanned_height: height,
         scanned_at: at.map(UnixTime::from_seconds),
         last_error: error,
+        unpriced_tokens: serde_json::from_str(&unpriced).unwrap_or_default(),
     }
 }
 
 const SELECT: &str = "SELECT w.account_id, a.name, w.chain, w.watch, w.network, w.gap_limit, \
-     w.scanned_height, w.scanned_at, w.last_error FROM wallets w JOIN accounts a ON a.id = w.account_id";
+     w.scanned_height, w.scanned_at, w.last_error, w.unpriced FROM wallets w JOIN accounts a ON a.id = w.account_id";
 
 /// Every wallet, by name.
 pub async fn list(store: &Store) -> Result<Vec<Wallet>, WalletError> {
@@ -364,20 +384,22 @@ pub async fn remove(store: &Store, name: &str) -> Result<Wallet, WalletError> {
     Ok(wallet)
 }
 
-/// Notes how a scan ended: the height it saw, or why it failed (the height stays as it was).
+/// Notes how a scan ended: the height it saw and the tokens it could not count, or why it failed
+/// (the rest stays as it was).
 pub(crate) async fn record_scan(
     store: &Store,
     account: AccountId,
-    outcome: Result<i64, &str>,
+    outcome: Result<(i64, &[UnpricedToken]), &str>,
     now: i64,
 ) -> Result<(), WalletError> {
     let query = match outcome {
-        Ok(height) => sqlx::query(
-            "UPDATE wallets SET scanned_height = ?, scanned_at = ?, last_error = NULL \
-             WHERE account_id = ?",
+        Ok((height, unpriced)) => sqlx::query(
+            "UPDATE wallets SET scanned_height = ?, scanned_at = ?, last_error = NULL, \
+             unpriced = ? WHERE account_id = ?",
         )
         .bind(height)
-        .bind(now),
+        .bind(now)
+        .bind(serde_json::to_string(unpriced).unwrap_or_else(|_| "[]".to_owned())),
         Err(error) => sqlx::query("UPDATE wallets SET last_error = ? WHERE account_id = ?")
             .bind(error.to_owned()),
     };

@@ -21,9 +21,9 @@ pub fn preview_wallet(
     app: State<'_, Arc<App>>,
     chain: WalletChain,
     watch: String,
-    script_type: Option<String>,
+    choice: Option<String>,
 ) -> Result<WalletPreview, ErrorReport> {
-    Ok(app.preview_wallet(chain, &watch, script_type.as_deref())?)
+    Ok(app.preview_wallet(chain, &watch, choice.as_deref())?)
 }
 
 #[tauri::command]

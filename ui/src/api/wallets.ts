@@ -8,22 +8,34 @@ import {
   type WalletChain,
   type WalletPreview,
   type WalletSettings,
+  type UnpricedToken,
 } from "./bindings/contract";
 import { unwrap } from "./ipc";
 
-export type { NewWallet, ScanReport, Wallet, WalletChain, WalletPreview, WalletSettings };
+export type {
+  NewWallet,
+  ScanReport,
+  UnpricedToken,
+  Wallet,
+  WalletChain,
+  WalletPreview,
+  WalletSettings,
+};
 
 export function listWallets(): Promise<Wallet[]> {
   return unwrap(commands.listWallets());
 }
 
-/** Checks what is being typed: its network and first address, or why it cannot be watched. */
+/**
+ * Checks what is being typed: its network and first address, or why it cannot be watched.
+ * `choice` is the script type (Bitcoin) or the chains, comma-separated (EVM).
+ */
 export function previewWallet(
   chain: WalletChain,
   watch: string,
-  scriptType: string | null,
+  choice: string | null,
 ): Promise<WalletPreview> {
-  return unwrap(commands.previewWallet(chain, watch, scriptType));
+  return unwrap(commands.previewWallet(chain, watch, choice));
 }
 
 export function addWallet(wallet: NewWallet): Promise<Wallet> {
@@ -39,7 +51,7 @@ export function removeWallet(name: string): Promise<Wallet> {
   return unwrap(commands.removeWallet(name));
 }
 
-/** The Esplora server wallets are scanned through (`null`: the public one). */
+/** The servers wallets are scanned through (`null` or absent: the public one). */
 export function walletSettings(): Promise<WalletSettings> {
   return unwrap(commands.walletSettings());
 }

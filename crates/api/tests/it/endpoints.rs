@@ -305,6 +305,7 @@ async fn watched_wallets_are_listed_and_scanned() {
             name: Some("Cold".into()),
             script_type: None,
             gap_limit: None,
+            chains: None,
         })
         .await
         .expect("a wallet");

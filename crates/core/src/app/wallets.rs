@@ -25,13 +25,14 @@ impl App {
     }
 
     /// Checks a wallet's input without storing it: a secret is refused here too.
+    /// `choice` is the script type (Bitcoin) or the chains (EVM), as in [`NewWallet`].
     pub fn preview_wallet(
         &self,
         chain: WalletChain,
         watch: &str,
-        script_type: Option<&str>,
+        choice: Option<&str>,
     ) -> Result<WalletPreview, Error> {
-        let (stored, network) = wallets::parse_watch(chain, watch, script_type)?;
+        let (stored, network) = wallets::parse_watch(chain, watch, choice)?;
         Ok(WalletPreview {
             first_address: wallets::first_address(chain, &stored, &network),
             derives_addresses: stored.contains('*'),
@@ -55,6 +56,13 @@ impl App {
             Some(name) => vec![wallets::find(&store, name).await?],
             None => wallets::list(&store).await?,
         };
+        if chosen.iter().any(|w| w.chain != WalletChain::Bitcoin) {
+            // Tokens are matched to coins through the catalog; a new vault may not have it yet.
+            if let Err(error) = self.rates.ensure_catalog(&store, self.now()).await {
+                tracing::warn!(%error, "no coin catalog: tokens stay unpriced this time");
+            }
+            self.save_requests(&store).await;
+        }
         let mut reports = Vec::with_capacity(chosen.len());
         for wallet in &chosen {
             let report =

@@ -94,6 +94,20 @@ impl Rates {
         Ok(found)
     }
 
+    /// Downloads the catalog now if this vault never had it: a wallet scan needs its table of
+    /// token contracts before the sync loop's daily download comes round.
+    pub async fn ensure_catalog(&self, store: &Store, now: i64) -> Result<(), RatesError> {
+        if self.catalog_downloaded(store).await? {
+            return Ok(());
+        }
+        let connection = self.connection(store).await?;
+        let before = self.calls_made();
+        self.refresh_catalog_if_due(&connection, store, now).await;
+        let calls = self.calls_made().wrapping_sub(before);
+        db::add_calls(store, &super::budget::month_key(now), calls).await?;
+        Ok(())
+    }
+
     /// Whether the full coin catalog (`/coins/list`) was ever downloaded into this vault.
     pub async fn catalog_downloaded(&self, store: &Store) -> Result<bool, RatesError> {
         Ok(db::fetched_at(store, CATALOG_DOWNLOADED).await?.is_some())

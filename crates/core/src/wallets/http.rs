@@ -25,6 +25,8 @@ pub(crate) struct ChainHttp {
     http: reqwest::Client,
     base: String,
     provider: Provider,
+    /// How errors name it, when the provider's title is not enough ("the Base RPC server").
+    name: Option<String>,
     log: Arc<RequestLog>,
     requests: AtomicU32,
 }
@@ -62,9 +64,18 @@ impl ChainHttp {
             http,
             base: base.trim().trim_end_matches('/').to_owned(),
             provider,
+            name: None,
             log,
             requests: AtomicU32::new(0),
         })
+    }
+
+    /// The same client, named so in its errors.
+    pub(crate) fn named(self, name: String) -> Self {
+        Self {
+            name: Some(name),
+            ..self
+        }
     }
 
     pub(crate) fn requests(&self) -> u32 {
@@ -147,7 +158,11 @@ impl ChainHttp {
 
     pub(crate) fn failed(&self, problem: impl Into<String>) -> WalletError {
         WalletError::Provider {
-            provider: format!("{} at {}", capitalized(self.provider.title()), self.base),
+            provider: format!(
+                "{} at {}",
+                capitalized(self.name.as_deref().unwrap_or(self.provider.title())),
+                self.base
+            ),
             problem: problem.into(),
         }
     }

@@ -1,7 +1,7 @@
 //! How a scan's findings reach the ledger, each in one transaction: a history of entries made to
-//! match (Bitcoin), or a balance made to match with one adjustment (Solana).
+//! match (Bitcoin), or balances made to match with adjustments (EVM chains and Solana).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::{db, ChainEntry, LedgerChanges, WalletError};
 use crate::ids::AccountId;
@@ -108,71 +108,107 @@ pub(crate) async fn reconcile(
     Ok(changes)
 }
 
-/// One coin's balance as a chain reports it, at a block or slot.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct ChainBalance<'a> {
-    pub asset: &'a str,
+/// One coin's balance as a chain reports it, at a block or slot. `key` names the balance among
+/// the wallet's (`solana`, `base:usd-coin`): the same coin on two chains is two balances.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ChainBalance {
+    pub key: String,
+    pub asset: String,
     pub amount: Amount,
     pub height: u64,
 }
 
-/// Makes the account's `asset` balance what the chain says with one adjustment, named by the
-/// block or slot it is as of (`<prefix><asset>:<height>`): what balance-only providers write. A
-/// balance that already matches writes nothing.
-pub(crate) async fn reconcile_balance(
+/// Makes each balance under `prefix` what the chain says, with one adjustment per balance that
+/// differs, named by the block or slot it is as of (`<prefix><key>:<height>`), all in one
+/// transaction and one batch: what balance-only providers write. A balance the ledger has under
+/// one of the `covered` key prefixes that the chain no longer reports goes back to zero; others
+/// (a chain that did not answer this time) are left as they are.
+pub(crate) async fn reconcile_balances(
     store: &Store,
     account: AccountId,
     prefix: &str,
-    balance: ChainBalance<'_>,
+    wanted: Vec<ChainBalance>,
+    covered: &[String],
     description: &str,
     now: i64,
 ) -> Result<LedgerChanges, WalletError> {
-    let ChainBalance {
-        asset,
-        amount: wanted,
-        height,
-    } = balance;
     let err = db(store);
     let mut tx = store.pool().begin().await.map_err(&err)?;
-    let held: Option<String> =
-        sqlx::query_scalar("SELECT amount FROM balances WHERE account_id = ? AND asset_id = ?")
-            .bind(account)
-            .bind(asset)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(&err)?;
-    let held: Amount = held.and_then(|a| a.parse().ok()).unwrap_or(Amount::ZERO);
-    let change = wanted
-        .checked_sub(held)
-        .ok_or_else(|| WalletError::OutOfRange(format!("the {asset} balance")))?;
-    if change.is_zero() {
+    let stored: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT source, asset_id, amount FROM entries \
+         WHERE account_id = ? AND substr(source, 1, length(?)) = ?",
+    )
+    .bind(account)
+    .bind(prefix)
+    .bind(prefix)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(&err)?;
+    // What the ledger holds per key: the sum of its adjustments.
+    let mut held: BTreeMap<String, (String, Amount)> = BTreeMap::new();
+    for (source, asset, amount) in stored {
+        let Some((key, _height)) = source
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.rsplit_once(':'))
+        else {
+            continue;
+        };
+        let amount: Amount = amount.parse().unwrap_or(Amount::ZERO);
+        let slot = held.entry(key.to_owned()).or_insert((asset, Amount::ZERO));
+        slot.1 = slot
+            .1
+            .checked_add(amount)
+            .ok_or_else(|| WalletError::OutOfRange(format!("the {key} balance")))?;
+    }
+    let height_of_all = wanted.iter().map(|b| b.height).max().unwrap_or(0);
+    let mut targets: BTreeMap<String, (String, Amount, u64)> = wanted
+        .into_iter()
+        .map(|b| (b.key, (b.asset, b.amount, b.height)))
+        .collect();
+    for (key, (asset, _)) in &held {
+        if !targets.contains_key(key) && covered.iter().any(|c| key.starts_with(c.as_str())) {
+            targets.insert(key.clone(), (asset.clone(), Amount::ZERO, height_of_all));
+        }
+    }
+    let mut fresh = Vec::new();
+    for (key, (asset, amount, height)) in targets {
+        let before = held.get(&key).map_or(Amount::ZERO, |h| h.1);
+        let change = amount
+            .checked_sub(before)
+            .ok_or_else(|| WalletError::OutOfRange(format!("the {key} balance")))?;
+        if change.is_zero() {
+            continue;
+        }
+        fresh.push(NewEntry {
+            account_id: account,
+            asset_id: asset,
+            amount: change,
+            kind: EntryKind::Adjustment,
+            occurred_at: now,
+            price: None,
+            note: Some(format!("Balance on chain as of block or slot {height}")),
+            source: format!("{prefix}{key}:{height}"),
+            link: None,
+        });
+    }
+    if fresh.is_empty() {
         return Ok(LedgerChanges::default());
     }
     let batch = ledger::new_batch(&mut tx, BatchKind::Import, description, now)
         .await
         .map_err(&err)?;
-    let entry = NewEntry {
-        account_id: account,
-        asset_id: asset.to_owned(),
-        amount: change,
-        kind: EntryKind::Adjustment,
-        occurred_at: now,
-        price: None,
-        note: Some(format!("Balance on chain as of block or slot {height}")),
-        source: format!("{prefix}{asset}:{height}"),
-        link: None,
-    };
-    ledger::insert_entries(&mut tx, batch, &[entry])
+    ledger::insert_entries(&mut tx, batch, &fresh)
         .await
         .map_err(|e| match is_unique_violation(&e) {
-            true => WalletError::Invalid(format!(
-                "the ledger already has this wallet's balance as of {height}: scan again later"
-            )),
+            true => WalletError::Invalid(
+                "the ledger already has this wallet's balance as of this block: scan again later"
+                    .into(),
+            ),
             false => err(e),
         })?;
     tx.commit().await.map_err(&err)?;
     Ok(LedgerChanges {
-        added: 1,
+        added: u32::try_from(fresh.len()).unwrap_or(u32::MAX),
         removed: 0,
         batch_id: Some(batch),
     })

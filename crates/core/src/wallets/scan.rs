@@ -8,11 +8,14 @@ use specta::Type;
 use super::bitcoin::{network_from_name, Keychains};
 use super::esplora::Esplora;
 use super::http::ChainHttp;
-use super::providers::{default_esplora, ProviderOverrides};
+use super::providers::{default_esplora, ProviderOverrides, DEFAULT_SOLANA_RPC};
 use super::solana::SolanaRpc;
+use super::tokens::{to_amount, units_text, UnpricedToken};
 use super::{
-    balances, bitcoin_scan, reconcile, record_scan, LedgerChanges, Wallet, WalletChain, WalletError,
+    balances, bitcoin_scan, reconcile, reconcile_balances, record_scan, ChainBalance,
+    LedgerChanges, Wallet, WalletChain, WalletError,
 };
+use crate::assets::contracts;
 use crate::calls::{Provider, RequestLog};
 use crate::money::Amount;
 use crate::store::Store;
@@ -38,9 +41,9 @@ pub struct ScanReport {
     pub changes: LedgerChanges,
     /// Addresses with any history (Bitcoin).
     pub used_addresses: u32,
-    /// Token accounts found but not counted: Solana's SPL tokens, until their mints are mapped
-    /// to coins (a token without a price must not inflate a portfolio).
-    pub uncounted_tokens: u32,
+    /// Tokens found that no coin matches: listed apart, never counted (a token without a price
+    /// must not inflate a portfolio).
+    pub unpriced_tokens: Vec<UnpricedToken>,
     /// Why the scan failed; the ledger is then as it was.
     pub error: Option<String>,
 }
@@ -62,7 +65,7 @@ pub(crate) async fn scan(
         height: None,
         changes: LedgerChanges::default(),
         used_addresses: 0,
-        uncounted_tokens: 0,
+        unpriced_tokens: Vec::new(),
         error: None,
     };
     let context = Scan {
@@ -75,14 +78,13 @@ pub(crate) async fn scan(
     let outcome = match wallet.chain {
         WalletChain::Bitcoin => scan_bitcoin(&context, &mut report).await,
         WalletChain::Solana => scan_solana(&context, &mut report).await,
-        WalletChain::Evm => Err(WalletError::Invalid(
-            "EVM wallets cannot be scanned in this version".into(),
-        )),
+        WalletChain::Evm => super::evm_scan::scan(&context, &mut report).await,
     };
     match outcome {
         Ok(height) => {
             report.height = Some(height);
-            record_scan(store, wallet.account_id, Ok(height), now).await?;
+            let outcome = Ok((height, report.unpriced_tokens.as_slice()));
+            record_scan(store, wallet.account_id, outcome, now).await?;
         }
         Err(WalletError::Store(error)) => return Err(WalletError::Store(error)),
         Err(error) => {
@@ -101,17 +103,17 @@ pub(crate) async fn scan(
 
 /// What every chain's scan works with.
 #[derive(Clone, Copy)]
-struct Scan<'a> {
-    store: &'a Store,
-    wallet: &'a Wallet,
-    overrides: &'a ProviderOverrides,
-    log: &'a Arc<RequestLog>,
-    now: i64,
+pub(super) struct Scan<'a> {
+    pub store: &'a Store,
+    pub wallet: &'a Wallet,
+    pub overrides: &'a ProviderOverrides,
+    pub log: &'a Arc<RequestLog>,
+    pub now: i64,
 }
 
 impl Scan<'_> {
     /// The provider's client: the proxy, the timeout and the privacy log as configured.
-    fn client(&self, base: &str, provider: Provider) -> Result<ChainHttp, WalletError> {
+    pub(super) fn client(&self, base: &str, provider: Provider) -> Result<ChainHttp, WalletError> {
         ChainHttp::new(
             base,
             provider,
@@ -166,38 +168,67 @@ async fn scan_bitcoin(scan: &Scan<'_>, report: &mut ScanReport) -> Result<i64, W
     Ok(i64::try_from(found.height).unwrap_or(i64::MAX))
 }
 
-/// Solana's public RPC server.
-pub const DEFAULT_SOLANA_RPC: &str = "https://api.mainnet-beta.solana.com";
-
 async fn scan_solana(scan: &Scan<'_>, report: &mut ScanReport) -> Result<i64, WalletError> {
     let Scan {
         store, wallet, now, ..
     } = *scan;
+    let stored = super::settings::load(store).await?;
     let base = scan
         .overrides
         .solana_rpc
         .as_deref()
+        .or(stored.solana_rpc.as_deref())
         .unwrap_or(DEFAULT_SOLANA_RPC);
     let http = scan.client(base, Provider::SolanaRpc)?;
     let rpc = SolanaRpc { http };
     let found = rpc.scan(&wallet.watch, &wallet.name).await;
     report.requests = rpc.http.requests();
     let found = found?;
-    report.uncounted_tokens = u32::try_from(found.token_accounts).unwrap_or(u32::MAX);
+    let mints: Vec<String> = found.tokens.keys().cloned().collect();
+    let coins = contracts::coins_of(store.pool(), "solana", &mints)
+        .await
+        .map_err(|e| WalletError::Store(store.error(e)))?;
     let lamports = i128::from(found.lamports);
-    let wanted = Amount::from_atoms(lamports * super::solana::ATOMS_PER_LAMPORT);
+    let mut balances = vec![ChainBalance {
+        key: "solana".to_owned(),
+        asset: "solana".to_owned(),
+        amount: Amount::from_atoms(lamports * super::solana::ATOMS_PER_LAMPORT),
+        height: found.slot,
+    }];
+    for (mint, token) in &found.tokens {
+        let counted = coins.get(mint).zip(to_amount(token.units, token.decimals));
+        match counted {
+            Some((coin, amount)) if coin != "solana" => {
+                match balances.iter_mut().find(|b| b.key == *coin) {
+                    Some(held) => {
+                        held.amount = held
+                            .amount
+                            .checked_add(amount)
+                            .ok_or_else(|| WalletError::OutOfRange(format!("the {coin} balance")))?
+                    }
+                    None => balances.push(ChainBalance {
+                        key: coin.clone(),
+                        asset: coin.clone(),
+                        amount,
+                        height: found.slot,
+                    }),
+                }
+            }
+            _ => report.unpriced_tokens.push(UnpricedToken {
+                chain: "solana".to_owned(),
+                token: mint.clone(),
+                amount: units_text(token.units, token.decimals),
+            }),
+        }
+    }
     let prefix = format!("sol:{}:", wallet.account_id);
     let description = format!("Scan of wallet '{}'", wallet.name);
-    let balance = super::ChainBalance {
-        asset: "solana",
-        amount: wanted,
-        height: found.slot,
-    };
-    report.changes = super::reconcile_balance(
+    report.changes = reconcile_balances(
         store,
         wallet.account_id,
         &prefix,
-        balance,
+        balances,
+        &[String::new()],
         &description,
         now,
     )

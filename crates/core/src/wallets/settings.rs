@@ -1,46 +1,120 @@
-//! The wallet settings kept in the vault: the Esplora server to ask instead of the public one
-//! (your own electrs or mempool). The environment's `CRYPTO_BALANCE_ESPLORA_URL` wins over it.
+//! The wallet settings kept in the vault: the servers to ask instead of the public ones (your own
+//! electrs or mempool for Bitcoin, your own node or provider for Solana and each EVM chain). The
+//! environment's variables (`CRYPTO_BALANCE_ESPLORA_URL`, …) win over them.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+use super::evm::EvmChain;
 use super::WalletError;
 use crate::settings;
 use crate::store::Store;
 
 const ESPLORA_URL: &str = "wallets_esplora_url";
+const SOLANA_RPC: &str = "wallets_solana_rpc";
+
+/// The settings key of an EVM chain's RPC server.
+fn rpc_key(chain: EvmChain) -> String {
+    format!("wallets_rpc_{}", chain.name())
+}
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 pub struct WalletSettings {
     /// Your own Esplora server; `None` asks Blockstream's public one (mempool.space for signet).
     pub esplora_url: Option<String>,
+    /// Your own Solana RPC server; `None` asks Solana's public one.
+    #[serde(default)]
+    pub solana_rpc: Option<String>,
+    /// Your own RPC server per EVM chain (`ethereum`, `base`, …); a chain not named asks its
+    /// public one.
+    #[serde(default)]
+    pub evm_rpc: BTreeMap<String, String>,
 }
 
 pub async fn load(store: &Store) -> Result<WalletSettings, WalletError> {
+    let mut evm_rpc = BTreeMap::new();
+    for chain in EvmChain::ALL {
+        if let Some(url) = settings::get(store, &rpc_key(chain)).await? {
+            evm_rpc.insert(chain.name().to_owned(), url);
+        }
+    }
     Ok(WalletSettings {
         esplora_url: settings::get(store, ESPLORA_URL).await?,
+        solana_rpc: settings::get(store, SOLANA_RPC).await?,
+        evm_rpc,
     })
+}
+
+/// A server address as stored: checked, without a trailing slash; blank is `None`.
+pub fn check_server(what: &str, url: Option<&str>) -> Result<Option<String>, WalletError> {
+    let Some(url) = url.map(str::trim).filter(|u| !u.is_empty()) else {
+        return Ok(None);
+    };
+    let usable = url::Url::parse(url)
+        .ok()
+        .filter(|p| matches!(p.scheme(), "http" | "https") && p.host_str().is_some());
+    if usable.is_none() {
+        return Err(WalletError::Invalid(format!(
+            "the {what} must be an http:// or https:// address, such as http://127.0.0.1:8545 \
+             for your own node, not '{}'",
+            url.chars().take(100).collect::<String>()
+        )));
+    }
+    Ok(Some(url.trim_end_matches('/').to_owned()))
 }
 
 /// Stores the settings; a blank server means the public one again.
 pub async fn save(store: &Store, wanted: &WalletSettings) -> Result<WalletSettings, WalletError> {
-    let url = wanted
-        .esplora_url
-        .as_deref()
-        .map(str::trim)
-        .filter(|u| !u.is_empty());
-    if let Some(url) = url {
-        let parsed = url::Url::parse(url).map_err(|e| {
-            WalletError::Invalid(format!("the Esplora server '{url}' is not an address: {e}"))
-        })?;
-        if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-            return Err(WalletError::Invalid(format!(
-                "the Esplora server must be an http:// or https:// address, such as \
-                 http://127.0.0.1:3002 for electrs, not '{url}'"
-            )));
+    let esplora_url = check_server("Esplora server", wanted.esplora_url.as_deref())?;
+    let solana_rpc = check_server("Solana RPC server", wanted.solana_rpc.as_deref())?;
+    let mut evm_rpc = BTreeMap::new();
+    for (name, url) in &wanted.evm_rpc {
+        let chain = EvmChain::from_str(name)?;
+        if let Some(url) = check_server(&format!("{} RPC server", chain.title()), Some(url))? {
+            evm_rpc.insert(chain.name().to_owned(), url);
         }
     }
-    let value = url.map(|u| u.trim_end_matches('/').to_owned());
-    settings::write_all(store, vec![(ESPLORA_URL, value.clone())]).await?;
-    Ok(WalletSettings { esplora_url: value })
+    let keys: Vec<String> = EvmChain::ALL.iter().map(|c| rpc_key(*c)).collect();
+    let mut writes: Vec<(&str, Option<String>)> = vec![
+        (ESPLORA_URL, esplora_url.clone()),
+        (SOLANA_RPC, solana_rpc.clone()),
+    ];
+    for (chain, key) in EvmChain::ALL.iter().zip(&keys) {
+        writes.push((key, evm_rpc.get(chain.name()).cloned()));
+    }
+    settings::write_all(store, writes).await?;
+    Ok(WalletSettings {
+        esplora_url,
+        solana_rpc,
+        evm_rpc,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_server;
+    use proptest::prelude::*;
+
+    #[test]
+    fn servers_are_http_addresses() {
+        let ok = check_server("x", Some(" http://127.0.0.1:3002/ "))
+            .ok()
+            .flatten();
+        assert_eq!(ok.as_deref(), Some("http://127.0.0.1:3002"));
+        assert_eq!(check_server("x", Some("  ")).ok(), Some(None));
+        assert!(check_server("x", Some("ftp://host")).is_err());
+        assert!(check_server("x", Some("127.0.0.1:3002")).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_is_checked_without_panicking(text in "\\PC{0,200}") {
+            if let Ok(Some(url)) = check_server("x", Some(&text)) {
+                prop_assert!(url.starts_with("http"));
+            }
+        }
+    }
 }

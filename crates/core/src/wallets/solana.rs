@@ -1,14 +1,15 @@
 //! Solana over JSON-RPC: an address is checked (32 bytes in base58), and a scan asks
-//! `getBalance` for its SOL and `getTokenAccountsByOwner` for how many SPL token accounts it
-//! has. Solana's RPC gives balances, not a history, so the ledger is reconciled: one adjustment
-//! per scan that finds a different balance, named by the slot it saw.
+//! `getBalance` for its SOL and `getTokenAccountsByOwner` for its SPL tokens, by mint. Solana's
+//! RPC gives balances, not a history, so the ledger is reconciled to them with adjustments.
+
+use std::collections::BTreeMap;
 
 use bdk_wallet::bitcoin::base58;
 use serde::Deserialize;
 use serde_json::json;
 
 use super::http::ChainHttp;
-use super::WalletError;
+use super::{jsonrpc, WalletError};
 
 /// Atoms per lamport (amounts have 18 decimals, SOL 9).
 pub(crate) const ATOMS_PER_LAMPORT: i128 = 1_000_000_000;
@@ -31,18 +32,6 @@ pub fn parse(input: &str) -> Result<String, WalletError> {
 }
 
 #[derive(Debug, Deserialize)]
-struct Answer<T> {
-    result: Option<T>,
-    error: Option<RpcError>,
-}
-
-#[derive(Debug, Deserialize)]
-struct RpcError {
-    #[serde(default)]
-    message: String,
-}
-
-#[derive(Debug, Deserialize)]
 struct WithContext<T> {
     context: Context,
     value: T,
@@ -53,12 +42,54 @@ struct Context {
     slot: u64,
 }
 
-/// What a scan found: the SOL balance in lamports, the slot it is as of, the token accounts.
+/// One token account as `jsonParsed` gives it (only the fields a balance needs).
+#[derive(Debug, Deserialize)]
+struct TokenAccount {
+    account: TokenAccountData,
+}
+
+#[derive(Debug, Deserialize)]
+struct TokenAccountData {
+    data: Parsed,
+}
+
+#[derive(Debug, Deserialize)]
+struct Parsed {
+    parsed: ParsedInfo,
+}
+
+#[derive(Debug, Deserialize)]
+struct ParsedInfo {
+    info: TokenInfo,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TokenInfo {
+    mint: String,
+    token_amount: TokenAmount,
+}
+
+#[derive(Debug, Deserialize)]
+struct TokenAmount {
+    /// Base units, as decimal text.
+    amount: String,
+    decimals: u8,
+}
+
+/// A token's balance in base units and its decimals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TokenBalance {
+    pub units: u128,
+    pub decimals: u8,
+}
+
+/// What a scan found: the SOL balance in lamports, the slot it is as of, the tokens by mint.
 #[derive(Debug)]
 pub(crate) struct Found {
     pub lamports: u64,
     pub slot: u64,
-    pub token_accounts: usize,
+    pub tokens: BTreeMap<String, TokenBalance>,
 }
 
 pub(crate) struct SolanaRpc {
@@ -66,59 +97,59 @@ pub(crate) struct SolanaRpc {
 }
 
 impl SolanaRpc {
-    async fn call<T: serde::de::DeserializeOwned>(
-        &self,
-        method: &str,
-        params: serde_json::Value,
-        about: &str,
-    ) -> Result<T, WalletError> {
-        let body = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
-        let text = self
-            .http
-            .post_json(&body, &format!("{method} ({about})"))
-            .await?;
-        let answer: Answer<T> = serde_json::from_str(&text).map_err(|e| {
-            self.http.failed(format!(
-                "sent an answer to {method} that is not JSON-RPC: {e}"
-            ))
-        })?;
-        match (answer.result, answer.error) {
-            (Some(result), _) => Ok(result),
-            (None, Some(error)) => Err(self.http.failed(format!(
-                "refused {method}: {}",
-                error.message.chars().take(200).collect::<String>()
-            ))),
-            (None, None) => Err(self.http.failed(format!("sent no result for {method}"))),
-        }
-    }
-
     pub(crate) async fn scan(&self, address: &str, wallet: &str) -> Result<Found, WalletError> {
         let about = format!("{address} of wallet '{wallet}'");
-        let balance: WithContext<u64> = self
-            .call(
-                "getBalance",
-                json!([address, { "commitment": "finalized" }]),
-                &about,
-            )
-            .await?;
+        let balance: WithContext<u64> = jsonrpc::call(
+            &self.http,
+            "getBalance",
+            json!([address, { "commitment": "finalized" }]),
+            &about,
+        )
+        .await?;
         if balance.value > MAX_LAMPORTS {
             return Err(self
                 .http
                 .failed("sent a balance larger than all SOL there is"));
         }
-        let tokens: WithContext<Vec<serde_json::Value>> = self
-            .call(
-                "getTokenAccountsByOwner",
-                json!([address, { "programId": TOKEN_PROGRAM }, { "encoding": "jsonParsed" }]),
-                &about,
-            )
-            .await?;
+        let accounts: WithContext<Vec<serde_json::Value>> = jsonrpc::call(
+            &self.http,
+            "getTokenAccountsByOwner",
+            json!([address, { "programId": TOKEN_PROGRAM }, { "encoding": "jsonParsed", "commitment": "finalized" }]),
+            &about,
+        )
+        .await?;
         Ok(Found {
             lamports: balance.value,
-            slot: balance.context.slot.max(tokens.context.slot),
-            token_accounts: tokens.value.len(),
+            slot: balance.context.slot.max(accounts.context.slot),
+            tokens: tokens_by_mint(accounts.value),
         })
     }
+}
+
+/// Adds up the token accounts by mint. An account whose shape is not a token account's, or
+/// whose sum would not fit, is left out rather than guessed at.
+fn tokens_by_mint(accounts: Vec<serde_json::Value>) -> BTreeMap<String, TokenBalance> {
+    let mut tokens: BTreeMap<String, TokenBalance> = BTreeMap::new();
+    for value in accounts {
+        let Ok(account) = serde_json::from_value::<TokenAccount>(value) else {
+            continue;
+        };
+        let info = account.account.data.parsed.info;
+        let Ok(units) = info.token_amount.amount.parse::<u128>() else {
+            continue;
+        };
+        if units == 0 || parse(&info.mint).is_err() {
+            continue;
+        }
+        let decimals = info.token_amount.decimals;
+        let entry = tokens
+            .entry(info.mint)
+            .or_insert(TokenBalance { units: 0, decimals });
+        if entry.decimals == decimals {
+            entry.units = entry.units.saturating_add(units);
+        }
+    }
+    tokens
 }
 
 #[cfg(test)]
@@ -135,6 +166,26 @@ mod tests {
         assert!(parse("9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM9").is_err());
     }
 
+    #[test]
+    fn token_accounts_add_up_by_mint() {
+        let usdc = "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v";
+        let account = |mint: &str, amount: &str| {
+            json!({ "pubkey": "x", "account": { "data": { "program": "spl-token", "parsed": {
+                "type": "account",
+                "info": { "mint": mint, "owner": "o",
+                          "tokenAmount": { "amount": amount, "decimals": 6 } } } } } })
+        };
+        let found = tokens_by_mint(vec![
+            account(usdc, "1500000"),
+            account(usdc, "250000"),
+            account("not a mint", "5"),
+            account(usdc, "-1"),
+            json!({ "account": "odd" }),
+        ]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[usdc].units, 1_750_000);
+    }
+
     proptest! {
         #[test]
         fn any_text_is_checked_without_panicking(text in ".{0,120}") {
@@ -143,7 +194,10 @@ mod tests {
 
         #[test]
         fn any_answer_is_read_or_refused_without_panicking(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
-            let _ = serde_json::from_slice::<Answer<WithContext<u64>>>(&bytes);
+            if let Ok(value) = serde_json::from_slice::<serde_json::Value>(&bytes) {
+                let _ = tokens_by_mint(vec![value]);
+            }
+            let _ = serde_json::from_slice::<jsonrpc::Answer<WithContext<u64>>>(&bytes);
         }
     }
 }

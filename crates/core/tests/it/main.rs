@@ -10,6 +10,7 @@ mod backfill;
 mod cost_order;
 mod crash;
 mod events;
+mod evm;
 mod import_formats;
 mod lookup;
 mod notify;

@@ -36,6 +36,7 @@ fn bitcoin(watch: &str, name: &str) -> NewWallet {
         name: Some(name.into()),
         script_type: None,
         gap_limit: None,
+        chains: None,
     }
 }
 
@@ -358,6 +359,7 @@ async fn the_stored_esplora_server_is_asked_and_a_bad_one_refused() {
     let error = app
         .set_wallet_settings(&WalletSettings {
             esplora_url: Some("ftp://example".into()),
+            ..WalletSettings::default()
         })
         .await
         .unwrap_err();
@@ -365,10 +367,13 @@ async fn the_stored_esplora_server_is_asked_and_a_bad_one_refused() {
     let saved = app
         .set_wallet_settings(&WalletSettings {
             esplora_url: Some(format!("{}/", fake.url())),
+            evm_rpc: [("base".to_owned(), "http://127.0.0.1:8545/".to_owned())].into(),
+            ..WalletSettings::default()
         })
         .await
         .unwrap();
     assert_eq!(saved.esplora_url, Some(fake.url()));
+    assert_eq!(saved.evm_rpc["base"], "http://127.0.0.1:8545");
     assert_eq!(app.wallet_settings().await.unwrap(), saved);
     app.add_wallet(bitcoin(ZPUB, "Own server")).await.unwrap();
     let report = &app.scan_wallets(None).await.unwrap()[0];
@@ -381,19 +386,27 @@ async fn the_stored_esplora_server_is_asked_and_a_bad_one_refused() {
 
 /// A Solana address (the System Program's is all ones; this one is a wallet's).
 const SOLANA: &str = "9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM";
+/// A mint CoinGecko does not list (any 32 bytes will do).
+const SPAM_MINT: &str = "So11111111111111111111111111111111111111112";
 
 #[tokio::test]
 async fn a_solana_address_is_reconciled_to_its_balance() {
     let rpc = chain_fake::FakeSolana::start().await.unwrap();
+    let coingecko = coingecko_fake::FakeCoinGecko::start_default()
+        .await
+        .unwrap();
     rpc.set_balance(SOLANA, 2_500_000_000);
+    // USDC's mint, which CoinGecko's platform table names; and a token it does not know.
     rpc.add_token_account(
         SOLANA,
         "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v",
         5_000_000,
         6,
     );
+    rpc.add_token_account(SOLANA, SPAM_MINT, 1_000_000_000_000, 9);
     let dir = tempfile::tempdir().unwrap();
     let app = TestApp::new()
+        .coingecko(crate::support::fresh_prices_from(&coingecko))
         .providers(ProviderOverrides {
             solana_rpc: Some(rpc.url()),
             timeout: Some(Duration::from_secs(1)),
@@ -428,8 +441,18 @@ async fn a_solana_address_is_reconciled_to_its_balance() {
     };
     assert_eq!(sol(report), "2.5");
     assert_eq!(report.height, Some(250_000_000));
-    assert_eq!((report.changes.added, report.uncounted_tokens), (1, 1));
+    let usdc = report.coins.iter().find(|c| c.coin == "usd-coin");
+    assert_eq!(usdc.map(|c| c.amount.to_string()).as_deref(), Some("5"));
+    assert_eq!(report.changes.added, 2, "SOL and USDC");
+    let spam = &report.unpriced_tokens;
+    assert_eq!(spam.len(), 1, "{spam:?}");
+    assert_eq!(
+        (spam[0].token.as_str(), spam[0].amount.as_str()),
+        (SPAM_MINT, "1000")
+    );
     assert_eq!(report.requests, 2);
+    let listed = &app.wallets().await.unwrap()[0];
+    assert_eq!(&listed.unpriced_tokens, spam, "kept with the wallet");
 
     // The same balance at a later slot adds nothing; a new one adds one adjustment.
     rpc.set_slot(250_000_100);

@@ -30,7 +30,7 @@ export const commands = {
 	revokeApiToken: (name: string) => typedError<null, ErrorReport>(__TAURI_INVOKE("revoke_api_token", { name })),
 	listWallets: () => typedError<Wallet[], ErrorReport>(__TAURI_INVOKE("list_wallets")),
 	/**  Checks what is being typed (a secret is refused here too); nothing is stored. */
-	previewWallet: (chain: WalletChain, watch: string, scriptType: string | null) => typedError<WalletPreview, ErrorReport>(__TAURI_INVOKE("preview_wallet", { chain, watch, scriptType })),
+	previewWallet: (chain: WalletChain, watch: string, choice: string | null) => typedError<WalletPreview, ErrorReport>(__TAURI_INVOKE("preview_wallet", { chain, watch, choice })),
 	addWallet: (wallet: NewWallet) => typedError<Wallet, ErrorReport>(__TAURI_INVOKE("add_wallet", { wallet })),
 	/**  Scans one wallet, or all of them when `name` is absent. */
 	scanWallets: (name: string | null) => typedError<ScanReport[], ErrorReport>(__TAURI_INVOKE("scan_wallets", { name })),
@@ -839,6 +839,8 @@ export type NewWallet = {
 	 */
 	script_type?: string | null,
 	gap_limit?: number | null,
+	/**  EVM: the chains to watch it on, comma-separated (`ethereum,base`); `None` is all six. */
+	chains?: string | null,
 };
 
 /**  Whether the system lets the app show notifications, for the Alerts screen. */
@@ -989,10 +991,10 @@ export type ScanReport = {
 	/**  Addresses with any history (Bitcoin). */
 	used_addresses: number,
 	/**
-	 *  Token accounts found but not counted: Solana's SPL tokens, until their mints are mapped
-	 *  to coins (a token without a price must not inflate a portfolio).
+	 *  Tokens found that no coin matches: listed apart, never counted (a token without a price
+	 *  must not inflate a portfolio).
 	 */
-	uncounted_tokens: number,
+	unpriced_tokens: UnpricedToken[],
 	/**  Why the scan failed; the ledger is then as it was. */
 	error: string | null,
 };
@@ -1058,6 +1060,16 @@ export type UnlockOutcome = {
 	keychain_notice: string | null,
 };
 
+/**  A token a wallet holds that no coin matches (or whose amount cannot be counted exactly). */
+export type UnpricedToken = {
+	/**  Where it is: `ethereum`, `base`, `solana`, … */
+	chain: string,
+	/**  Its contract address or mint. */
+	token: string,
+	/**  How much, with its decimals applied, as exact decimal text. */
+	amount: string,
+};
+
 /**  A symbol the file uses that no single coin answers to. */
 export type Unresolved = {
 	symbol: string,
@@ -1115,7 +1127,10 @@ export type Wallet = {
 	chain: WalletChain,
 	/**  The address, or the receive descriptor (then the change one), one per line. */
 	watch: string,
-	/**  `bitcoin`, `testnet`, `signet`, `regtest`. */
+	/**
+	 *  `bitcoin`, `testnet`, `signet`, `regtest`; `mainnet` on Solana; on EVM the chains,
+	 *  comma-separated (`ethereum,base`).
+	 */
 	network: string,
 	/**  The first receive address, for the user to compare with their wallet software. */
 	first_address: string | null,
@@ -1125,6 +1140,8 @@ export type Wallet = {
 	scanned_at: UnixTime | null,
 	/**  Why the last scan failed, if it did. */
 	last_error: string | null,
+	/**  Tokens the last scan found that no coin matches: listed apart, never counted. */
+	unpriced_tokens: UnpricedToken[],
 };
 
 /**  The chains a wallet can be on. */
@@ -1143,6 +1160,13 @@ export type WalletPreview = {
 export type WalletSettings = {
 	/**  Your own Esplora server; `None` asks Blockstream's public one (mempool.space for signet). */
 	esplora_url: string | null,
+	/**  Your own Solana RPC server; `None` asks Solana's public one. */
+	solana_rpc?: string | null,
+	/**
+	 *  Your own RPC server per EVM chain (`ethereum`, `base`, …); a chain not named asks its
+	 *  public one.
+	 */
+	evm_rpc?: { [key in string]: string },
 };
 
 /* Tauri Specta runtime */

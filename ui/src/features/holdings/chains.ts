@@ -6,3 +6,21 @@ export const chainBadge: Record<WalletChain, { label: string; color: string }> =
   solana: { label: "SOL", color: "#7b3fe4" },
   evm: { label: "EVM", color: "#627eea" },
 };
+
+/** The EVM chains an address can be watched on, by the name the backend takes. */
+export const evmChains: { name: string; title: string }[] = [
+  { name: "ethereum", title: "Ethereum" },
+  { name: "arbitrum", title: "Arbitrum" },
+  { name: "optimism", title: "Optimism" },
+  { name: "base", title: "Base" },
+  { name: "polygon", title: "Polygon" },
+  { name: "bnb", title: "BNB Chain" },
+];
+
+/** "ethereum,base" as "Ethereum, Base". */
+export function chainTitles(names: string): string {
+  return names
+    .split(",")
+    .map((name) => evmChains.find((c) => c.name === name)?.title ?? name)
+    .join(", ");
+}

@@ -1,0 +1,170 @@
+//! An EVM wallet's scan: every chain it is watched on is asked at once (one Multicall3 request
+//! each for up to 250 known tokens), and the ledger's balances are made to match the chains that
+//! answered. Tokens are those CoinGecko knows on each chain, so a spam airdrop is never asked
+//! about, let alone counted.
+
+use std::str::FromStr;
+
+use alloy_primitives::Address;
+use futures_util::future::join_all;
+
+use super::evm::{self, ChainFound, EvmChain, EvmRpc};
+use super::scan::{Scan, ScanReport};
+use super::tokens::{to_amount, units_text, UnpricedToken};
+use super::{reconcile_balances, settings, ChainBalance, WalletError};
+use crate::assets::contracts;
+use crate::calls::Provider;
+use crate::money::Amount;
+
+/// Scans every chain of the wallet; gives the first chain's block. A chain that fails leaves its
+/// balances as they were and is named in the error, after the others are written.
+pub(super) async fn scan(scan: &Scan<'_>, report: &mut ScanReport) -> Result<i64, WalletError> {
+    let Scan {
+        store, wallet, now, ..
+    } = *scan;
+    let owner = Address::from_str(&wallet.watch)
+        .map_err(|_| WalletError::Invalid(format!("'{}' is not an EVM address", wallet.watch)))?;
+    let chains = evm::parse_chains(&wallet.network)?;
+    let stored = settings::load(store).await?;
+    let mut rpcs = Vec::with_capacity(chains.len());
+    let mut known = Vec::with_capacity(chains.len());
+    for chain in chains {
+        let base = scan
+            .overrides
+            .evm_rpc
+            .get(chain.name())
+            .or(stored.evm_rpc.get(chain.name()))
+            .map_or(chain.default_rpc(), String::as_str);
+        rpcs.push(EvmRpc {
+            http: scan
+                .client(base, Provider::EvmRpc)?
+                .named(format!("the {} RPC server", chain.title())),
+            chain,
+        });
+        let tokens = contracts::on_platform(store.pool(), chain.platform())
+            .await
+            .map_err(|e| WalletError::Store(store.error(e)))?;
+        known.push(
+            tokens
+                .into_iter()
+                .filter_map(|(address, coin)| Some((Address::from_str(&address).ok()?, coin)))
+                .collect::<Vec<_>>(),
+        );
+    }
+    let about = format!("{} of wallet '{}'", wallet.watch, wallet.name);
+    let answers = join_all(rpcs.iter().zip(&known).map(|(rpc, known)| {
+        let tokens: Vec<Address> = known.iter().map(|(address, _)| *address).collect();
+        let about = &about;
+        async move { rpc.scan(owner, &tokens, about).await }
+    }))
+    .await;
+    report.requests = rpcs.iter().map(|r| r.http.requests()).sum();
+
+    let mut balances = Vec::new();
+    let mut covered = Vec::new();
+    let mut failures = Vec::new();
+    let mut height = None;
+    for ((answer, known), rpc) in answers.into_iter().zip(&known).zip(&rpcs) {
+        match answer {
+            Ok(found) => {
+                height.get_or_insert(found.block);
+                covered.push(format!("{}:", found.chain.name()));
+                balances.extend(chain_balances(&found, known, &mut report.unpriced_tokens)?);
+            }
+            Err(error) => failures.push((rpc.chain, error)),
+        }
+    }
+    if !covered.is_empty() {
+        let prefix = format!("evm:{}:", wallet.account_id);
+        let description = format!("Scan of wallet '{}'", wallet.name);
+        report.changes = reconcile_balances(
+            store,
+            wallet.account_id,
+            &prefix,
+            balances,
+            &covered,
+            &description,
+            now,
+        )
+        .await?;
+    }
+    if failures.len() > 1 {
+        let names: Vec<&str> = failures.iter().map(|(chain, _)| chain.title()).collect();
+        let problems: Vec<String> = failures.iter().map(|(_, e)| e.to_string()).collect();
+        return Err(WalletError::Provider {
+            provider: format!("The RPC servers of {}", names.join(", ")),
+            problem: format!("failed ({})", problems.join(" ")),
+        });
+    }
+    if let Some((_, error)) = failures.pop() {
+        return Err(error);
+    }
+    Ok(height.map_or(0, |h| i64::try_from(h).unwrap_or(i64::MAX)))
+}
+
+/// One chain's answer as ledger balances, keyed `<chain>:<coin>`; a token whose amount cannot be
+/// counted exactly goes to `unpriced` instead.
+fn chain_balances(
+    found: &ChainFound,
+    known: &[(Address, String)],
+    unpriced: &mut Vec<UnpricedToken>,
+) -> Result<Vec<ChainBalance>, WalletError> {
+    let chain: EvmChain = found.chain;
+    let mut balances = Vec::new();
+    let mut add = |coin: &str, amount: Amount| -> Result<(), WalletError> {
+        let key = format!("{}:{coin}", chain.name());
+        match balances
+            .iter_mut()
+            .find(|b: &&mut ChainBalance| b.key == key)
+        {
+            Some(balance) => {
+                balance.amount = balance
+                    .amount
+                    .checked_add(amount)
+                    .ok_or_else(|| WalletError::OutOfRange(format!("the {key} balance")))?;
+            }
+            None => balances.push(ChainBalance {
+                key,
+                asset: coin.to_owned(),
+                amount,
+                height: found.block,
+            }),
+        }
+        Ok(())
+    };
+    if !found.native.is_zero() {
+        let native = u128::try_from(found.native)
+            .ok()
+            .and_then(|wei| to_amount(wei, 18))
+            .ok_or_else(|| {
+                WalletError::OutOfRange(format!("the {} balance", chain.native_coin()))
+            })?;
+        add(chain.native_coin(), native)?;
+    }
+    for token in &found.tokens {
+        let Some(units) = token.units else { continue };
+        let coin = known
+            .iter()
+            .find(|(address, _)| *address == token.token)
+            .map(|(_, coin)| coin);
+        let counted = match (coin, token.decimals) {
+            (Some(coin), Some(decimals)) => u128::try_from(units)
+                .ok()
+                .and_then(|u| to_amount(u, decimals))
+                .map(|amount| (coin, amount)),
+            _ => None,
+        };
+        match counted {
+            Some((coin, amount)) => add(coin, amount)?,
+            None => unpriced.push(UnpricedToken {
+                chain: chain.name().to_owned(),
+                token: token.token.to_checksum(None),
+                amount: match u128::try_from(units) {
+                    Ok(units) => units_text(units, token.decimals.unwrap_or(0)),
+                    Err(_) => units.to_string(),
+                },
+            }),
+        }
+    }
+    Ok(balances)
+}

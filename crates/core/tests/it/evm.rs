@@ -1,0 +1,204 @@
+//! Watch-only EVM wallets against local JSON-RPC fakes of two chains and the CoinGecko fake: one
+//! Multicall3 request per chain, tokens matched to coins by contract, a spam token never asked
+//! about, balances reconciled without duplicates, a failing chain named and the others kept.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use chain_fake::{Failure, FakeEvm};
+use coingecko_fake::FakeCoinGecko;
+use crypto_balance_core::wallets::{NewWallet, ProviderOverrides, ScanReport, WalletChain};
+use crypto_balance_core::{App, ErrorCode};
+
+use crate::support::{fresh_prices_from, TestApp};
+
+const OWNER: &str = "0xd8dA6BF26964aF9D7eEd9e03E53415D37aA96045";
+const USDC_ETHEREUM: &str = "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48";
+const USDC_BASE: &str = "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913";
+/// A token no coin lists, holding a fortune: it must never be asked about or counted.
+const SPAM: &str = "0x00000000000000000000000000000000deadbeef";
+const ETHER: u128 = 1_000_000_000_000_000_000;
+
+fn evm(watch: &str, chains: &str) -> NewWallet {
+    NewWallet {
+        chain: WalletChain::Evm,
+        watch: watch.into(),
+        name: Some("Rabby".into()),
+        script_type: None,
+        gap_limit: None,
+        chains: Some(chains.into()),
+    }
+}
+
+fn coin(report: &ScanReport, id: &str) -> String {
+    report
+        .coins
+        .iter()
+        .find(|c| c.coin == id)
+        .map_or_else(|| "0".to_owned(), |c| c.amount.to_string())
+}
+
+async fn app_on(
+    dir: &std::path::Path,
+    coingecko: &FakeCoinGecko,
+    chains: &[(&str, &FakeEvm)],
+) -> App {
+    let evm_rpc: BTreeMap<String, String> = chains
+        .iter()
+        .map(|(name, fake)| ((*name).to_owned(), fake.url()))
+        .collect();
+    TestApp::new()
+        .coingecko(fresh_prices_from(coingecko))
+        .providers(ProviderOverrides {
+            evm_rpc,
+            timeout: Some(Duration::from_secs(1)),
+            ..ProviderOverrides::default()
+        })
+        .create(dir)
+        .await
+}
+
+#[tokio::test]
+async fn an_address_is_valued_on_two_chains_with_one_request_each() {
+    let coingecko = FakeCoinGecko::start_default().await.unwrap();
+    let ethereum = FakeEvm::start(1).await.unwrap();
+    let base = FakeEvm::start(8453).await.unwrap();
+    ethereum.set_native(OWNER, 3 * ETHER / 2);
+    ethereum.set_token(USDC_ETHEREUM, 6, OWNER, 2_500_500_000);
+    ethereum.set_token(SPAM, 18, OWNER, 1_000_000 * ETHER);
+    base.set_native(OWNER, ETHER / 4);
+    base.set_token(USDC_BASE, 6, OWNER, 100_000_000);
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_on(
+        dir.path(),
+        &coingecko,
+        &[("ethereum", &ethereum), ("base", &base)],
+    )
+    .await;
+
+    // A checksum typo and a private key are refused before anything is stored.
+    let typo = app
+        .add_wallet(evm(
+            "0xd8dA6bF26964aF9D7eEd9e03E53415D37aA96045",
+            "ethereum",
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(typo.code(), ErrorCode::InvalidInput);
+    assert!(typo.to_string().contains("checksum"), "{typo}");
+    let key = format!(
+        "0x{}",
+        "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"
+    );
+    let refused = app.add_wallet(evm(&key, "ethereum")).await.unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::SecretRefused);
+    let unknown = app
+        .add_wallet(evm(OWNER, "ethereum,dogechain"))
+        .await
+        .unwrap_err();
+    assert!(unknown.to_string().contains("dogechain"), "{unknown}");
+
+    let wallet = app
+        .add_wallet(evm(&OWNER.to_ascii_lowercase(), "base, eth"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (wallet.watch.as_str(), wallet.network.as_str()),
+        (OWNER, "ethereum,base")
+    );
+
+    let report = &app.scan_wallets(None).await.unwrap()[0];
+    assert_eq!(report.error, None);
+    assert_eq!(coin(report, "ethereum"), "1.75");
+    assert_eq!(coin(report, "usd-coin"), "2600.5");
+    assert_eq!(
+        report.coins.len(),
+        2,
+        "the spam token is not counted: {report:?}"
+    );
+    assert!(report.unpriced_tokens.is_empty());
+    assert_eq!(report.height, Some(20_000_000));
+    assert_eq!(report.changes.added, 4, "ETH and USDC on each chain");
+    // One request per chain: chain id, block, balance and the known tokens in one Multicall3.
+    // The fake CoinGecko knows 4 tokens on Ethereum and 1 on Base; 2 calls each.
+    assert_eq!(report.requests, 2);
+    assert_eq!(ethereum.requests(), ["eth_call aggregate3×11"]);
+    assert_eq!(base.requests(), ["eth_call aggregate3×5"]);
+
+    // Valued in the portfolio at the fake's prices.
+    app.refresh_rates().await.unwrap();
+    let valuation = app.valuation(Some("usd")).await.unwrap();
+    let value = |id: &str| {
+        valuation
+            .assets
+            .iter()
+            .find(|a| a.coin.as_str() == id)
+            .and_then(|a| a.value)
+            .map(|v| v.normalize().to_string())
+    };
+    // 2,600.5 USDC at 0.999912 and 1.75 ETH at 3,421.77.
+    assert_eq!(value("usd-coin").as_deref(), Some("2600.271156"));
+    assert_eq!(value("ethereum").as_deref(), Some("5988.0975"));
+
+    // The same balances later add nothing; a spent balance adds one adjustment.
+    ethereum.set_block(20_000_050);
+    let again = &app.scan_wallets(None).await.unwrap()[0];
+    assert_eq!(
+        (again.changes.added, coin(again, "usd-coin").as_str()),
+        (0, "2600.5")
+    );
+    ethereum.set_token(USDC_ETHEREUM, 6, OWNER, 0);
+    ethereum.set_block(20_000_100);
+    let spent = &app.scan_wallets(None).await.unwrap()[0];
+    assert_eq!(
+        (spent.changes.added, coin(spent, "usd-coin").as_str()),
+        (1, "100")
+    );
+
+    // Every request is in the privacy log, with the wallet it was about.
+    let log = app.privacy_log(100).await.unwrap();
+    let asked: Vec<_> = log.iter().filter(|r| r.provider == "evm-rpc").collect();
+    assert_eq!(
+        asked.len(),
+        ethereum.requests().len() + base.requests().len()
+    );
+    assert!(
+        asked
+            .iter()
+            .all(|r| r.asked.contains(&format!("{OWNER} of wallet 'Rabby'"))),
+        "{asked:?}"
+    );
+
+    // Base failing is named; Ethereum's balance is still brought up to date.
+    base.fail_next(&[Failure::Status(500); 3]);
+    ethereum.set_native(OWNER, ETHER);
+    let failed = &app.scan_wallets(None).await.unwrap()[0];
+    let error = failed.error.as_deref().expect("Base failed");
+    assert!(
+        error.contains(&format!("The Base RPC server at {}", base.url())),
+        "{error}"
+    );
+    assert_eq!(
+        coin(failed, "ethereum"),
+        "1.25",
+        "1 on Ethereum, 0.25 kept on Base"
+    );
+}
+
+#[tokio::test]
+async fn a_server_for_another_chain_is_refused() {
+    let coingecko = FakeCoinGecko::start_default().await.unwrap();
+    let ethereum = FakeEvm::start(1).await.unwrap();
+    ethereum.set_native(OWNER, ETHER);
+    let dir = tempfile::tempdir().unwrap();
+    // Polygon's server is, by mistake, an Ethereum node.
+    let app = app_on(dir.path(), &coingecko, &[("polygon", &ethereum)]).await;
+    app.add_wallet(evm(OWNER, "polygon")).await.unwrap();
+    let report = &app.scan_wallets(None).await.unwrap()[0];
+    let error = report.error.as_deref().expect("the chain id is checked");
+    assert!(
+        error.contains("serves chain 1, not Polygon (137)"),
+        "{error}"
+    );
+    assert!(report.coins.is_empty(), "nothing was written");
+}
