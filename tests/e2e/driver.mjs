@@ -245,9 +245,12 @@ export async function startFake() {
   return { url, llamaUrl, control, requests, stop: () => child.kill() };
 }
 
-/** Starts chain-fake (an Esplora server); returns { url, pay(script, sats, height), stop }. */
-export async function startChainFake() {
-  const child = spawn(builtBinary("E2E_CHAIN_FAKE"), [], { stdio: ["ignore", "pipe", "inherit"] });
+/**
+ * Starts chain-fake: an Esplora server, or with `args` ["evm", chainId] an EVM chain's RPC server.
+ * Returns { url, pay(script, sats, height), set(body), stop }.
+ */
+export async function startChainFake(args = []) {
+  const child = spawn(builtBinary("E2E_CHAIN_FAKE"), args, { stdio: ["ignore", "pipe", "inherit"] });
   const url = await withTimeout(
     new Promise((resolve, reject) => {
       let text = "";
@@ -268,7 +271,15 @@ export async function startChainFake() {
     });
     if (!response.ok) throw new Error(`chain-fake pay: HTTP ${response.status}`);
   };
-  return { url, pay, stop: () => child.kill() };
+  const set = async (body) => {
+    const response = await fetch(`${url}/__fake/set`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`chain-fake set: HTTP ${response.status}`);
+  };
+  return { url, pay, set, stop: () => child.kill() };
 }
 
 /** Everything the app has logged into `logDir` so far, all its daily files together. */

@@ -34,6 +34,7 @@ const wallet = {
   scanned_height: 800000,
   scanned_at: 1764547200,
   last_error: null,
+  unpriced_tokens: [],
 };
 
 describe("Holdings → Watched wallets", () => {
@@ -113,6 +114,63 @@ describe("Holdings → Watched wallets", () => {
     await fireEvent.click(screen.getByRole("button", { name: /watch and scan/i }));
     await vi.waitFor(() => expect(added).toHaveLength(1));
     expect(added[0]).toMatchObject({ chain: "solana", watch: address, gap_limit: null });
+  });
+
+  it("watches an EVM address on the chains ticked, sent as one list", async () => {
+    const previewed: (string | null)[] = [];
+    const added: unknown[] = [];
+    const owner = "0xd8dA6BF26964aF9D7eEd9e03E53415D37aA96045";
+    mockIPC(
+      (command, args) => {
+        if (command === "list_wallets") return [];
+        if (command === "preview_wallet") {
+          const { choice } = args as { choice: string | null };
+          previewed.push(choice);
+          return { network: choice, first_address: owner, derives_addresses: false };
+        }
+        if (command === "add_wallet") {
+          added.push((args as { wallet: unknown }).wallet);
+          return { ...wallet, chain: "evm", name: "Rabby" };
+        }
+        if (command === "scan_wallets") return [];
+        return null;
+      },
+      { shouldMockEvents: true },
+    );
+    renderPanel();
+    await fireEvent.click(await screen.findByRole("button", { name: /watch a wallet/i }));
+    const chain = document.querySelector("[data-wallet-chain]");
+    if (chain) await fireEvent.change(chain, { target: { value: "evm" } });
+    expect(screen.queryByText("Gap limit")).toBeNull();
+    await fireEvent.click(screen.getByLabelText("Base"));
+    await fireEvent.click(screen.getByLabelText("BNB Chain"));
+    const field = document.querySelector("[data-wallet-watch]");
+    if (field) await fireEvent.input(field, { target: { value: owner.toLowerCase() } });
+    expect(
+      await screen.findByText(/Ethereum, Arbitrum, Optimism, Polygon · address/),
+    ).toBeInTheDocument();
+    expect(previewed.at(-1)).toBe("ethereum,arbitrum,optimism,polygon");
+    await fireEvent.click(screen.getByRole("button", { name: /watch and scan/i }));
+    await vi.waitFor(() => expect(added).toHaveLength(1));
+    expect(added[0]).toMatchObject({ chain: "evm", chains: "ethereum,arbitrum,optimism,polygon" });
+  });
+
+  it("lists the tokens no coin matches apart, as not counted", async () => {
+    const spam = {
+      chain: "solana",
+      token: "So11111111111111111111111111111111111111112",
+      amount: "1000",
+    };
+    mockIPC(
+      (command) =>
+        command === "list_wallets"
+          ? [{ ...wallet, chain: "solana", name: "Phantom", unpriced_tokens: [spam] }]
+          : null,
+      { shouldMockEvents: true },
+    );
+    renderPanel();
+    expect(await screen.findByText(/1 unpriced token, not counted/)).toBeInTheDocument();
+    expect(screen.getByText(spam.token)).toBeInTheDocument();
   });
 
   it("asks before it stops watching a wallet", async () => {
