@@ -9,6 +9,7 @@ use crypto_balance_core::alerts::{
 use crypto_balance_core::clock::{iso8601, UnixTime};
 use crypto_balance_core::notify::{ChannelsChange, Delivery};
 use crypto_balance_core::{App, ErrorCode, ErrorReport};
+use rust_decimal::Decimal;
 use serde_json::json;
 
 use crate::args::{AlertArgs, AlertsCommand, ChannelArgs};
@@ -103,7 +104,9 @@ fn chosen_channels(text: &str) -> Result<Option<Vec<ChannelKind>>, ErrorReport> 
 }
 
 fn new_alert(args: &AlertArgs) -> Result<NewAlert, ErrorReport> {
-    let (kind, threshold) = if let Some(level) = args.above {
+    let (kind, threshold) = if args.wallet_changed.is_some() {
+        (AlertKind::WalletChanged, Decimal::ZERO)
+    } else if let Some(level) = args.above {
         (AlertKind::PriceAbove, level)
     } else if let Some(level) = args.below {
         (AlertKind::PriceBelow, level)
@@ -130,7 +133,7 @@ fn new_alert(args: &AlertArgs) -> Result<NewAlert, ErrorReport> {
     Ok(NewAlert {
         kind,
         coin: args.coin.clone(),
-        account: args.account.clone(),
+        account: args.wallet_changed.clone().or(args.account.clone()),
         currency: args.currency.clone(),
         threshold,
         note: args.note.clone(),

@@ -392,10 +392,11 @@ pub struct ChannelArgs {
     pub test: bool,
 }
 
-/// One alert rule; exactly one of the level options.
+/// One alert rule; exactly one of the level options (or --wallet-changed).
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("level").required(true).args([
     "above", "below", "change_24h", "portfolio_above", "portfolio_below", "holding_above", "holding_below",
+    "wallet_changed",
 ])))]
 pub struct AlertArgs {
     /// Coin id or symbol (price, change and holding rules)
@@ -423,6 +424,9 @@ pub struct AlertArgs {
     pub holding_above: Option<Decimal>,
     #[arg(long, value_name = "DEC")]
     pub holding_below: Option<Decimal>,
+    /// Fire when a scan finds the balance of the watched wallet NAME changed, with the amounts
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["coin", "account"])]
+    pub wallet_changed: Option<String>,
     /// One account for holding rules [default: all accounts]
     #[arg(long, value_name = "NAME")]
     pub account: Option<String>,

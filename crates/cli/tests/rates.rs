@@ -859,6 +859,21 @@ async fn a_wallet_is_added_scanned_valued_logged_and_removed() {
         "{servers}"
     );
 
+    // An alert on the wallet fires when a scan finds its balance changed.
+    let rule = json(&setup, &["alerts", "add", "--wallet-changed", "Rabby"]).await;
+    assert_eq!(rule["kind"], "wallet_changed");
+    setup.base.set_native(owner, 0);
+    setup.base.set_block(20_000_001);
+    let scanned = json(&setup, &["wallets", "scan", "Rabby"]).await;
+    assert_eq!(scanned[0]["changed"][0]["amount"], "-0.25");
+    let history = json(&setup, &["alerts", "history"]).await;
+    assert!(
+        history[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("wallet 'Rabby' changed: -0.25 ethereum")),
+        "{history}"
+    );
+
     ok(&setup, &["wallets", "remove", "Cold"]).await;
     ok(&setup, &["wallets", "remove", "Phantom"]).await;
     ok(&setup, &["wallets", "remove", "Rabby"]).await;

@@ -8,6 +8,7 @@ pub mod db;
 pub mod evaluate;
 pub mod target;
 pub mod text;
+pub mod wallet;
 
 pub use target::AlertTarget;
 
@@ -43,6 +44,8 @@ pub enum AlertKind {
     /// One holding's value (a coin in one account, or across all accounts).
     HoldingAbove,
     HoldingBelow,
+    /// A watched wallet's balance changed in a scan (any coin, any amount).
+    WalletChanged,
 }
 
 impl AlertKind {
@@ -57,6 +60,7 @@ impl AlertKind {
             AlertKind::PortfolioBelow => "portfolio_below",
             AlertKind::HoldingAbove => "holding_above",
             AlertKind::HoldingBelow => "holding_below",
+            AlertKind::WalletChanged => "wallet_changed",
         }
     }
 
@@ -64,9 +68,18 @@ impl AlertKind {
         ALL_KINDS.iter().copied().find(|k| k.as_str() == text)
     }
 
-    /// Rules about one coin (price, change, holding) need a coin; portfolio rules must not have one.
+    /// Rules about one coin (price, change, holding) need a coin; portfolio and wallet rules must
+    /// not have one.
     pub fn needs_coin(self) -> bool {
-        !matches!(self, AlertKind::PortfolioAbove | AlertKind::PortfolioBelow)
+        !matches!(
+            self,
+            AlertKind::PortfolioAbove | AlertKind::PortfolioBelow | AlertKind::WalletChanged
+        )
+    }
+
+    /// Fired by a wallet's scan, not by prices.
+    pub fn is_wallet(self) -> bool {
+        self == AlertKind::WalletChanged
     }
 
     pub fn is_change(self) -> bool {
@@ -81,7 +94,7 @@ impl AlertKind {
     }
 }
 
-pub(crate) const ALL_KINDS: [AlertKind; 9] = [
+pub(crate) const ALL_KINDS: [AlertKind; 10] = [
     AlertKind::PriceAbove,
     AlertKind::PriceBelow,
     AlertKind::ChangeUp,
@@ -91,6 +104,7 @@ pub(crate) const ALL_KINDS: [AlertKind; 9] = [
     AlertKind::PortfolioBelow,
     AlertKind::HoldingAbove,
     AlertKind::HoldingBelow,
+    AlertKind::WalletChanged,
 ];
 
 /// A channel beyond the desktop that fired alerts can go to (see [`crate::notify`]).
@@ -313,6 +327,8 @@ pub enum AlertError {
     CoinNotAllowed,
     #[error("only holding alerts take an account")]
     AccountNotAllowed,
+    #[error("a wallet alert needs the wallet's name (--wallet-changed NAME)")]
+    WalletNeeded,
     #[error("the level must be greater than zero, not {0}")]
     NotPositive(Decimal),
     #[error("{0} is beyond the highest level accepted ({1})")]

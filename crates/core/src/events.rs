@@ -157,6 +157,7 @@ mod tests {
                 changes: crate::wallets::LedgerChanges::default(),
                 used_addresses: 0,
                 unpriced_tokens: Vec::new(),
+                changed: Vec::new(),
                 error: None,
             }),
             Event::VaultUnlocked,

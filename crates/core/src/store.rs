@@ -262,3 +262,68 @@ pub(crate) fn is_unique_violation(error: &sqlx::Error) -> bool {
         .as_database_error()
         .is_some_and(|e| e.kind() == sqlx::error::ErrorKind::UniqueViolation)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use sqlx::migrate::Migrator;
+    use sqlx::sqlite::SqliteConnectOptions;
+    use sqlx::{ConnectOptions, Connection};
+
+    use super::MIGRATOR;
+
+    /// Migration 14 rebuilds the alerts table: rules keep their ids and the history keeps its
+    /// links to them, and the new kind is accepted.
+    #[tokio::test]
+    async fn rebuilding_the_alerts_table_keeps_the_history_linked() -> Result<(), sqlx::Error> {
+        let mut db = SqliteConnectOptions::new()
+            .in_memory(true)
+            .foreign_keys(true)
+            .connect()
+            .await?;
+        let before: Vec<_> = MIGRATOR
+            .iter()
+            .filter(|m| m.version < 14)
+            .cloned()
+            .collect();
+        let old = Migrator {
+            migrations: Cow::Owned(before),
+            ..Migrator::DEFAULT
+        };
+        old.run_direct(&mut db)
+            .await
+            .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+        sqlx::query(
+            "INSERT INTO alerts (id, kind, asset_id, vs_currency, threshold, created_at, identity) \
+             VALUES (7, 'price_above', 'bitcoin', 'usd', '70000', 1, 'x')",
+        )
+        .execute(&mut db)
+        .await?;
+        sqlx::query(
+            "INSERT INTO alert_events (alert_id, fired_at, kind, vs_currency, threshold, observed, \
+             message) VALUES (7, 2, 'price_above', 'usd', '70000', '70001', 'fired')",
+        )
+        .execute(&mut db)
+        .await?;
+        MIGRATOR
+            .run_direct(&mut db)
+            .await
+            .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+        let linked: Option<i64> = sqlx::query_scalar("SELECT alert_id FROM alert_events")
+            .fetch_one(&mut db)
+            .await?;
+        assert_eq!(linked, Some(7));
+        sqlx::query(
+            "INSERT INTO alerts (kind, account, vs_currency, threshold, created_at, identity) \
+             VALUES ('wallet_changed', 'Cold', 'usd', '0', 1, 'y')",
+        )
+        .execute(&mut db)
+        .await?;
+        let violations: Vec<(String,)> = sqlx::query_as("PRAGMA foreign_key_check")
+            .fetch_all(&mut db)
+            .await?;
+        assert!(violations.is_empty());
+        db.close().await
+    }
+}

@@ -314,10 +314,11 @@ pub async fn history(store: &Store, limit: u32) -> Result<Vec<AlertEvent>, Store
         String,
         UnixTime,
         Option<String>,
+        String,
     );
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT e.id, e.alert_id, e.kind, e.asset_id, e.account, e.vs_currency, e.threshold, \
-         e.observed, e.fired_at, {COIN_LABEL_SQL} FROM alert_events AS e \
+         e.observed, e.fired_at, {COIN_LABEL_SQL}, e.message FROM alert_events AS e \
          LEFT JOIN assets ON assets.id = e.asset_id ORDER BY e.fired_at DESC, e.id DESC LIMIT ?"
     ))
     .bind(limit)
@@ -338,14 +339,18 @@ pub async fn history(store: &Store, limit: u32) -> Result<Vec<AlertEvent>, Store
                 coin: coin_label.as_deref().or(coin.as_ref().map(CoinId::as_str)),
                 account: account.as_deref(),
             };
-            let message = text::fired(
-                kind,
-                subject,
-                currency.as_str(),
-                threshold,
-                observed,
-                NumberStyle::system(),
-            );
+            // A wallet's line lists every coin that changed, which its fields cannot rebuild.
+            let message = match kind.is_wallet() {
+                true => row.10,
+                false => text::fired(
+                    kind,
+                    subject,
+                    currency.as_str(),
+                    threshold,
+                    observed,
+                    NumberStyle::system(),
+                ),
+            };
             Ok(AlertEvent {
                 id,
                 alert_id,

@@ -72,6 +72,8 @@ impl Market {
                 };
                 self.holdings.get(&key).copied()
             }
+            // Wallet rules are fired by scans (`alerts::wallet`), not by prices.
+            AlertTarget::Wallet(_) => None,
         }
     }
 }
@@ -88,6 +90,7 @@ fn holds(kind: AlertKind, threshold: Decimal, value: Decimal) -> bool {
         AlertKind::ChangeUp => value >= threshold,
         AlertKind::ChangeDown => value <= -threshold,
         AlertKind::ChangeEither => value.abs() >= threshold,
+        AlertKind::WalletChanged => false,
     }
 }
 
@@ -107,6 +110,7 @@ fn cleared(kind: AlertKind, threshold: Decimal, value: Decimal) -> bool {
         AlertKind::ChangeUp => value < change_line,
         AlertKind::ChangeDown => value > -change_line,
         AlertKind::ChangeEither => value.abs() < change_line,
+        AlertKind::WalletChanged => true,
     }
 }
 

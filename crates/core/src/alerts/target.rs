@@ -22,6 +22,8 @@ pub enum AlertTarget {
         coin: CoinId,
         account: Option<String>,
     },
+    /// A watched wallet, by its account's name.
+    Wallet(String),
 }
 
 /// How a target is written where rules are shown and stored: a coin and an account, each
@@ -49,6 +51,10 @@ impl From<AlertTarget> for TargetFields {
                 coin: Some(coin),
                 account,
             },
+            AlertTarget::Wallet(account) => TargetFields {
+                coin: None,
+                account: Some(account),
+            },
         }
     }
 }
@@ -58,8 +64,11 @@ impl AlertTarget {
     /// but the portfolio's, which takes none, and an account only for holdings. Checked before
     /// the coin is looked up, so a wrong mixture is not reported as an unknown coin.
     pub fn check(kind: AlertKind, has_coin: bool, has_account: bool) -> Result<(), AlertError> {
-        if has_account && !kind.is_holding() {
+        if has_account && !kind.is_holding() && !kind.is_wallet() {
             return Err(AlertError::AccountNotAllowed);
+        }
+        if kind.is_wallet() && !has_account {
+            return Err(AlertError::WalletNeeded);
         }
         match (kind.needs_coin(), has_coin) {
             (false, true) => Err(AlertError::CoinNotAllowed),
@@ -77,23 +86,27 @@ impl AlertTarget {
     ) -> Result<Self, AlertError> {
         let account = account.filter(|a| !a.trim().is_empty());
         Self::check(kind, coin.is_some(), account.is_some())?;
-        Ok(match coin {
-            None => AlertTarget::Portfolio,
-            Some(coin) if kind.is_holding() => AlertTarget::Holding { coin, account },
-            Some(coin) => AlertTarget::Coin(coin),
+        Ok(match (coin, account) {
+            (None, Some(account)) if kind.is_wallet() => AlertTarget::Wallet(account),
+            (coin, account) => match coin {
+                None => AlertTarget::Portfolio,
+                Some(coin) if kind.is_holding() => AlertTarget::Holding { coin, account },
+                Some(coin) => AlertTarget::Coin(coin),
+            },
         })
     }
 
     pub fn coin(&self) -> Option<&CoinId> {
         match self {
             AlertTarget::Coin(coin) | AlertTarget::Holding { coin, .. } => Some(coin),
-            AlertTarget::Portfolio => None,
+            AlertTarget::Portfolio | AlertTarget::Wallet(_) => None,
         }
     }
 
     pub fn account(&self) -> Option<&str> {
         match self {
             AlertTarget::Holding { account, .. } => account.as_deref(),
+            AlertTarget::Wallet(account) => Some(account),
             _ => None,
         }
     }

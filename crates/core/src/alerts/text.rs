@@ -21,6 +21,14 @@ impl Subject<'_> {
         self.coin.unwrap_or("Portfolio")
     }
 
+    /// "The balance of wallet 'Cold storage'".
+    pub(super) fn wallet(&self) -> String {
+        format!(
+            "The balance of wallet '{}'",
+            self.account.unwrap_or("(removed)")
+        )
+    }
+
     fn holding(&self) -> String {
         match self.account {
             Some(account) => format!("{} in {account}", self.coin()),
@@ -50,6 +58,7 @@ pub fn rule(
         AlertKind::PortfolioBelow => format!("Portfolio at or below {level}"),
         AlertKind::HoldingAbove => format!("{} worth {level} or more", subject.holding()),
         AlertKind::HoldingBelow => format!("{} worth {level} or less", subject.holding()),
+        AlertKind::WalletChanged => format!("{} changes", subject.wallet()),
     }
 }
 
@@ -80,6 +89,8 @@ pub fn fired(
         AlertKind::HoldingBelow => {
             format!("{} is worth {seen}, at or below {level}", subject.holding())
         }
+        // Scans write their own line, with every coin that changed (`alerts::wallet`).
+        AlertKind::WalletChanged => format!("{} changed", subject.wallet()),
     }
 }
 
@@ -97,6 +108,7 @@ pub fn fired_privately(kind: AlertKind, subject: Subject) -> String {
         AlertKind::PortfolioBelow => "Your portfolio fell to your alert level".to_owned(),
         AlertKind::HoldingAbove => format!("{} rose to your alert level", subject.holding()),
         AlertKind::HoldingBelow => format!("{} fell to your alert level", subject.holding()),
+        AlertKind::WalletChanged => format!("{} changed", subject.wallet()),
     }
 }
 

@@ -93,7 +93,11 @@ impl App {
         if kind.is_change() && (new.threshold <= Decimal::ZERO || new.threshold > hundred_x) {
             return Err(alert_error(AlertError::PercentOutOfRange(new.threshold)));
         }
-        if new.threshold <= Decimal::ZERO {
+        if kind.is_wallet() {
+            // Only wallets can be watched for changes, and any change fires: there is no level.
+            let name = target.account().unwrap_or_default();
+            crate::wallets::find(store, name).await?;
+        } else if new.threshold <= Decimal::ZERO {
             return Err(alert_error(AlertError::NotPositive(new.threshold)));
         }
         // Levels are bounded where they enter, so no comparison or band can leave the range.
@@ -127,7 +131,11 @@ impl App {
             kind,
             target,
             currency,
-            threshold: new.threshold,
+            threshold: if kind.is_wallet() {
+                Decimal::ZERO
+            } else {
+                new.threshold
+            },
             note,
             repeating: new.repeating,
             cooldown_seconds: new.cooldown_seconds,

@@ -4,7 +4,9 @@ use serde::Serialize;
 use specta::Type;
 
 use super::App;
+use crate::alerts::{self, db as alerts_db};
 use crate::events::Event;
+use crate::store::Store;
 use crate::wallets::{self, NewWallet, ScanReport, Wallet, WalletChain, WalletSettings};
 use crate::Error;
 
@@ -73,9 +75,36 @@ impl App {
                 self.publish(Event::HoldingsChanged);
             }
             self.publish(Event::WalletScanned(report.clone()));
+            self.fire_wallet_alerts(&store, &report).await?;
             reports.push(report);
         }
         Ok(reports)
+    }
+
+    /// Fires the rules watching this wallet when its scan changed a balance: saved with their
+    /// states in one transaction, then published for the desktop, the daemon and the channels.
+    async fn fire_wallet_alerts(&self, store: &Store, report: &ScanReport) -> Result<(), Error> {
+        if report.changed.is_empty() {
+            return Ok(());
+        }
+        let rules: Vec<_> = alerts_db::load(store)
+            .await?
+            .into_iter()
+            .filter(|(rule, _)| rule.kind.is_wallet())
+            .collect();
+        let changes: Vec<(String, crate::Amount)> = report
+            .changed
+            .iter()
+            .map(|c| (c.coin.clone(), c.amount))
+            .collect();
+        let style = crate::numbers::NumberStyle::system();
+        let (fired, states) =
+            alerts::wallet::fired(&rules, &report.wallet, &changes, self.now(), style);
+        alerts_db::record(store, &states, &fired).await?;
+        for alert in fired {
+            self.publish(Event::AlertFired(alert));
+        }
+        Ok(())
     }
 
     pub async fn wallet_settings(&self) -> Result<WalletSettings, Error> {

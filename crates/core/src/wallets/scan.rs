@@ -34,6 +34,8 @@ pub struct ScanReport {
     pub chain: WalletChain,
     /// What the wallet holds now, by coin.
     pub coins: Vec<CoinAmount>,
+    /// How much each coin whose balance the scan changed went up (or down, negative).
+    pub changed: Vec<CoinAmount>,
     /// Requests sent to the provider.
     pub requests: u32,
     /// The block (or slot) the scan saw.
@@ -61,6 +63,7 @@ pub(crate) async fn scan(
         wallet: wallet.name.clone(),
         chain: wallet.chain,
         coins: Vec::new(),
+        changed: Vec::new(),
         requests: 0,
         height: None,
         changes: LedgerChanges::default(),
@@ -68,6 +71,7 @@ pub(crate) async fn scan(
         unpriced_tokens: Vec::new(),
         error: None,
     };
+    let before = balances(store, wallet.account_id).await?;
     let context = Scan {
         store,
         wallet,
@@ -93,8 +97,24 @@ pub(crate) async fn scan(
             report.error = Some(message);
         }
     }
-    report.coins = balances(store, wallet.account_id)
-        .await?
+    let after = balances(store, wallet.account_id).await?;
+    let coins = before
+        .keys()
+        .chain(after.keys())
+        .collect::<std::collections::BTreeSet<_>>();
+    for coin in coins {
+        let (was, is) = (
+            before.get(coin).copied().unwrap_or(Amount::ZERO),
+            after.get(coin).copied().unwrap_or(Amount::ZERO),
+        );
+        if let Some(change) = is.checked_sub(was).filter(|c| !c.is_zero()) {
+            report.changed.push(CoinAmount {
+                coin: coin.clone(),
+                amount: change,
+            });
+        }
+    }
+    report.coins = after
         .into_iter()
         .map(|(coin, amount)| CoinAmount { coin, amount })
         .collect();

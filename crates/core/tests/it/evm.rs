@@ -202,3 +202,56 @@ async fn a_server_for_another_chain_is_refused() {
     );
     assert!(report.coins.is_empty(), "nothing was written");
 }
+
+#[tokio::test]
+async fn a_wallet_alert_fires_when_a_scan_changes_its_balance() {
+    use crypto_balance_core::alerts::{AlertKind, NewAlert};
+    let coingecko = FakeCoinGecko::start_default().await.unwrap();
+    let ethereum = FakeEvm::start(1).await.unwrap();
+    ethereum.set_native(OWNER, ETHER);
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_on(dir.path(), &coingecko, &[("ethereum", &ethereum)]).await;
+    app.add_wallet(evm(OWNER, "ethereum")).await.unwrap();
+    app.scan_wallets(None).await.unwrap();
+    let rule = |account: Option<&str>| NewAlert {
+        kind: AlertKind::WalletChanged,
+        coin: None,
+        account: account.map(str::to_owned),
+        currency: None,
+        threshold: rust_decimal::Decimal::ZERO,
+        note: None,
+        repeating: true,
+        cooldown_seconds: 0,
+        channels: None,
+    };
+    let error = app.add_alert(rule(None)).await.unwrap_err();
+    assert!(error.to_string().contains("wallet's name"), "{error}");
+    let error = app.add_alert(rule(Some("Savings"))).await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::NotFound);
+    let added = app.add_alert(rule(Some("rabby"))).await.unwrap();
+    assert_eq!(added.description, "The balance of wallet 'Rabby' changes");
+
+    // A scan that changes nothing fires nothing; one that does fires once, naming the change.
+    app.scan_wallets(None).await.unwrap();
+    assert!(app.alert_history(10).await.unwrap().is_empty());
+    ethereum.set_native(OWNER, ETHER / 4);
+    ethereum.set_block(20_000_010);
+    let report = &app.scan_wallets(None).await.unwrap()[0];
+    assert_eq!(report.changed.len(), 1);
+    assert_eq!(report.changed[0].amount.to_string(), "-0.75");
+    let history = app.alert_history(10).await.unwrap();
+    assert_eq!(history.len(), 1, "{history:?}");
+    assert!(
+        history[0]
+            .message
+            .starts_with("The balance of wallet 'Rabby' changed: -0.75 ethereum"),
+        "{}",
+        history[0].message
+    );
+    app.scan_wallets(None).await.unwrap();
+    assert_eq!(
+        app.alert_history(10).await.unwrap().len(),
+        1,
+        "no change, no alert"
+    );
+}

@@ -212,7 +212,9 @@ export type AlertKind =
 /**  The whole portfolio's value. */
 "portfolio_above" | "portfolio_below" | 
 /**  One holding's value (a coin in one account, or across all accounts). */
-"holding_above" | "holding_below";
+"holding_above" | "holding_below" | 
+/**  A watched wallet's balance changed in a scan (any coin, any amount). */
+"wallet_changed";
 
 /**  A rule as stored and listed. */
 export type AlertRule = {
@@ -983,6 +985,8 @@ export type ScanReport = {
 	chain: WalletChain,
 	/**  What the wallet holds now, by coin. */
 	coins: CoinAmount[],
+	/**  How much each coin whose balance the scan changed went up (or down, negative). */
+	changed: CoinAmount[],
 	/**  Requests sent to the provider. */
 	requests: number,
 	/**  The block (or slot) the scan saw. */

@@ -165,6 +165,31 @@ describe("changing alerts", () => {
     expect(added?.[1]).toMatchObject({ alert: { kind: "portfolio_above", channels: ["ntfy"] } });
   });
 
+  it("watches a wallet's balance: the wallet chosen, no level asked", async () => {
+    const calls = recording((command) => {
+      if (command === "list_wallets") return [{ name: "Cold storage" }, { name: "Rabby" }];
+      if (command === "alert_channels") return { ntfy_url: null, webhook_url: null };
+      if (command === "add_alert") return { ...rule, id: 3, kind: "wallet_changed" };
+      return undefined;
+    });
+    render(AlertsScreen);
+    await fireEvent.click(await screen.findByRole("button", { name: /New alert/ }));
+    const dialog = screen.getByRole("dialog");
+    await fireEvent.change(within(dialog).getByLabelText("Tell me when"), {
+      target: { value: "wallet_changed" },
+    });
+    expect(within(dialog).queryByLabelText(/Level in/)).toBeNull();
+    const wallet = await within(dialog).findByLabelText("Wallet");
+    await within(dialog).findByRole("option", { name: "Rabby" });
+    await fireEvent.change(wallet, { target: { value: "Rabby" } });
+    await fireEvent.click(within(dialog).getByRole("button", { name: "Create alert" }));
+    await screen.findByRole("button", { name: /New alert/ });
+    const added = calls.find(([command]) => command === "add_alert");
+    expect(added?.[1]).toMatchObject({
+      alert: { kind: "wallet_changed", account: "Rabby", threshold: "0" },
+    });
+  });
+
   it("sets up channels, shows the signing secret once and tests them", async () => {
     let set = { ntfy_url: null, has_ntfy_token: false, webhook_url: null, privacy: false };
     const calls = recording((command, args) => {

@@ -22,6 +22,7 @@ export const kindLabels: Record<AlertKind, string> = {
   portfolio_below: "the portfolio falls to a value",
   holding_above: "a holding's value rises to a level",
   holding_below: "a holding's value falls to a level",
+  wallet_changed: "a watched wallet's balance changes",
 };
 
 export function isPercentKind(kind: AlertKind): boolean {
@@ -29,5 +30,10 @@ export function isPercentKind(kind: AlertKind): boolean {
 }
 
 export function needsCoin(kind: AlertKind): boolean {
-  return !kind.startsWith("portfolio_");
+  return !kind.startsWith("portfolio_") && kind !== "wallet_changed";
+}
+
+/** Rules a wallet's scan fires: they name a wallet and have no level. */
+export function isWalletKind(kind: AlertKind): boolean {
+  return kind === "wallet_changed";
 }

@@ -73,6 +73,8 @@ fn market_for(rule: &AlertRule, step: Step, now: i64) -> Market {
             };
             market.holdings.insert(key, seen);
         }
+        // Scans fire these; prices never do.
+        AlertKind::WalletChanged => {}
     }
     market
 }

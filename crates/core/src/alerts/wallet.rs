@@ -1,0 +1,76 @@
+//! Wallet alerts: a rule of kind `wallet_changed` fires when a scan of its wallet changed the
+//! wallet's balances, with every coin's change in its line. Unlike price rules there is no line to
+//! cross: each change is the event. Pausing, snoozing, the cooldown and one-shot rules work as
+//! for price rules.
+
+use rust_decimal::Decimal;
+
+use super::{text, AlertRule, AlertState, AlertTarget, FiredAlert};
+use crate::clock::UnixTime;
+use crate::ids::AlertId;
+use crate::money::Amount;
+use crate::numbers::NumberStyle;
+
+/// What the rules watching `wallet` fire for a scan that changed its `changes` (coin, change),
+/// and the states they move to.
+pub fn fired(
+    rules: &[(AlertRule, AlertState)],
+    wallet: &str,
+    changes: &[(String, Amount)],
+    now: i64,
+    style: &NumberStyle,
+) -> (Vec<FiredAlert>, Vec<(AlertId, AlertState)>) {
+    let (mut fired, mut changed) = (Vec::new(), Vec::new());
+    if changes.is_empty() {
+        return (fired, changed);
+    }
+    for (rule, state) in rules {
+        let watches =
+            matches!(&rule.target, AlertTarget::Wallet(name) if name.eq_ignore_ascii_case(wallet));
+        let quiet = rule.paused
+            || rule
+                .snoozed_until
+                .is_some_and(|until| now < until.seconds())
+            || state
+                .last_fired_at
+                .is_some_and(|at| now.saturating_sub(at) < rule.cooldown_seconds);
+        if !watches || state.done || quiet {
+            continue;
+        }
+        let (first_coin, first_change) = &changes[0];
+        let listed: Vec<String> = changes
+            .iter()
+            .map(|(coin, change)| {
+                let sign = if change.is_negative() { "" } else { "+" };
+                format!("{sign}{} {coin}", style.amount(change.to_decimal()))
+            })
+            .collect();
+        let subject = text::Subject {
+            coin: None,
+            account: Some(wallet),
+        };
+        fired.push(FiredAlert {
+            alert_id: rule.id,
+            kind: rule.kind,
+            coin: crate::coin::CoinId::parse(first_coin).filter(|_| changes.len() == 1),
+            coin_label: None,
+            account: Some(wallet.to_owned()),
+            currency: rule.currency.clone(),
+            threshold: Decimal::ZERO,
+            observed: first_change.to_decimal(),
+            at: UnixTime::from_seconds(now),
+            message: format!("{} changed: {}", subject.wallet(), listed.join(", ")),
+            note: rule.note.clone(),
+            channels: rule.channels.clone(),
+        });
+        changed.push((
+            rule.id,
+            AlertState {
+                armed: state.armed,
+                done: !rule.repeating,
+                last_fired_at: Some(now),
+            },
+        ));
+    }
+    (fired, changed)
+}
