@@ -19,7 +19,7 @@ const RECEIVE_1: &str = "bc1qnjg0jd8228aq7egyzacy8cys3knf9xvrerkf9g";
 const CHANGE_0: &str = "bc1q8c6fshw2dlwun7ekn9qwf37cu2rn755upcp6el";
 const STRANGER: &str = "0014eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
 /// A key for tests that need scripts at any index.
-const XPUB: &str = "xpub6BgBgsespWvERF3LHQu6CnqdvfEvtMcQjYrcRzx53QJjSxarj2afYWcLteoGVky7D3UKDP9QyrLprQ3VCECoY49yfdDEHGCtMMj92pReUsQ";
+pub(crate) const XPUB: &str = "xpub6BgBgsespWvERF3LHQu6CnqdvfEvtMcQjYrcRzx53QJjSxarj2afYWcLteoGVky7D3UKDP9QyrLprQ3VCECoY49yfdDEHGCtMMj92pReUsQ";
 
 fn providers(fake: &FakeEsplora) -> ProviderOverrides {
     ProviderOverrides {
@@ -60,7 +60,7 @@ fn script(address: &str) -> String {
     hex::encode(address.script_pubkey().as_bytes())
 }
 
-fn script_at(chain: u32, index: u32) -> String {
+pub(crate) fn script_at(chain: u32, index: u32) -> String {
     let descriptor =
         Descriptor::<DescriptorPublicKey>::from_str(&format!("wpkh({XPUB}/{chain}/*)")).unwrap();
     hex::encode(
