@@ -109,7 +109,11 @@ describe("the desktop app", () => {
     const { driver } = app;
     for (const [id, label] of screens) {
       await driver.findElement(By.css(`nav a[data-screen="${id}"]`)).click();
-      const heading = await driver.findElement(By.css("main h1"));
+      // A screen's code loads on first use: wait for its heading rather than race it.
+      const heading = await driver.wait(
+        until.elementLocated(By.css("main h1")),
+        TIMEOUT,
+      );
       await driver.wait(until.elementTextIs(heading, label), TIMEOUT);
       const link = await driver.findElement(
         By.css(`nav a[data-screen="${id}"]`),
