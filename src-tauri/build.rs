@@ -29,6 +29,7 @@ fn main() {
             "add_wallet",
             "scan_wallets",
             "remove_wallet",
+            "edit_wallet",
             "wallet_settings",
             "set_wallet_settings",
             "vault_status",

@@ -41,6 +41,7 @@ macro_rules! contract_for {
                         wallets::add_wallet,
                         wallets::scan_wallets,
                         wallets::remove_wallet,
+                        wallets::edit_wallet,
                         wallets::wallet_settings,
                         wallets::set_wallet_settings,
                         // the vault

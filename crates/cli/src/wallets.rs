@@ -5,7 +5,8 @@ use std::str::FromStr;
 
 use clap::Subcommand;
 use crypto_balance_core::wallets::{
-    EvmChain, NewWallet, ScanReport, Wallet, WalletChain, WalletSettings, DEFAULT_SOLANA_RPC,
+    EvmChain, NewWallet, ScanReport, Wallet, WalletChain, WalletChange, WalletSettings,
+    DEFAULT_SOLANA_RPC,
 };
 use crypto_balance_core::{App, ErrorReport};
 use serde_json::json;
@@ -47,6 +48,20 @@ pub enum WalletsCommand {
     Scan {
         #[arg(value_name = "NAME")]
         name: Option<String>,
+    },
+    /// Rename a wallet, or change its gap limit (Bitcoin) or chains (EVM); what it watches stays
+    Edit {
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// Its new name (its alert rules follow)
+        #[arg(long = "name", value_name = "NEW")]
+        new_name: Option<String>,
+        #[arg(long, value_name = "N")]
+        gap_limit: Option<u32>,
+        /// The chains, comma-separated; a chain left out has its balances taken out at the next
+        /// scan
+        #[arg(long, value_name = "CHAINS")]
+        chains: Option<String>,
     },
     /// Stop watching a wallet: its account and the entries its scans wrote are removed
     Remove {
@@ -129,6 +144,19 @@ pub async fn run(app: &App, command: &WalletsCommand, json: bool) -> Result<(), 
             } else {
                 output::print_lines(&server_lines(&settings));
             }
+        }
+        WalletsCommand::Edit {
+            name,
+            new_name,
+            gap_limit,
+            chains,
+        } => {
+            let change = WalletChange {
+                name: new_name.clone(),
+                gap_limit: *gap_limit,
+                chains: chains.clone(),
+            };
+            list(&[app.edit_wallet(name, &change).await?], json);
         }
         WalletsCommand::Remove { name } => {
             let wallet = app.remove_wallet(name).await?;

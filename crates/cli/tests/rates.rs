@@ -874,7 +874,25 @@ async fn a_wallet_is_added_scanned_valued_logged_and_removed() {
         "{history}"
     );
 
-    ok(&setup, &["wallets", "remove", "Cold"]).await;
+    let edited = json(
+        &setup,
+        &[
+            "wallets",
+            "edit",
+            "Cold",
+            "--name",
+            "Vault",
+            "--gap-limit",
+            "30",
+        ],
+    )
+    .await;
+    assert_eq!(
+        (edited[0]["name"].as_str(), edited[0]["gap_limit"].as_u64()),
+        (Some("Vault"), Some(30))
+    );
+
+    ok(&setup, &["wallets", "remove", "Vault"]).await;
     ok(&setup, &["wallets", "remove", "Phantom"]).await;
     ok(&setup, &["wallets", "remove", "Rabby"]).await;
     assert_eq!(

@@ -58,7 +58,7 @@ pub enum AccountError {
 
 const MAX_NAME_CHARS: usize = 100;
 
-fn clean_name(name: &str) -> Result<String, AccountError> {
+pub(crate) fn clean_name(name: &str) -> Result<String, AccountError> {
     let name = name.trim();
     if name.is_empty() {
         return Err(AccountError::EmptyName);

@@ -19,6 +19,7 @@ use crate::store::{Store, StoreError};
 
 pub mod bitcoin;
 mod bitcoin_scan;
+mod edit;
 mod esplora;
 pub mod evm;
 mod evm_scan;
@@ -32,6 +33,7 @@ pub mod settings;
 pub mod solana;
 mod tokens;
 
+pub use edit::{edit, WalletChange};
 pub use evm::EvmChain;
 pub use providers::{ProviderOverrides, DEFAULT_SOLANA_RPC};
 pub(crate) use reconcile::{reconcile, reconcile_balances, ChainBalance};

@@ -4,7 +4,9 @@
 use std::sync::Arc;
 
 use crypto_balance_core::app::WalletPreview;
-use crypto_balance_core::wallets::{NewWallet, ScanReport, Wallet, WalletChain, WalletSettings};
+use crypto_balance_core::wallets::{
+    NewWallet, ScanReport, Wallet, WalletChain, WalletChange, WalletSettings,
+};
 use crypto_balance_core::{App, ErrorReport};
 use tauri::State;
 
@@ -64,4 +66,15 @@ pub async fn set_wallet_settings(
     settings: WalletSettings,
 ) -> Result<WalletSettings, ErrorReport> {
     Ok(app.set_wallet_settings(&settings).await?)
+}
+
+/// Renames a wallet, or changes its gap limit (Bitcoin) or chains (EVM).
+#[tauri::command]
+#[specta::specta]
+pub async fn edit_wallet(
+    app: State<'_, Arc<App>>,
+    name: String,
+    change: WalletChange,
+) -> Result<Wallet, ErrorReport> {
+    Ok(app.edit_wallet(&name, &change).await?)
 }

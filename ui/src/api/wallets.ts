@@ -9,6 +9,7 @@ import {
   type WalletPreview,
   type WalletSettings,
   type UnpricedToken,
+  type WalletChange,
 } from "./bindings/contract";
 import { unwrap } from "./ipc";
 
@@ -18,6 +19,7 @@ export type {
   UnpricedToken,
   Wallet,
   WalletChain,
+  WalletChange,
   WalletPreview,
   WalletSettings,
 };
@@ -45,6 +47,11 @@ export function addWallet(wallet: NewWallet): Promise<Wallet> {
 /** Scans the named wallet, or every wallet; a provider's failure is in its report. */
 export function scanWallets(name: string | null): Promise<ScanReport[]> {
   return unwrap(commands.scanWallets(name));
+}
+
+/** Renames a wallet, or changes its gap limit (Bitcoin) or chains (EVM). */
+export function editWallet(name: string, change: WalletChange): Promise<Wallet> {
+  return unwrap(commands.editWallet(name, change));
 }
 
 export function removeWallet(name: string): Promise<Wallet> {

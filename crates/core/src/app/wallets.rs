@@ -7,7 +7,9 @@ use super::App;
 use crate::alerts::{self, db as alerts_db};
 use crate::events::Event;
 use crate::store::Store;
-use crate::wallets::{self, NewWallet, ScanReport, Wallet, WalletChain, WalletSettings};
+use crate::wallets::{
+    self, NewWallet, ScanReport, Wallet, WalletChain, WalletChange, WalletSettings,
+};
 use crate::Error;
 
 /// What a wallet's input would watch, shown while it is typed (nothing is stored).
@@ -117,6 +119,15 @@ impl App {
         wanted: &WalletSettings,
     ) -> Result<WalletSettings, Error> {
         Ok(wallets::settings::save(&self.store().await?, wanted).await?)
+    }
+
+    /// Renames a wallet, or changes its gap limit or chains (read at its next scan).
+    pub async fn edit_wallet(&self, name: &str, change: &WalletChange) -> Result<Wallet, Error> {
+        let _one_at_a_time = self.scanning.lock().await;
+        let wallet = wallets::edit(&self.store().await?, name, change).await?;
+        self.publish(Event::AccountsChanged);
+        self.publish(Event::HoldingsChanged);
+        Ok(wallet)
     }
 
     /// Removes a wallet, its account and the entries its scans wrote.

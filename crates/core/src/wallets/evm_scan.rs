@@ -17,7 +17,8 @@ use crate::calls::Provider;
 use crate::money::Amount;
 
 /// Scans every chain of the wallet; gives the first chain's block. A chain that fails leaves its
-/// balances as they were and is named in the error, after the others are written.
+/// balances as they were and is named in the error, after the others are written; a chain the
+/// wallet is no longer watched on has its balances taken out.
 pub(super) async fn scan(scan: &Scan<'_>, report: &mut ScanReport) -> Result<i64, WalletError> {
     let Scan {
         store, wallet, now, ..
@@ -72,6 +73,12 @@ pub(super) async fn scan(scan: &Scan<'_>, report: &mut ScanReport) -> Result<i64
                 balances.extend(chain_balances(&found, known, &mut report.unpriced_tokens)?);
             }
             Err(error) => failures.push((rpc.chain, error)),
+        }
+    }
+    // Chains no longer watched are covered too: their balances leave the ledger.
+    for chain in EvmChain::ALL {
+        if !rpcs.iter().any(|r| r.chain == chain) {
+            covered.push(format!("{}:", chain.name()));
         }
     }
     if !covered.is_empty() {

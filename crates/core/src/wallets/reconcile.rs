@@ -160,14 +160,18 @@ pub(crate) async fn reconcile_balances(
             .checked_add(amount)
             .ok_or_else(|| WalletError::OutOfRange(format!("the {key} balance")))?;
     }
-    let height_of_all = wanted.iter().map(|b| b.height).max().unwrap_or(0);
-    let mut targets: BTreeMap<String, (String, Amount, u64)> = wanted
+    // A balance the chain no longer reports has no block of its own: it is named by the scan's
+    // time (`…:gone-<unix seconds>`), which cannot collide with a block number.
+    let mut targets: BTreeMap<String, (String, Amount, String)> = wanted
         .into_iter()
-        .map(|b| (b.key, (b.asset, b.amount, b.height)))
+        .map(|b| (b.key, (b.asset, b.amount, b.height.to_string())))
         .collect();
     for (key, (asset, _)) in &held {
         if !targets.contains_key(key) && covered.iter().any(|c| key.starts_with(c.as_str())) {
-            targets.insert(key.clone(), (asset.clone(), Amount::ZERO, height_of_all));
+            targets.insert(
+                key.clone(),
+                (asset.clone(), Amount::ZERO, format!("gone-{now}")),
+            );
         }
     }
     let mut fresh = Vec::new();
@@ -186,7 +190,10 @@ pub(crate) async fn reconcile_balances(
             kind: EntryKind::Adjustment,
             occurred_at: now,
             price: None,
-            note: Some(format!("Balance on chain as of block or slot {height}")),
+            note: Some(match height.strip_prefix("gone-") {
+                Some(_) => "No longer watched, or no longer held".to_owned(),
+                None => format!("Balance on chain as of block or slot {height}"),
+            }),
             source: format!("{prefix}{key}:{height}"),
             link: None,
         });

@@ -255,3 +255,82 @@ async fn a_wallet_alert_fires_when_a_scan_changes_its_balance() {
         "no change, no alert"
     );
 }
+
+#[tokio::test]
+async fn a_wallet_is_renamed_and_its_chains_changed_in_place() {
+    use crypto_balance_core::alerts::{AlertKind, NewAlert};
+    use crypto_balance_core::wallets::WalletChange;
+    let coingecko = FakeCoinGecko::start_default().await.unwrap();
+    let ethereum = FakeEvm::start(1).await.unwrap();
+    let base = FakeEvm::start(8453).await.unwrap();
+    ethereum.set_native(OWNER, ETHER);
+    base.set_native(OWNER, ETHER / 2);
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_on(
+        dir.path(),
+        &coingecko,
+        &[("ethereum", &ethereum), ("base", &base)],
+    )
+    .await;
+    app.add_wallet(evm(OWNER, "ethereum,base")).await.unwrap();
+    let first = &app.scan_wallets(None).await.unwrap()[0];
+    assert_eq!(coin(first, "ethereum"), "1.5");
+    app.add_alert(NewAlert {
+        kind: AlertKind::WalletChanged,
+        coin: None,
+        account: Some("Rabby".into()),
+        currency: None,
+        threshold: rust_decimal::Decimal::ZERO,
+        note: None,
+        repeating: true,
+        cooldown_seconds: 0,
+        channels: None,
+    })
+    .await
+    .unwrap();
+
+    let refused = app
+        .edit_wallet(
+            "Rabby",
+            &WalletChange {
+                gap_limit: Some(30),
+                ..WalletChange::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::InvalidInput);
+    let edited = app
+        .edit_wallet(
+            "rabby",
+            &WalletChange {
+                name: Some("Hot wallet".into()),
+                chains: Some("ethereum".into()),
+                ..WalletChange::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (edited.name.as_str(), edited.network.as_str()),
+        ("Hot wallet", "ethereum")
+    );
+    assert_eq!(edited.watch, OWNER, "what it watches stays");
+    // The alert follows the rename, and Base's balance leaves with Base at the next scan.
+    let rules = app.alerts().await.unwrap();
+    assert_eq!(
+        rules[0].description,
+        "The balance of wallet 'Hot wallet' changes"
+    );
+    let after = &app.scan_wallets(None).await.unwrap()[0];
+    assert_eq!(coin(after, "ethereum"), "1");
+    assert_eq!(after.requests, 1, "Base is no longer asked");
+    let history = app.alert_history(10).await.unwrap();
+    assert!(
+        history[0]
+            .message
+            .contains("'Hot wallet' changed: -0.5 ethereum"),
+        "{history:?}"
+    );
+    assert!(app.wallets().await.unwrap()[0].name == "Hot wallet");
+}

@@ -35,6 +35,8 @@ export const commands = {
 	/**  Scans one wallet, or all of them when `name` is absent. */
 	scanWallets: (name: string | null) => typedError<ScanReport[], ErrorReport>(__TAURI_INVOKE("scan_wallets", { name })),
 	removeWallet: (name: string) => typedError<Wallet, ErrorReport>(__TAURI_INVOKE("remove_wallet", { name })),
+	/**  Renames a wallet, or changes its gap limit (Bitcoin) or chains (EVM). */
+	editWallet: (name: string, change: WalletChange) => typedError<Wallet, ErrorReport>(__TAURI_INVOKE("edit_wallet", { name, change })),
 	walletSettings: () => typedError<WalletSettings, ErrorReport>(__TAURI_INVOKE("wallet_settings")),
 	setWalletSettings: (settings: WalletSettings) => typedError<WalletSettings, ErrorReport>(__TAURI_INVOKE("set_wallet_settings", { settings })),
 	/**  Whether the vault exists and is open; the UI shows the create or unlock screen from this. */
@@ -1150,6 +1152,15 @@ export type Wallet = {
 
 /**  The chains a wallet can be on. */
 export type WalletChain = "bitcoin" | "evm" | "solana";
+
+/**  What to change; `None` keeps it. */
+export type WalletChange = {
+	name?: string | null,
+	/**  Bitcoin wallets only. */
+	gap_limit?: number | null,
+	/**  EVM wallets only: the chains, comma-separated. */
+	chains?: string | null,
+};
 
 /**  What a wallet's input would watch, shown while it is typed (nothing is stored). */
 export type WalletPreview = {

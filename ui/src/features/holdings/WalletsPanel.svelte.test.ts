@@ -173,6 +173,31 @@ describe("Holdings → Watched wallets", () => {
     expect(screen.getByText(spam.token)).toBeInTheDocument();
   });
 
+  it("renames a wallet and changes its gap limit in place", async () => {
+    const edits: unknown[] = [];
+    mockIPC(
+      (command, args) => {
+        if (command === "list_wallets") return [wallet];
+        if (command === "edit_wallet") {
+          edits.push(args);
+          return { ...wallet, name: "Vault", gap_limit: 30 };
+        }
+        return null;
+      },
+      { shouldMockEvents: true },
+    );
+    renderPanel();
+    await fireEvent.click(await screen.findByRole("button", { name: "Edit Cold storage" }));
+    const name = document.querySelector("[data-edit-name]");
+    if (name) await fireEvent.input(name, { target: { value: "Vault" } });
+    await fireEvent.input(screen.getByLabelText("Gap limit"), { target: { value: "30" } });
+    await fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    await screen.findByText("Saved 'Vault'.");
+    expect(edits).toEqual([
+      { name: "Cold storage", change: { name: "Vault", gap_limit: 30, chains: null } },
+    ]);
+  });
+
   it("asks before it stops watching a wallet", async () => {
     const removed: string[] = [];
     mockIPC(
