@@ -188,20 +188,29 @@ async fn failure(chain: &Shared, path: String) -> Option<Response> {
         chain.requests.push(format!("GET {path}"));
         chain.failures.pop_front()
     };
-    match next? {
-        Failure::Status(status) => {
-            let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            let mut response = (code, "failing on purpose").into_response();
-            if status == 429 {
+    Some(next?.answer().await)
+}
+
+impl Failure {
+    /// The answer this failure gives: its status (`Retry-After: 0` on a 429), or a long silence
+    /// and then a 504.
+    pub(crate) async fn answer(self) -> Response {
+        match self {
+            Failure::Status(status) => {
+                let code =
+                    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                let mut response = (code, "failing on purpose").into_response();
+                if status == 429 {
+                    response
+                        .headers_mut()
+                        .insert("retry-after", HeaderValue::from_static("0"));
+                }
                 response
-                    .headers_mut()
-                    .insert("retry-after", HeaderValue::from_static("0"));
             }
-            Some(response)
-        }
-        Failure::Silence(wait) => {
-            tokio::time::sleep(wait).await;
-            Some(StatusCode::GATEWAY_TIMEOUT.into_response())
+            Failure::Silence(wait) => {
+                tokio::time::sleep(wait).await;
+                StatusCode::GATEWAY_TIMEOUT.into_response()
+            }
         }
     }
 }

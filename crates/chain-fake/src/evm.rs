@@ -134,17 +134,11 @@ async fn set(State(chain): State<Shared>, Json(body): Json<Value>) -> Response {
 
 async fn rpc(State(chain): State<Shared>, Json(body): Json<Value>) -> Response {
     let failure = lock(&chain).failures.pop_front();
-    match failure {
-        Some(Failure::Status(status)) => {
+    if let Some(failure) = failure {
+        if let Failure::Status(status) = failure {
             lock(&chain).requests.push(format!("failed with {status}"));
-            let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            return (code, "failing on purpose").into_response();
         }
-        Some(Failure::Silence(wait)) => {
-            tokio::time::sleep(wait).await;
-            return StatusCode::GATEWAY_TIMEOUT.into_response();
-        }
-        None => {}
+        return failure.answer().await;
     }
     let mut chain = lock(&chain);
     let (answer, asked) = match &body {

@@ -6,7 +6,6 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
@@ -93,16 +92,8 @@ async fn rpc(State(ledger): State<Shared>, Json(call): Json<Value>) -> Response 
         ledger.requests.push(format!("{method} {address}"));
         ledger.failures.pop_front()
     };
-    match failure {
-        Some(Failure::Status(status)) => {
-            let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            return (code, "failing on purpose").into_response();
-        }
-        Some(Failure::Silence(wait)) => {
-            tokio::time::sleep(wait).await;
-            return StatusCode::GATEWAY_TIMEOUT.into_response();
-        }
-        None => {}
+    if let Some(failure) = failure {
+        return failure.answer().await;
     }
     let ledger = lock(&ledger);
     let context = json!({ "slot": ledger.slot });

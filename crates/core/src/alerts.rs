@@ -191,6 +191,17 @@ impl AlertRule {
         )
     }
 
+    /// Whether a firing now is held back: paused, snoozed, or within its cooldown.
+    pub(crate) fn is_quiet(&self, state: &AlertState, now: i64) -> bool {
+        self.paused
+            || self
+                .snoozed_until
+                .is_some_and(|until| now < until.seconds())
+            || state
+                .last_fired_at
+                .is_some_and(|at| now.saturating_sub(at) < self.cooldown_seconds)
+    }
+
     fn subject(&self) -> text::Subject<'_> {
         text::Subject {
             coin: self

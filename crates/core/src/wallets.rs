@@ -31,6 +31,7 @@ mod scan;
 pub mod secret;
 pub mod settings;
 pub mod solana;
+mod solana_scan;
 mod tokens;
 
 pub use edit::{edit, WalletChange};

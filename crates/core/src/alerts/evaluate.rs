@@ -140,13 +140,7 @@ pub fn evaluate(
             None => next.armed = Some(!condition),
             Some(true) if condition => {
                 next.armed = Some(false);
-                let quiet = rule.paused
-                    || rule
-                        .snoozed_until
-                        .is_some_and(|until| now < until.seconds())
-                    || state
-                        .last_fired_at
-                        .is_some_and(|at| now.saturating_sub(at) < rule.cooldown_seconds);
+                let quiet = rule.is_quiet(state, now);
                 // A crossing while paused, snoozed or cooling down is consumed, not saved for later.
                 if !quiet {
                     next.last_fired_at = Some(now);

@@ -27,13 +27,7 @@ pub fn fired(
     for (rule, state) in rules {
         let watches =
             matches!(&rule.target, AlertTarget::Wallet(name) if name.eq_ignore_ascii_case(wallet));
-        let quiet = rule.paused
-            || rule
-                .snoozed_until
-                .is_some_and(|until| now < until.seconds())
-            || state
-                .last_fired_at
-                .is_some_and(|at| now.saturating_sub(at) < rule.cooldown_seconds);
+        let quiet = rule.is_quiet(state, now);
         if !watches || state.done || quiet {
             continue;
         }

@@ -9,6 +9,7 @@ use alloy_primitives::Address;
 use futures_util::future::join_all;
 
 use super::evm::{self, ChainFound, EvmChain, EvmRpc};
+use super::reconcile::add_balance;
 use super::scan::{Scan, ScanReport};
 use super::tokens::{to_amount, units_text, UnpricedToken};
 use super::{reconcile_balances, settings, ChainBalance, WalletError};
@@ -118,26 +119,14 @@ fn chain_balances(
 ) -> Result<Vec<ChainBalance>, WalletError> {
     let chain: EvmChain = found.chain;
     let mut balances = Vec::new();
-    let mut add = |coin: &str, amount: Amount| -> Result<(), WalletError> {
-        let key = format!("{}:{coin}", chain.name());
-        match balances
-            .iter_mut()
-            .find(|b: &&mut ChainBalance| b.key == key)
-        {
-            Some(balance) => {
-                balance.amount = balance
-                    .amount
-                    .checked_add(amount)
-                    .ok_or_else(|| WalletError::OutOfRange(format!("the {key} balance")))?;
-            }
-            None => balances.push(ChainBalance {
-                key,
-                asset: coin.to_owned(),
-                amount,
-                height: found.block,
-            }),
-        }
-        Ok(())
+    let mut add = |coin: &str, amount: Amount| {
+        let balance = ChainBalance {
+            key: format!("{}:{coin}", chain.name()),
+            asset: coin.to_owned(),
+            amount,
+            height: found.block,
+        };
+        add_balance(&mut balances, balance)
     };
     if !found.native.is_zero() {
         let native = u128::try_from(found.native)

@@ -9,6 +9,44 @@ use crate::ledger::{self, BatchKind, EntryKind, NewEntry};
 use crate::money::Amount;
 use crate::store::{is_unique_violation, Store};
 
+/// An entry a scan wrote: id, source, asset, amount, kind and time.
+type StoredEntry = (i64, String, String, String, String, i64);
+
+/// The account's entries whose source starts with `prefix`: those its scans wrote.
+async fn entries_under(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    account: AccountId,
+    prefix: &str,
+) -> Result<Vec<StoredEntry>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, source, asset_id, amount, kind, occurred_at FROM entries \
+         WHERE account_id = ? AND substr(source, 1, length(?)) = ?",
+    )
+    .bind(account)
+    .bind(prefix)
+    .bind(prefix)
+    .fetch_all(&mut **tx)
+    .await
+}
+
+/// Adds `balance` to the one with the same key in `balances`, or adds it as a new one: the same
+/// coin found twice (two mints of one coin, two tokens of one coin on a chain) is one balance.
+pub(crate) fn add_balance(
+    balances: &mut Vec<ChainBalance>,
+    balance: ChainBalance,
+) -> Result<(), WalletError> {
+    match balances.iter_mut().find(|b| b.key == balance.key) {
+        Some(held) => {
+            held.amount = held
+                .amount
+                .checked_add(balance.amount)
+                .ok_or_else(|| WalletError::OutOfRange(format!("the {} balance", balance.key)))?;
+        }
+        None => balances.push(balance),
+    }
+    Ok(())
+}
+
 /// Makes the account's entries under `prefix` what the chain says, in one transaction: new ones
 /// added as one batch, vanished ones removed, changed ones (a confirmation's time) rewritten.
 pub(crate) async fn reconcile(
@@ -21,16 +59,9 @@ pub(crate) async fn reconcile(
 ) -> Result<LedgerChanges, WalletError> {
     let err = db(store);
     let mut tx = store.pool().begin().await.map_err(&err)?;
-    let stored: Vec<(i64, String, String, String, String, i64)> = sqlx::query_as(
-        "SELECT id, source, asset_id, amount, kind, occurred_at FROM entries \
-         WHERE account_id = ? AND substr(source, 1, length(?)) = ?",
-    )
-    .bind(account)
-    .bind(prefix)
-    .bind(prefix)
-    .fetch_all(&mut *tx)
-    .await
-    .map_err(&err)?;
+    let stored = entries_under(&mut tx, account, prefix)
+        .await
+        .map_err(&err)?;
     let mut stored: HashMap<String, (i64, String, String, String, i64)> = stored
         .into_iter()
         .map(|(id, source, asset, amount, kind, at)| (source, (id, asset, amount, kind, at)))
@@ -134,19 +165,12 @@ pub(crate) async fn reconcile_balances(
 ) -> Result<LedgerChanges, WalletError> {
     let err = db(store);
     let mut tx = store.pool().begin().await.map_err(&err)?;
-    let stored: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT source, asset_id, amount FROM entries \
-         WHERE account_id = ? AND substr(source, 1, length(?)) = ?",
-    )
-    .bind(account)
-    .bind(prefix)
-    .bind(prefix)
-    .fetch_all(&mut *tx)
-    .await
-    .map_err(&err)?;
+    let stored = entries_under(&mut tx, account, prefix)
+        .await
+        .map_err(&err)?;
     // What the ledger holds per key: the sum of its adjustments.
     let mut held: BTreeMap<String, (String, Amount)> = BTreeMap::new();
-    for (source, asset, amount) in stored {
+    for (_, source, asset, amount, ..) in stored {
         let Some((key, _height)) = source
             .strip_prefix(prefix)
             .and_then(|rest| rest.rsplit_once(':'))

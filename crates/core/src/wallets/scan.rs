@@ -8,14 +8,11 @@ use specta::Type;
 use super::bitcoin::{network_from_name, Keychains};
 use super::esplora::Esplora;
 use super::http::ChainHttp;
-use super::providers::{default_esplora, ProviderOverrides, DEFAULT_SOLANA_RPC};
-use super::solana::SolanaRpc;
-use super::tokens::{to_amount, units_text, UnpricedToken};
+use super::providers::{default_esplora, ProviderOverrides};
+use super::tokens::UnpricedToken;
 use super::{
-    balances, bitcoin_scan, reconcile, reconcile_balances, record_scan, ChainBalance,
-    LedgerChanges, Wallet, WalletChain, WalletError,
+    balances, bitcoin_scan, reconcile, record_scan, LedgerChanges, Wallet, WalletChain, WalletError,
 };
-use crate::assets::contracts;
 use crate::calls::{Provider, RequestLog};
 use crate::money::Amount;
 use crate::store::Store;
@@ -81,7 +78,7 @@ pub(crate) async fn scan(
     };
     let outcome = match wallet.chain {
         WalletChain::Bitcoin => scan_bitcoin(&context, &mut report).await,
-        WalletChain::Solana => scan_solana(&context, &mut report).await,
+        WalletChain::Solana => super::solana_scan::scan(&context, &mut report).await,
         WalletChain::Evm => super::evm_scan::scan(&context, &mut report).await,
     };
     match outcome {
@@ -186,72 +183,4 @@ async fn scan_bitcoin(scan: &Scan<'_>, report: &mut ScanReport) -> Result<i64, W
     )
     .await?;
     Ok(i64::try_from(found.height).unwrap_or(i64::MAX))
-}
-
-async fn scan_solana(scan: &Scan<'_>, report: &mut ScanReport) -> Result<i64, WalletError> {
-    let Scan {
-        store, wallet, now, ..
-    } = *scan;
-    let stored = super::settings::load(store).await?;
-    let base = scan
-        .overrides
-        .solana_rpc
-        .as_deref()
-        .or(stored.solana_rpc.as_deref())
-        .unwrap_or(DEFAULT_SOLANA_RPC);
-    let http = scan.client(base, Provider::SolanaRpc)?;
-    let rpc = SolanaRpc { http };
-    let found = rpc.scan(&wallet.watch, &wallet.name).await;
-    report.requests = rpc.http.requests();
-    let found = found?;
-    let mints: Vec<String> = found.tokens.keys().cloned().collect();
-    let coins = contracts::coins_of(store.pool(), "solana", &mints)
-        .await
-        .map_err(|e| WalletError::Store(store.error(e)))?;
-    let lamports = i128::from(found.lamports);
-    let mut balances = vec![ChainBalance {
-        key: "solana".to_owned(),
-        asset: "solana".to_owned(),
-        amount: Amount::from_atoms(lamports * super::solana::ATOMS_PER_LAMPORT),
-        height: found.slot,
-    }];
-    for (mint, token) in &found.tokens {
-        let counted = coins.get(mint).zip(to_amount(token.units, token.decimals));
-        match counted {
-            Some((coin, amount)) if coin != "solana" => {
-                match balances.iter_mut().find(|b| b.key == *coin) {
-                    Some(held) => {
-                        held.amount = held
-                            .amount
-                            .checked_add(amount)
-                            .ok_or_else(|| WalletError::OutOfRange(format!("the {coin} balance")))?
-                    }
-                    None => balances.push(ChainBalance {
-                        key: coin.clone(),
-                        asset: coin.clone(),
-                        amount,
-                        height: found.slot,
-                    }),
-                }
-            }
-            _ => report.unpriced_tokens.push(UnpricedToken {
-                chain: "solana".to_owned(),
-                token: mint.clone(),
-                amount: units_text(token.units, token.decimals),
-            }),
-        }
-    }
-    let prefix = format!("sol:{}:", wallet.account_id);
-    let description = format!("Scan of wallet '{}'", wallet.name);
-    report.changes = reconcile_balances(
-        store,
-        wallet.account_id,
-        &prefix,
-        balances,
-        &[String::new()],
-        &description,
-        now,
-    )
-    .await?;
-    Ok(i64::try_from(found.slot).unwrap_or(i64::MAX))
 }

@@ -30,6 +30,21 @@ fn evm(watch: &str, chains: &str) -> NewWallet {
     }
 }
 
+/// An alert on a wallet's balance (`None`: no wallet named, which is refused).
+fn wallet_rule(account: Option<&str>) -> crypto_balance_core::alerts::NewAlert {
+    crypto_balance_core::alerts::NewAlert {
+        kind: crypto_balance_core::alerts::AlertKind::WalletChanged,
+        coin: None,
+        account: account.map(str::to_owned),
+        currency: None,
+        threshold: rust_decimal::Decimal::ZERO,
+        note: None,
+        repeating: true,
+        cooldown_seconds: 0,
+        channels: None,
+    }
+}
+
 fn coin(report: &ScanReport, id: &str) -> String {
     report
         .coins
@@ -205,7 +220,6 @@ async fn a_server_for_another_chain_is_refused() {
 
 #[tokio::test]
 async fn a_wallet_alert_fires_when_a_scan_changes_its_balance() {
-    use crypto_balance_core::alerts::{AlertKind, NewAlert};
     let coingecko = FakeCoinGecko::start_default().await.unwrap();
     let ethereum = FakeEvm::start(1).await.unwrap();
     ethereum.set_native(OWNER, ETHER);
@@ -213,22 +227,14 @@ async fn a_wallet_alert_fires_when_a_scan_changes_its_balance() {
     let app = app_on(dir.path(), &coingecko, &[("ethereum", &ethereum)]).await;
     app.add_wallet(evm(OWNER, "ethereum")).await.unwrap();
     app.scan_wallets(None).await.unwrap();
-    let rule = |account: Option<&str>| NewAlert {
-        kind: AlertKind::WalletChanged,
-        coin: None,
-        account: account.map(str::to_owned),
-        currency: None,
-        threshold: rust_decimal::Decimal::ZERO,
-        note: None,
-        repeating: true,
-        cooldown_seconds: 0,
-        channels: None,
-    };
-    let error = app.add_alert(rule(None)).await.unwrap_err();
+    let error = app.add_alert(wallet_rule(None)).await.unwrap_err();
     assert!(error.to_string().contains("wallet's name"), "{error}");
-    let error = app.add_alert(rule(Some("Savings"))).await.unwrap_err();
+    let error = app
+        .add_alert(wallet_rule(Some("Savings")))
+        .await
+        .unwrap_err();
     assert_eq!(error.code(), ErrorCode::NotFound);
-    let added = app.add_alert(rule(Some("rabby"))).await.unwrap();
+    let added = app.add_alert(wallet_rule(Some("rabby"))).await.unwrap();
     assert_eq!(added.description, "The balance of wallet 'Rabby' changes");
 
     // A scan that changes nothing fires nothing; one that does fires once, naming the change.
@@ -258,7 +264,6 @@ async fn a_wallet_alert_fires_when_a_scan_changes_its_balance() {
 
 #[tokio::test]
 async fn a_wallet_is_renamed_and_its_chains_changed_in_place() {
-    use crypto_balance_core::alerts::{AlertKind, NewAlert};
     use crypto_balance_core::wallets::WalletChange;
     let coingecko = FakeCoinGecko::start_default().await.unwrap();
     let ethereum = FakeEvm::start(1).await.unwrap();
@@ -275,19 +280,7 @@ async fn a_wallet_is_renamed_and_its_chains_changed_in_place() {
     app.add_wallet(evm(OWNER, "ethereum,base")).await.unwrap();
     let first = &app.scan_wallets(None).await.unwrap()[0];
     assert_eq!(coin(first, "ethereum"), "1.5");
-    app.add_alert(NewAlert {
-        kind: AlertKind::WalletChanged,
-        coin: None,
-        account: Some("Rabby".into()),
-        currency: None,
-        threshold: rust_decimal::Decimal::ZERO,
-        note: None,
-        repeating: true,
-        cooldown_seconds: 0,
-        channels: None,
-    })
-    .await
-    .unwrap();
+    app.add_alert(wallet_rule(Some("Rabby"))).await.unwrap();
 
     let refused = app
         .edit_wallet(

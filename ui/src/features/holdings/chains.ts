@@ -24,3 +24,8 @@ export function chainTitles(names: string): string {
     .map((name) => evmChains.find((c) => c.name === name)?.title ?? name)
     .join(", ");
 }
+
+/** The ticked chains in the order the backend lists them, as it takes them ("ethereum,base"). */
+export function chainList(ticked: string[]): string[] {
+  return evmChains.map((c) => c.name).filter((name) => ticked.includes(name));
+}
