@@ -62,6 +62,10 @@ impl FakeEvm {
         let app = Router::new()
             .route("/", post(rpc))
             .route("/__fake/set", post(set))
+            .route(
+                "/api/v2/addresses/{owner}/token-balances",
+                axum::routing::get(token_balances),
+            )
             .with_state(chain.clone());
         let (addr, stop) = crate::serve(app).await?;
         Ok(Self {
@@ -103,6 +107,45 @@ impl FakeEvm {
     pub fn requests(&self) -> Vec<String> {
         lock(&self.chain).requests.clone()
     }
+}
+
+/// Blockscout's `GET /api/v2/addresses/{owner}/token-balances`: every token the owner holds,
+/// known to CoinGecko or not, as Blockscout lists them (amounts and decimals as text).
+async fn token_balances(
+    State(chain): State<Shared>,
+    axum::extract::Path(owner): axum::extract::Path<String>,
+) -> Response {
+    let failure = lock(&chain).failures.pop_front();
+    if let Some(failure) = failure {
+        return failure.answer().await;
+    }
+    let mut chain = lock(&chain);
+    chain.requests.push("GET token-balances".to_owned());
+    let owner = owner.to_ascii_lowercase();
+    let mut held: Vec<Value> = chain
+        .holdings
+        .iter()
+        .filter(|((_, holder), units)| *holder == owner && **units > 0)
+        .map(|((token, _), units)| {
+            json!({
+                "token": {
+                    "address_hash": token,
+                    "decimals": chain.decimals.get(token).map(u8::to_string),
+                    "type": "ERC-20",
+                    "name": "Some token",
+                },
+                "token_id": null,
+                "value": units.to_string(),
+            })
+        })
+        .collect();
+    held.sort_by_key(|h| {
+        h["token"]["address_hash"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    });
+    Json(Value::Array(held)).into_response()
 }
 
 /// `POST /__fake/set {"owner": "0x…", "wei": "…", "tokens": [{"token", "decimals", "units"}]}`:

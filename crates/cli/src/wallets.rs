@@ -80,6 +80,10 @@ pub enum WalletsCommand {
         /// Ask the chain's public server again
         #[arg(long, conflicts_with = "url")]
         public: bool,
+        /// Set (or with --public, clear) the EVM chain's Blockscout indexer instead of its RPC
+        /// server: it finds every token the address holds, so unknown ones are listed apart
+        #[arg(long)]
+        indexer: bool,
     },
 }
 
@@ -133,10 +137,15 @@ pub async fn run(app: &App, command: &WalletsCommand, json: bool) -> Result<(), 
                 output::print_lines(&reports.iter().map(scan_line).collect::<Vec<_>>());
             }
         }
-        WalletsCommand::Server { url, chain, public } => {
+        WalletsCommand::Server {
+            url,
+            chain,
+            public,
+            indexer,
+        } => {
             let mut settings = app.wallet_settings().await?;
             if url.is_some() || *public {
-                set_server(&mut settings, chain, url.clone())?;
+                set_server(&mut settings, chain, url.clone(), *indexer)?;
                 settings = app.set_wallet_settings(&settings).await?;
             }
             if json {
@@ -172,20 +181,25 @@ pub async fn run(app: &App, command: &WalletsCommand, json: bool) -> Result<(), 
     Ok(())
 }
 
-/// Puts `url` (`None`: the public one) as `chain`'s server into `settings`.
+/// Puts `url` (`None`: the public one) as `chain`'s server, or its indexer, into `settings`.
 fn set_server(
     settings: &mut WalletSettings,
     chain: &str,
     url: Option<String>,
+    indexer: bool,
 ) -> Result<(), ErrorReport> {
-    match chain.trim().to_ascii_lowercase().as_str() {
-        "bitcoin" | "btc" => settings.esplora_url = url,
-        "solana" | "sol" => settings.solana_rpc = url,
-        other => {
+    match (chain.trim().to_ascii_lowercase().as_str(), indexer) {
+        ("bitcoin" | "btc", false) => settings.esplora_url = url,
+        ("solana" | "sol", false) => settings.solana_rpc = url,
+        (other, _) => {
             let chain = EvmChain::from_str(other).map_err(crypto_balance_core::Error::from)?;
+            let servers = match indexer {
+                true => &mut settings.evm_indexer,
+                false => &mut settings.evm_rpc,
+            };
             match url {
-                Some(url) => settings.evm_rpc.insert(chain.name().to_owned(), url),
-                None => settings.evm_rpc.remove(chain.name()),
+                Some(url) => servers.insert(chain.name().to_owned(), url),
+                None => servers.remove(chain.name()),
             };
         }
     }
@@ -204,6 +218,12 @@ fn server_lines(settings: &WalletSettings) -> Vec<String> {
             Some(url) => format!("{}: {url}", chain.title()),
             None => format!("{}: {} (public)", chain.title(), chain.default_rpc()),
         });
+        if let Some(indexer) = settings.evm_indexer.get(chain.name()) {
+            lines.push(format!(
+                "{}: tokens found by the indexer {indexer}",
+                chain.title()
+            ));
+        }
     }
     lines.push(match &settings.solana_rpc {
         Some(url) => format!("Solana: {url}"),

@@ -874,6 +874,36 @@ async fn a_wallet_is_added_scanned_valued_logged_and_removed() {
         "{history}"
     );
 
+    let indexed = json(
+        &setup,
+        &[
+            "wallets",
+            "server",
+            "--chain",
+            "base",
+            "--indexer",
+            "https://base.blockscout.com/",
+        ],
+    )
+    .await;
+    assert_eq!(
+        indexed["evm_indexer"]["base"],
+        "https://base.blockscout.com"
+    );
+    let cleared = json(
+        &setup,
+        &[
+            "wallets",
+            "server",
+            "--chain",
+            "base",
+            "--indexer",
+            "--public",
+        ],
+    )
+    .await;
+    assert_eq!(cleared["evm_indexer"], serde_json::json!({}));
+
     let edited = json(
         &setup,
         &[

@@ -18,6 +18,8 @@ pub enum Provider {
     EvmRpc,
     /// A Solana JSON-RPC endpoint.
     SolanaRpc,
+    /// An EVM chain's Blockscout-compatible indexer, for token discovery.
+    Blockscout,
 }
 
 impl Provider {
@@ -30,6 +32,7 @@ impl Provider {
             Provider::Esplora => "esplora",
             Provider::EvmRpc => "evm-rpc",
             Provider::SolanaRpc => "solana-rpc",
+            Provider::Blockscout => "blockscout",
         }
     }
 
@@ -43,6 +46,7 @@ impl Provider {
             Provider::Esplora => "the Esplora server",
             Provider::EvmRpc => "the EVM RPC server",
             Provider::SolanaRpc => "the Solana RPC server",
+            Provider::Blockscout => "the Blockscout indexer",
         }
     }
 }

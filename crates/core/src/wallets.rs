@@ -19,6 +19,7 @@ use crate::store::{Store, StoreError};
 
 pub mod bitcoin;
 mod bitcoin_scan;
+mod blockscout;
 mod edit;
 mod esplora;
 pub mod evm;

@@ -126,6 +126,14 @@ impl EvmChain {
     pub fn env_var(self) -> String {
         format!("CRYPTO_BALANCE_RPC_{}", self.name().to_ascii_uppercase())
     }
+
+    /// The environment variable naming its Blockscout indexer (none by default).
+    pub fn indexer_env_var(self) -> String {
+        format!(
+            "CRYPTO_BALANCE_INDEXER_{}",
+            self.name().to_ascii_uppercase()
+        )
+    }
 }
 
 impl FromStr for EvmChain {

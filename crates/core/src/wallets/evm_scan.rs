@@ -1,13 +1,16 @@
 //! An EVM wallet's scan: every chain it is watched on is asked at once (one Multicall3 request
 //! each for up to 250 known tokens), and the ledger's balances are made to match the chains that
-//! answered. Tokens are those CoinGecko knows on each chain, so a spam airdrop is never asked
-//! about, let alone counted.
+//! answered. Tokens are those CoinGecko knows on each chain, so a spam airdrop is never counted:
+//! without an indexer it is never even asked about; with a Blockscout indexer set for the chain,
+//! the indexer says which tokens the address holds, and those no coin matches are listed apart.
 
+use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use alloy_primitives::Address;
 use futures_util::future::join_all;
 
+use super::blockscout::Blockscout;
 use super::evm::{self, ChainFound, EvmChain, EvmRpc};
 use super::reconcile::add_balance;
 use super::scan::{Scan, ScanReport};
@@ -28,49 +31,59 @@ pub(super) async fn scan(scan: &Scan<'_>, report: &mut ScanReport) -> Result<i64
         .map_err(|_| WalletError::Invalid(format!("'{}' is not an EVM address", wallet.watch)))?;
     let chains = evm::parse_chains(&wallet.network)?;
     let stored = settings::load(store).await?;
-    let mut rpcs = Vec::with_capacity(chains.len());
-    let mut known = Vec::with_capacity(chains.len());
+    let mut chain_scans = Vec::with_capacity(chains.len());
     for chain in chains {
-        let base = scan
-            .overrides
-            .evm_rpc
-            .get(chain.name())
-            .or(stored.evm_rpc.get(chain.name()))
-            .map_or(chain.default_rpc(), String::as_str);
-        rpcs.push(EvmRpc {
+        let server = |overridden: &BTreeMap<String, String>, set: &BTreeMap<String, String>| {
+            overridden
+                .get(chain.name())
+                .or(set.get(chain.name()))
+                .cloned()
+        };
+        let base = server(&scan.overrides.evm_rpc, &stored.evm_rpc)
+            .unwrap_or_else(|| chain.default_rpc().to_owned());
+        let rpc = EvmRpc {
             http: scan
-                .client(base, Provider::EvmRpc)?
+                .client(&base, Provider::EvmRpc)?
                 .named(format!("the {} RPC server", chain.title())),
             chain,
-        });
+        };
+        let indexer = match server(&scan.overrides.evm_indexer, &stored.evm_indexer) {
+            Some(base) => Some(Blockscout {
+                http: scan
+                    .client(&base, Provider::Blockscout)?
+                    .named(format!("the {} Blockscout indexer", chain.title())),
+            }),
+            None => None,
+        };
         let tokens = contracts::on_platform(store.pool(), chain.platform())
             .await
             .map_err(|e| WalletError::Store(store.error(e)))?;
-        known.push(
-            tokens
-                .into_iter()
-                .filter_map(|(address, coin)| Some((Address::from_str(&address).ok()?, coin)))
-                .collect::<Vec<_>>(),
-        );
+        let known = tokens
+            .into_iter()
+            .filter_map(|(address, coin)| Some((Address::from_str(&address).ok()?, coin)))
+            .collect();
+        chain_scans.push(ChainScan {
+            rpc,
+            indexer,
+            known,
+        });
     }
     let about = format!("{} of wallet '{}'", wallet.watch, wallet.name);
-    let answers = join_all(rpcs.iter().zip(&known).map(|(rpc, known)| {
-        let tokens: Vec<Address> = known.iter().map(|(address, _)| *address).collect();
-        let about = &about;
-        async move { rpc.scan(owner, &tokens, about).await }
-    }))
-    .await;
-    report.requests = rpcs.iter().map(|r| r.http.requests()).sum();
+    let answers = join_all(chain_scans.iter().map(|c| c.run(owner, &about))).await;
+    report.requests = chain_scans.iter().map(ChainScan::requests).sum();
+    let rpcs: Vec<&EvmRpc> = chain_scans.iter().map(|c| &c.rpc).collect();
+    let known: Vec<&[(Address, String)]> = chain_scans.iter().map(|c| c.known.as_slice()).collect();
 
     let mut balances = Vec::new();
     let mut covered = Vec::new();
     let mut failures = Vec::new();
     let mut height = None;
-    for ((answer, known), rpc) in answers.into_iter().zip(&known).zip(&rpcs) {
+    for ((answer, known), rpc) in answers.into_iter().zip(known).zip(&rpcs) {
         match answer {
-            Ok(found) => {
+            Ok((found, unpriced)) => {
                 height.get_or_insert(found.block);
                 covered.push(format!("{}:", found.chain.name()));
+                report.unpriced_tokens.extend(unpriced);
                 balances.extend(chain_balances(&found, known, &mut report.unpriced_tokens)?);
             }
             Err(error) => failures.push((rpc.chain, error)),
@@ -108,6 +121,54 @@ pub(super) async fn scan(scan: &Scan<'_>, report: &mut ScanReport) -> Result<i64
         return Err(error);
     }
     Ok(height.map_or(0, |h| i64::try_from(h).unwrap_or(i64::MAX)))
+}
+
+/// One chain's scan: its RPC server, its indexer if one is set, and the tokens CoinGecko lists
+/// on it (address, coin).
+struct ChainScan {
+    rpc: EvmRpc,
+    indexer: Option<Blockscout>,
+    known: Vec<(Address, String)>,
+}
+
+impl ChainScan {
+    /// Asks the chain for the native balance and the known tokens. With an indexer, only the
+    /// known tokens it says the address holds are asked about, and the tokens it holds that no
+    /// coin matches come back as unpriced.
+    async fn run(
+        &self,
+        owner: Address,
+        about: &str,
+    ) -> Result<(ChainFound, Vec<UnpricedToken>), WalletError> {
+        let mut unpriced = Vec::new();
+        let tokens: Vec<Address> = match &self.indexer {
+            None => self.known.iter().map(|(address, _)| *address).collect(),
+            Some(indexer) => {
+                let mut asked = Vec::new();
+                for held in indexer.tokens(owner, about).await? {
+                    if self.known.iter().any(|(address, _)| *address == held.token) {
+                        asked.push(held.token);
+                    } else {
+                        unpriced.push(UnpricedToken {
+                            chain: self.rpc.chain.name().to_owned(),
+                            token: held.token.to_checksum(None),
+                            amount: match u128::try_from(held.units) {
+                                Ok(units) => units_text(units, held.decimals.unwrap_or(0)),
+                                Err(_) => held.units.to_string(),
+                            },
+                        });
+                    }
+                }
+                asked
+            }
+        };
+        let found = self.rpc.scan(owner, &tokens, about).await?;
+        Ok((found, unpriced))
+    }
+
+    fn requests(&self) -> u32 {
+        self.rpc.http.requests() + self.indexer.as_ref().map_or(0, |i| i.http.requests())
+    }
 }
 
 /// One chain's answer as ledger balances, keyed `<chain>:<coin>`; a token whose amount cannot be

@@ -16,6 +16,8 @@ pub struct ProviderOverrides {
     pub solana_rpc: Option<String>,
     /// `CRYPTO_BALANCE_RPC_<CHAIN>` (e.g. `CRYPTO_BALANCE_RPC_BASE`), by chain name.
     pub evm_rpc: BTreeMap<String, String>,
+    /// `CRYPTO_BALANCE_INDEXER_<CHAIN>`: a Blockscout-compatible indexer, by chain name.
+    pub evm_indexer: BTreeMap<String, String>,
     /// `CRYPTO_BALANCE_PROXY`, e.g. `socks5h://127.0.0.1:9050` for Tor.
     pub proxy: Option<String>,
     /// Per-request timeout; `None` means 30 s.
@@ -40,6 +42,10 @@ impl ProviderOverrides {
             evm_rpc: EvmChain::ALL
                 .iter()
                 .filter_map(|chain| Some((chain.name().to_owned(), var(&chain.env_var())?)))
+                .collect(),
+            evm_indexer: EvmChain::ALL
+                .iter()
+                .filter_map(|chain| Some((chain.name().to_owned(), var(&chain.indexer_env_var())?)))
                 .collect(),
             proxy: var(PROXY_ENV),
             timeout: None,

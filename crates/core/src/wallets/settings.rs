@@ -21,6 +21,11 @@ fn rpc_key(chain: EvmChain) -> String {
     format!("wallets_rpc_{}", chain.name())
 }
 
+/// The settings key of an EVM chain's Blockscout indexer.
+fn indexer_key(chain: EvmChain) -> String {
+    format!("wallets_indexer_{}", chain.name())
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Type, utoipa::ToSchema)]
 pub struct WalletSettings {
     /// Your own Esplora server; `None` asks Blockstream's public one (mempool.space for signet).
@@ -32,19 +37,27 @@ pub struct WalletSettings {
     /// public one.
     #[serde(default)]
     pub evm_rpc: BTreeMap<String, String>,
+    /// A Blockscout-compatible indexer per EVM chain (e.g. `https://eth.blockscout.com`): where
+    /// set, it finds every token the address holds, so ones no coin matches are listed apart.
+    #[serde(default)]
+    pub evm_indexer: BTreeMap<String, String>,
 }
 
 pub async fn load(store: &Store) -> Result<WalletSettings, WalletError> {
-    let mut evm_rpc = BTreeMap::new();
+    let (mut evm_rpc, mut evm_indexer) = (BTreeMap::new(), BTreeMap::new());
     for chain in EvmChain::ALL {
         if let Some(url) = settings::get(store, &rpc_key(chain)).await? {
             evm_rpc.insert(chain.name().to_owned(), url);
+        }
+        if let Some(url) = settings::get(store, &indexer_key(chain)).await? {
+            evm_indexer.insert(chain.name().to_owned(), url);
         }
     }
     Ok(WalletSettings {
         esplora_url: settings::get(store, ESPLORA_URL).await?,
         solana_rpc: settings::get(store, SOLANA_RPC).await?,
         evm_rpc,
+        evm_indexer,
     })
 }
 
@@ -70,27 +83,42 @@ pub fn check_server(what: &str, url: Option<&str>) -> Result<Option<String>, Wal
 pub async fn save(store: &Store, wanted: &WalletSettings) -> Result<WalletSettings, WalletError> {
     let esplora_url = check_server("Esplora server", wanted.esplora_url.as_deref())?;
     let solana_rpc = check_server("Solana RPC server", wanted.solana_rpc.as_deref())?;
-    let mut evm_rpc = BTreeMap::new();
-    for (name, url) in &wanted.evm_rpc {
-        let chain = EvmChain::from_str(name)?;
-        if let Some(url) = check_server(&format!("{} RPC server", chain.title()), Some(url))? {
-            evm_rpc.insert(chain.name().to_owned(), url);
-        }
-    }
-    let keys: Vec<String> = EvmChain::ALL.iter().map(|c| rpc_key(*c)).collect();
+    let evm_rpc = checked_per_chain(&wanted.evm_rpc, "RPC server")?;
+    let evm_indexer = checked_per_chain(&wanted.evm_indexer, "Blockscout indexer")?;
+    let keys: Vec<(String, String)> = EvmChain::ALL
+        .iter()
+        .map(|c| (rpc_key(*c), indexer_key(*c)))
+        .collect();
     let mut writes: Vec<(&str, Option<String>)> = vec![
         (ESPLORA_URL, esplora_url.clone()),
         (SOLANA_RPC, solana_rpc.clone()),
     ];
-    for (chain, key) in EvmChain::ALL.iter().zip(&keys) {
-        writes.push((key, evm_rpc.get(chain.name()).cloned()));
+    for (chain, (rpc, indexer)) in EvmChain::ALL.iter().zip(&keys) {
+        writes.push((rpc, evm_rpc.get(chain.name()).cloned()));
+        writes.push((indexer, evm_indexer.get(chain.name()).cloned()));
     }
     settings::write_all(store, writes).await?;
     Ok(WalletSettings {
         esplora_url,
         solana_rpc,
         evm_rpc,
+        evm_indexer,
     })
+}
+
+/// Servers by chain name, each chain known and each address checked.
+fn checked_per_chain(
+    servers: &BTreeMap<String, String>,
+    what: &str,
+) -> Result<BTreeMap<String, String>, WalletError> {
+    let mut checked = BTreeMap::new();
+    for (name, url) in servers {
+        let chain = EvmChain::from_str(name)?;
+        if let Some(url) = check_server(&format!("{} {what}", chain.title()), Some(url))? {
+            checked.insert(chain.name().to_owned(), url);
+        }
+    }
+    Ok(checked)
 }
 
 #[cfg(test)]

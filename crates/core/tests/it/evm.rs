@@ -327,3 +327,50 @@ async fn a_wallet_is_renamed_and_its_chains_changed_in_place() {
     );
     assert!(app.wallets().await.unwrap()[0].name == "Hot wallet");
 }
+
+#[tokio::test]
+async fn an_indexer_finds_spam_tokens_which_are_listed_apart_and_never_counted() {
+    let coingecko = FakeCoinGecko::start_default().await.unwrap();
+    let ethereum = FakeEvm::start(1).await.unwrap();
+    ethereum.set_native(OWNER, ETHER);
+    ethereum.set_token(USDC_ETHEREUM, 6, OWNER, 7_000_000);
+    ethereum.set_token(SPAM, 18, OWNER, 1_000_000 * ETHER);
+    let dir = tempfile::tempdir().unwrap();
+    let app = TestApp::new()
+        .coingecko(fresh_prices_from(&coingecko))
+        .providers(ProviderOverrides {
+            evm_rpc: [("ethereum".to_owned(), ethereum.url())].into(),
+            // The fake serves Blockscout's token list too.
+            evm_indexer: [("ethereum".to_owned(), ethereum.url())].into(),
+            timeout: Some(Duration::from_secs(1)),
+            ..ProviderOverrides::default()
+        })
+        .create(dir.path())
+        .await;
+    app.add_wallet(evm(OWNER, "ethereum")).await.unwrap();
+    let report = &app.scan_wallets(None).await.unwrap()[0];
+    assert_eq!(report.error, None);
+    assert_eq!(coin(report, "usd-coin"), "7");
+    assert_eq!(
+        report.coins.len(),
+        2,
+        "ETH and USDC, not the spam: {report:?}"
+    );
+    let spam = &report.unpriced_tokens;
+    assert_eq!(spam.len(), 1);
+    assert_eq!(spam[0].token.to_ascii_lowercase(), SPAM);
+    assert_eq!(
+        (spam[0].chain.as_str(), spam[0].amount.as_str()),
+        ("ethereum", "1000000")
+    );
+    // The token list, then one Multicall3 of only the known token it holds (3 + 2 calls).
+    assert_eq!(
+        ethereum.requests(),
+        ["GET token-balances", "eth_call aggregate3×5"]
+    );
+    assert_eq!(report.requests, 2);
+    let log = app.privacy_log(10).await.unwrap();
+    assert!(log.iter().any(|r| r.provider == "blockscout"
+        && r.asked
+            .contains(&format!("/api/v2/addresses/{OWNER}/token-balances"))));
+}

@@ -1182,6 +1182,11 @@ export type WalletSettings = {
 	 *  public one.
 	 */
 	evm_rpc?: { [key in string]: string },
+	/**
+	 *  A Blockscout-compatible indexer per EVM chain (e.g. `https://eth.blockscout.com`): where
+	 *  set, it finds every token the address holds, so ones no coin matches are listed apart.
+	 */
+	evm_indexer?: { [key in string]: string },
 };
 
 /* Tauri Specta runtime */
