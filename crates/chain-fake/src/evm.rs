@@ -37,6 +37,9 @@ struct Chain {
     decimals: HashMap<String, u8>,
     /// (token, owner) → base units.
     holdings: HashMap<(String, String), u128>,
+    /// Blockscout's lists: transactions and ERC-20 transfers, as it sends their items.
+    transactions: Vec<Value>,
+    transfers: Vec<Value>,
     failures: VecDeque<Failure>,
     requests: Vec<String>,
 }
@@ -66,6 +69,14 @@ impl FakeEvm {
                 "/api/v2/addresses/{owner}/token-balances",
                 axum::routing::get(token_balances),
             )
+            .route(
+                "/api/v2/addresses/{owner}/transactions",
+                axum::routing::get(transactions),
+            )
+            .route(
+                "/api/v2/addresses/{owner}/token-transfers",
+                axum::routing::get(token_transfers),
+            )
             .with_state(chain.clone());
         let (addr, stop) = crate::serve(app).await?;
         Ok(Self {
@@ -93,6 +104,49 @@ impl FakeEvm {
         chain
             .holdings
             .insert((token, owner.to_ascii_lowercase()), units);
+    }
+
+    /// A transaction in Blockscout's lists (`status` "ok", "error", or `None` while pending).
+    /// Balances are not touched: set them to match.
+    pub fn add_transaction(
+        &self,
+        hash: &str,
+        from: &str,
+        to: &str,
+        wei: u128,
+        fee: u128,
+        status: Option<&str>,
+    ) {
+        lock(&self.chain).transactions.push(json!({
+            "hash": hash,
+            "from": { "hash": from },
+            "to": { "hash": to },
+            "value": wei.to_string(),
+            "fee": { "type": "actual", "value": fee.to_string() },
+            "status": status,
+            "timestamp": "2024-05-01T12:00:00.000000Z",
+        }));
+    }
+
+    /// An ERC-20 transfer in Blockscout's lists: (transaction, log index), (token, decimals).
+    /// Balances are not touched.
+    pub fn add_transfer(
+        &self,
+        (hash, log_index): (&str, u64),
+        (token, decimals): (&str, u8),
+        from: &str,
+        to: &str,
+        units: u128,
+    ) {
+        lock(&self.chain).transfers.push(json!({
+            "transaction_hash": hash,
+            "log_index": log_index,
+            "from": { "hash": from },
+            "to": { "hash": to },
+            "token": { "address_hash": token, "type": "ERC-20" },
+            "total": { "decimals": decimals.to_string(), "value": units.to_string() },
+            "timestamp": "2024-05-02T12:00:00.000000Z",
+        }));
     }
 
     pub fn set_block(&self, block: u64) {
@@ -146,6 +200,55 @@ async fn token_balances(
             .to_owned()
     });
     Json(Value::Array(held)).into_response()
+}
+
+/// Items per page of the fake's lists: small, so paging is exercised.
+const PAGE: usize = 2;
+
+/// One page of a list, from `index` (Blockscout pages by opaque `next_page_params`; the fake's
+/// is `{"index": n, "items_count": PAGE}`).
+fn page(items: &[Value], params: &HashMap<String, String>) -> Response {
+    let from: usize = params
+        .get("index")
+        .and_then(|i| i.parse().ok())
+        .unwrap_or(0);
+    let chunk: Vec<Value> = items.iter().skip(from).take(PAGE).cloned().collect();
+    let next =
+        (from + PAGE < items.len()).then(|| json!({ "index": from + PAGE, "items_count": PAGE }));
+    Json(json!({ "items": chunk, "next_page_params": next })).into_response()
+}
+
+/// The owner's entries of a list: those it sent or received.
+fn involving(items: &[Value], owner: &str) -> Vec<Value> {
+    items
+        .iter()
+        .filter(|item| {
+            [&item["from"]["hash"], &item["to"]["hash"]]
+                .iter()
+                .any(|side| side.as_str().is_some_and(|a| a.eq_ignore_ascii_case(owner)))
+        })
+        .cloned()
+        .collect()
+}
+
+async fn transactions(
+    State(chain): State<Shared>,
+    axum::extract::Path(owner): axum::extract::Path<String>,
+    axum::extract::Query(params): axum::extract::Query<HashMap<String, String>>,
+) -> Response {
+    let mut chain = lock(&chain);
+    chain.requests.push("GET transactions".to_owned());
+    page(&involving(&chain.transactions, &owner), &params)
+}
+
+async fn token_transfers(
+    State(chain): State<Shared>,
+    axum::extract::Path(owner): axum::extract::Path<String>,
+    axum::extract::Query(params): axum::extract::Query<HashMap<String, String>>,
+) -> Response {
+    let mut chain = lock(&chain);
+    chain.requests.push("GET token-transfers".to_owned());
+    page(&involving(&chain.transfers, &owner), &params)
 }
 
 /// `POST /__fake/set {"owner": "0x…", "wei": "…", "tokens": [{"token", "decimals", "units"}]}`:

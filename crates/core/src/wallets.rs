@@ -23,6 +23,7 @@ mod blockscout;
 mod edit;
 mod esplora;
 pub mod evm;
+mod evm_history;
 mod evm_scan;
 mod http;
 mod jsonrpc;

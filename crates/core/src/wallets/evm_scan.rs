@@ -10,12 +10,13 @@ use std::str::FromStr;
 use alloy_primitives::Address;
 use futures_util::future::join_all;
 
-use super::blockscout::Blockscout;
+use super::blockscout::{Blockscout, Movement};
 use super::evm::{self, ChainFound, EvmChain, EvmRpc};
+use super::evm_history;
 use super::reconcile::add_balance;
 use super::scan::{Scan, ScanReport};
 use super::tokens::{to_amount, units_text, UnpricedToken};
-use super::{reconcile_balances, settings, ChainBalance, WalletError};
+use super::{reconcile, reconcile_balances, settings, ChainBalance, WalletError};
 use crate::assets::contracts;
 use crate::calls::Provider;
 use crate::money::Amount;
@@ -74,17 +75,27 @@ pub(super) async fn scan(scan: &Scan<'_>, report: &mut ScanReport) -> Result<i64
     let rpcs: Vec<&EvmRpc> = chain_scans.iter().map(|c| &c.rpc).collect();
     let known: Vec<&[(Address, String)]> = chain_scans.iter().map(|c| c.known.as_slice()).collect();
 
+    let prefix = format!("evm:{}:", wallet.account_id);
+    let description = format!("Scan of wallet '{}'", wallet.name);
+    let mut histories = Vec::new();
     let mut balances = Vec::new();
     let mut covered = Vec::new();
     let mut failures = Vec::new();
     let mut height = None;
     for ((answer, known), rpc) in answers.into_iter().zip(known).zip(&rpcs) {
         match answer {
-            Ok((found, unpriced)) => {
+            Ok(answer) => {
+                let found = &answer.found;
                 height.get_or_insert(found.block);
                 covered.push(format!("{}:", found.chain.name()));
-                report.unpriced_tokens.extend(unpriced);
-                balances.extend(chain_balances(&found, known, &mut report.unpriced_tokens)?);
+                report.unpriced_tokens.extend(answer.unpriced);
+                balances.extend(chain_balances(found, known, &mut report.unpriced_tokens)?);
+                if let Some(moves) = &answer.history {
+                    histories.push((
+                        found.chain,
+                        evm_history::entries(moves, found.chain, known, &prefix),
+                    ));
+                }
             }
             Err(error) => failures.push((rpc.chain, error)),
         }
@@ -95,10 +106,17 @@ pub(super) async fn scan(scan: &Scan<'_>, report: &mut ScanReport) -> Result<i64
             covered.push(format!("{}:", chain.name()));
         }
     }
+    // The history first: the adjustments then cover only what it does not show.
+    for (chain, entries) in histories {
+        let under = format!("{prefix}{}:h:", chain.name());
+        let changes =
+            reconcile(store, wallet.account_id, &under, entries, &description, now).await?;
+        report.changes.added += changes.added;
+        report.changes.removed += changes.removed;
+        report.changes.batch_id = changes.batch_id.or(report.changes.batch_id);
+    }
     if !covered.is_empty() {
-        let prefix = format!("evm:{}:", wallet.account_id);
-        let description = format!("Scan of wallet '{}'", wallet.name);
-        report.changes = reconcile_balances(
+        let adjusted = reconcile_balances(
             store,
             wallet.account_id,
             &prefix,
@@ -108,6 +126,8 @@ pub(super) async fn scan(scan: &Scan<'_>, report: &mut ScanReport) -> Result<i64
             now,
         )
         .await?;
+        report.changes.added += adjusted.added;
+        report.changes.batch_id = adjusted.batch_id.or(report.changes.batch_id);
     }
     if failures.len() > 1 {
         let names: Vec<&str> = failures.iter().map(|(chain, _)| chain.title()).collect();
@@ -135,11 +155,7 @@ impl ChainScan {
     /// Asks the chain for the native balance and the known tokens. With an indexer, only the
     /// known tokens it says the address holds are asked about, and the tokens it holds that no
     /// coin matches come back as unpriced.
-    async fn run(
-        &self,
-        owner: Address,
-        about: &str,
-    ) -> Result<(ChainFound, Vec<UnpricedToken>), WalletError> {
+    async fn run(&self, owner: Address, about: &str) -> Result<ChainAnswer, WalletError> {
         let mut unpriced = Vec::new();
         let tokens: Vec<Address> = match &self.indexer {
             None => self.known.iter().map(|(address, _)| *address).collect(),
@@ -162,13 +178,28 @@ impl ChainScan {
                 asked
             }
         };
+        let history = match &self.indexer {
+            Some(indexer) => Some(indexer.history(owner, about).await?),
+            None => None,
+        };
         let found = self.rpc.scan(owner, &tokens, about).await?;
-        Ok((found, unpriced))
+        Ok(ChainAnswer {
+            found,
+            unpriced,
+            history,
+        })
     }
 
     fn requests(&self) -> u32 {
         self.rpc.http.requests() + self.indexer.as_ref().map_or(0, |i| i.http.requests())
     }
+}
+
+/// What one chain said: balances, tokens no coin matches, and the history if an indexer gave it.
+struct ChainAnswer {
+    found: ChainFound,
+    unpriced: Vec<UnpricedToken>,
+    history: Option<Vec<Movement>>,
 }
 
 /// One chain's answer as ledger balances, keyed `<chain>:<coin>`; a token whose amount cannot be

@@ -139,6 +139,15 @@ pub(crate) async fn reconcile(
     Ok(changes)
 }
 
+/// The balance an entry under a wallet's prefix counts towards: an adjustment's source is
+/// `<key>:<height>`; a history entry's is `<chain>:h:<id>` and counts towards `<chain>:<asset>`.
+fn balance_key(rest: &str, asset: &str) -> Option<String> {
+    match rest.split_once(":h:") {
+        Some((chain, _)) if !chain.contains(':') => Some(format!("{chain}:{asset}")),
+        _ => rest.rsplit_once(':').map(|(key, _)| key.to_owned()),
+    }
+}
+
 /// One coin's balance as a chain reports it, at a block or slot. `key` names the balance among
 /// the wallet's (`solana`, `base:usd-coin`): the same coin on two chains is two balances.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -168,17 +177,17 @@ pub(crate) async fn reconcile_balances(
     let stored = entries_under(&mut tx, account, prefix)
         .await
         .map_err(&err)?;
-    // What the ledger holds per key: the sum of its adjustments.
+    // What the ledger holds per key: the sum of its history and its adjustments.
     let mut held: BTreeMap<String, (String, Amount)> = BTreeMap::new();
     for (_, source, asset, amount, ..) in stored {
-        let Some((key, _height)) = source
+        let Some(key) = source
             .strip_prefix(prefix)
-            .and_then(|rest| rest.rsplit_once(':'))
+            .and_then(|rest| balance_key(rest, &asset))
         else {
             continue;
         };
         let amount: Amount = amount.parse().unwrap_or(Amount::ZERO);
-        let slot = held.entry(key.to_owned()).or_insert((asset, Amount::ZERO));
+        let slot = held.entry(key.clone()).or_insert((asset, Amount::ZERO));
         slot.1 = slot
             .1
             .checked_add(amount)

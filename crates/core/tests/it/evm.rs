@@ -363,14 +363,108 @@ async fn an_indexer_finds_spam_tokens_which_are_listed_apart_and_never_counted()
         (spam[0].chain.as_str(), spam[0].amount.as_str()),
         ("ethereum", "1000000")
     );
-    // The token list, then one Multicall3 of only the known token it holds (3 + 2 calls).
+    // The token list, the (empty) history, then one Multicall3 of only the known token it holds
+    // (3 + 2 calls).
     assert_eq!(
         ethereum.requests(),
-        ["GET token-balances", "eth_call aggregate3×5"]
+        [
+            "GET token-balances",
+            "GET transactions",
+            "GET token-transfers",
+            "eth_call aggregate3×5"
+        ]
     );
-    assert_eq!(report.requests, 2);
+    assert_eq!(report.requests, 4);
     let log = app.privacy_log(10).await.unwrap();
     assert!(log.iter().any(|r| r.provider == "blockscout"
         && r.asked
             .contains(&format!("/api/v2/addresses/{OWNER}/token-balances"))));
+}
+
+#[tokio::test]
+async fn an_indexer_gives_the_history_and_an_adjustment_covers_the_rest() {
+    let coingecko = FakeCoinGecko::start_default().await.unwrap();
+    let ethereum = FakeEvm::start(1).await.unwrap();
+    let other = "0x1111111111111111111111111111111111111111";
+    let milli = ETHER / 1_000;
+    // In: 1.5 ETH. Out: 0.4 ETH and a 0.01 fee; a failed call's 0.001 fee; a pending one.
+    ethereum.add_transaction("0xaa01", other, OWNER, 1_500 * milli, 0, Some("ok"));
+    ethereum.add_transaction("0xaa02", OWNER, other, 400 * milli, 10 * milli, Some("ok"));
+    ethereum.add_transaction("0xaa03", OWNER, other, 0, milli, Some("error"));
+    ethereum.add_transaction("0xaa04", OWNER, other, 50 * milli, milli, None);
+    // USDC: 10 in, 3 out; and a spam airdrop, never an entry.
+    ethereum.add_transfer(("0xbb01", 1), (USDC_ETHEREUM, 6), other, OWNER, 10_000_000);
+    ethereum.add_transfer(("0xbb02", 4), (USDC_ETHEREUM, 6), OWNER, other, 3_000_000);
+    ethereum.add_transfer(("0xbb03", 2), (SPAM, 18), other, OWNER, 1_000_000 * ETHER);
+    // On chain there is also 0.2 ETH from a contract's internal transfer, which lists miss.
+    ethereum.set_native(OWNER, 1_289 * milli);
+    ethereum.set_token(USDC_ETHEREUM, 6, OWNER, 7_000_000);
+    ethereum.set_token(SPAM, 18, OWNER, 1_000_000 * ETHER);
+    let dir = tempfile::tempdir().unwrap();
+    let app = TestApp::new()
+        .coingecko(fresh_prices_from(&coingecko))
+        .providers(ProviderOverrides {
+            evm_rpc: [("ethereum".to_owned(), ethereum.url())].into(),
+            evm_indexer: [("ethereum".to_owned(), ethereum.url())].into(),
+            timeout: Some(Duration::from_secs(1)),
+            ..ProviderOverrides::default()
+        })
+        .create(dir.path())
+        .await;
+    app.add_wallet(evm(OWNER, "ethereum")).await.unwrap();
+    let report = &app.scan_wallets(None).await.unwrap()[0];
+    assert_eq!(report.error, None);
+    assert_eq!(coin(report, "ethereum"), "1.289");
+    assert_eq!(coin(report, "usd-coin"), "7");
+    assert_eq!(
+        report.changes.added, 7,
+        "6 from the history, 1 adjustment for the 0.2 ETH"
+    );
+    assert_eq!(
+        ethereum.requests(),
+        [
+            "GET token-balances",
+            "GET transactions",
+            "GET transactions",
+            "GET token-transfers",
+            "GET token-transfers",
+            "eth_call aggregate3×5"
+        ],
+        "two pages of each list"
+    );
+    // Entries carry the day they happened.
+    let store = app.store().await.unwrap();
+    let dated: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT kind, amount, occurred_at FROM entries WHERE source LIKE 'evm:%:ethereum:h:%' ORDER BY source",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    let kinds: Vec<(&str, &str)> = dated
+        .iter()
+        .map(|(k, a, _)| (k.as_str(), a.as_str()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("fee", "-0.01"),
+            ("fee", "-0.001"),
+            ("deposit", "10"),
+            ("withdrawal", "-3"),
+            ("deposit", "1.5"),
+            ("withdrawal", "-0.4"),
+        ]
+    );
+    assert_eq!(dated[4].2, 1_714_564_800, "2024-05-01T12:00:00Z");
+
+    // A re-scan adds nothing; a new transfer in is one entry, no adjustment.
+    let again = &app.scan_wallets(None).await.unwrap()[0];
+    assert_eq!((again.changes.added, again.changes.removed), (0, 0));
+    ethereum.add_transfer(("0xbb04", 9), (USDC_ETHEREUM, 6), other, OWNER, 5_000_000);
+    ethereum.set_token(USDC_ETHEREUM, 6, OWNER, 12_000_000);
+    let more = &app.scan_wallets(None).await.unwrap()[0];
+    assert_eq!(
+        (more.changes.added, coin(more, "usd-coin").as_str()),
+        (1, "12")
+    );
 }
