@@ -14,9 +14,10 @@ use super::blockscout::{Blockscout, Movement};
 use super::evm::{self, ChainFound, EvmChain, EvmRpc};
 use super::evm_history;
 use super::reconcile::add_balance;
+use super::reconcile::{reconcile_balances_in, reconcile_in};
 use super::scan::{Scan, ScanReport};
 use super::tokens::{to_amount, units_text, UnpricedToken};
-use super::{reconcile, reconcile_balances, settings, ChainBalance, WalletError};
+use super::{settings, ChainBalance, WalletError};
 use crate::assets::contracts;
 use crate::calls::Provider;
 use crate::money::Amount;
@@ -106,22 +107,25 @@ pub(super) async fn scan(scan: &Scan<'_>, report: &mut ScanReport) -> Result<i64
             covered.push(format!("{}:", chain.name()));
         }
     }
-    // The history first: the adjustments then cover only what it does not show.
+    // One transaction: the history first, then the adjustments cover only what it does not show.
+    let err = |e| WalletError::Store(store.error(e));
+    let mut tx = store.pool().begin().await.map_err(err)?;
     for (chain, entries) in histories {
         let under = format!("{prefix}{}:h:", chain.name());
+        let account = wallet.account_id;
         let changes =
-            reconcile(store, wallet.account_id, &under, entries, &description, now).await?;
+            reconcile_in(store, &mut tx, account, &under, entries, &description, now).await?;
         report.changes.added += changes.added;
         report.changes.removed += changes.removed;
         report.changes.batch_id = changes.batch_id.or(report.changes.batch_id);
     }
     if !covered.is_empty() {
-        let adjusted = reconcile_balances(
+        let adjusted = reconcile_balances_in(
             store,
+            &mut tx,
             wallet.account_id,
             &prefix,
-            balances,
-            &covered,
+            (balances, &covered),
             &description,
             now,
         )
@@ -129,6 +133,7 @@ pub(super) async fn scan(scan: &Scan<'_>, report: &mut ScanReport) -> Result<i64
         report.changes.added += adjusted.added;
         report.changes.batch_id = adjusted.batch_id.or(report.changes.batch_id);
     }
+    tx.commit().await.map_err(err)?;
     if failures.len() > 1 {
         let names: Vec<&str> = failures.iter().map(|(chain, _)| chain.title()).collect();
         let problems: Vec<String> = failures.iter().map(|(_, e)| e.to_string()).collect();

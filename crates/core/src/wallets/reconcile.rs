@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use sqlx::{Sqlite, Transaction};
+
 use super::{db, ChainEntry, LedgerChanges, WalletError};
 use crate::ids::AccountId;
 use crate::ledger::{self, BatchKind, EntryKind, NewEntry};
@@ -59,9 +61,23 @@ pub(crate) async fn reconcile(
 ) -> Result<LedgerChanges, WalletError> {
     let err = db(store);
     let mut tx = store.pool().begin().await.map_err(&err)?;
-    let stored = entries_under(&mut tx, account, prefix)
-        .await
-        .map_err(&err)?;
+    let changes = reconcile_in(store, &mut tx, account, prefix, wanted, description, now).await?;
+    tx.commit().await.map_err(&err)?;
+    Ok(changes)
+}
+
+/// [`reconcile`] within the caller's transaction.
+pub(crate) async fn reconcile_in(
+    store: &Store,
+    tx: &mut Transaction<'_, Sqlite>,
+    account: AccountId,
+    prefix: &str,
+    wanted: Vec<ChainEntry>,
+    description: &str,
+    now: i64,
+) -> Result<LedgerChanges, WalletError> {
+    let err = db(store);
+    let stored = entries_under(tx, account, prefix).await.map_err(&err)?;
     let mut stored: HashMap<String, (i64, String, String, String, i64)> = stored
         .into_iter()
         .map(|(id, source, asset, amount, kind, at)| (source, (id, asset, amount, kind, at)))
@@ -110,7 +126,7 @@ pub(crate) async fn reconcile(
             ids.push_bind(*id);
         }
         delete.push(")");
-        delete.build().execute(&mut *tx).await.map_err(&err)?;
+        delete.build().execute(&mut **tx).await.map_err(&err)?;
     }
     // A rewritten entry counts once, as added.
     let mut changes = LedgerChanges {
@@ -121,10 +137,10 @@ pub(crate) async fn reconcile(
         batch_id: None,
     };
     if !fresh.is_empty() {
-        let batch = ledger::new_batch(&mut tx, BatchKind::Import, description, now)
+        let batch = ledger::new_batch(tx, BatchKind::Import, description, now)
             .await
             .map_err(&err)?;
-        ledger::insert_entries_deferred(&mut tx, batch, &fresh, &mut replay)
+        ledger::insert_entries_deferred(tx, batch, &fresh, &mut replay)
             .await
             .map_err(|e| match is_unique_violation(&e) {
                 true => WalletError::Invalid(
@@ -134,8 +150,7 @@ pub(crate) async fn reconcile(
             })?;
         changes.batch_id = Some(batch);
     }
-    replay.finish(&mut tx).await.map_err(&err)?;
-    tx.commit().await.map_err(&err)?;
+    replay.finish(tx).await.map_err(&err)?;
     Ok(changes)
 }
 
@@ -167,16 +182,31 @@ pub(crate) async fn reconcile_balances(
     store: &Store,
     account: AccountId,
     prefix: &str,
-    wanted: Vec<ChainBalance>,
-    covered: &[String],
+    found: (Vec<ChainBalance>, &[String]),
     description: &str,
     now: i64,
 ) -> Result<LedgerChanges, WalletError> {
     let err = db(store);
     let mut tx = store.pool().begin().await.map_err(&err)?;
-    let stored = entries_under(&mut tx, account, prefix)
-        .await
-        .map_err(&err)?;
+    let changes =
+        reconcile_balances_in(store, &mut tx, account, prefix, found, description, now).await?;
+    tx.commit().await.map_err(&err)?;
+    Ok(changes)
+}
+
+/// [`reconcile_balances`] within the caller's transaction; `found` is the balances the chain
+/// reported and the key prefixes it covered.
+pub(crate) async fn reconcile_balances_in(
+    store: &Store,
+    tx: &mut Transaction<'_, Sqlite>,
+    account: AccountId,
+    prefix: &str,
+    (wanted, covered): (Vec<ChainBalance>, &[String]),
+    description: &str,
+    now: i64,
+) -> Result<LedgerChanges, WalletError> {
+    let err = db(store);
+    let stored = entries_under(tx, account, prefix).await.map_err(&err)?;
     // What the ledger holds per key: the sum of its history and its adjustments.
     let mut held: BTreeMap<String, (String, Amount)> = BTreeMap::new();
     for (_, source, asset, amount, ..) in stored {
@@ -234,10 +264,10 @@ pub(crate) async fn reconcile_balances(
     if fresh.is_empty() {
         return Ok(LedgerChanges::default());
     }
-    let batch = ledger::new_batch(&mut tx, BatchKind::Import, description, now)
+    let batch = ledger::new_batch(tx, BatchKind::Import, description, now)
         .await
         .map_err(&err)?;
-    ledger::insert_entries(&mut tx, batch, &fresh)
+    ledger::insert_entries(tx, batch, &fresh)
         .await
         .map_err(|e| match is_unique_violation(&e) {
             true => WalletError::Invalid(
@@ -246,7 +276,6 @@ pub(crate) async fn reconcile_balances(
             ),
             false => err(e),
         })?;
-    tx.commit().await.map_err(&err)?;
     Ok(LedgerChanges {
         added: u32::try_from(fresh.len()).unwrap_or(u32::MAX),
         removed: 0,

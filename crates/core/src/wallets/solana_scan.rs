@@ -63,8 +63,7 @@ pub(super) async fn scan(scan: &Scan<'_>, report: &mut ScanReport) -> Result<i64
         store,
         wallet.account_id,
         &prefix,
-        balances,
-        &[String::new()],
+        (balances, &[String::new()]),
         &description,
         now,
     )
