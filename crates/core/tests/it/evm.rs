@@ -468,3 +468,31 @@ async fn an_indexer_gives_the_history_and_an_adjustment_covers_the_rest() {
         (1, "12")
     );
 }
+
+#[tokio::test]
+async fn a_busy_or_silent_rpc_server_is_asked_again() {
+    let coingecko = FakeCoinGecko::start_default().await.unwrap();
+    let ethereum = FakeEvm::start(1).await.unwrap();
+    ethereum.set_native(OWNER, ETHER);
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_on(dir.path(), &coingecko, &[("ethereum", &ethereum)]).await;
+    app.add_wallet(evm(OWNER, "ethereum")).await.unwrap();
+    // A 429, then no answer within the 1 s timeout, then an answer: the third try counts.
+    ethereum.fail_next(&[
+        Failure::Status(429),
+        Failure::Silence(Duration::from_millis(1_500)),
+    ]);
+    let report = &app.scan_wallets(None).await.unwrap()[0];
+    assert_eq!(report.error, None);
+    assert_eq!(
+        (report.requests, coin(report, "ethereum").as_str()),
+        (3, "1")
+    );
+    // Silent three times: the scan gives up and says so, and the ledger stays as it was.
+    ethereum.set_native(OWNER, 2 * ETHER);
+    ethereum.fail_next(&[Failure::Silence(Duration::from_millis(1_500)); 3]);
+    let silent = &app.scan_wallets(None).await.unwrap()[0];
+    let error = silent.error.as_deref().expect("the scan failed");
+    assert!(error.contains("did not answer in time"), "{error}");
+    assert_eq!(coin(silent, "ethereum"), "1");
+}
