@@ -25,6 +25,7 @@ const ZPUB =
 const FIRST_SCRIPT = "0014c0cebcd6c3d3ca8c75dc5ec62ebe55330ef910e2";
 const EVM_OWNER = "0xd8dA6BF26964aF9D7eEd9e03E53415D37aA96045";
 const USDC = "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48";
+const SOLANA_OWNER = "9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM";
 const PHRASE =
   "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
 
@@ -33,6 +34,7 @@ describe("watching a Bitcoin wallet", () => {
   let fake;
   let chain;
   let ethereum;
+  let solana;
   let driver;
 
   const find = (css) => driver.wait(until.elementLocated(By.css(css)), TIMEOUT);
@@ -49,6 +51,8 @@ describe("watching a Bitcoin wallet", () => {
       wei: "500000000000000000",
       tokens: [{ token: USDC, decimals: 6, units: "1250000000" }],
     });
+    solana = await startChainFake(["solana"]);
+    await solana.set({ owner: SOLANA_OWNER, lamports: 4_000_000_000 });
     const { dataDir, cli } = cliVault(fake, "wallets", PASSPHRASE);
     // Something held already, so the app opens on the portfolio's total.
     cli(
@@ -65,6 +69,7 @@ describe("watching a Bitcoin wallet", () => {
     app = await startOnCliVault(fake, dataDir, PASSPHRASE, {
       CRYPTO_BALANCE_ESPLORA_URL: chain.url,
       CRYPTO_BALANCE_RPC_ETHEREUM: ethereum.url,
+      CRYPTO_BALANCE_SOLANA_RPC: solana.url,
     });
     driver = app.driver;
   });
@@ -73,6 +78,7 @@ describe("watching a Bitcoin wallet", () => {
     await app?.stop();
     await chain?.stop();
     await ethereum?.stop();
+    await solana?.stop();
     await fake?.stop();
   });
 
@@ -176,6 +182,46 @@ describe("watching a Bitcoin wallet", () => {
       row,
     );
     await saveScreenshot(driver, "wallets-evm");
+
+    // Renamed in place: the row follows, its coins stay.
+    await click('[data-wallet="Rabby"] [data-edit]');
+    const name = await find("[data-edit-name]");
+    await name.clear();
+    await name.sendKeys("Rabby (hot)");
+    await saveScreenshot(driver, "wallet-edit");
+    await click("[data-edit-save]");
+    await find('[data-wallet="Rabby (hot)"]');
+    assert.match(await textOf("[data-wallet-notice]"), /Saved 'Rabby \(hot\)'/);
+  });
+
+  it("watches a Solana address and values its SOL", async () => {
+    await click("[data-watch-wallet]");
+    // Chosen as a person's click would, by value (typing into a select is unreliable here).
+    await driver.executeScript(
+      "arguments[0].value = 'solana'; arguments[0].dispatchEvent(new Event('change'))",
+      await find("[data-wallet-chain]"),
+    );
+    await (await find("[data-wallet-watch]")).sendKeys(SOLANA_OWNER);
+    await driver.wait(
+      async () =>
+        (await textOf("[data-wallet-preview]")).includes(SOLANA_OWNER),
+      TIMEOUT,
+    );
+    await (
+      await find('[data-wallet-form] input[placeholder^="e.g."]')
+    ).sendKeys("Phantom");
+    await click("[data-wallet-add]");
+    const row = await find('[data-wallet="Phantom"]');
+    await driver.wait(
+      async () =>
+        /as of slot 250,?000,?000/.test(await renderedText(driver, row)),
+      TIMEOUT,
+    );
+    const sol = await find('[data-asset="solana"]');
+    await driver.wait(
+      async () => (await renderedText(driver, sol)).includes("4"),
+      TIMEOUT,
+    );
   });
 
   it("asks the Esplora server chosen in Settings, and logs what it asked", async () => {

@@ -1,7 +1,7 @@
 //! `chain-fake`: runs the Esplora fake until stopped, printing its base URL first so scripts can
 //! read it. `POST /__fake/pay {"script": hex, "sats": n, "height": h}` adds a payment.
-//! `chain-fake evm CHAIN_ID` runs an EVM chain's JSON-RPC fake instead; `POST /__fake/set` gives
-//! an address its balances (see `FakeEvm`).
+//! `chain-fake evm CHAIN_ID` runs an EVM chain's JSON-RPC fake instead, `chain-fake solana` a
+//! Solana one; `POST /__fake/set` gives an address its balances (see `FakeEvm`, `FakeSolana`).
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
@@ -11,6 +11,10 @@ async fn main() -> std::io::Result<()> {
             let chain_id = args.get(1).and_then(|id| id.parse().ok()).unwrap_or(1);
             let fake = chain_fake::FakeEvm::start(chain_id).await?;
             (fake.url(), Running::Evm(fake))
+        }
+        Some("solana") => {
+            let fake = chain_fake::FakeSolana::start().await?;
+            (fake.url(), Running::Solana(fake))
         }
         _ => {
             let fake = chain_fake::FakeEsplora::start().await?;
@@ -32,4 +36,5 @@ async fn main() -> std::io::Result<()> {
 enum Running {
     Esplora(chain_fake::FakeEsplora),
     Evm(chain_fake::FakeEvm),
+    Solana(chain_fake::FakeSolana),
 }

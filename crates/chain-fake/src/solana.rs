@@ -43,6 +43,7 @@ impl FakeSolana {
         }));
         let app = Router::new()
             .route("/", post(rpc))
+            .route("/__fake/set", post(set))
             .with_state(ledger.clone());
         let (addr, stop) = crate::serve(app).await?;
         Ok(Self {
@@ -82,6 +83,33 @@ impl FakeSolana {
     pub fn requests(&self) -> Vec<String> {
         lock(&self.ledger).requests.clone()
     }
+}
+
+/// `POST /__fake/set {"owner": "…", "lamports": n, "tokens": [{"mint", "amount", "decimals"}]}`:
+/// balances for scripts driving the binary (the end-to-end tests).
+async fn set(State(ledger): State<Shared>, Json(body): Json<Value>) -> Response {
+    let Some(owner) = body["owner"].as_str().map(str::to_owned) else {
+        return (axum::http::StatusCode::BAD_REQUEST, "want owner").into_response();
+    };
+    let mut ledger = lock(&ledger);
+    if let Some(lamports) = body["lamports"].as_u64() {
+        ledger.lamports.insert(owner.clone(), lamports);
+    }
+    for token in body["tokens"].as_array().into_iter().flatten() {
+        let (Some(mint), Some(amount)) = (token["mint"].as_str(), token["amount"].as_u64()) else {
+            continue;
+        };
+        let decimals = token["decimals"]
+            .as_u64()
+            .and_then(|d| u8::try_from(d).ok())
+            .unwrap_or(0);
+        ledger
+            .tokens
+            .entry(owner.clone())
+            .or_default()
+            .push((mint.to_owned(), amount, decimals));
+    }
+    axum::http::StatusCode::NO_CONTENT.into_response()
 }
 
 async fn rpc(State(ledger): State<Shared>, Json(call): Json<Value>) -> Response {
