@@ -13,11 +13,10 @@ use futures_util::future::join_all;
 use super::blockscout::{Blockscout, Movement};
 use super::evm::{self, ChainFound, EvmChain, EvmRpc};
 use super::evm_history;
-use super::reconcile::add_balance;
-use super::reconcile::{reconcile_balances_in, reconcile_in};
+use super::reconcile::{add_balance, reconcile_balances_in, reconcile_in};
 use super::scan::{Scan, ScanReport};
-use super::tokens::{to_amount, units_text, UnpricedToken};
-use super::{settings, ChainBalance, WalletError};
+use super::tokens::{to_amount, wide_units_text, UnpricedToken};
+use super::{db, settings, ChainBalance, WalletError};
 use crate::assets::contracts;
 use crate::calls::Provider;
 use crate::money::Amount;
@@ -59,7 +58,7 @@ pub(super) async fn scan(scan: &Scan<'_>, report: &mut ScanReport) -> Result<i64
         };
         let tokens = contracts::on_platform(store.pool(), chain.platform())
             .await
-            .map_err(|e| WalletError::Store(store.error(e)))?;
+            .map_err(db(store))?;
         let known = tokens
             .into_iter()
             .filter_map(|(address, coin)| Some((Address::from_str(&address).ok()?, coin)))
@@ -73,8 +72,6 @@ pub(super) async fn scan(scan: &Scan<'_>, report: &mut ScanReport) -> Result<i64
     let about = format!("{} of wallet '{}'", wallet.watch, wallet.name);
     let answers = join_all(chain_scans.iter().map(|c| c.run(owner, &about))).await;
     report.requests = chain_scans.iter().map(ChainScan::requests).sum();
-    let rpcs: Vec<&EvmRpc> = chain_scans.iter().map(|c| &c.rpc).collect();
-    let known: Vec<&[(Address, String)]> = chain_scans.iter().map(|c| c.known.as_slice()).collect();
 
     let prefix = format!("evm:{}:", wallet.account_id);
     let description = format!("Scan of wallet '{}'", wallet.name);
@@ -83,7 +80,8 @@ pub(super) async fn scan(scan: &Scan<'_>, report: &mut ScanReport) -> Result<i64
     let mut covered = Vec::new();
     let mut failures = Vec::new();
     let mut height = None;
-    for ((answer, known), rpc) in answers.into_iter().zip(known).zip(&rpcs) {
+    for (answer, chain_scan) in answers.into_iter().zip(&chain_scans) {
+        let known = chain_scan.known.as_slice();
         match answer {
             Ok(answer) => {
                 let found = &answer.found;
@@ -98,18 +96,18 @@ pub(super) async fn scan(scan: &Scan<'_>, report: &mut ScanReport) -> Result<i64
                     ));
                 }
             }
-            Err(error) => failures.push((rpc.chain, error)),
+            Err(error) => failures.push((chain_scan.rpc.chain, error)),
         }
     }
     // Chains no longer watched are covered too: their balances leave the ledger.
     for chain in EvmChain::ALL {
-        if !rpcs.iter().any(|r| r.chain == chain) {
+        if !chain_scans.iter().any(|c| c.rpc.chain == chain) {
             covered.push(format!("{}:", chain.name()));
         }
     }
     // One transaction: the history first, then the adjustments cover only what it does not show.
-    let err = |e| WalletError::Store(store.error(e));
-    let mut tx = store.pool().begin().await.map_err(err)?;
+    let err = db(store);
+    let mut tx = store.pool().begin().await.map_err(&err)?;
     for (chain, entries) in histories {
         let under = format!("{prefix}{}:h:", chain.name());
         let account = wallet.account_id;
@@ -133,7 +131,7 @@ pub(super) async fn scan(scan: &Scan<'_>, report: &mut ScanReport) -> Result<i64
         report.changes.added += adjusted.added;
         report.changes.batch_id = adjusted.batch_id.or(report.changes.batch_id);
     }
-    tx.commit().await.map_err(err)?;
+    tx.commit().await.map_err(&err)?;
     if failures.len() > 1 {
         let names: Vec<&str> = failures.iter().map(|(chain, _)| chain.title()).collect();
         let problems: Vec<String> = failures.iter().map(|(_, e)| e.to_string()).collect();
@@ -173,10 +171,7 @@ impl ChainScan {
                         unpriced.push(UnpricedToken {
                             chain: self.rpc.chain.name().to_owned(),
                             token: held.token.to_checksum(None),
-                            amount: match u128::try_from(held.units) {
-                                Ok(units) => units_text(units, held.decimals.unwrap_or(0)),
-                                Err(_) => held.units.to_string(),
-                            },
+                            amount: wide_units_text(held.units, held.decimals),
                         });
                     }
                 }
@@ -252,10 +247,7 @@ fn chain_balances(
             None => unpriced.push(UnpricedToken {
                 chain: chain.name().to_owned(),
                 token: token.token.to_checksum(None),
-                amount: match u128::try_from(units) {
-                    Ok(units) => units_text(units, token.decimals.unwrap_or(0)),
-                    Err(_) => units.to_string(),
-                },
+                amount: wide_units_text(units, token.decimals),
             }),
         }
     }

@@ -6,7 +6,7 @@ use super::reconcile::add_balance;
 use super::scan::{Scan, ScanReport};
 use super::solana::{SolanaRpc, ATOMS_PER_LAMPORT};
 use super::tokens::{to_amount, units_text, UnpricedToken};
-use super::{reconcile_balances, settings, ChainBalance, WalletError};
+use super::{db, reconcile_balances, settings, ChainBalance, WalletError};
 use crate::assets::contracts;
 use crate::calls::Provider;
 use crate::money::Amount;
@@ -30,7 +30,7 @@ pub(super) async fn scan(scan: &Scan<'_>, report: &mut ScanReport) -> Result<i64
     let mints: Vec<String> = found.tokens.keys().cloned().collect();
     let coins = contracts::coins_of(store.pool(), "solana", &mints)
         .await
-        .map_err(|e| WalletError::Store(store.error(e)))?;
+        .map_err(db(store))?;
     let lamports = i128::from(found.lamports);
     let mut balances = vec![ChainBalance {
         key: "solana".to_owned(),

@@ -27,6 +27,15 @@ pub(crate) fn to_amount(units: u128, decimals: u8) -> Option<Amount> {
     Some(Amount::from_atoms(atoms)).filter(|a| a.within_entry_bounds())
 }
 
+/// An EVM token's 256-bit `units` as text: with its `decimals` applied when they fit in 128 bits
+/// and are known, else the raw units.
+pub(crate) fn wide_units_text(units: alloy_primitives::U256, decimals: Option<u8>) -> String {
+    match u128::try_from(units) {
+        Ok(units) => units_text(units, decimals.unwrap_or(0)),
+        Err(_) => units.to_string(),
+    }
+}
+
 /// `units` with `decimals` as exact decimal text (`1500000`, 6 → `1.5`).
 pub(crate) fn units_text(units: u128, decimals: u8) -> String {
     let digits = units.to_string();
