@@ -73,6 +73,20 @@ async fn app_on(
         .await
 }
 
+/// An app whose Ethereum server is `ethereum`, which also serves as its Blockscout indexer.
+async fn indexed_app(dir: &std::path::Path, coingecko: &FakeCoinGecko, ethereum: &FakeEvm) -> App {
+    TestApp::new()
+        .coingecko(fresh_prices_from(coingecko))
+        .providers(ProviderOverrides {
+            evm_rpc: [("ethereum".to_owned(), ethereum.url())].into(),
+            evm_indexer: [("ethereum".to_owned(), ethereum.url())].into(),
+            timeout: Some(Duration::from_secs(1)),
+            ..ProviderOverrides::default()
+        })
+        .create(dir)
+        .await
+}
+
 #[tokio::test]
 async fn an_address_is_valued_on_two_chains_with_one_request_each() {
     let coingecko = FakeCoinGecko::start_default().await.unwrap();
@@ -336,17 +350,7 @@ async fn an_indexer_finds_spam_tokens_which_are_listed_apart_and_never_counted()
     ethereum.set_token(USDC_ETHEREUM, 6, OWNER, 7_000_000);
     ethereum.set_token(SPAM, 18, OWNER, 1_000_000 * ETHER);
     let dir = tempfile::tempdir().unwrap();
-    let app = TestApp::new()
-        .coingecko(fresh_prices_from(&coingecko))
-        .providers(ProviderOverrides {
-            evm_rpc: [("ethereum".to_owned(), ethereum.url())].into(),
-            // The fake serves Blockscout's token list too.
-            evm_indexer: [("ethereum".to_owned(), ethereum.url())].into(),
-            timeout: Some(Duration::from_secs(1)),
-            ..ProviderOverrides::default()
-        })
-        .create(dir.path())
-        .await;
+    let app = indexed_app(dir.path(), &coingecko, &ethereum).await;
     app.add_wallet(evm(OWNER, "ethereum")).await.unwrap();
     let report = &app.scan_wallets(None).await.unwrap()[0];
     assert_eq!(report.error, None);
@@ -401,16 +405,7 @@ async fn an_indexer_gives_the_history_and_an_adjustment_covers_the_rest() {
     ethereum.set_token(USDC_ETHEREUM, 6, OWNER, 7_000_000);
     ethereum.set_token(SPAM, 18, OWNER, 1_000_000 * ETHER);
     let dir = tempfile::tempdir().unwrap();
-    let app = TestApp::new()
-        .coingecko(fresh_prices_from(&coingecko))
-        .providers(ProviderOverrides {
-            evm_rpc: [("ethereum".to_owned(), ethereum.url())].into(),
-            evm_indexer: [("ethereum".to_owned(), ethereum.url())].into(),
-            timeout: Some(Duration::from_secs(1)),
-            ..ProviderOverrides::default()
-        })
-        .create(dir.path())
-        .await;
+    let app = indexed_app(dir.path(), &coingecko, &ethereum).await;
     app.add_wallet(evm(OWNER, "ethereum")).await.unwrap();
     let report = &app.scan_wallets(None).await.unwrap()[0];
     assert_eq!(report.error, None);
