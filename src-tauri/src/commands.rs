@@ -1,6 +1,26 @@
 //! IPC commands, one module per area. Each returns `Result<T, ErrorReport>` when it can fail, so
 //! the UI receives `{ code, message }` and branches on the code, never on the text.
 
+/// Declares commands that only call one `App` method and pass on its answer or its error, one line
+/// each: `fn name(app, arg: Type, …) -> Answer = call;`. The shell stays as thin as the contract,
+/// and the attributes every command needs are written once, here.
+macro_rules! app_commands {
+    ($(
+        $(#[$meta:meta])*
+        fn $name:ident($app:ident $(, $arg:ident: $ty:ty)*) -> $answer:ty = $call:expr;
+    )*) => {$(
+        $(#[$meta])*
+        #[tauri::command]
+        #[specta::specta]
+        pub async fn $name(
+            $app: tauri::State<'_, std::sync::Arc<crypto_balance_core::App>>,
+            $($arg: $ty),*
+        ) -> Result<$answer, crypto_balance_core::ErrorReport> {
+            Ok($call.await?)
+        }
+    )*};
+}
+
 pub mod alerts;
 pub mod api;
 pub mod app;

@@ -14,52 +14,23 @@ use tauri::{AppHandle, Runtime, State};
 
 use crate::notify::{self, NotificationPermission};
 
-#[tauri::command]
-#[specta::specta]
-pub async fn list_alerts(app: State<'_, Arc<App>>) -> Result<Vec<AlertRule>, ErrorReport> {
-    Ok(app.alerts().await?)
-}
-
-#[tauri::command]
-#[specta::specta]
-pub async fn add_alert(
-    app: State<'_, Arc<App>>,
-    alert: NewAlert,
-) -> Result<AlertRule, ErrorReport> {
-    Ok(app.add_alert(alert).await?)
-}
-
-/// Pause, resume, snooze, note or cooldown of one rule.
-#[tauri::command]
-#[specta::specta]
-pub async fn update_alert(
-    app: State<'_, Arc<App>>,
-    id: AlertId,
-    change: AlertChange,
-) -> Result<AlertRule, ErrorReport> {
-    Ok(app.update_alert(id, &change).await?)
-}
-
-#[tauri::command]
-#[specta::specta]
-pub async fn delete_alert(app: State<'_, Arc<App>>, id: AlertId) -> Result<(), ErrorReport> {
-    Ok(app.delete_alert(id).await?)
-}
-
-/// The newest fired alerts (at most `limit`, default 50), newest first.
-#[tauri::command]
-#[specta::specta]
-pub async fn alert_history(
-    app: State<'_, Arc<App>>,
-    limit: Option<u32>,
-) -> Result<Vec<AlertEvent>, ErrorReport> {
-    Ok(app.alert_history(limit.unwrap_or(50).min(1_000)).await?)
-}
-
-#[tauri::command]
-#[specta::specta]
-pub async fn alerts_paused(app: State<'_, Arc<App>>) -> Result<bool, ErrorReport> {
-    Ok(app.alerts_paused().await?)
+app_commands! {
+    fn list_alerts(app) -> Vec<AlertRule> = app.alerts();
+    fn add_alert(app, alert: NewAlert) -> AlertRule = app.add_alert(alert);
+    /// Pause, resume, snooze, note or cooldown of one rule.
+    fn update_alert(app, id: AlertId, change: AlertChange) -> AlertRule =
+        app.update_alert(id, &change);
+    fn delete_alert(app, id: AlertId) -> () = app.delete_alert(id);
+    /// The newest fired alerts (at most `limit`, default 50), newest first.
+    fn alert_history(app, limit: Option<u32>) -> Vec<AlertEvent> =
+        app.alert_history(limit.unwrap_or(50).min(1_000));
+    fn alerts_paused(app) -> bool = app.alerts_paused();
+    /// Where alerts go besides the desktop (ntfy, a webhook) and whether privacy mode is on.
+    fn alert_channels(app) -> Channels = app.alert_channels();
+    /// Sends a test message to every channel; each attempt as it went.
+    fn send_test_alert(app) -> Vec<Delivery> = app.send_test_alert();
+    fn alert_deliveries(app, limit: Option<u32>) -> Vec<Delivery> =
+        app.alert_deliveries(limit.unwrap_or(50).min(1_000));
 }
 
 /// Pauses or resumes every alert (also the tray's "Pause alerts").
@@ -81,13 +52,6 @@ pub async fn notification_permission<R: Runtime>(
     handle: AppHandle<R>,
 ) -> Result<NotificationPermission, ErrorReport> {
     Ok(notify::ensure_permission(&handle))
-}
-
-/// Where alerts go besides the desktop (ntfy, a webhook) and whether privacy mode is on.
-#[tauri::command]
-#[specta::specta]
-pub async fn alert_channels(app: State<'_, Arc<App>>) -> Result<Channels, ErrorReport> {
-    Ok(app.alert_channels().await?)
 }
 
 /// The channels after a change, and the webhook's signing secret when the change made one.
@@ -115,20 +79,4 @@ pub async fn update_alert_channels(
 #[specta::specta]
 pub async fn webhook_secret(app: State<'_, Arc<App>>) -> Result<Option<String>, ErrorReport> {
     Ok(app.webhook_secret().await?.map(|secret| secret.to_string()))
-}
-
-/// Sends a test message to every channel; each attempt as it went.
-#[tauri::command]
-#[specta::specta]
-pub async fn send_test_alert(app: State<'_, Arc<App>>) -> Result<Vec<Delivery>, ErrorReport> {
-    Ok(app.send_test_alert().await?)
-}
-
-#[tauri::command]
-#[specta::specta]
-pub async fn alert_deliveries(
-    app: State<'_, Arc<App>>,
-    limit: Option<u32>,
-) -> Result<Vec<Delivery>, ErrorReport> {
-    Ok(app.alert_deliveries(limit.unwrap_or(50).min(1_000)).await?)
 }

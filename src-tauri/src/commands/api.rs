@@ -133,10 +133,9 @@ pub async fn open_api_docs<R: Runtime>(
         })
 }
 
-#[tauri::command]
-#[specta::specta]
-pub async fn api_tokens(app: State<'_, Arc<App>>) -> Result<Vec<ApiToken>, ErrorReport> {
-    Ok(app.api_tokens().await?)
+app_commands! {
+    fn api_tokens(app) -> Vec<ApiToken> = app.api_tokens();
+    fn revoke_api_token(app, name: String) -> () = app.revoke_api_token(&name);
 }
 
 #[tauri::command]
@@ -156,10 +155,4 @@ pub async fn create_api_token(
         token,
         secret: secret.expose().to_owned(),
     })
-}
-
-#[tauri::command]
-#[specta::specta]
-pub async fn revoke_api_token(app: State<'_, Arc<App>>, name: String) -> Result<(), ErrorReport> {
-    Ok(app.revoke_api_token(&name).await?)
 }

@@ -109,12 +109,8 @@ pub fn ui_ready<R: Runtime>(
     handle.state::<crate::first_screen::FirstScreen>().drawn();
 }
 
-/// Who saw what: the newest requests sent to outside services (Settings → Privacy).
-#[tauri::command]
-#[specta::specta]
-pub async fn privacy_log(
-    app: State<'_, Arc<App>>,
-    limit: Option<u32>,
-) -> Result<Vec<crypto_balance_core::privacy::Request>, ErrorReport> {
-    Ok(app.privacy_log(limit.unwrap_or(100).min(1_000)).await?)
+app_commands! {
+    /// Who saw what: the newest requests sent to outside services (Settings → Privacy).
+    fn privacy_log(app, limit: Option<u32>) -> Vec<crypto_balance_core::privacy::Request> =
+        app.privacy_log(limit.unwrap_or(100).min(1_000));
 }

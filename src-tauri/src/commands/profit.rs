@@ -12,28 +12,17 @@ use crypto_balance_core::lots::summary::ProfitLoss;
 use crypto_balance_core::{App, ErrorReport};
 use tauri::State;
 
-#[tauri::command]
-#[specta::specta]
-pub async fn profit_loss(
-    app: State<'_, Arc<App>>,
-    query: ProfitQuery,
-) -> Result<ProfitLoss, ErrorReport> {
-    Ok(app.profit_loss(&query).await?)
-}
-
-#[tauri::command]
-#[specta::specta]
-pub async fn coin_lots(app: State<'_, Arc<App>>, coin: String) -> Result<CoinLots, ErrorReport> {
-    Ok(app.coin_lots(&coin, None).await?)
-}
-
-#[tauri::command]
-#[specta::specta]
-pub async fn gains_report(
-    app: State<'_, Arc<App>>,
-    query: ProfitQuery,
-) -> Result<GainsReport, ErrorReport> {
-    Ok(app.gains(&query).await?)
+app_commands! {
+    fn profit_loss(app, query: ProfitQuery) -> ProfitLoss = app.profit_loss(&query);
+    fn coin_lots(app, coin: String) -> CoinLots = app.coin_lots(&coin, None);
+    fn gains_report(app, query: ProfitQuery) -> GainsReport = app.gains(&query);
+    fn cost_settings(app) -> CostSettings = app.cost_settings();
+    fn set_cost_settings(app, settings: CostSettings) -> () = app.set_cost_settings(settings);
+    /// Net worth and money put in per day from the first entry (or `from`), for the portfolio or
+    /// one coin or account, with gaps where a price is missing.
+    fn daily_history(app, query: HistoryQuery) -> Vec<DayValue> = app.daily_history(&query);
+    /// Fetches missing daily prices; `backfill-progress` events follow each call.
+    fn backfill(app) -> BackfillReport = app.backfill(|_| {});
 }
 
 /// Writes the gains report as CSV to `path` (replaced whole); returns the rows written.
@@ -46,37 +35,4 @@ pub async fn export_gains(
 ) -> Result<u32, ErrorReport> {
     let rows = app.export_gains(&query, &path).await?;
     Ok(u32::try_from(rows).unwrap_or(u32::MAX))
-}
-
-#[tauri::command]
-#[specta::specta]
-pub async fn cost_settings(app: State<'_, Arc<App>>) -> Result<CostSettings, ErrorReport> {
-    Ok(app.cost_settings().await?)
-}
-
-#[tauri::command]
-#[specta::specta]
-pub async fn set_cost_settings(
-    app: State<'_, Arc<App>>,
-    settings: CostSettings,
-) -> Result<(), ErrorReport> {
-    Ok(app.set_cost_settings(settings).await?)
-}
-
-/// Net worth and money put in per day from the first entry (or `from`), for the portfolio or
-/// one coin or account, with gaps where a price is missing.
-#[tauri::command]
-#[specta::specta]
-pub async fn daily_history(
-    app: State<'_, Arc<App>>,
-    query: HistoryQuery,
-) -> Result<Vec<DayValue>, ErrorReport> {
-    Ok(app.daily_history(&query).await?)
-}
-
-/// Fetches missing daily prices; `backfill-progress` events follow each call.
-#[tauri::command]
-#[specta::specta]
-pub async fn backfill(app: State<'_, Arc<App>>) -> Result<BackfillReport, ErrorReport> {
-    Ok(app.backfill(|_| {}).await?)
 }

@@ -61,10 +61,15 @@ pub async fn refresh_rates<R: Runtime>(handle: AppHandle<R>) -> Result<(), Error
     .report())
 }
 
-#[tauri::command]
-#[specta::specta]
-pub async fn rates_settings(app: State<'_, Arc<App>>) -> Result<RatesSettings, ErrorReport> {
-    Ok(app.rates_settings().await?)
+app_commands! {
+    fn rates_settings(app) -> RatesSettings = app.rates_settings();
+    /// Sets the user's own price for a coin, or clears it (`price` null).
+    fn set_price_override(
+        app, coin: String, price: Option<Decimal>, currency: Option<String>
+    ) -> () = app.set_price_override(&coin, price, currency.as_deref());
+    /// The portfolio's recorded totals since `since` (Unix seconds), for the net-worth chart.
+    fn net_worth_history(app, since: i64) -> Vec<NetWorthPoint> = app.net_worth_history(since);
+    fn search_coins(app, query: String) -> Vec<Listing> = app.search_coins(&query);
 }
 
 /// Changes the settings and refreshes at once so a new currency or key applies.
@@ -78,20 +83,6 @@ pub async fn update_rates_settings<R: Runtime>(
     app.update_rates_settings(&change).await?;
     crate::sync::send(&handle, SyncCommand::RefreshNow).await;
     Ok(app.rates_settings().await?)
-}
-
-/// Sets the user's own price for a coin, or clears it (`price` null).
-#[tauri::command]
-#[specta::specta]
-pub async fn set_price_override(
-    app: State<'_, Arc<App>>,
-    coin: String,
-    price: Option<Decimal>,
-    currency: Option<String>,
-) -> Result<(), ErrorReport> {
-    Ok(app
-        .set_price_override(&coin, price, currency.as_deref())
-        .await?)
 }
 
 #[tauri::command]
@@ -110,23 +101,4 @@ pub async fn price_history(
             price,
         })
         .collect())
-}
-
-/// The portfolio's recorded totals since `since` (Unix seconds), for the net-worth chart.
-#[tauri::command]
-#[specta::specta]
-pub async fn net_worth_history(
-    app: State<'_, Arc<App>>,
-    since: i64,
-) -> Result<Vec<NetWorthPoint>, ErrorReport> {
-    Ok(app.net_worth_history(since).await?)
-}
-
-#[tauri::command]
-#[specta::specta]
-pub async fn search_coins(
-    app: State<'_, Arc<App>>,
-    query: String,
-) -> Result<Vec<Listing>, ErrorReport> {
-    Ok(app.search_coins(&query).await?)
 }

@@ -85,13 +85,7 @@ pub fn cancel_import(running: State<'_, RunningImport>) {
     }
 }
 
-/// Writes holdings or the ledger as native CSV to `path` (replaced whole, never half-written).
-#[tauri::command]
-#[specta::specta]
-pub async fn export_csv(
-    app: State<'_, Arc<App>>,
-    path: PathBuf,
-    what: ExportWhat,
-) -> Result<(), ErrorReport> {
-    Ok(app.export_to_file(what, &path).await?)
+app_commands! {
+    /// Writes holdings or the ledger as native CSV to `path` (replaced whole, never half-written).
+    fn export_csv(app, path: PathBuf, what: ExportWhat) -> () = app.export_to_file(what, &path);
 }

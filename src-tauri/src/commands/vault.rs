@@ -101,23 +101,11 @@ pub async fn app_lock(app: State<'_, Arc<App>>) -> Result<bool, ErrorReport> {
     Ok(app.app_lock()?)
 }
 
-#[tauri::command]
-#[specta::specta]
-pub async fn set_app_lock(
-    app: State<'_, Arc<App>>,
-    passphrase: String,
-    locked: bool,
-) -> Result<(), ErrorReport> {
-    Ok(app
-        .set_app_lock(&Passphrase::new(passphrase), locked)
-        .await?)
-}
-
-/// Writes an encrypted backup to `path`; returns its size in bytes.
-#[tauri::command]
-#[specta::specta]
-pub async fn backup_to(app: State<'_, Arc<App>>, path: PathBuf) -> Result<u64, ErrorReport> {
-    Ok(app.backup(&path).await?)
+app_commands! {
+    fn set_app_lock(app, passphrase: String, locked: bool) -> () =
+        app.set_app_lock(&Passphrase::new(passphrase), locked);
+    /// Writes an encrypted backup to `path`; returns its size in bytes.
+    fn backup_to(app, path: PathBuf) -> u64 = app.backup(&path);
 }
 
 /// Replaces all data with the backup at `path`; the backup's passphrase opens the vault from

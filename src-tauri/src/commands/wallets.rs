@@ -10,10 +10,19 @@ use crypto_balance_core::wallets::{
 use crypto_balance_core::{App, ErrorReport};
 use tauri::State;
 
-#[tauri::command]
-#[specta::specta]
-pub async fn list_wallets(app: State<'_, Arc<App>>) -> Result<Vec<Wallet>, ErrorReport> {
-    Ok(app.wallets().await?)
+app_commands! {
+    fn list_wallets(app) -> Vec<Wallet> = app.wallets();
+    fn add_wallet(app, wallet: NewWallet) -> Wallet = app.add_wallet(wallet);
+    /// Scans one wallet, or all of them when `name` is absent.
+    fn scan_wallets(app, name: Option<String>) -> Vec<ScanReport> =
+        app.scan_wallets(name.as_deref());
+    fn remove_wallet(app, name: String) -> Wallet = app.remove_wallet(&name);
+    fn wallet_settings(app) -> WalletSettings = app.wallet_settings();
+    fn set_wallet_settings(app, settings: WalletSettings) -> WalletSettings =
+        app.set_wallet_settings(&settings);
+    /// Renames a wallet, or changes its gap limit (Bitcoin) or chains (EVM).
+    fn edit_wallet(app, name: String, change: WalletChange) -> Wallet =
+        app.edit_wallet(&name, &change);
 }
 
 /// Checks what is being typed (a secret is refused here too); nothing is stored.
@@ -26,55 +35,4 @@ pub fn preview_wallet(
     choice: Option<String>,
 ) -> Result<WalletPreview, ErrorReport> {
     Ok(app.preview_wallet(chain, &watch, choice.as_deref())?)
-}
-
-#[tauri::command]
-#[specta::specta]
-pub async fn add_wallet(
-    app: State<'_, Arc<App>>,
-    wallet: NewWallet,
-) -> Result<Wallet, ErrorReport> {
-    Ok(app.add_wallet(wallet).await?)
-}
-
-/// Scans one wallet, or all of them when `name` is absent.
-#[tauri::command]
-#[specta::specta]
-pub async fn scan_wallets(
-    app: State<'_, Arc<App>>,
-    name: Option<String>,
-) -> Result<Vec<ScanReport>, ErrorReport> {
-    Ok(app.scan_wallets(name.as_deref()).await?)
-}
-
-#[tauri::command]
-#[specta::specta]
-pub async fn remove_wallet(app: State<'_, Arc<App>>, name: String) -> Result<Wallet, ErrorReport> {
-    Ok(app.remove_wallet(&name).await?)
-}
-
-#[tauri::command]
-#[specta::specta]
-pub async fn wallet_settings(app: State<'_, Arc<App>>) -> Result<WalletSettings, ErrorReport> {
-    Ok(app.wallet_settings().await?)
-}
-
-#[tauri::command]
-#[specta::specta]
-pub async fn set_wallet_settings(
-    app: State<'_, Arc<App>>,
-    settings: WalletSettings,
-) -> Result<WalletSettings, ErrorReport> {
-    Ok(app.set_wallet_settings(&settings).await?)
-}
-
-/// Renames a wallet, or changes its gap limit (Bitcoin) or chains (EVM).
-#[tauri::command]
-#[specta::specta]
-pub async fn edit_wallet(
-    app: State<'_, Arc<App>>,
-    name: String,
-    change: WalletChange,
-) -> Result<Wallet, ErrorReport> {
-    Ok(app.edit_wallet(&name, &change).await?)
 }
