@@ -38,6 +38,18 @@ pub enum EntryKind {
 }
 
 impl EntryKind {
+    /// Every kind, in the order the native format documents them.
+    pub const ALL: [EntryKind; 8] = [
+        EntryKind::Buy,
+        EntryKind::Sell,
+        EntryKind::Deposit,
+        EntryKind::Withdrawal,
+        EntryKind::Transfer,
+        EntryKind::Fee,
+        EntryKind::Reward,
+        EntryKind::Adjustment,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             EntryKind::Buy => "buy",

@@ -101,18 +101,9 @@ pub fn is_ledger_header(header: &[&str]) -> bool {
 
 /// An entry kind by its name.
 pub fn parse_kind(text: &str) -> Option<EntryKind> {
-    [
-        EntryKind::Buy,
-        EntryKind::Sell,
-        EntryKind::Deposit,
-        EntryKind::Withdrawal,
-        EntryKind::Transfer,
-        EntryKind::Fee,
-        EntryKind::Reward,
-        EntryKind::Adjustment,
-    ]
-    .into_iter()
-    .find(|k| k.as_str().eq_ignore_ascii_case(text.trim()))
+    EntryKind::ALL
+        .into_iter()
+        .find(|k| k.as_str().eq_ignore_ascii_case(text.trim()))
 }
 
 /// Reads one native row (fields in header order).

@@ -508,17 +508,6 @@ mod tests {
     use crate::money::Amount;
     use crate::transfer::native::{write_ledger, LedgerRow};
 
-    const KINDS: [EntryKind; 8] = [
-        EntryKind::Buy,
-        EntryKind::Sell,
-        EntryKind::Deposit,
-        EntryKind::Withdrawal,
-        EntryKind::Transfer,
-        EntryKind::Fee,
-        EntryKind::Reward,
-        EntryKind::Adjustment,
-    ];
-
     fn row() -> impl Strategy<Value = LedgerRow> {
         (
             0i64..4_102_444_800,
@@ -534,7 +523,7 @@ mod tests {
                 account: account.trim().to_owned().replace('\n', " ") + "x",
                 coin: "bitcoin".into(),
                 amount: Amount::from_atoms(atoms),
-                kind: KINDS[kind],
+                kind: EntryKind::ALL[kind],
                 price: price.map(|(m, scale)| (Decimal::new(m, scale), "usd".to_owned())),
                 note: note.map(|n| format!("{}x", n.trim())),
                 id: format!("{id}x"),
