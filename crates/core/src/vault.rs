@@ -241,18 +241,16 @@ mod tests {
         KdfParams::insecure_for_tests()
     }
 
+    /// A vault made with the tests' passphrase, its key kept in `keychain`.
+    fn created(dir: &Path, keychain: &dyn Keychain) -> Unlocked {
+        create(dir, &pass("a long passphrase"), keychain, fast(), true).expect("creates")
+    }
+
     #[test]
     fn unlocks_silently_from_the_keychain_after_create() {
         let dir = tempfile::tempdir().expect("temp dir");
         let keychain = MemoryKeychain::default();
-        let created = create(
-            dir.path(),
-            &pass("a long passphrase"),
-            &keychain,
-            fast(),
-            true,
-        )
-        .expect("creates");
+        let created = created(dir.path(), &keychain);
         let unlocked = unlock(dir.path(), &keychain, None).expect("unlocks");
         assert_eq!(unlocked.by, UnlockedBy::Keychain);
         assert_eq!(unlocked.key.expose(), created.key.expose());
@@ -262,14 +260,7 @@ mod tests {
     fn a_lost_keychain_entry_is_recovered_with_the_passphrase() {
         let dir = tempfile::tempdir().expect("temp dir");
         let keychain = MemoryKeychain::default();
-        let created = create(
-            dir.path(),
-            &pass("a long passphrase"),
-            &keychain,
-            fast(),
-            true,
-        )
-        .expect("creates");
+        let created = created(dir.path(), &keychain);
         keychain.delete(&created.key_file.key_id).expect("deletes");
         assert!(matches!(
             unlock(dir.path(), &keychain, None),
@@ -300,14 +291,7 @@ mod tests {
             Err(VaultError::PassphraseTooShort)
         ));
         assert!(!exists(dir.path()));
-        create(
-            dir.path(),
-            &pass("a long passphrase"),
-            &NoKeychain,
-            fast(),
-            true,
-        )
-        .expect("creates");
+        created(dir.path(), &NoKeychain);
         let before = std::fs::read(key_file_path(dir.path())).expect("reads");
         assert!(matches!(
             unlock(dir.path(), &NoKeychain, Some(&pass("not the passphrase"))),
@@ -323,14 +307,7 @@ mod tests {
     fn app_lock_removes_the_key_from_the_keychain() {
         let dir = tempfile::tempdir().expect("temp dir");
         let keychain = MemoryKeychain::default();
-        create(
-            dir.path(),
-            &pass("a long passphrase"),
-            &keychain,
-            fast(),
-            true,
-        )
-        .expect("creates");
+        created(dir.path(), &keychain);
         set_app_lock(dir.path(), &pass("a long passphrase"), &keychain, true).expect("locks");
         assert!(matches!(
             unlock(dir.path(), &keychain, None),
