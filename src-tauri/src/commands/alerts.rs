@@ -14,22 +14,22 @@ use tauri::{AppHandle, Runtime, State};
 
 use crate::notify::{self, NotificationPermission};
 
-app_commands! {
-    fn list_alerts(app) -> Vec<AlertRule> = app.alerts();
-    fn add_alert(app, alert: NewAlert) -> AlertRule = app.add_alert(alert);
+core_commands! {
+    fn list_alerts(app: App) -> Vec<AlertRule> = app.alerts();
+    fn add_alert(app: App, alert: NewAlert) -> AlertRule = app.add_alert(alert);
     /// Pause, resume, snooze, note or cooldown of one rule.
-    fn update_alert(app, id: AlertId, change: AlertChange) -> AlertRule =
+    fn update_alert(app: App, id: AlertId, change: AlertChange) -> AlertRule =
         app.update_alert(id, &change);
-    fn delete_alert(app, id: AlertId) -> () = app.delete_alert(id);
+    fn delete_alert(app: App, id: AlertId) -> () = app.delete_alert(id);
     /// The newest fired alerts (at most `limit`, default 50), newest first.
-    fn alert_history(app, limit: Option<u32>) -> Vec<AlertEvent> =
+    fn alert_history(app: App, limit: Option<u32>) -> Vec<AlertEvent> =
         app.alert_history(limit.unwrap_or(50).min(1_000));
-    fn alerts_paused(app) -> bool = app.alerts_paused();
+    fn alerts_paused(app: App) -> bool = app.alerts_paused();
     /// Where alerts go besides the desktop (ntfy, a webhook) and whether privacy mode is on.
-    fn alert_channels(app) -> Channels = app.alert_channels();
+    fn alert_channels(app: App) -> Channels = app.alert_channels();
     /// Sends a test message to every channel; each attempt as it went.
-    fn send_test_alert(app) -> Vec<Delivery> = app.send_test_alert();
-    fn alert_deliveries(app, limit: Option<u32>) -> Vec<Delivery> =
+    fn send_test_alert(app: App) -> Vec<Delivery> = app.send_test_alert();
+    fn alert_deliveries(app: App, limit: Option<u32>) -> Vec<Delivery> =
         app.alert_deliveries(limit.unwrap_or(50).min(1_000));
 }
 

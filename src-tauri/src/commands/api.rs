@@ -133,9 +133,9 @@ pub async fn open_api_docs<R: Runtime>(
         })
 }
 
-app_commands! {
-    fn api_tokens(app) -> Vec<ApiToken> = app.api_tokens();
-    fn revoke_api_token(app, name: String) -> () = app.revoke_api_token(&name);
+core_commands! {
+    fn api_tokens(app: App) -> Vec<ApiToken> = app.api_tokens();
+    fn revoke_api_token(app: App, name: String) -> () = app.revoke_api_token(&name);
 }
 
 #[tauri::command]

@@ -109,8 +109,8 @@ pub fn ui_ready<R: Runtime>(
     handle.state::<crate::first_screen::FirstScreen>().drawn();
 }
 
-app_commands! {
+core_commands! {
     /// Who saw what: the newest requests sent to outside services (Settings → Privacy).
-    fn privacy_log(app, limit: Option<u32>) -> Vec<crypto_balance_core::privacy::Request> =
+    fn privacy_log(app: App, limit: Option<u32>) -> Vec<crypto_balance_core::privacy::Request> =
         app.privacy_log(limit.unwrap_or(100).min(1_000));
 }

@@ -12,17 +12,17 @@ use crypto_balance_core::lots::summary::ProfitLoss;
 use crypto_balance_core::{App, ErrorReport};
 use tauri::State;
 
-app_commands! {
-    fn profit_loss(app, query: ProfitQuery) -> ProfitLoss = app.profit_loss(&query);
-    fn coin_lots(app, coin: String) -> CoinLots = app.coin_lots(&coin, None);
-    fn gains_report(app, query: ProfitQuery) -> GainsReport = app.gains(&query);
-    fn cost_settings(app) -> CostSettings = app.cost_settings();
-    fn set_cost_settings(app, settings: CostSettings) -> () = app.set_cost_settings(settings);
+core_commands! {
+    fn profit_loss(app: App, query: ProfitQuery) -> ProfitLoss = app.profit_loss(&query);
+    fn coin_lots(app: App, coin: String) -> CoinLots = app.coin_lots(&coin, None);
+    fn gains_report(app: App, query: ProfitQuery) -> GainsReport = app.gains(&query);
+    fn cost_settings(app: App) -> CostSettings = app.cost_settings();
+    fn set_cost_settings(app: App, settings: CostSettings) -> () = app.set_cost_settings(settings);
     /// Net worth and money put in per day from the first entry (or `from`), for the portfolio or
     /// one coin or account, with gaps where a price is missing.
-    fn daily_history(app, query: HistoryQuery) -> Vec<DayValue> = app.daily_history(&query);
+    fn daily_history(app: App, query: HistoryQuery) -> Vec<DayValue> = app.daily_history(&query);
     /// Fetches missing daily prices; `backfill-progress` events follow each call.
-    fn backfill(app) -> BackfillReport = app.backfill(|_| {});
+    fn backfill(app: App) -> BackfillReport = app.backfill(|_| {});
 }
 
 /// Writes the gains report as CSV to `path` (replaced whole); returns the rows written.

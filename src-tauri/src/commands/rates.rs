@@ -61,15 +61,15 @@ pub async fn refresh_rates<R: Runtime>(handle: AppHandle<R>) -> Result<(), Error
     .report())
 }
 
-app_commands! {
-    fn rates_settings(app) -> RatesSettings = app.rates_settings();
+core_commands! {
+    fn rates_settings(app: App) -> RatesSettings = app.rates_settings();
     /// Sets the user's own price for a coin, or clears it (`price` null).
     fn set_price_override(
-        app, coin: String, price: Option<Decimal>, currency: Option<String>
+        app: App, coin: String, price: Option<Decimal>, currency: Option<String>
     ) -> () = app.set_price_override(&coin, price, currency.as_deref());
     /// The portfolio's recorded totals since `since` (Unix seconds), for the net-worth chart.
-    fn net_worth_history(app, since: i64) -> Vec<NetWorthPoint> = app.net_worth_history(since);
-    fn search_coins(app, query: String) -> Vec<Listing> = app.search_coins(&query);
+    fn net_worth_history(app: App, since: i64) -> Vec<NetWorthPoint> = app.net_worth_history(since);
+    fn search_coins(app: App, query: String) -> Vec<Listing> = app.search_coins(&query);
 }
 
 /// Changes the settings and refreshes at once so a new currency or key applies.

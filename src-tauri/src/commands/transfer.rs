@@ -85,7 +85,8 @@ pub fn cancel_import(running: State<'_, RunningImport>) {
     }
 }
 
-app_commands! {
+core_commands! {
     /// Writes holdings or the ledger as native CSV to `path` (replaced whole, never half-written).
-    fn export_csv(app, path: PathBuf, what: ExportWhat) -> () = app.export_to_file(what, &path);
+    fn export_csv(app: App, path: PathBuf, what: ExportWhat) -> () =
+        app.export_to_file(what, &path);
 }

@@ -45,29 +45,26 @@ pub async fn unlock_at_start<R: Runtime>(handle: &AppHandle<R>) {
     }
 }
 
-/// First start: creates the vault protected by `passphrase`; refreshing starts with it.
-#[tauri::command]
-#[specta::specta]
-pub async fn create_vault(
-    refresher: State<'_, Arc<Refresher>>,
-    passphrase: String,
-    use_keychain: bool,
-) -> Result<UnlockOutcome, ErrorReport> {
-    Ok(refresher
-        .create_vault(&Passphrase::new(passphrase), use_keychain)
-        .await?)
-}
-
-/// Unlocks silently from the keychain (no passphrase), or with the passphrase; refreshing starts
-/// with it.
-#[tauri::command]
-#[specta::specta]
-pub async fn unlock_vault(
-    refresher: State<'_, Arc<Refresher>>,
-    passphrase: Option<String>,
-) -> Result<UnlockOutcome, ErrorReport> {
-    let passphrase = passphrase.map(Passphrase::new);
-    Ok(refresher.unlock(passphrase.as_ref()).await?)
+core_commands! {
+    /// First start: creates the vault protected by `passphrase`; refreshing starts with it.
+    fn create_vault(refresher: Refresher, passphrase: String, use_keychain: bool) -> UnlockOutcome =
+        refresher.create_vault(&Passphrase::new(passphrase), use_keychain);
+    /// Unlocks silently from the keychain (no passphrase), or with the passphrase; refreshing
+    /// starts with it.
+    fn unlock_vault(refresher: Refresher, passphrase: Option<String>) -> UnlockOutcome =
+        refresher.unlock(passphrase.map(Passphrase::new).as_ref());
+    /// Changes the passphrase and re-encrypts everything under a new key (core publishes how far
+    /// it is as `passphrase-progress`), with refreshing paused meanwhile.
+    fn change_passphrase(refresher: Refresher, old: String, new_passphrase: String) -> () =
+        refresher.change_passphrase(&Passphrase::new(old), &Passphrase::new(new_passphrase));
+    /// Replaces all data with the backup at `path`; the backup's passphrase opens the vault from
+    /// then on, and the old files are kept in a new `before-restore-…` folder.
+    fn restore_from(refresher: Refresher, path: PathBuf, passphrase: String) -> RestoreOutcome =
+        refresher.restore(&path, &Passphrase::new(passphrase));
+    fn set_app_lock(app: App, passphrase: String, locked: bool) -> () =
+        app.set_app_lock(&Passphrase::new(passphrase), locked);
+    /// Writes an encrypted backup to `path`; returns its size in bytes.
+    fn backup_to(app: App, path: PathBuf) -> u64 = app.backup(&path);
 }
 
 /// "Lock now": stops refreshing rates and closes the database (the events bridge clears the
@@ -80,44 +77,9 @@ pub async fn lock_vault(refresher: State<'_, Arc<Refresher>>) -> Result<(), Erro
     Ok(())
 }
 
-/// Changes the passphrase and re-encrypts everything under a new key (core publishes how far it
-/// is as `passphrase-progress`), with refreshing paused meanwhile.
-#[tauri::command]
-#[specta::specta]
-pub async fn change_passphrase(
-    refresher: State<'_, Arc<Refresher>>,
-    old: String,
-    new_passphrase: String,
-) -> Result<(), ErrorReport> {
-    Ok(refresher
-        .change_passphrase(&Passphrase::new(old), &Passphrase::new(new_passphrase))
-        .await?)
-}
-
 /// Whether the passphrase is asked at every start.
 #[tauri::command]
 #[specta::specta]
 pub async fn app_lock(app: State<'_, Arc<App>>) -> Result<bool, ErrorReport> {
     Ok(app.app_lock()?)
-}
-
-app_commands! {
-    fn set_app_lock(app, passphrase: String, locked: bool) -> () =
-        app.set_app_lock(&Passphrase::new(passphrase), locked);
-    /// Writes an encrypted backup to `path`; returns its size in bytes.
-    fn backup_to(app, path: PathBuf) -> u64 = app.backup(&path);
-}
-
-/// Replaces all data with the backup at `path`; the backup's passphrase opens the vault from
-/// then on, and the old files are kept in a new `before-restore-…` folder.
-#[tauri::command]
-#[specta::specta]
-pub async fn restore_from(
-    refresher: State<'_, Arc<Refresher>>,
-    path: PathBuf,
-    passphrase: String,
-) -> Result<RestoreOutcome, ErrorReport> {
-    Ok(refresher
-        .restore(&path, &Passphrase::new(passphrase))
-        .await?)
 }

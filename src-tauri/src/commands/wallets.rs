@@ -10,18 +10,18 @@ use crypto_balance_core::wallets::{
 use crypto_balance_core::{App, ErrorReport};
 use tauri::State;
 
-app_commands! {
-    fn list_wallets(app) -> Vec<Wallet> = app.wallets();
-    fn add_wallet(app, wallet: NewWallet) -> Wallet = app.add_wallet(wallet);
+core_commands! {
+    fn list_wallets(app: App) -> Vec<Wallet> = app.wallets();
+    fn add_wallet(app: App, wallet: NewWallet) -> Wallet = app.add_wallet(wallet);
     /// Scans one wallet, or all of them when `name` is absent.
-    fn scan_wallets(app, name: Option<String>) -> Vec<ScanReport> =
+    fn scan_wallets(app: App, name: Option<String>) -> Vec<ScanReport> =
         app.scan_wallets(name.as_deref());
-    fn remove_wallet(app, name: String) -> Wallet = app.remove_wallet(&name);
-    fn wallet_settings(app) -> WalletSettings = app.wallet_settings();
-    fn set_wallet_settings(app, settings: WalletSettings) -> WalletSettings =
+    fn remove_wallet(app: App, name: String) -> Wallet = app.remove_wallet(&name);
+    fn wallet_settings(app: App) -> WalletSettings = app.wallet_settings();
+    fn set_wallet_settings(app: App, settings: WalletSettings) -> WalletSettings =
         app.set_wallet_settings(&settings);
     /// Renames a wallet, or changes its gap limit (Bitcoin) or chains (EVM).
-    fn edit_wallet(app, name: String, change: WalletChange) -> Wallet =
+    fn edit_wallet(app: App, name: String, change: WalletChange) -> Wallet =
         app.edit_wallet(&name, &change);
 }
 

@@ -44,8 +44,8 @@ export const commands = {
 	/**  First start: creates the vault protected by `passphrase`; refreshing starts with it. */
 	createVault: (passphrase: string, useKeychain: boolean) => typedError<UnlockOutcome, ErrorReport>(__TAURI_INVOKE("create_vault", { passphrase, useKeychain })),
 	/**
-	 *  Unlocks silently from the keychain (no passphrase), or with the passphrase; refreshing starts
-	 *  with it.
+	 *  Unlocks silently from the keychain (no passphrase), or with the passphrase; refreshing
+	 *  starts with it.
 	 */
 	unlockVault: (passphrase: string | null) => typedError<UnlockOutcome, ErrorReport>(__TAURI_INVOKE("unlock_vault", { passphrase })),
 	/**
@@ -55,8 +55,8 @@ export const commands = {
 	 */
 	lockVault: () => typedError<null, ErrorReport>(__TAURI_INVOKE("lock_vault")),
 	/**
-	 *  Changes the passphrase and re-encrypts everything under a new key (core publishes how far it
-	 *  is as `passphrase-progress`), with refreshing paused meanwhile.
+	 *  Changes the passphrase and re-encrypts everything under a new key (core publishes how far
+	 *  it is as `passphrase-progress`), with refreshing paused meanwhile.
 	 */
 	changePassphrase: (old: string, newPassphrase: string) => typedError<null, ErrorReport>(__TAURI_INVOKE("change_passphrase", { old, newPassphrase })),
 	/**  Whether the passphrase is asked at every start. */
