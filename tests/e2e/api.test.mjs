@@ -8,10 +8,10 @@ import { createServer } from "node:http";
 import { after, before, describe, it } from "node:test";
 import { By, until } from "selenium-webdriver";
 import * as e2e from "./driver.mjs";
+import { TIMEOUT } from "./driver.mjs";
 
 const { cliVault, renderedText, saveScreenshot, startFake, startOnCliVault } = e2e;
 
-const TIMEOUT = 20_000;
 const PASSPHRASE = "an api recovery passphrase";
 // A port of its own per run, away from the default a real app may be using.
 const PORT = 20_000 + (process.pid % 20_000);

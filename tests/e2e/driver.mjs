@@ -13,6 +13,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, "../..");
 export const screenshotDir = path.join(repoRoot, "target", "e2e");
 
+/** How long a test waits for the app to show something before it fails. */
+export const TIMEOUT = 20_000;
+
 const SESSION_TIMEOUT_MS = 60_000;
 
 /** A server holding a port the OS chose, so a stray tauri-driver elsewhere can never answer
@@ -199,7 +202,7 @@ export async function startOnCliVault(fake, dataDir, passphrase, env = {}) {
     ...env,
   });
   const { driver } = app;
-  const find = (css) => driver.wait(until.elementLocated(By.css(css)), 20_000);
+  const find = (css) => driver.wait(until.elementLocated(By.css(css)), TIMEOUT);
   const gate = await find('form[data-vault="unlock"], [data-total]');
   if ((await gate.getTagName()) === "form") {
     await (await find('form[data-vault="unlock"] input[type="password"]')).sendKeys(passphrase);

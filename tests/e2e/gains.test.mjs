@@ -7,10 +7,10 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { By, until } from "selenium-webdriver";
 import * as e2e from "./driver.mjs";
+import { TIMEOUT } from "./driver.mjs";
 
 const { cliVault, renderedText, saveScreenshot, startFake, startOnCliVault } = e2e;
 
-const TIMEOUT = 20_000;
 const PASSPHRASE = "a gains recovery passphrase";
 // FIFO: June's 0.8 BTC come from January's lot (cost 32,000, proceeds 56,000: +24,000);
 // September's 4 ETH cost 8,000 and bring 10,000 (+2,000); November's 0.2 BTC are the rest of

@@ -17,9 +17,9 @@ import {
   saveScreenshot,
   startApp,
   startFake,
+  TIMEOUT,
 } from "./driver.mjs";
 
-const TIMEOUT = 20_000;
 const PASSPHRASE = "an installed app passphrase";
 const FOLDER = "com.cryptobalance.desktop"; // release builds: no ".dev"
 const home = os.homedir();

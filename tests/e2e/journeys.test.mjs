@@ -20,9 +20,9 @@ import {
   saveScreenshot,
   startApp,
   startFake,
+  TIMEOUT,
 } from "./driver.mjs";
 
-const TIMEOUT = 20_000;
 const PASSPHRASE = "a journey recovery passphrase";
 
 describe("a person's journey", () => {

@@ -11,9 +11,8 @@ import {
   saveScreenshot,
   startApp,
   startFake,
+  TIMEOUT,
 } from "./driver.mjs";
-
-const TIMEOUT = 20_000;
 
 const escaped = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 

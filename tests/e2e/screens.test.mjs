@@ -6,10 +6,10 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { By, until } from "selenium-webdriver";
 import * as e2e from "./driver.mjs";
+import { TIMEOUT } from "./driver.mjs";
 
 const { cliVault, renderedText, saveScreenshot, startFake, startOnCliVault } = e2e;
 
-const TIMEOUT = 20_000;
 const PASSPHRASE = "a screens recovery passphrase";
 // tauri.conf.json: the window's default and minimum sizes.
 const SIZES = {

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { By, until } from "selenium-webdriver";
 import * as e2e from "./driver.mjs";
+import { TIMEOUT } from "./driver.mjs";
 
 const {
   cliVault,
@@ -16,7 +17,6 @@ const {
   startOnCliVault,
 } = e2e;
 
-const TIMEOUT = 20_000;
 const PASSPHRASE = "a wallets recovery passphrase";
 // BIP-84's account-0 zpub, and the script of its first address
 // bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu.
