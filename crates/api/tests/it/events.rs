@@ -5,7 +5,7 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::support::Served;
+use crate::support::{answered, Served};
 
 /// Reads the stream until an event named `name` arrives; returns its data line.
 async fn next_named(response: &mut reqwest::Response, name: &str) -> String {
@@ -30,13 +30,7 @@ async fn next_named(response: &mut reqwest::Response, name: &str) -> String {
 #[tokio::test]
 async fn a_holding_added_by_one_client_reaches_another() {
     let api = Served::start().await;
-    let mut stream = api
-        .http
-        .get(api.url("/events"))
-        .bearer_auth(&api.reader)
-        .send()
-        .await
-        .expect("the stream opens");
+    let mut stream = answered(api.request("/events").bearer_auth(&api.reader)).await;
     assert_eq!(stream.status(), StatusCode::OK);
     assert_eq!(stream.headers()["content-type"], "text/event-stream");
     let (status, _) = api
@@ -60,11 +54,6 @@ async fn a_holding_added_by_one_client_reaches_another() {
 #[tokio::test]
 async fn the_stream_needs_a_token() {
     let api = Served::start().await;
-    let response = api
-        .http
-        .get(api.url("/events"))
-        .send()
-        .await
-        .expect("answers");
+    let response = answered(api.request("/events")).await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 }

@@ -5,7 +5,7 @@ use crypto_balance_api::guard::FAILURES_ALLOWED;
 use reqwest::{header, Method, StatusCode};
 use serde_json::json;
 
-use crate::support::Served;
+use crate::support::{answered, Served};
 
 #[tokio::test]
 async fn no_token_an_unknown_one_or_a_revoked_one_is_refused() {
@@ -81,27 +81,23 @@ async fn a_locked_vault_serves_nothing() {
 async fn another_host_name_is_refused() {
     let api = Served::start().await;
     for host in ["evil.example", "evil.example:80", "127.0.0.1:1"] {
-        let response = api
-            .http
-            .get(api.url("/portfolio"))
-            .bearer_auth(&api.reader)
-            .header(header::HOST, host)
-            .send()
-            .await
-            .expect("answers");
+        let response = answered(
+            api.request("/portfolio")
+                .bearer_auth(&api.reader)
+                .header(header::HOST, host),
+        )
+        .await;
         assert_eq!(response.status(), StatusCode::MISDIRECTED_REQUEST, "{host}");
         let body: serde_json::Value = response.json().await.expect("JSON");
         assert_eq!(body["code"], "wrong_host");
     }
     let localhost = format!("localhost:{}", api.addr.port());
-    let response = api
-        .http
-        .get(api.url("/portfolio"))
-        .bearer_auth(&api.reader)
-        .header(header::HOST, localhost)
-        .send()
-        .await
-        .expect("answers");
+    let response = answered(
+        api.request("/portfolio")
+            .bearer_auth(&api.reader)
+            .header(header::HOST, localhost),
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::OK);
 }
 
@@ -120,13 +116,7 @@ async fn failed_attempts_make_the_peer_wait() {
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
     // Now even a valid token waits: answering it would tell a guesser which guess was right.
-    let response = api
-        .http
-        .get(api.url("/portfolio"))
-        .bearer_auth(&api.reader)
-        .send()
-        .await
-        .expect("answers");
+    let response = answered(api.request("/portfolio").bearer_auth(&api.reader)).await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     let wait: u64 = response.headers()[header::RETRY_AFTER]
         .to_str()
@@ -137,12 +127,7 @@ async fn failed_attempts_make_the_peer_wait() {
     let body: serde_json::Value = response.json().await.expect("JSON");
     assert_eq!(body["code"], "too_many_attempts");
     // The document stays public.
-    let response = api
-        .http
-        .get(api.url("/openapi.json"))
-        .send()
-        .await
-        .expect("answers");
+    let response = answered(api.request("/openapi.json")).await;
     assert_eq!(response.status(), StatusCode::OK);
 }
 
@@ -259,14 +244,12 @@ async fn no_cors_unless_an_origin_is_named() {
         .headers()
         .get("access-control-allow-origin")
         .is_none());
-    let read = api
-        .http
-        .get(api.url("/portfolio"))
-        .bearer_auth(&api.reader)
-        .header("Origin", "http://localhost:8123")
-        .send()
-        .await
-        .expect("answers");
+    let read = answered(
+        api.request("/portfolio")
+            .bearer_auth(&api.reader)
+            .header("Origin", "http://localhost:8123"),
+    )
+    .await;
     assert!(read.headers().get("access-control-allow-origin").is_none());
 
     let api = Served::start_with(crypto_balance_api::ServeOptions {
@@ -280,13 +263,11 @@ async fn no_cors_unless_an_origin_is_named() {
         answer.headers()["access-control-allow-origin"],
         "http://localhost:8123"
     );
-    let other = api
-        .http
-        .get(api.url("/portfolio"))
-        .bearer_auth(&api.reader)
-        .header("Origin", "http://evil.example")
-        .send()
-        .await
-        .expect("answers");
+    let other = answered(
+        api.request("/portfolio")
+            .bearer_auth(&api.reader)
+            .header("Origin", "http://evil.example"),
+    )
+    .await;
     assert!(other.headers().get("access-control-allow-origin").is_none());
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use reqwest::StatusCode;
 
-use crate::support::Served;
+use crate::support::{answered, Served};
 
 fn generated() -> String {
     crypto_balance_api::openapi()
@@ -32,12 +32,7 @@ fn openapi_document_is_current() {
 #[tokio::test]
 async fn the_document_is_served_without_a_token() {
     let api = Served::start().await;
-    let response = api
-        .http
-        .get(api.url("/openapi.json"))
-        .send()
-        .await
-        .expect("answers");
+    let response = answered(api.request("/openapi.json")).await;
     assert_eq!(response.status(), StatusCode::OK);
     let served: serde_json::Value = response.json().await.expect("JSON");
     assert_eq!(served["openapi"], "3.1.0");
@@ -48,12 +43,7 @@ async fn the_document_is_served_without_a_token() {
 #[tokio::test]
 async fn the_docs_page_is_bundled_and_loads_nothing_from_elsewhere() {
     let api = Served::start().await;
-    let page = api
-        .http
-        .get(api.url("/docs"))
-        .send()
-        .await
-        .expect("answers");
+    let page = answered(api.request("/docs")).await;
     assert_eq!(page.status(), StatusCode::OK);
     let policy = page.headers()["content-security-policy"]
         .to_str()
@@ -65,12 +55,7 @@ async fn the_docs_page_is_bundled_and_loads_nothing_from_elsewhere() {
     assert!(!html.contains("https://"), "no CDN: {html}");
 
     // reqwest without its gzip feature sees the bytes as sent.
-    let script = api
-        .http
-        .get(api.url("/docs/rapidoc-min.js"))
-        .send()
-        .await
-        .expect("answers");
+    let script = answered(api.request("/docs/rapidoc-min.js")).await;
     assert_eq!(script.status(), StatusCode::OK);
     assert_eq!(script.headers()["content-encoding"], "gzip");
     let bytes = script.bytes().await.expect("bytes");

@@ -117,6 +117,12 @@ impl Served {
         format!("http://{}/api/v1{path}", self.addr)
     }
 
+    /// A GET of `path`, for a test that sets its own headers or reads the answer's; send it with
+    /// [`answered`].
+    pub fn request(&self, path: &str) -> reqwest::RequestBuilder {
+        self.http.get(self.url(path))
+    }
+
     /// Sends a request with `token` (if any) and a JSON body (if any); returns status and JSON.
     pub async fn call(
         &self,
@@ -158,6 +164,11 @@ impl Served {
         self.call(method, path, Some(&self.writer.clone()), body)
             .await
     }
+}
+
+/// Sends a request built with [`Served::request`] and returns the answer as it came.
+pub async fn answered(request: reqwest::RequestBuilder) -> reqwest::Response {
+    request.send().await.expect("the API answers")
 }
 
 /// Keeps an answer for the schema check (`scripts/check-openapi`): one file per answer, named
