@@ -273,15 +273,12 @@ fn a_crossing_requests_exactly_one_notification_and_the_ui_can_read_it() -> Test
     );
     tauri::async_runtime::block_on(app.state::<Arc<App>>().add_alert(
         crypto_balance_core::alerts::NewAlert {
-            kind: crypto_balance_core::alerts::AlertKind::PriceAbove,
-            coin: Some("bitcoin".into()),
-            account: None,
-            currency: None,
-            threshold: "70000".parse()?,
             note: Some("take profit".into()),
-            repeating: true,
-            cooldown_seconds: 0,
-            channels: None,
+            ..crypto_balance_core::alerts::NewAlert::new(
+                crypto_balance_core::alerts::AlertKind::PriceAbove,
+                Some("bitcoin"),
+                "70000".parse()?,
+            )
         },
     ))?;
     // One cycle per price: through the line, then jitter inside the hysteresis band.

@@ -89,11 +89,7 @@ fn main() {
         app.add_holding(NewHolding {
             coin: "bitcoin".into(),
             amount: "1".parse().unwrap(),
-            account: None,
-            price: None,
-            currency: None,
-            note: None,
-            occurred_at: None,
+            ..NewHolding::default()
         })
         .await
         .unwrap();
@@ -138,16 +134,8 @@ fn main() {
         // Rates stored -> fired alert ready for the notifier, with 1,000 rules.
         let app = open();
         app.unlock(Some(&passphrase)).await.unwrap();
-        let rule = |kind, coin: String, threshold: &str| NewAlert {
-            kind,
-            coin: Some(coin),
-            account: None,
-            currency: None,
-            threshold: threshold.parse().unwrap(),
-            note: None,
-            repeating: true,
-            cooldown_seconds: 0,
-            channels: None,
+        let rule = |kind, coin: String, threshold: &str| {
+            NewAlert::new(kind, Some(&coin), threshold.parse().unwrap())
         };
         app.add_alert(rule(AlertKind::PriceAbove, "bitcoin".into(), "1")).await.unwrap();
         for n in 1..COINS {

@@ -254,6 +254,24 @@ fn yes() -> bool {
     true
 }
 
+impl NewAlert {
+    /// A repeating rule on `coin` (or on none) in the base currency, for every account and
+    /// channel, with no note or cooldown: what `alerts add` makes when asked nothing more.
+    pub fn new(kind: AlertKind, coin: Option<&str>, threshold: Decimal) -> Self {
+        NewAlert {
+            kind,
+            coin: coin.map(str::to_owned),
+            account: None,
+            currency: None,
+            threshold,
+            note: None,
+            repeating: true,
+            cooldown_seconds: 0,
+            channels: None,
+        }
+    }
+}
+
 /// A change to a rule's schedule: pause, resume, snooze, note.
 #[derive(Debug, Clone, Default, Deserialize, Type, utoipa::ToSchema)]
 pub struct AlertChange {

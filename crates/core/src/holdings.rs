@@ -65,7 +65,7 @@ pub struct Holding {
 }
 
 /// What `add` writes. Decimals arrive as strings.
-#[derive(Debug, Clone, Deserialize, Type, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Type, utoipa::ToSchema)]
 pub struct NewHolding {
     /// A CoinGecko id or an unambiguous symbol.
     pub coin: String,

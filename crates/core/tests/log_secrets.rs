@@ -83,10 +83,8 @@ async fn no_secret_or_holding_reaches_the_log_even_at_trace_level() {
         coin: "bitcoin".into(),
         amount: AMOUNT.parse().expect("amount"),
         account: Some(ACCOUNT.into()),
-        price: None,
-        currency: None,
         note: Some(NOTE.into()),
-        occurred_at: None,
+        ..NewHolding::default()
     })
     .await
     .expect("adds");

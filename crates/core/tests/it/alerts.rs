@@ -22,17 +22,7 @@ async fn app_with(fake: &FakeCoinGecko, dir: &std::path::Path) -> Arc<App> {
 }
 
 fn alert(kind: AlertKind, coin: Option<&str>, threshold: &str) -> NewAlert {
-    NewAlert {
-        kind,
-        coin: coin.map(str::to_owned),
-        account: None,
-        currency: None,
-        threshold: threshold.parse().unwrap(),
-        note: None,
-        repeating: true,
-        cooldown_seconds: 0,
-        channels: None,
-    }
+    NewAlert::new(kind, coin, threshold.parse().unwrap())
 }
 
 /// The next cycle's fired alerts, as a notifier subscribed to the loop sees them.

@@ -139,8 +139,8 @@ async fn a_buy_entered_by_hand_with_its_date_lands_where_it_belongs() {
         account: Some("Kraken".into()),
         price: Some(price.parse().unwrap()),
         currency: Some("usd".into()),
-        note: None,
         occurred_at: Some(UnixTime::from_seconds(at)),
+        ..NewHolding::default()
     };
     let file = write(
         temp.path(),

@@ -32,16 +32,10 @@ fn evm(watch: &str, chains: &str) -> NewWallet {
 
 /// An alert on a wallet's balance (`None`: no wallet named, which is refused).
 fn wallet_rule(account: Option<&str>) -> crypto_balance_core::alerts::NewAlert {
-    crypto_balance_core::alerts::NewAlert {
-        kind: crypto_balance_core::alerts::AlertKind::WalletChanged,
-        coin: None,
+    use crypto_balance_core::alerts::{AlertKind, NewAlert};
+    NewAlert {
         account: account.map(str::to_owned),
-        currency: None,
-        threshold: rust_decimal::Decimal::ZERO,
-        note: None,
-        repeating: true,
-        cooldown_seconds: 0,
-        channels: None,
+        ..NewAlert::new(AlertKind::WalletChanged, None, rust_decimal::Decimal::ZERO)
     }
 }
 

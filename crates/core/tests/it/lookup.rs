@@ -43,17 +43,11 @@ async fn a_coin_the_catalog_lacks_is_looked_up_once_before_any_sync() {
     // Known from then on, by symbol too: no second question to CoinGecko.
     let again = app.add_holding(holding("NEXA", "5")).await.expect("adds");
     assert!(!again.looked_up);
-    let alert = NewAlert {
-        kind: AlertKind::PriceAbove,
-        coin: Some("nexa".into()),
-        account: None,
-        currency: None,
-        threshold: "1".parse().expect("decimal"),
-        note: None,
-        repeating: true,
-        cooldown_seconds: 0,
-        channels: None,
-    };
+    let alert = NewAlert::new(
+        AlertKind::PriceAbove,
+        Some("nexa"),
+        rust_decimal::Decimal::ONE,
+    );
     app.add_alert(alert).await.expect("an alert on it too");
     assert_eq!(fake.calls_to("/search"), 1);
 

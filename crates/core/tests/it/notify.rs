@@ -77,17 +77,11 @@ async fn a_fired_alert_reaches_ntfy_and_a_signed_webhook() {
         Some(receivers.webhook_url().as_str())
     );
 
-    app.add_alert(NewAlert {
-        kind: AlertKind::PriceAbove,
-        coin: Some("btc".into()),
-        account: None,
-        currency: None,
-        threshold: "70000".parse().unwrap(),
-        note: None,
-        repeating: true,
-        cooldown_seconds: 0,
-        channels: None,
-    })
+    app.add_alert(NewAlert::new(
+        AlertKind::PriceAbove,
+        Some("btc"),
+        "70000".parse().unwrap(),
+    ))
     .await
     .unwrap();
     let mut events = app.subscribe();
@@ -286,19 +280,12 @@ async fn a_rule_can_name_its_channels() {
     // Stored with the rule and carried by what it fires.
     let rule = app
         .add_alert(NewAlert {
-            kind: AlertKind::PortfolioAbove,
-            coin: None,
-            account: None,
-            currency: None,
-            threshold: "1".parse().unwrap(),
-            note: None,
-            repeating: true,
-            cooldown_seconds: 0,
             channels: Some(vec![
                 ChannelKind::Webhook,
                 ChannelKind::Ntfy,
                 ChannelKind::Webhook,
             ]),
+            ..NewAlert::new(AlertKind::PortfolioAbove, None, rust_decimal::Decimal::ONE)
         })
         .await
         .unwrap();

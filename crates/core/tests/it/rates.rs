@@ -538,17 +538,11 @@ async fn zero_negative_and_absurd_prices_are_no_price_and_fire_nothing() {
         hold(&w.app, coin, "1").await;
     }
     w.app
-        .add_alert(NewAlert {
-            kind: AlertKind::PriceBelow,
-            coin: Some("bitcoin".into()),
-            account: None,
-            currency: None,
-            threshold: "1000".parse().unwrap(),
-            note: None,
-            repeating: true,
-            cooldown_seconds: 0,
-            channels: None,
-        })
+        .add_alert(NewAlert::new(
+            AlertKind::PriceBelow,
+            Some("bitcoin"),
+            "1000".parse().unwrap(),
+        ))
         .await
         .expect("rule");
     w.fake.set_price("bitcoin", "usd", "0");

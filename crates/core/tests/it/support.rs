@@ -117,11 +117,7 @@ pub fn holding(coin: &str, amount: &str) -> NewHolding {
     NewHolding {
         coin: coin.into(),
         amount: amount.parse().expect("amount"),
-        account: None,
-        price: None,
-        currency: None,
-        note: None,
-        occurred_at: None,
+        ..NewHolding::default()
     }
 }
 

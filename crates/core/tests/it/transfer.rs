@@ -29,7 +29,7 @@ async fn seed(app: &App) {
             price: price.map(|p| p.parse().unwrap()),
             currency: price.map(|_| "usd".into()),
             note: note.map(str::to_owned),
-            occurred_at: None,
+            ..NewHolding::default()
         }
     };
     app.add_holding(add(
@@ -140,11 +140,7 @@ async fn bad_files_name_the_file_line_and_column_and_change_nothing() {
     app.add_holding(NewHolding {
         coin: "bitcoin".into(),
         amount: "1".parse().unwrap(),
-        account: None,
-        price: None,
-        currency: None,
-        note: None,
-        occurred_at: None,
+        ..NewHolding::default()
     })
     .await
     .unwrap();
