@@ -5,6 +5,11 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+/// A command line split at its spaces: long argument lists read as typed rather than a word a line.
+fn words(line: &str) -> Vec<&str> {
+    line.split_whitespace().collect()
+}
+
 fn crypto_balance(args: &[&str], data_dir: &Path) -> std::io::Result<Output> {
     Command::new(env!("CARGO_BIN_EXE_crypto-balance"))
         .args(args)
@@ -61,16 +66,7 @@ fn init_then_add_list_set_remove_and_undo() {
     );
     assert!(out.status.success(), "{}", stderr(&out));
     let out = with_passphrase(
-        &[
-            "holdings",
-            "add",
-            "--coin",
-            "ethereum",
-            "--amount",
-            "2",
-            "--account",
-            "Kraken",
-        ],
+        &words("holdings add --coin ethereum --amount 2 --account Kraken"),
         &dir,
     );
     assert!(out.status.success(), "{}", stderr(&out));
@@ -148,14 +144,7 @@ fn wrong_passphrase_missing_vault_and_bad_input_fail_with_one_line() {
     assert!(stderr(&out).contains("unknown coin 'notacoin'"));
 
     let out = with_passphrase(
-        &[
-            "holdings",
-            "add",
-            "--coin",
-            "btc",
-            "--amount",
-            "0.0000000000000000001",
-        ],
+        &words("holdings add --coin btc --amount 0.0000000000000000001"),
         &dir,
     );
     assert_eq!(
@@ -303,18 +292,7 @@ fn export_and_import_round_trip_through_files_and_stdout() {
     let dir = temp.path().join("data");
     assert!(with_passphrase(&["init"], &dir).status.success());
     let out = with_passphrase(
-        &[
-            "holdings",
-            "add",
-            "--coin",
-            "btc",
-            "--amount",
-            "0.25",
-            "--price",
-            "40000",
-            "--currency",
-            "usd",
-        ],
+        &words("holdings add --coin btc --amount 0.25 --price 40000 --currency usd"),
         &dir,
     );
     assert!(out.status.success(), "{}", stderr(&out));
@@ -586,13 +564,7 @@ fn pl_lots_and_the_gains_report_name_their_method() {
         stderr(&out)
     );
     let out = with_passphrase(
-        &[
-            "settings",
-            "--cost-method",
-            "average",
-            "--cost-scope",
-            "pooled",
-        ],
+        &words("settings --cost-method average --cost-scope pooled"),
         &dir,
     );
     assert!(

@@ -11,6 +11,11 @@ use coingecko_fake::{Failure, FakeCoinGecko};
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
+/// A command line split at its spaces: long argument lists read as typed rather than a word a line.
+fn words(line: &str) -> Vec<&str> {
+    line.split_whitespace().collect()
+}
+
 const PASSPHRASE: &str = "a long enough passphrase";
 
 struct Setup {
@@ -146,16 +151,7 @@ async fn sync_value_and_rates_are_exact() {
     .await;
     ok(
         &s,
-        &[
-            "holdings",
-            "add",
-            "--coin",
-            "pepe",
-            "--amount",
-            "0.2",
-            "--account",
-            "Kraken",
-        ],
+        &words("holdings add --coin pepe --amount 0.2 --account Kraken"),
     )
     .await;
     ok(
@@ -316,9 +312,7 @@ async fn alerts_are_added_listed_refused_and_removed() {
     let s = setup().await;
     let added = json(
         &s,
-        &[
-            "alerts", "add", "--coin", "btc", "--above", "70000", "--note", "sell",
-        ],
+        &words("alerts add --coin btc --above 70000 --note sell"),
     )
     .await;
     assert_eq!(
@@ -327,29 +321,12 @@ async fn alerts_are_added_listed_refused_and_removed() {
     );
     json(
         &s,
-        &[
-            "alerts",
-            "add",
-            "--coin",
-            "eth",
-            "--change-24h",
-            "5",
-            "--direction",
-            "down",
-            "--once",
-        ],
+        &words("alerts add --coin eth --change-24h 5 --direction down --once"),
     )
     .await;
     json(
         &s,
-        &[
-            "alerts",
-            "add",
-            "--portfolio-below",
-            "1000",
-            "--currency",
-            "eur",
-        ],
+        &words("alerts add --portfolio-below 1000 --currency eur"),
     )
     .await;
     let list = json(&s, &["alerts", "list"]).await;
@@ -479,14 +456,7 @@ async fn extreme_values_are_valued_or_named_never_a_panic() {
     let s = setup().await;
     ok(
         &s,
-        &[
-            "holdings",
-            "add",
-            "--coin",
-            "bitcoin",
-            "--amount",
-            "10000000000000000",
-        ],
+        &words("holdings add --coin bitcoin --amount 10000000000000000"),
     )
     .await;
     ok(&s, &["override", "bitcoin", "100000000000"]).await;
@@ -496,14 +466,7 @@ async fn extreme_values_are_valued_or_named_never_a_panic() {
     // Beyond 28 digits: a typed error naming the holding, from `value` and inside the daemon.
     ok(
         &s,
-        &[
-            "holdings",
-            "set",
-            "--coin",
-            "bitcoin",
-            "--amount",
-            "1000000000000000000",
-        ],
+        &words("holdings set --coin bitcoin --amount 1000000000000000000"),
     )
     .await;
     ok(&s, &["override", "bitcoin", "1000000000000000"]).await;
@@ -693,33 +656,11 @@ async fn alert_channels_are_set_tested_and_logged() {
 
     let rule = json(
         &s,
-        &[
-            "alerts",
-            "add",
-            "--coin",
-            "btc",
-            "--above",
-            "1000000",
-            "--channels",
-            "webhook",
-        ],
+        &words("alerts add --coin btc --above 1000000 --channels webhook"),
     )
     .await;
     assert_eq!(rule["channels"], serde_json::json!(["webhook"]));
-    let out = run(
-        &s,
-        &[
-            "alerts",
-            "add",
-            "--coin",
-            "btc",
-            "--above",
-            "5",
-            "--channels",
-            "sms",
-        ],
-    )
-    .await;
+    let out = run(&s, &words("alerts add --coin btc --above 5 --channels sms")).await;
     assert!(String::from_utf8_lossy(&out.stderr).contains("'sms' is not a channel"));
 
     let out = run(&s, &["alerts", "channels", "--ntfy", "not a url"]).await;
@@ -843,13 +784,7 @@ async fn a_wallet_is_added_scanned_valued_logged_and_removed() {
     );
     let servers = run(
         &setup,
-        &[
-            "wallets",
-            "server",
-            "--chain",
-            "base",
-            "http://127.0.0.1:8545",
-        ],
+        &words("wallets server --chain base http://127.0.0.1:8545"),
     )
     .await;
     let servers = String::from_utf8_lossy(&servers.stdout);
@@ -876,14 +811,7 @@ async fn a_wallet_is_added_scanned_valued_logged_and_removed() {
 
     let indexed = json(
         &setup,
-        &[
-            "wallets",
-            "server",
-            "--chain",
-            "base",
-            "--indexer",
-            "https://base.blockscout.com/",
-        ],
+        &words("wallets server --chain base --indexer https://base.blockscout.com/"),
     )
     .await;
     assert_eq!(
@@ -892,29 +820,14 @@ async fn a_wallet_is_added_scanned_valued_logged_and_removed() {
     );
     let cleared = json(
         &setup,
-        &[
-            "wallets",
-            "server",
-            "--chain",
-            "base",
-            "--indexer",
-            "--public",
-        ],
+        &words("wallets server --chain base --indexer --public"),
     )
     .await;
     assert_eq!(cleared["evm_indexer"], serde_json::json!({}));
 
     let edited = json(
         &setup,
-        &[
-            "wallets",
-            "edit",
-            "Cold",
-            "--name",
-            "Vault",
-            "--gap-limit",
-            "30",
-        ],
+        &words("wallets edit Cold --name Vault --gap-limit 30"),
     )
     .await;
     assert_eq!(
