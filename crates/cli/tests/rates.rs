@@ -403,7 +403,7 @@ async fn sync_reports_fired_alerts_and_the_daemon_runs_the_notify_command() {
     let hook_file = s.dir.with_extension("hook");
     let env_file = s.dir.with_extension("env");
     let hook = format!(
-        "printf '%s|%s|%s|%s|%s\\n' \"$CRYPTO_BALANCE_ALERT_ID\" \"$CRYPTO_BALANCE_ALERT_COIN\" \"$CRYPTO_BALANCE_ALERT_PRICE\" \"$CRYPTO_BALANCE_ALERT_KIND\" \"$CRYPTO_BALANCE_ALERT_LEVEL\" >> '{}'; env > '{}'",
+        "printf '%s|%s|%s|%s|%s\\n' \"$CRYPTO_BALANCE_ALERT_ID\" \"$CRYPTO_BALANCE_ALERT_COIN\" \"$CRYPTO_BALANCE_ALERT_PRICE\" \"$CRYPTO_BALANCE_ALERT_KIND\" \"$CRYPTO_BALANCE_ALERT_LEVEL\" >> '{0}'; env > '{1}.part' && mv '{1}.part' '{1}'",
         hook_file.display(),
         env_file.display()
     );
@@ -423,10 +423,13 @@ async fn sync_reports_fired_alerts_and_the_daemon_runs_the_notify_command() {
         (event["alert_id"].as_i64(), event["price"].as_str()),
         (Some(2), Some("2999.5"))
     );
+    // The hook runs in its own process after the event is printed: give it up to 20 s on a
+    // loaded machine. It moves its environment into place last, so the loop ends once both are
+    // whole.
     let mut hooked = String::new();
-    for _ in 0..50 {
+    for _ in 0..200 {
         hooked = std::fs::read_to_string(&hook_file).unwrap_or_default();
-        if !hooked.is_empty() {
+        if env_file.exists() {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
