@@ -8,7 +8,7 @@ import { createServer } from "node:http";
 import { after, before, describe, it } from "node:test";
 import { By, until } from "selenium-webdriver";
 import * as e2e from "./driver.mjs";
-import { TIMEOUT } from "./driver.mjs";
+import { stopAll, TIMEOUT } from "./driver.mjs";
 
 const { cliVault, renderedText, saveScreenshot, startFake, startOnCliVault } = e2e;
 
@@ -38,10 +38,7 @@ describe("the local API from the desktop", () => {
     driver = app.driver;
   });
 
-  after(async () => {
-    await app?.stop();
-    await fake?.stop();
-  });
+  after(() => stopAll(app, fake));
 
   it("serves the holdings to a token made in Settings, until it is revoked", async () => {
     await click('nav a[data-screen="settings"]');

@@ -16,6 +16,11 @@ export const screenshotDir = path.join(repoRoot, "target", "e2e");
 /** How long a test waits for the app to show something before it fails. */
 export const TIMEOUT = 20_000;
 
+/** Stops what a suite started, the app first, skipping what never started. */
+export async function stopAll(...started) {
+  for (const running of started) await running?.stop();
+}
+
 const SESSION_TIMEOUT_MS = 60_000;
 
 /** A server holding a port the OS chose, so a stray tauri-driver elsewhere can never answer

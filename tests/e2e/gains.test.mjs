@@ -7,7 +7,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { By, until } from "selenium-webdriver";
 import * as e2e from "./driver.mjs";
-import { TIMEOUT } from "./driver.mjs";
+import { stopAll, TIMEOUT } from "./driver.mjs";
 
 const { cliVault, renderedText, saveScreenshot, startFake, startOnCliVault } = e2e;
 
@@ -49,10 +49,7 @@ describe("gains from a year of trades", () => {
     driver = app.driver;
   });
 
-  after(async () => {
-    await app?.stop();
-    await fake?.stop();
-  });
+  after(() => stopAll(app, fake));
 
   it("shows realized P/L on the portfolio with its method", async () => {
     await waitForText("[data-realized] .figure", "+36,000.00 USD");

@@ -18,6 +18,7 @@ import {
   startApp,
   startFake,
   TIMEOUT,
+  stopAll,
 } from "./driver.mjs";
 
 const PASSPHRASE = "an installed app passphrase";
@@ -102,10 +103,7 @@ describe("the installed app", () => {
     expectedTotal = JSON.parse(cli("value", "--json")).total;
   });
 
-  after(async () => {
-    await app?.stop();
-    await fake?.stop();
-  });
+  after(() => stopAll(app, fake));
 
   it("starts and shows the portfolio the CLI values", async () => {
     app = await startApp({ CRYPTO_BALANCE_COINGECKO_URL: fake.url });

@@ -21,6 +21,7 @@ import {
   startApp,
   startFake,
   TIMEOUT,
+  stopAll,
 } from "./driver.mjs";
 
 const PASSPHRASE = "a journey recovery passphrase";
@@ -84,10 +85,7 @@ describe("a person's journey", () => {
     driver = app.driver;
   });
 
-  after(async () => {
-    await app?.stop();
-    await fake?.stop();
-  });
+  after(() => stopAll(app, fake));
 
   it("creates the vault on first run", async () => {
     await find('form[data-vault="create"]');

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { By, until } from "selenium-webdriver";
 import * as e2e from "./driver.mjs";
-import { TIMEOUT } from "./driver.mjs";
+import { stopAll, TIMEOUT } from "./driver.mjs";
 
 const { cliVault, renderedText, saveScreenshot, startFake, startOnCliVault } = e2e;
 
@@ -79,10 +79,7 @@ describe("screens that fit", () => {
     driver = app.driver;
   });
 
-  after(async () => {
-    await app?.stop();
-    await fake?.stop();
-  });
+  after(() => stopAll(app, fake));
 
   it("adds a coin its fresh vault has never seen, by symbol", async () => {
     // PEPE is not among the coins a new vault knows: the search asks CoinGecko.

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { By, until } from "selenium-webdriver";
 import * as e2e from "./driver.mjs";
-import { TIMEOUT } from "./driver.mjs";
+import { stopAll, TIMEOUT } from "./driver.mjs";
 
 const {
   cliVault,
@@ -74,13 +74,7 @@ describe("watching a Bitcoin wallet", () => {
     driver = app.driver;
   });
 
-  after(async () => {
-    await app?.stop();
-    await chain?.stop();
-    await ethereum?.stop();
-    await solana?.stop();
-    await fake?.stop();
-  });
+  after(() => stopAll(app, chain, ethereum, solana, fake));
 
   it("refuses a seed phrase, then watches a zpub and values its coins", async () => {
     await click('nav a[data-screen="holdings"]');
