@@ -9,17 +9,8 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { By, until } from "selenium-webdriver";
-import {
-  appBinary,
-  builtBinary,
-  readLogs,
-  renderedText,
-  saveScreenshot,
-  startApp,
-  startFake,
-  TIMEOUT,
-  stopAll,
-} from "./driver.mjs";
+import * as e2e from "./driver.mjs";
+import { stopAll, TIMEOUT } from "./driver.mjs";
 
 const PASSPHRASE = "an installed app passphrase";
 const FOLDER = "com.cryptobalance.desktop"; // release builds: no ".dev"
@@ -28,7 +19,7 @@ const dataDir = path.join(home, ".local", "share", FOLDER);
 const configDir = path.join(home, ".config", FOLDER);
 const logDir = path.join(home, ".local", "state", FOLDER, "logs");
 
-const logs = () => readLogs(logDir);
+const logs = () => e2e.readLogs(logDir);
 
 /** "41292.6504468" → "41,292.65": the exact total as the portfolio shows it (2 places, half up). */
 function asShown(total) {
@@ -53,7 +44,7 @@ async function waitFor(condition, what, timeoutMs = TIMEOUT) {
 /** The running app's process ids (its WebKit helpers have other names). */
 function appPids() {
   try {
-    return execFileSync("pgrep", ["-f", `^${appBinary()}`], {
+    return execFileSync("pgrep", ["-f", `^${e2e.appBinary()}`], {
       encoding: "utf8",
     })
       .trim()
@@ -86,11 +77,11 @@ describe("the installed app", () => {
   let env;
   let expectedTotal;
   const cli = (...args) =>
-    execFileSync(builtBinary("E2E_CLI"), args, { env, encoding: "utf8" });
+    execFileSync(e2e.builtBinary("E2E_CLI"), args, { env, encoding: "utf8" });
 
   before(async () => {
     assert.equal(process.env.CRYPTO_BALANCE_DATA_DIR, undefined);
-    fake = await startFake();
+    fake = await e2e.startFake();
     env = {
       ...process.env,
       CRYPTO_BALANCE_PASSPHRASE: PASSPHRASE,
@@ -106,13 +97,13 @@ describe("the installed app", () => {
   after(() => stopAll(app, fake));
 
   it("starts and shows the portfolio the CLI values", async () => {
-    app = await startApp({ CRYPTO_BALANCE_COINGECKO_URL: fake.url });
+    app = await e2e.startApp({ CRYPTO_BALANCE_COINGECKO_URL: fake.url });
     const { driver } = app;
     let shown = "";
     await driver
       .wait(async () => {
         const found = await driver.findElements(By.css("[data-total]"));
-        shown = found.length ? await renderedText(driver, found[0]) : "";
+        shown = found.length ? await e2e.renderedText(driver, found[0]) : "";
         return shown === asShown(expectedTotal);
       }, TIMEOUT)
       .catch((error) => {
@@ -120,7 +111,7 @@ describe("the installed app", () => {
           `the total reads "${shown}", not ${asShown(expectedTotal)}: ${error.message}`,
         );
       });
-    await saveScreenshot(driver, "installed-portfolio");
+    await e2e.saveScreenshot(driver, "installed-portfolio");
   });
 
   it("keeps its data, settings and logs in the platform's folders", async () => {
@@ -151,7 +142,7 @@ describe("the installed app", () => {
   it("answers a second launch by showing its window, and the second one exits", async () => {
     const before = appPids();
     assert.equal(before.length, 1, "one app running");
-    const second = spawn(appBinary(), [], { env, stdio: "ignore" });
+    const second = spawn(e2e.appBinary(), [], { env, stdio: "ignore" });
     assert.equal(await exitCodeOf(second), 0);
     await waitFor(
       () => logs().includes("another launch asked for the window"),
@@ -170,7 +161,7 @@ describe("the installed app", () => {
     assert.ok(existsSync(path.join(configDir, "window-state.json")));
     await app.stop();
 
-    app = await startApp({ CRYPTO_BALANCE_COINGECKO_URL: fake.url });
+    app = await e2e.startApp({ CRYPTO_BALANCE_COINGECKO_URL: fake.url });
     await app.driver.wait(
       until.elementLocated(By.css("[data-total]")),
       TIMEOUT,
@@ -184,7 +175,7 @@ describe("the installed app", () => {
     app = undefined;
     const traysBuilt = () => logs().split("tray icon built").length - 1;
     const before = traysBuilt();
-    const atLogin = spawn(appBinary(), ["--autostart"], {
+    const atLogin = spawn(e2e.appBinary(), ["--autostart"], {
       env,
       stdio: "ignore",
     });
@@ -192,7 +183,7 @@ describe("the installed app", () => {
       await waitFor(() => traysBuilt() > before, "the tray icon");
       await new Promise((resolve) => setTimeout(resolve, 1000));
       assert.notEqual(windowMapState(), "IsViewable", "no window at login");
-      const second = spawn(appBinary(), [], { env, stdio: "ignore" });
+      const second = spawn(e2e.appBinary(), [], { env, stdio: "ignore" });
       assert.equal(await exitCodeOf(second), 0);
       await waitFor(() => windowMapState() === "IsViewable", "the window");
     } finally {

@@ -14,15 +14,8 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { By, Key, until } from "selenium-webdriver";
-import {
-  readLogs,
-  renderedText,
-  saveScreenshot,
-  startApp,
-  startFake,
-  TIMEOUT,
-  stopAll,
-} from "./driver.mjs";
+import * as e2e from "./driver.mjs";
+import { stopAll, TIMEOUT } from "./driver.mjs";
 
 const PASSPHRASE = "a journey recovery passphrase";
 
@@ -36,7 +29,7 @@ describe("a person's journey", () => {
     driver
       .wait(until.elementLocated(By.css(css)), TIMEOUT)
       .catch(async (error) => {
-        await saveScreenshot(driver, `failed-find`);
+        await e2e.saveScreenshot(driver, `failed-find`);
         throw error;
       });
   const click = async (css) => (await find(css)).click();
@@ -54,14 +47,14 @@ describe("a person's journey", () => {
       .wait(async () => {
         const found = await driver.findElements(By.css(css));
         shown = found.length
-          ? await renderedText(driver, found[0])
+          ? await e2e.renderedText(driver, found[0])
           : "(absent)";
         return expected instanceof RegExp
           ? expected.test(shown)
           : shown === expected;
       }, TIMEOUT)
       .catch(async (error) => {
-        await saveScreenshot(driver, `failed-${name}`);
+        await e2e.saveScreenshot(driver, `failed-${name}`);
         throw new Error(
           `${css} reads "${shown}", not ${expected}: ${error.message}`,
         );
@@ -74,9 +67,9 @@ describe("a person's journey", () => {
   };
 
   before(async () => {
-    fake = await startFake();
+    fake = await e2e.startFake();
     dataDir = mkdtempSync(path.join(os.tmpdir(), "journey-e2e-"));
-    app = await startApp({
+    app = await e2e.startApp({
       CRYPTO_BALANCE_DATA_DIR: dataDir,
       CRYPTO_BALANCE_COINGECKO_URL: fake.url,
       // "Refresh now" after the fake's price moves must fetch again, not reuse a 60 s cache.
@@ -102,7 +95,7 @@ describe("a person's journey", () => {
     await typeIn('[data-holding-form] [data-field="amount"]', "3");
     await typeIn('[data-holding-form] [data-field="account"]', "Ledger");
     await typeIn('[data-holding-form] [data-field="cost"]', "100");
-    await saveScreenshot(driver, "add-holding");
+    await e2e.saveScreenshot(driver, "add-holding");
     await click("[data-holding-form] [data-save]");
     await find('[data-asset="solana"]');
     await go("portfolio");
@@ -168,7 +161,7 @@ describe("a person's journey", () => {
       /Bitcoin \(BTC\)\s+0\.25\s+Solana \(SOL\)\s+2/,
       "net-change",
     );
-    await saveScreenshot(driver, "import-preview");
+    await e2e.saveScreenshot(driver, "import-preview");
     await click("[data-import]");
     await find("[data-import-done]");
     await go("holdings");
@@ -222,7 +215,7 @@ describe("a person's journey", () => {
     await driver.navigate().refresh();
     await find('form[data-vault="unlock"]');
     assert.equal((await driver.findElements(By.css("[data-total]"))).length, 0);
-    await saveScreenshot(driver, "locked-after-reload");
+    await e2e.saveScreenshot(driver, "locked-after-reload");
     await typeIn(
       'form[data-vault="unlock"] input[type="password"]',
       PASSPHRASE,
@@ -265,13 +258,13 @@ describe("a person's journey", () => {
         await go(screen);
         await find("main h1");
         await driver.sleep(300); // charts measure their width after the first paint
-        await saveScreenshot(driver, `${screen}-${theme}`);
+        await e2e.saveScreenshot(driver, `${screen}-${theme}`);
       }
     }
   });
 
   it("keeps the passphrase and the amounts out of its logs", () => {
-    const logs = readLogs(path.join(dataDir, "logs"));
+    const logs = e2e.readLogs(path.join(dataDir, "logs"));
     assert.match(logs, /first screen rendered/, "the app logs to its files");
     for (const secret of [PASSPHRASE, "517.35", "217.35", "Ledger"]) {
       assert.ok(!logs.includes(secret), `the logs contain "${secret}"`);

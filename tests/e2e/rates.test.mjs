@@ -5,14 +5,8 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import { By, until } from "selenium-webdriver";
-import {
-  cliVault,
-  renderedText,
-  saveScreenshot,
-  startApp,
-  startFake,
-  TIMEOUT,
-} from "./driver.mjs";
+import * as e2e from "./driver.mjs";
+import { TIMEOUT } from "./driver.mjs";
 
 const escaped = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -23,13 +17,13 @@ describe("live rates", () => {
   let busLog = "";
 
   before(async () => {
-    fake = await startFake();
+    fake = await e2e.startFake();
     await fake.control("price", {
       id: "pepe",
       currency: "usd",
       price: "8.69e-05",
     });
-    const { dataDir, cli } = cliVault(fake, "rates", "an e2e recovery passphrase");
+    const { dataDir, cli } = e2e.cliVault(fake, "rates", "an e2e recovery passphrase");
     cli(
       "holdings",
       "add",
@@ -83,7 +77,7 @@ describe("live rates", () => {
       times: 1,
       path: "/simple/price",
     });
-    app = await startApp({
+    app = await e2e.startApp({
       CRYPTO_BALANCE_DATA_DIR: dataDir,
       CRYPTO_BALANCE_COINGECKO_URL: fake.url,
     });
@@ -107,7 +101,7 @@ describe("live rates", () => {
     );
     const total = await driver.findElement(By.css("[data-total]"));
     assert.equal(await total.getText(), "33,593.67 USD");
-    await saveScreenshot(driver, "portfolio-rate-limited");
+    await e2e.saveScreenshot(driver, "portfolio-rate-limited");
   });
 
   it("shows the exact new total once the retry after Retry-After succeeds", async () => {
@@ -119,14 +113,14 @@ describe("live rates", () => {
         return shown === "35,000.00 USD";
       }, TIMEOUT)
       .catch(async (error) => {
-        await saveScreenshot(driver, "portfolio-not-updated");
+        await e2e.saveScreenshot(driver, "portfolio-not-updated");
         throw new Error(`the total still reads "${shown}": ${error.message}`);
       });
     await driver.wait(async () => {
       const warnings = await driver.findElements(By.css("[data-sync-problem]"));
       return warnings.length === 0;
     }, TIMEOUT);
-    await saveScreenshot(driver, "portfolio-live");
+    await e2e.saveScreenshot(driver, "portfolio-live");
     const calls = (await fake.requests()).filter(
       (r) => r.path === "/simple/price",
     );
@@ -141,7 +135,7 @@ describe("live rates", () => {
     const { driver } = app;
     await driver.findElement(By.css('nav a[data-screen="holdings"]')).click();
     const value = async (css) =>
-      renderedText(
+      e2e.renderedText(
         driver,
         await driver.findElement(By.css(`${css} [data-value]`)),
       );
@@ -158,7 +152,7 @@ describe("live rates", () => {
     assert.equal(await value('[data-holding="pepe/Kraken"]'), "0.00001738");
     assert.equal(await value('[data-holding="pepe/Manual"]'), "0.00000869");
     assert.equal(await value('[data-asset="bitcoin"]'), "35,000.00");
-    await saveScreenshot(driver, "holdings-valued");
+    await e2e.saveScreenshot(driver, "holdings-valued");
   });
 
   it("fires the crossed alert once as a system notification and lists it", async () => {
@@ -173,7 +167,7 @@ describe("live rates", () => {
     const line = "Bitcoin (BTC) is at or above 68,000.00 USD: 70,000.00 USD";
     assert.match(await fired.getText(), new RegExp(escaped(line)));
     assert.match(
-      await renderedText(
+      await e2e.renderedText(
         driver,
         await driver.findElement(By.css("[data-alerts] tbody tr")),
       ),
@@ -187,6 +181,6 @@ describe("live rates", () => {
     assert.equal(notifications, 1, busLog);
     assert.match(busLog, /take profit/);
     assert.ok(busLog.includes(line), busLog);
-    await saveScreenshot(driver, "alerts-fired");
+    await e2e.saveScreenshot(driver, "alerts-fired");
   });
 });
