@@ -8,9 +8,17 @@ import { createServer } from "node:http";
 import { after, before, describe, it } from "node:test";
 import { By, until } from "selenium-webdriver";
 import * as e2e from "./driver.mjs";
-import { stopAll, TIMEOUT } from "./driver.mjs";
 
-const { cliVault, renderedText, saveScreenshot, startFake, startOnCliVault } = e2e;
+const {
+  cliVault,
+  moves,
+  renderedText,
+  saveScreenshot,
+  startFake,
+  startOnCliVault,
+  stopAll,
+  TIMEOUT,
+} = e2e;
 
 const PASSPHRASE = "an api recovery passphrase";
 // A port of its own per run, away from the default a real app may be using.
@@ -21,8 +29,7 @@ describe("the local API from the desktop", () => {
   let fake;
   let driver;
 
-  const find = (css) => driver.wait(until.elementLocated(By.css(css)), TIMEOUT);
-  const click = async (css) => (await find(css)).click();
+  const { find, click } = moves(() => driver);
   const button = (text) =>
     driver.wait(until.elementLocated(By.xpath(`//button[normalize-space()="${text}"]`)), TIMEOUT);
   const holdings = (token) =>

@@ -16,6 +16,30 @@ export const screenshotDir = path.join(repoRoot, "target", "e2e");
 /** How long a test waits for the app to show something before it fails. */
 export const TIMEOUT = 20_000;
 
+/**
+ * The moves every suite makes on the app's window: find an element (a screenshot is saved when it
+ * never shows), click it, type into it, open a screen, read its text as laid out. `current`
+ * returns the driver, which a suite has only once its app is up.
+ */
+export function moves(current) {
+  const find = (css) =>
+    current()
+      .wait(until.elementLocated(By.css(css)), TIMEOUT)
+      .catch(async (error) => {
+        await saveScreenshot(current(), "failed-find");
+        throw error;
+      });
+  const click = async (css) => (await find(css)).click();
+  const typeIn = async (css, text) => {
+    const field = await find(css);
+    await field.clear();
+    await field.sendKeys(text);
+  };
+  const go = (screen) => click(`nav a[data-screen="${screen}"]`);
+  const textOf = async (css) => renderedText(current(), await find(css));
+  return { find, click, typeIn, go, textOf };
+}
+
 /** Stops what a suite started, the app first, skipping what never started. */
 export async function stopAll(...started) {
   for (const running of started) await running?.stop();

@@ -5,11 +5,19 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { By, until } from "selenium-webdriver";
+import { By } from "selenium-webdriver";
 import * as e2e from "./driver.mjs";
-import { stopAll, TIMEOUT } from "./driver.mjs";
 
-const { cliVault, renderedText, saveScreenshot, startFake, startOnCliVault } = e2e;
+const {
+  cliVault,
+  moves,
+  renderedText,
+  saveScreenshot,
+  startFake,
+  startOnCliVault,
+  stopAll,
+  TIMEOUT,
+} = e2e;
 
 const PASSPHRASE = "a gains recovery passphrase";
 // FIFO: June's 0.8 BTC come from January's lot (cost 32,000, proceeds 56,000: +24,000);
@@ -31,8 +39,7 @@ describe("gains from a year of trades", () => {
   let fake;
   let driver;
 
-  const find = (css) => driver.wait(until.elementLocated(By.css(css)), TIMEOUT);
-  const click = async (css) => (await find(css)).click();
+  const { find, click } = moves(() => driver);
   const waitForText = (css, text) =>
     driver.wait(async () => {
       const shown = await renderedText(driver, await find(css));

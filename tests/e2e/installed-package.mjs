@@ -10,7 +10,8 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { By, until } from "selenium-webdriver";
 import * as e2e from "./driver.mjs";
-import { stopAll, TIMEOUT } from "./driver.mjs";
+
+const { stopAll, TIMEOUT } = e2e;
 
 const PASSPHRASE = "an installed app passphrase";
 const FOLDER = "com.cryptobalance.desktop"; // release builds: no ".dev"

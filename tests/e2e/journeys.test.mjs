@@ -13,9 +13,10 @@ import {
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { By, Key, until } from "selenium-webdriver";
+import { By, Key } from "selenium-webdriver";
 import * as e2e from "./driver.mjs";
-import { stopAll, TIMEOUT } from "./driver.mjs";
+
+const { moves, stopAll, TIMEOUT } = e2e;
 
 const PASSPHRASE = "a journey recovery passphrase";
 
@@ -25,21 +26,8 @@ describe("a person's journey", () => {
   let driver;
   let dataDir;
 
-  const find = (css) =>
-    driver
-      .wait(until.elementLocated(By.css(css)), TIMEOUT)
-      .catch(async (error) => {
-        await e2e.saveScreenshot(driver, `failed-find`);
-        throw error;
-      });
-  const click = async (css) => (await find(css)).click();
+  const { find, click, typeIn, go } = moves(() => driver);
   const textOf = async (css) => (await find(css)).getText();
-  const typeIn = async (css, text) => {
-    const field = await find(css);
-    await field.clear();
-    await field.sendKeys(text);
-  };
-  const go = (screen) => click(`nav a[data-screen="${screen}"]`);
   /** Waits until `css` reads `expected`; on failure says what it read and saves a screenshot. */
   const waitForText = async (css, expected, name) => {
     let shown = "";

@@ -6,7 +6,8 @@ import { spawn } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import { By, until } from "selenium-webdriver";
 import * as e2e from "./driver.mjs";
-import { TIMEOUT } from "./driver.mjs";
+
+const { TIMEOUT } = e2e;
 
 const escaped = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 

@@ -4,11 +4,18 @@
 // then adds a coin the fresh vault has never seen, by its symbol.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { By, until } from "selenium-webdriver";
 import * as e2e from "./driver.mjs";
-import { stopAll, TIMEOUT } from "./driver.mjs";
 
-const { cliVault, renderedText, saveScreenshot, startFake, startOnCliVault } = e2e;
+const {
+  cliVault,
+  moves,
+  renderedText,
+  saveScreenshot,
+  startFake,
+  startOnCliVault,
+  stopAll,
+  TIMEOUT,
+} = e2e;
 
 const PASSPHRASE = "a screens recovery passphrase";
 // tauri.conf.json: the window's default and minimum sizes.
@@ -37,14 +44,7 @@ describe("screens that fit", () => {
   let fake;
   let driver;
 
-  const find = (css) => driver.wait(until.elementLocated(By.css(css)), TIMEOUT);
-  const click = async (css) => (await find(css)).click();
-  const typeIn = async (css, text) => {
-    const field = await find(css);
-    await field.clear();
-    await field.sendKeys(text);
-  };
-  const go = (screen) => click(`nav a[data-screen="${screen}"]`);
+  const { find, click, typeIn, go } = moves(() => driver);
 
   before(async () => {
     fake = await startFake();

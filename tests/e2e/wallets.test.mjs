@@ -4,17 +4,18 @@
 // chain-fake's Ethereum, its ETH and USDC (matched to CoinGecko by contract) valued the same way.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { By, until } from "selenium-webdriver";
 import * as e2e from "./driver.mjs";
-import { stopAll, TIMEOUT } from "./driver.mjs";
 
 const {
   cliVault,
+  moves,
   renderedText,
   saveScreenshot,
   startChainFake,
   startFake,
   startOnCliVault,
+  stopAll,
+  TIMEOUT,
 } = e2e;
 
 const PASSPHRASE = "a wallets recovery passphrase";
@@ -37,9 +38,7 @@ describe("watching a Bitcoin wallet", () => {
   let solana;
   let driver;
 
-  const find = (css) => driver.wait(until.elementLocated(By.css(css)), TIMEOUT);
-  const click = async (css) => (await find(css)).click();
-  const textOf = async (css) => renderedText(driver, await find(css));
+  const { find, click, textOf } = moves(() => driver);
 
   before(async () => {
     fake = await startFake();
