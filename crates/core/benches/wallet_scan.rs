@@ -6,12 +6,8 @@
 //!
 //! Run: `cargo bench -p crypto-balance-core --bench wallet_scan`
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::print_stdout,
-    clippy::print_stderr
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed set-up ends the run
+#![allow(clippy::print_stdout, clippy::print_stderr)] // the figures are the output
 #![allow(clippy::float_arithmetic)] // timing figures for people, not money
 
 use std::str::FromStr;
