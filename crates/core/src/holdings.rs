@@ -118,6 +118,20 @@ pub struct HoldingChange {
     pub looked_up: bool,
 }
 
+impl HoldingChange {
+    /// What a write in `batch` left of `coin` in `account` (the caller says whether the coin was
+    /// looked up).
+    fn new(batch_id: BatchId, account: String, coin: CoinId, amount: Amount) -> Self {
+        HoldingChange {
+            batch_id,
+            account,
+            coin,
+            amount,
+            looked_up: false,
+        }
+    }
+}
+
 fn manual_source() -> String {
     format!("manual:{}", random_id())
 }
@@ -174,13 +188,12 @@ pub async fn add(store: &Store, new: NewHolding, now: i64) -> Result<HoldingChan
         .await
         .map_err(err)?;
     tx.commit().await.map_err(err)?;
-    Ok(HoldingChange {
-        batch_id: batch,
-        looked_up: false,
-        account: account.name,
-        coin: asset.id,
-        amount: position.amount,
-    })
+    Ok(HoldingChange::new(
+        batch,
+        account.name,
+        asset.id,
+        position.amount,
+    ))
 }
 
 /// Sets a holding to an exact amount by writing the difference as an adjustment entry.
@@ -221,13 +234,7 @@ pub async fn set(
         write(store, &mut tx, batch, &[entry]).await?;
     }
     tx.commit().await.map_err(err)?;
-    Ok(HoldingChange {
-        batch_id: batch,
-        looked_up: false,
-        account: account.name,
-        coin: asset.id,
-        amount,
-    })
+    Ok(HoldingChange::new(batch, account.name, asset.id, amount))
 }
 
 /// Removes a holding (zeroes it with an adjustment). Without an account, the coin must be held in
@@ -296,13 +303,12 @@ pub async fn remove(
     )
     .await?;
     tx.commit().await.map_err(err)?;
-    Ok(HoldingChange {
-        batch_id: batch,
-        looked_up: false,
-        account: account_name,
-        coin: asset.id,
-        amount: Amount::ZERO,
-    })
+    Ok(HoldingChange::new(
+        batch,
+        account_name,
+        asset.id,
+        Amount::ZERO,
+    ))
 }
 
 /// Undoes a batch: deletes its entries and recomputes the positions they touched, in one
