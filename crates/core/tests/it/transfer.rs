@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::support::{dry, vault, write};
+use crate::support::{dry, holding, vault, write};
 use crypto_balance_core::holdings::NewHolding;
 use crypto_balance_core::transfer::import::ImportOptions;
 use crypto_balance_core::transfer::ExportWhat;
@@ -137,13 +137,7 @@ async fn an_import_is_one_undo_able_batch_and_a_dry_run_writes_nothing() {
 async fn bad_files_name_the_file_line_and_column_and_change_nothing() {
     let temp = tempfile::tempdir().unwrap();
     let app = vault(temp.path()).await;
-    app.add_holding(NewHolding {
-        coin: "bitcoin".into(),
-        amount: "1".parse().unwrap(),
-        ..NewHolding::default()
-    })
-    .await
-    .unwrap();
+    app.add_holding(holding("bitcoin", "1")).await.unwrap();
     let header = "time,account,coin,amount,kind,price,price_currency,note,id\n";
     let good = "2024-01-02T03:04:05Z,A,bitcoin,1,deposit,,,,\n";
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
