@@ -1,36 +1,34 @@
 // Builders for the backend's shapes in component tests: every field filled, overrides on top.
 import type { AssetSummary, Valuation, ValuedHolding } from "./api";
 
+/** Half a bitcoin, not yet priced: what a holding and an asset line have in common. */
+const halfBitcoin = {
+  coin: "bitcoin",
+  symbol: "btc",
+  name: "Bitcoin",
+  amount: "0.5",
+  price: null,
+  value: null,
+  change_24h: null,
+  unrealized_pnl: null,
+};
+
 export function valuedHolding(overrides: Partial<ValuedHolding> = {}): ValuedHolding {
   return {
+    ...halfBitcoin,
     account: "Manual",
-    coin: "bitcoin",
-    symbol: "btc",
-    name: "Bitcoin",
-    amount: "0.5",
-    price: null,
-    value: null,
-    change_24h: null,
     price_age_seconds: null,
     price_overridden: false,
     average_cost: null,
     cost_currency: null,
-    unrealized_pnl: null,
     ...overrides,
   };
 }
 
 export function assetSummary(overrides: Partial<AssetSummary> = {}): AssetSummary {
   return {
-    coin: "bitcoin",
-    symbol: "btc",
-    name: "Bitcoin",
-    amount: "0.5",
-    price: null,
-    value: null,
+    ...halfBitcoin,
     share: null,
-    change_24h: null,
-    unrealized_pnl: null,
     ...overrides,
   };
 }
