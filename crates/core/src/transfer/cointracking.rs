@@ -116,13 +116,7 @@ impl Layout for CoinTracking {
         let account = cells.text(c.exchange);
         // A Tx-ID can be shared by several rows (a batched transfer), so it goes in the note and
         // the row's content is its fingerprint.
-        let note = [cells.get(c.comment), cells.get(c.txid)]
-            .iter()
-            .filter(|t| !t.is_empty())
-            .copied()
-            .collect::<Vec<_>>()
-            .join(" ");
-        let note = (!note.is_empty()).then_some(note);
+        let note = layout::joined_note(&[cells.get(c.comment), cells.get(c.txid)]);
         let trade = buy.is_some() && sell.is_some();
         let income = INCOME.iter().any(|word| kind.contains(word));
         let mut legs = Vec::new();

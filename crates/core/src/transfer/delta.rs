@@ -5,6 +5,7 @@
 
 use rust_decimal::Decimal;
 
+use super::layout;
 use super::number::{self, NumberStyle};
 use super::{FieldError, ParsedRow};
 use crate::clock::parse_timestamp;
@@ -70,15 +71,10 @@ pub fn parse_row(fields: &[&str], style: NumberStyle) -> Result<Vec<ParsedRow>, 
     let (exchange, from, to) = (text(7).or_else(|| text(12)), text(8), text(9));
     let note = text(13);
     let leg = |account: Option<String>, coin: &str, amount: Amount, kind, price| ParsedRow {
-        occurred_at,
         account,
-        coin: coin.to_owned(),
-        amount,
-        kind,
         price,
         note: note.clone(),
-        id: None,
-        link: None,
+        ..layout::leg(occurred_at, coin, amount, kind)
     };
     let quote = || -> Result<(Amount, String), FieldError> {
         let coin = get(6);

@@ -5,6 +5,7 @@
 
 use rust_decimal::Decimal;
 
+use super::layout;
 use super::number::{self, NumberStyle};
 use super::{FieldError, ParsedRow};
 use crate::clock::parse_timestamp;
@@ -102,13 +103,7 @@ pub fn parse_row(fields: &[&str], style: NumberStyle) -> Result<Vec<ParsedRow>, 
     let worth = side(fields, 7, 8, "Net Worth Amount", style)?
         .map(|(amount, currency)| (amount.to_decimal(), currency));
     let label = get(9).to_lowercase();
-    let note = [get(10), get(11)]
-        .iter()
-        .filter(|t| !t.is_empty())
-        .copied()
-        .collect::<Vec<_>>()
-        .join(" ");
-    let note = (!note.is_empty()).then_some(note);
+    let note = layout::joined_note(&[get(10), get(11)]);
     if sent.is_none() && received.is_none() && fee.is_none() {
         return Err(FieldError {
             column: "Sent Amount",
@@ -117,15 +112,9 @@ pub fn parse_row(fields: &[&str], style: NumberStyle) -> Result<Vec<ParsedRow>, 
     }
     let trade = sent.is_some() && received.is_some();
     let leg = |coin: String, amount: Amount, kind: EntryKind, price| ParsedRow {
-        occurred_at,
-        account: None,
-        coin,
-        amount,
-        kind,
         price,
         note: note.clone(),
-        id: None,
-        link: None,
+        ..layout::leg(occurred_at, &coin, amount, kind)
     };
     let mut legs = Vec::new();
     if let Some((amount, coin)) = sent {

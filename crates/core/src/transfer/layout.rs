@@ -204,6 +204,17 @@ pub fn leg(
     }
 }
 
+/// The non-empty texts joined by a space, as one note; `None` when every text is empty.
+pub fn joined_note(texts: &[&str]) -> Option<String> {
+    let note = texts
+        .iter()
+        .filter(|t| !t.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!note.is_empty()).then_some(note)
+}
+
 /// The amount made negative (an outflow), whatever sign the file wrote.
 pub fn outflow(amount: Amount) -> Amount {
     if amount.is_negative() {
