@@ -13,7 +13,7 @@ use crypto_balance_core::store::{Store, DATABASE_FILE_NAME};
 use crypto_balance_core::vault::{self, KdfParams, NoKeychain};
 use crypto_balance_core::{Amount, App, Passphrase};
 
-use crate::support::{hold, TestApp};
+use crate::support::{hold, names_in, TestApp};
 
 const PASSPHRASE: &str = "crash test passphrase";
 const BATCH_SIZE: usize = 2_000;
@@ -387,12 +387,7 @@ async fn change_passphrase_killed_at_random_moments_leaves_one_that_opens() {
             .any(|(_, opened)| *opened == SECOND_PASSPHRASE),
         "no change of passphrase ever completed: the test proved nothing"
     );
-    let leftovers: Vec<String> = std::fs::read_dir(&dir)
-        .expect("lists")
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with("before-rekey"))
-        .collect();
+    let leftovers = names_in(&dir, |n| n.starts_with("before-rekey"));
     assert!(leftovers.is_empty(), "old-key copies left: {leftovers:?}");
 }
 

@@ -133,6 +133,16 @@ pub async fn vault(dir: &Path) -> App {
     TestApp::new().at(1_700_000_000).create(dir).await
 }
 
+/// The names in `dir` that `keep` picks: what an operation left behind.
+pub fn names_in(dir: &Path, keep: impl Fn(&str) -> bool) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .expect("lists")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| keep(name))
+        .collect()
+}
+
 pub fn write(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, content).expect("writes");

@@ -8,7 +8,7 @@ use crypto_balance_core::store::{Store, DATABASE_FILE_NAME};
 use crypto_balance_core::vault::{Keychain, MemoryKeychain};
 use crypto_balance_core::{App, Error, ErrorCode, VaultStatus};
 
-use crate::support::{holding, passphrase, TestApp, PASSPHRASE};
+use crate::support::{holding, names_in, passphrase, TestApp, PASSPHRASE};
 
 const NOTE: &str = "Grandmother's paper wallet ZQXJ-7731";
 const ACCOUNT: &str = "Cold Storage Vault QWERTY-8842";
@@ -605,12 +605,9 @@ async fn a_backup_cut_anywhere_is_refused_and_changes_nothing() {
         .await
         .expect_err("a changed backup is refused");
     assert!(error.to_string().contains("seal"), "{error}");
-    let leftovers: Vec<String> = std::fs::read_dir(dir.path())
-        .expect("lists")
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|name| name.starts_with(".restore") || name.starts_with("before-restore"))
-        .collect();
+    let leftovers = names_in(dir.path(), |name| {
+        name.starts_with(".restore") || name.starts_with("before-restore")
+    });
     assert!(leftovers.is_empty(), "refused restores left {leftovers:?}");
 }
 
@@ -875,12 +872,9 @@ async fn changing_the_passphrase_rotates_the_data_key() {
     // The keychain holds the new key: a silent unlock still works.
     app.unlock(None).await.expect("unlocks from the keychain");
     assert_eq!(app.holdings().await.expect("lists").len(), 1);
-    let leftovers: Vec<String> = std::fs::read_dir(dir.path())
-        .expect("lists")
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with("before-") || n.starts_with('.'))
-        .collect();
+    let leftovers = names_in(dir.path(), |n| {
+        n.starts_with("before-") || n.starts_with('.')
+    });
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
