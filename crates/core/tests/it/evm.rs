@@ -47,6 +47,14 @@ fn coin(report: &ScanReport, id: &str) -> String {
         .map_or_else(|| "0".to_owned(), |c| c.amount.to_string())
 }
 
+/// CoinGecko's fake, and an Ethereum fake on which OWNER holds one ether.
+async fn owner_of_an_ether() -> (FakeCoinGecko, FakeEvm) {
+    let coingecko = FakeCoinGecko::start_default().await.unwrap();
+    let ethereum = FakeEvm::start(1).await.unwrap();
+    ethereum.set_native(OWNER, ETHER);
+    (coingecko, ethereum)
+}
+
 async fn app_on(
     dir: &std::path::Path,
     coingecko: &FakeCoinGecko,
@@ -79,6 +87,19 @@ async fn indexed_app(dir: &std::path::Path, coingecko: &FakeCoinGecko, ethereum:
         })
         .create(dir)
         .await
+}
+
+/// The indexed app watching OWNER on Ethereum, and its first scan, which must have succeeded.
+async fn indexed_scan(
+    dir: &std::path::Path,
+    coingecko: &FakeCoinGecko,
+    ethereum: &FakeEvm,
+) -> (App, ScanReport) {
+    let app = indexed_app(dir, coingecko, ethereum).await;
+    app.add_wallet(evm(OWNER, "ethereum")).await.unwrap();
+    let report = app.scan_wallets(None).await.unwrap().remove(0);
+    assert_eq!(report.error, None);
+    (app, report)
 }
 
 #[tokio::test]
@@ -210,9 +231,7 @@ async fn an_address_is_valued_on_two_chains_with_one_request_each() {
 
 #[tokio::test]
 async fn a_server_for_another_chain_is_refused() {
-    let coingecko = FakeCoinGecko::start_default().await.unwrap();
-    let ethereum = FakeEvm::start(1).await.unwrap();
-    ethereum.set_native(OWNER, ETHER);
+    let (coingecko, ethereum) = owner_of_an_ether().await;
     let dir = tempfile::tempdir().unwrap();
     // Polygon's server is, by mistake, an Ethereum node.
     let app = app_on(dir.path(), &coingecko, &[("polygon", &ethereum)]).await;
@@ -228,9 +247,7 @@ async fn a_server_for_another_chain_is_refused() {
 
 #[tokio::test]
 async fn a_wallet_alert_fires_when_a_scan_changes_its_balance() {
-    let coingecko = FakeCoinGecko::start_default().await.unwrap();
-    let ethereum = FakeEvm::start(1).await.unwrap();
-    ethereum.set_native(OWNER, ETHER);
+    let (coingecko, ethereum) = owner_of_an_ether().await;
     let dir = tempfile::tempdir().unwrap();
     let app = app_on(dir.path(), &coingecko, &[("ethereum", &ethereum)]).await;
     app.add_wallet(evm(OWNER, "ethereum")).await.unwrap();
@@ -338,16 +355,12 @@ async fn a_wallet_is_renamed_and_its_chains_changed_in_place() {
 
 #[tokio::test]
 async fn an_indexer_finds_spam_tokens_which_are_listed_apart_and_never_counted() {
-    let coingecko = FakeCoinGecko::start_default().await.unwrap();
-    let ethereum = FakeEvm::start(1).await.unwrap();
-    ethereum.set_native(OWNER, ETHER);
+    let (coingecko, ethereum) = owner_of_an_ether().await;
     ethereum.set_token(USDC_ETHEREUM, 6, OWNER, 7_000_000);
     ethereum.set_token(SPAM, 18, OWNER, 1_000_000 * ETHER);
     let dir = tempfile::tempdir().unwrap();
-    let app = indexed_app(dir.path(), &coingecko, &ethereum).await;
-    app.add_wallet(evm(OWNER, "ethereum")).await.unwrap();
-    let report = &app.scan_wallets(None).await.unwrap()[0];
-    assert_eq!(report.error, None);
+    let (app, report) = indexed_scan(dir.path(), &coingecko, &ethereum).await;
+    let report = &report;
     assert_eq!(coin(report, "usd-coin"), "7");
     assert_eq!(
         report.coins.len(),
@@ -399,10 +412,8 @@ async fn an_indexer_gives_the_history_and_an_adjustment_covers_the_rest() {
     ethereum.set_token(USDC_ETHEREUM, 6, OWNER, 7_000_000);
     ethereum.set_token(SPAM, 18, OWNER, 1_000_000 * ETHER);
     let dir = tempfile::tempdir().unwrap();
-    let app = indexed_app(dir.path(), &coingecko, &ethereum).await;
-    app.add_wallet(evm(OWNER, "ethereum")).await.unwrap();
-    let report = &app.scan_wallets(None).await.unwrap()[0];
-    assert_eq!(report.error, None);
+    let (app, report) = indexed_scan(dir.path(), &coingecko, &ethereum).await;
+    let report = &report;
     assert_eq!(coin(report, "ethereum"), "1.289");
     assert_eq!(coin(report, "usd-coin"), "7");
     assert_eq!(
@@ -460,9 +471,7 @@ async fn an_indexer_gives_the_history_and_an_adjustment_covers_the_rest() {
 
 #[tokio::test]
 async fn a_busy_or_silent_rpc_server_is_asked_again() {
-    let coingecko = FakeCoinGecko::start_default().await.unwrap();
-    let ethereum = FakeEvm::start(1).await.unwrap();
-    ethereum.set_native(OWNER, ETHER);
+    let (coingecko, ethereum) = owner_of_an_ether().await;
     let dir = tempfile::tempdir().unwrap();
     let app = app_on(dir.path(), &coingecko, &[("ethereum", &ethereum)]).await;
     app.add_wallet(evm(OWNER, "ethereum")).await.unwrap();
