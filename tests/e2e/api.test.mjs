@@ -9,16 +9,8 @@ import { after, before, describe, it } from "node:test";
 import { By, until } from "selenium-webdriver";
 import * as e2e from "./driver.mjs";
 
-const {
-  cliVault,
-  moves,
-  renderedText,
-  saveScreenshot,
-  startFake,
-  startOnCliVault,
-  stopAll,
-  TIMEOUT,
-} = e2e;
+const { cliVault, renderedText, saveScreenshot, startFake, startOnCliVault } = e2e;
+const { moves, stopAll, TIMEOUT } = e2e;
 
 const PASSPHRASE = "an api recovery passphrase";
 // A port of its own per run, away from the default a real app may be using.

@@ -8,16 +8,8 @@ import { after, before, describe, it } from "node:test";
 import { By } from "selenium-webdriver";
 import * as e2e from "./driver.mjs";
 
-const {
-  cliVault,
-  moves,
-  renderedText,
-  saveScreenshot,
-  startFake,
-  startOnCliVault,
-  stopAll,
-  TIMEOUT,
-} = e2e;
+const { cliVault, renderedText, saveScreenshot, startFake, startOnCliVault } = e2e;
+const { moves, stopAll, TIMEOUT } = e2e;
 
 const PASSPHRASE = "a gains recovery passphrase";
 // FIFO: June's 0.8 BTC come from January's lot (cost 32,000, proceeds 56,000: +24,000);

@@ -6,16 +6,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import * as e2e from "./driver.mjs";
 
-const {
-  cliVault,
-  moves,
-  renderedText,
-  saveScreenshot,
-  startFake,
-  startOnCliVault,
-  stopAll,
-  TIMEOUT,
-} = e2e;
+const { cliVault, renderedText, saveScreenshot, startFake, startOnCliVault } = e2e;
+const { moves, stopAll, TIMEOUT } = e2e;
 
 const PASSPHRASE = "a screens recovery passphrase";
 // tauri.conf.json: the window's default and minimum sizes.

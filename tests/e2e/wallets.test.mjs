@@ -6,17 +6,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import * as e2e from "./driver.mjs";
 
-const {
-  cliVault,
-  moves,
-  renderedText,
-  saveScreenshot,
-  startChainFake,
-  startFake,
-  startOnCliVault,
-  stopAll,
-  TIMEOUT,
-} = e2e;
+const { cliVault, renderedText, saveScreenshot, startChainFake, startFake, startOnCliVault } = e2e;
+const { moves, stopAll, TIMEOUT } = e2e;
 
 const PASSPHRASE = "a wallets recovery passphrase";
 // BIP-84's account-0 zpub, and the script of its first address
