@@ -37,6 +37,39 @@ const wallet = {
   unpriced_tokens: [],
 };
 
+/** The backend answering each command named in `answers`, and `null` to any other. */
+function mockCommands(answers: Record<string, (args: Record<string, unknown>) => unknown>) {
+  mockIPC((command, args) => answers[command]?.(args as Record<string, unknown>) ?? null, {
+    shouldMockEvents: true,
+  });
+}
+
+/**
+ * The backend while a wallet is added: none watched yet, `preview` answering what is typed, and
+ * the wallet sent kept in the list returned (the backend answers it as `answer`).
+ */
+function mockAdding(preview: (args: Record<string, unknown>) => unknown, answer: Partial<Wallet>) {
+  const added: unknown[] = [];
+  mockCommands({
+    list_wallets: () => [],
+    preview_wallet: preview,
+    add_wallet: (args) => {
+      added.push(args.wallet);
+      return { ...wallet, ...answer };
+    },
+    scan_wallets: () => [],
+  });
+  return added;
+}
+
+/** Opens the panel's form with `chain` chosen. */
+async function openFormOn(chain: string) {
+  renderPanel();
+  await fireEvent.click(await screen.findByRole("button", { name: /watch a wallet/i }));
+  const select = document.querySelector("[data-wallet-chain]");
+  if (select) await fireEvent.change(select, { target: { value: chain } });
+}
+
 describe("Holdings → Watched wallets", () => {
   it("lists each wallet with the block it was last scanned at", async () => {
     mockIPC((command) => (command === "list_wallets" ? [wallet] : null), {
@@ -81,31 +114,15 @@ describe("Holdings → Watched wallets", () => {
   });
 
   it("watches a Solana address: no gap limit, the chain sent with it", async () => {
-    const added: unknown[] = [];
-    mockIPC(
-      (command, args) => {
-        if (command === "list_wallets") return [];
-        if (command === "preview_wallet") {
-          const { chain, watch } = args as { chain: string; watch: string };
-          return {
-            network: chain === "solana" ? "mainnet" : "bitcoin",
-            first_address: watch,
-            derives_addresses: false,
-          };
-        }
-        if (command === "add_wallet") {
-          added.push((args as { wallet: unknown }).wallet);
-          return { ...wallet, chain: "solana", name: "Phantom" };
-        }
-        if (command === "scan_wallets") return [];
-        return null;
-      },
-      { shouldMockEvents: true },
+    const added = mockAdding(
+      ({ chain, watch }) => ({
+        network: chain === "solana" ? "mainnet" : "bitcoin",
+        first_address: watch,
+        derives_addresses: false,
+      }),
+      { chain: "solana", name: "Phantom" },
     );
-    renderPanel();
-    await fireEvent.click(await screen.findByRole("button", { name: /watch a wallet/i }));
-    const chain = document.querySelector("[data-wallet-chain]");
-    if (chain) await fireEvent.change(chain, { target: { value: "solana" } });
+    await openFormOn("solana");
     expect(screen.queryByText("Gap limit")).toBeNull();
     const address = "9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM";
     const field = document.querySelector("[data-wallet-watch]");
@@ -118,29 +135,15 @@ describe("Holdings → Watched wallets", () => {
 
   it("watches an EVM address on the chains ticked, sent as one list", async () => {
     const previewed: (string | null)[] = [];
-    const added: unknown[] = [];
     const owner = "0xd8dA6BF26964aF9D7eEd9e03E53415D37aA96045";
-    mockIPC(
-      (command, args) => {
-        if (command === "list_wallets") return [];
-        if (command === "preview_wallet") {
-          const { choice } = args as { choice: string | null };
-          previewed.push(choice);
-          return { network: choice, first_address: owner, derives_addresses: false };
-        }
-        if (command === "add_wallet") {
-          added.push((args as { wallet: unknown }).wallet);
-          return { ...wallet, chain: "evm", name: "Rabby" };
-        }
-        if (command === "scan_wallets") return [];
-        return null;
+    const added = mockAdding(
+      ({ choice }) => {
+        previewed.push(choice as string | null);
+        return { network: choice, first_address: owner, derives_addresses: false };
       },
-      { shouldMockEvents: true },
+      { chain: "evm", name: "Rabby" },
     );
-    renderPanel();
-    await fireEvent.click(await screen.findByRole("button", { name: /watch a wallet/i }));
-    const chain = document.querySelector("[data-wallet-chain]");
-    if (chain) await fireEvent.change(chain, { target: { value: "evm" } });
+    await openFormOn("evm");
     expect(screen.queryByText("Gap limit")).toBeNull();
     await fireEvent.click(screen.getByLabelText("Base"));
     await fireEvent.click(screen.getByLabelText("BNB Chain"));
@@ -175,17 +178,13 @@ describe("Holdings → Watched wallets", () => {
 
   it("renames a wallet and changes its gap limit in place", async () => {
     const edits: unknown[] = [];
-    mockIPC(
-      (command, args) => {
-        if (command === "list_wallets") return [wallet];
-        if (command === "edit_wallet") {
-          edits.push(args);
-          return { ...wallet, name: "Vault", gap_limit: 30 };
-        }
-        return null;
+    mockCommands({
+      list_wallets: () => [wallet],
+      edit_wallet: (args) => {
+        edits.push(args);
+        return { ...wallet, name: "Vault", gap_limit: 30 };
       },
-      { shouldMockEvents: true },
-    );
+    });
     renderPanel();
     await fireEvent.click(await screen.findByRole("button", { name: "Edit Cold storage" }));
     const name = document.querySelector("[data-edit-name]");
@@ -199,18 +198,14 @@ describe("Holdings → Watched wallets", () => {
   });
 
   it("asks before it stops watching a wallet", async () => {
-    const removed: string[] = [];
-    mockIPC(
-      (command, args) => {
-        if (command === "list_wallets") return [wallet];
-        if (command === "remove_wallet") {
-          removed.push((args as { name: string }).name);
-          return wallet;
-        }
-        return null;
+    const removed: unknown[] = [];
+    mockCommands({
+      list_wallets: () => [wallet],
+      remove_wallet: (args) => {
+        removed.push(args.name);
+        return wallet;
       },
-      { shouldMockEvents: true },
-    );
+    });
     renderPanel();
     await fireEvent.click(await screen.findByRole("button", { name: "Stop watching" }));
     expect(removed).toEqual([]);
