@@ -10,16 +10,16 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)] // the figures are the output
 #![allow(clippy::float_arithmetic)] // timing figures for people, not money
 
+mod support;
+
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chain_fake::FakeEvm;
 use coingecko_fake::{Coin, FakeCoinGecko};
 use crypto_balance_core::rates::CoinGeckoOverrides;
-use crypto_balance_core::vault::{KdfParams, MemoryKeychain};
 use crypto_balance_core::wallets::{EvmChain, NewWallet, ProviderOverrides, WalletChain};
-use crypto_balance_core::{App, AppConfig, Passphrase};
+use crypto_balance_core::AppConfig;
 
 const TOKENS: usize = 100;
 const OWNER: &str = "0xd8dA6BF26964aF9D7eEd9e03E53415D37aA96045";
@@ -114,10 +114,7 @@ fn main() {
             .map(|(chain, fake)| (chain.name().to_owned(), fake.url()))
             .collect();
         for run in 1..=3 {
-            let app = App::open(AppConfig {
-                data_dir: Some(temp.path().join(format!("vault-{run}"))),
-                keychain: Some(Arc::new(MemoryKeychain::default())),
-                kdf: Some(KdfParams::insecure_for_tests()),
+            let servers = AppConfig {
                 coingecko: CoinGeckoOverrides {
                     base_url: Some(coingecko.base_url()),
                     ..CoinGeckoOverrides::default()
@@ -127,11 +124,9 @@ fn main() {
                     ..ProviderOverrides::default()
                 },
                 ..AppConfig::default()
-            })
-            .unwrap();
-            app.create_vault(&Passphrase::new("benchmark passphrase".into()), false)
-                .await
-                .unwrap();
+            };
+            let vault = temp.path().join(format!("vault-{run}"));
+            let app = support::created_app(vault, servers).await;
             // The catalog (with its token table) first, as the sync loop would have it.
             app.refresh_rates().await.unwrap();
             app.add_wallet(NewWallet {

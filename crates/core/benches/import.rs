@@ -10,13 +10,13 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)] // the figures are the output
 #![allow(clippy::float_arithmetic)] // timing figures for people, not money
 
+mod support;
+
 use std::fmt::Write as _;
-use std::sync::Arc;
 use std::time::Instant;
 
 use crypto_balance_core::transfer::import::ImportOptions;
-use crypto_balance_core::vault::{KdfParams, MemoryKeychain};
-use crypto_balance_core::{App, AppConfig, Passphrase};
+use crypto_balance_core::{App, AppConfig};
 
 const ROWS: usize = 100_000;
 const COINS: [&str; 10] = [
@@ -59,16 +59,8 @@ fn main() {
         .unwrap();
     runtime.block_on(async {
         for run in 1..=3 {
-            let app = App::open(AppConfig {
-                data_dir: Some(temp.path().join(format!("vault-{run}"))),
-                keychain: Some(Arc::new(MemoryKeychain::default())),
-                kdf: Some(KdfParams::insecure_for_tests()),
-                ..AppConfig::default()
-            })
-            .unwrap();
-            app.create_vault(&Passphrase::new("benchmark passphrase".into()), false)
-                .await
-                .unwrap();
+            let vault = temp.path().join(format!("vault-{run}"));
+            let app = support::created_app(vault, AppConfig::default()).await;
             let started = Instant::now();
             let dry = ImportOptions {
                 dry_run: true,

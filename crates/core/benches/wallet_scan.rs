@@ -10,15 +10,15 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)] // the figures are the output
 #![allow(clippy::float_arithmetic)] // timing figures for people, not money
 
+mod support;
+
 use std::str::FromStr;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bdk_wallet::miniscript::descriptor::{Descriptor, DescriptorPublicKey};
 use chain_fake::FakeEsplora;
-use crypto_balance_core::vault::{KdfParams, MemoryKeychain};
 use crypto_balance_core::wallets::{NewWallet, ProviderOverrides, WalletChain};
-use crypto_balance_core::{App, AppConfig, Passphrase};
+use crypto_balance_core::AppConfig;
 
 const USED: u32 = 1_000;
 const GAP: u32 = 20;
@@ -74,20 +74,15 @@ fn main() {
             .map(|s| FakeEsplora::script_hash(s))
             .collect();
         for run in 1..=3 {
-            let app = App::open(AppConfig {
-                data_dir: Some(temp.path().join(format!("vault-{run}"))),
-                keychain: Some(Arc::new(MemoryKeychain::default())),
-                kdf: Some(KdfParams::insecure_for_tests()),
+            let servers = AppConfig {
                 wallets: ProviderOverrides {
                     esplora_url: Some(fake.url()),
                     ..ProviderOverrides::default()
                 },
                 ..AppConfig::default()
-            })
-            .unwrap();
-            app.create_vault(&Passphrase::new("benchmark passphrase".into()), false)
-                .await
-                .unwrap();
+            };
+            let vault = temp.path().join(format!("vault-{run}"));
+            let app = support::created_app(vault, servers).await;
             app.add_wallet(NewWallet {
                 chain: WalletChain::Bitcoin,
                 watch: format!("wpkh({XPUB}/0/*)"),
