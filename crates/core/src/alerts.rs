@@ -223,6 +223,17 @@ pub struct AlertState {
     pub last_fired_at: Option<i64>,
 }
 
+impl AlertState {
+    /// The state once `rule` fires at `now`: its cooldown starts, and a one-shot rule is done.
+    pub(crate) fn after_firing(&self, rule: &AlertRule, now: i64) -> AlertState {
+        AlertState {
+            done: !rule.repeating,
+            last_fired_at: Some(now),
+            ..self.clone()
+        }
+    }
+}
+
 /// What `alerts add` and the UI send to create a rule.
 #[derive(Debug, Clone, Deserialize, Type, utoipa::ToSchema)]
 pub struct NewAlert {

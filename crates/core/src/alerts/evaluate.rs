@@ -143,8 +143,7 @@ pub fn evaluate(
                 let quiet = rule.is_quiet(state, now);
                 // A crossing while paused, snoozed or cooling down is consumed, not saved for later.
                 if !quiet {
-                    next.last_fired_at = Some(now);
-                    next.done = !rule.repeating;
+                    next = next.after_firing(rule, now);
                     evaluation
                         .fired
                         .push(FiredAlert::new(rule, seen.value, now));

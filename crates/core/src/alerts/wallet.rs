@@ -21,9 +21,23 @@ pub fn fired(
     style: &NumberStyle,
 ) -> (Vec<FiredAlert>, Vec<(AlertId, AlertState)>) {
     let (mut fired, mut changed) = (Vec::new(), Vec::new());
-    if changes.is_empty() {
+    let Some((first_coin, first_change)) = changes.first() else {
         return (fired, changed);
-    }
+    };
+    let listed: Vec<String> = changes
+        .iter()
+        .map(|(coin, change)| {
+            let sign = if change.is_negative() { "" } else { "+" };
+            format!("{sign}{} {coin}", style.amount(change.to_decimal()))
+        })
+        .collect();
+    let subject = text::Subject {
+        coin: None,
+        account: Some(wallet),
+    };
+    let message = format!("{} changed: {}", subject.wallet(), listed.join(", "));
+    // A change of one coin names it; a change of several names none.
+    let coin = crate::coin::CoinId::parse(first_coin).filter(|_| changes.len() == 1);
     for (rule, state) in rules {
         let watches =
             matches!(&rule.target, AlertTarget::Wallet(name) if name.eq_ignore_ascii_case(wallet));
@@ -31,40 +45,21 @@ pub fn fired(
         if !watches || state.done || quiet {
             continue;
         }
-        let (first_coin, first_change) = &changes[0];
-        let listed: Vec<String> = changes
-            .iter()
-            .map(|(coin, change)| {
-                let sign = if change.is_negative() { "" } else { "+" };
-                format!("{sign}{} {coin}", style.amount(change.to_decimal()))
-            })
-            .collect();
-        let subject = text::Subject {
-            coin: None,
-            account: Some(wallet),
-        };
         fired.push(FiredAlert {
             alert_id: rule.id,
             kind: rule.kind,
-            coin: crate::coin::CoinId::parse(first_coin).filter(|_| changes.len() == 1),
+            coin: coin.clone(),
             coin_label: None,
             account: Some(wallet.to_owned()),
             currency: rule.currency.clone(),
             threshold: Decimal::ZERO,
             observed: first_change.to_decimal(),
             at: UnixTime::from_seconds(now),
-            message: format!("{} changed: {}", subject.wallet(), listed.join(", ")),
+            message: message.clone(),
             note: rule.note.clone(),
             channels: rule.channels.clone(),
         });
-        changed.push((
-            rule.id,
-            AlertState {
-                armed: state.armed,
-                done: !rule.repeating,
-                last_fired_at: Some(now),
-            },
-        ));
+        changed.push((rule.id, state.after_firing(rule, now)));
     }
     (fired, changed)
 }
