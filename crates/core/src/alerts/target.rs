@@ -88,11 +88,9 @@ impl AlertTarget {
         Self::check(kind, coin.is_some(), account.is_some())?;
         Ok(match (coin, account) {
             (None, Some(account)) if kind.is_wallet() => AlertTarget::Wallet(account),
-            (coin, account) => match coin {
-                None => AlertTarget::Portfolio,
-                Some(coin) if kind.is_holding() => AlertTarget::Holding { coin, account },
-                Some(coin) => AlertTarget::Coin(coin),
-            },
+            (None, _) => AlertTarget::Portfolio,
+            (Some(coin), account) if kind.is_holding() => AlertTarget::Holding { coin, account },
+            (Some(coin), _) => AlertTarget::Coin(coin),
         })
     }
 
