@@ -330,7 +330,7 @@ pub async fn history(store: &Store, limit: u32) -> Result<Vec<AlertEvent>, Store
             let (id, alert_id, kind, coin, account, currency, threshold, observed, fired_at) = (
                 row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8,
             );
-            let coin_label = row.9;
+            let (coin_label, stored_message) = (row.9, row.10);
             let kind = AlertKind::parse(&kind).ok_or_else(|| corrupt(store))?;
             let currency = Currency::parse(&currency).ok_or_else(|| corrupt(store))?;
             let threshold: Decimal = threshold.parse().map_err(|_| corrupt(store))?;
@@ -341,7 +341,7 @@ pub async fn history(store: &Store, limit: u32) -> Result<Vec<AlertEvent>, Store
             };
             // A wallet's line lists every coin that changed, which its fields cannot rebuild.
             let message = match kind.is_wallet() {
-                true => row.10,
+                true => stored_message,
                 false => text::fired(
                     kind,
                     subject,
