@@ -85,9 +85,7 @@ impl Blockscout {
                 .failed("sent a token list that is not Blockscout's (is this its base address?)")
         })
     }
-}
 
-impl Blockscout {
     /// The address's native movements (values in and out, fees it paid) and ERC-20 transfers.
     /// Pending and failed transactions move no value (a failed one still cost its fee).
     pub(crate) async fn history(
@@ -151,6 +149,11 @@ fn units_at(value: &serde_json::Value) -> Option<U256> {
     U256::from_str_radix(value.as_str()?, 10).ok()
 }
 
+/// An item's block time, Unix seconds.
+fn time_of(item: &serde_json::Value) -> Option<i64> {
+    crate::clock::parse_timestamp(item["timestamp"].as_str()?)
+}
+
 /// A transaction's value in or out, and its fee when the address paid it.
 fn native_moves(item: &serde_json::Value, owner: Address) -> Vec<Movement> {
     let Some(hash) = item["hash"].as_str().filter(|h| h.len() <= 80) else {
@@ -161,9 +164,7 @@ fn native_moves(item: &serde_json::Value, owner: Address) -> Vec<Movement> {
         return Vec::new(); // pending: its block is not final yet
     }
     let (from, to) = (address_at(&item["from"]), address_at(&item["to"]));
-    let at = item["timestamp"]
-        .as_str()
-        .and_then(crate::clock::parse_timestamp);
+    let at = time_of(item);
     let movement = |id: String, units: U256, incoming: bool, fee: bool| Movement {
         id,
         token: None,
@@ -221,9 +222,7 @@ fn token_move(item: &serde_json::Value, owner: Address) -> Option<Movement> {
         units: units_at(&item["total"]["value"])?,
         incoming,
         fee: false,
-        at: item["timestamp"]
-            .as_str()
-            .and_then(crate::clock::parse_timestamp),
+        at: time_of(item),
     })
 }
 
