@@ -70,12 +70,8 @@ impl FakeEvm {
                 axum::routing::get(token_balances),
             )
             .route(
-                "/api/v2/addresses/{owner}/transactions",
-                axum::routing::get(transactions),
-            )
-            .route(
-                "/api/v2/addresses/{owner}/token-transfers",
-                axum::routing::get(token_transfers),
+                "/api/v2/addresses/{owner}/{list}",
+                axum::routing::get(history_list),
             )
             .with_state(chain.clone());
         let (addr, stop) = crate::serve(app).await?;
@@ -231,24 +227,20 @@ fn involving(items: &[Value], owner: &str) -> Vec<Value> {
         .collect()
 }
 
-async fn transactions(
+/// Blockscout's paged lists of the owner's `transactions` and `token-transfers`.
+async fn history_list(
     State(chain): State<Shared>,
-    axum::extract::Path(owner): axum::extract::Path<String>,
+    axum::extract::Path((owner, list)): axum::extract::Path<(String, String)>,
     axum::extract::Query(params): axum::extract::Query<HashMap<String, String>>,
 ) -> Response {
     let mut chain = lock(&chain);
-    chain.requests.push("GET transactions".to_owned());
-    page(&involving(&chain.transactions, &owner), &params)
-}
-
-async fn token_transfers(
-    State(chain): State<Shared>,
-    axum::extract::Path(owner): axum::extract::Path<String>,
-    axum::extract::Query(params): axum::extract::Query<HashMap<String, String>>,
-) -> Response {
-    let mut chain = lock(&chain);
-    chain.requests.push("GET token-transfers".to_owned());
-    page(&involving(&chain.transfers, &owner), &params)
+    chain.requests.push(format!("GET {list}"));
+    let items = match list.as_str() {
+        "transactions" => &chain.transactions,
+        "token-transfers" => &chain.transfers,
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    page(&involving(items, &owner), &params)
 }
 
 /// `POST /__fake/set {"owner": "0x…", "wei": "…", "tokens": [{"token", "decimals", "units"}]}`:
