@@ -25,6 +25,16 @@ export function chainTitles(names: string): string {
     .join(", ");
 }
 
+/** A typed gap limit (Bitcoin): the number, or `null` when it is not a whole number from 1 to
+ * 1,000, the bounds the backend keeps. */
+export function gapLimit(text: string): number | null {
+  const gap = /^\d+$/.test(text.trim()) ? Number(text.trim()) : null;
+  return gap !== null && gap >= 1 && gap <= 1000 ? gap : null;
+}
+
+/** What to say under a gap limit `gapLimit` refused. */
+export const GAP_LIMIT_PROBLEM = "A whole number from 1 to 1,000.";
+
 /** The ticked chains in the order the backend lists them, as it takes them ("ethereum,base"). */
 export function chainList(ticked: string[]): string[] {
   return evmChains.map((c) => c.name).filter((name) => ticked.includes(name));
