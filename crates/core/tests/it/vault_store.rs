@@ -4,11 +4,12 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crypto_balance_core::backup::RekeyPhase;
+use crypto_balance_core::holdings::NewHolding;
 use crypto_balance_core::store::{Store, DATABASE_FILE_NAME};
 use crypto_balance_core::vault::{Keychain, MemoryKeychain};
 use crypto_balance_core::{App, Error, ErrorCode, VaultStatus};
 
-use crate::support::{holding, names_in, passphrase, TestApp, PASSPHRASE};
+use crate::support::{hold, holding, names_in, passphrase, TestApp, PASSPHRASE};
 
 const NOTE: &str = "Grandmother's paper wallet ZQXJ-7731";
 const ACCOUNT: &str = "Cold Storage Vault QWERTY-8842";
@@ -28,6 +29,22 @@ async fn created(dir: &Path, keychain: Arc<dyn Keychain>) -> App {
         .using_keychain()
         .create(dir)
         .await
+}
+
+/// A holding whose account and note are words to look for in the files on disk.
+fn marked_holding() -> NewHolding {
+    NewHolding {
+        note: Some(NOTE.into()),
+        account: Some(ACCOUNT.into()),
+        ..holding("bitcoin", AMOUNT)
+    }
+}
+
+/// A new vault in a temporary folder, with a keychain of its own.
+async fn fresh() -> (tempfile::TempDir, App) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = created(dir.path(), Arc::new(MemoryKeychain::default())).await;
+    (dir, app)
 }
 
 fn files_in(dir: &Path) -> Vec<(String, Vec<u8>)> {
@@ -50,11 +67,8 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 
 #[tokio::test]
 async fn holdings_never_touch_disk_in_clear() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let app = created(dir.path(), Arc::new(MemoryKeychain::default())).await;
-    let mut new = holding("bitcoin", AMOUNT);
-    new.note = Some(NOTE.into());
-    new.account = Some(ACCOUNT.into());
+    let (dir, app) = fresh().await;
+    let mut new = marked_holding();
     new.price = Some("43210.987654321".parse().expect("price"));
     new.currency = Some("usd".into());
     app.add_holding(new).await.expect("adds");
@@ -81,11 +95,8 @@ async fn holdings_never_touch_disk_in_clear() {
 
 #[tokio::test]
 async fn the_wrong_key_or_passphrase_fails_clearly_and_leaves_the_file_intact() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let app = created(dir.path(), Arc::new(MemoryKeychain::default())).await;
-    app.add_holding(holding("ethereum", "2"))
-        .await
-        .expect("adds");
+    let (dir, app) = fresh().await;
+    hold(&app, "ethereum", "2").await;
     app.lock().await;
     let database = dir.path().join(DATABASE_FILE_NAME);
     let before = std::fs::read(&database).expect("reads");
@@ -123,9 +134,7 @@ async fn a_lost_keychain_entry_is_recovered_with_the_passphrase() {
     let dir = tempfile::tempdir().expect("temp dir");
     let keychain = Arc::new(MemoryKeychain::default());
     let app = created(dir.path(), keychain.clone()).await;
-    app.add_holding(holding("solana", "150.5"))
-        .await
-        .expect("adds");
+    hold(&app, "solana", "150.5").await;
     app.lock().await;
 
     // Silent unlock from the keychain.
@@ -156,8 +165,7 @@ async fn a_lost_keychain_entry_is_recovered_with_the_passphrase() {
 
 #[tokio::test]
 async fn add_set_remove_and_undo() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let app = created(dir.path(), Arc::new(MemoryKeychain::default())).await;
+    let (_dir, app) = fresh().await;
     let mut buy = holding("btc", "0.5");
     buy.price = Some("40000".parse().expect("price"));
     buy.currency = Some("USD".into());
@@ -205,14 +213,13 @@ async fn add_set_remove_and_undo() {
 
 #[tokio::test]
 async fn exact_decimals_round_trip_through_the_database() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let app = created(dir.path(), Arc::new(MemoryKeychain::default())).await;
+    let (_dir, app) = fresh().await;
     for (coin, amount) in [
         ("ethereum", "123456789012.123456789012345678"),
         ("dogecoin", "0.000000000000000001"),
         ("cardano", "999999999999999999.999999999999999999"),
     ] {
-        app.add_holding(holding(coin, amount)).await.expect("adds");
+        hold(&app, coin, amount).await;
     }
     app.lock().await;
     app.unlock(None).await.expect("unlocks");
@@ -246,11 +253,8 @@ async fn exact_decimals_round_trip_through_the_database() {
 
 #[tokio::test]
 async fn bad_input_is_named_and_changes_nothing() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let app = created(dir.path(), Arc::new(MemoryKeychain::default())).await;
-    app.add_holding(holding("bitcoin", "1"))
-        .await
-        .expect("adds");
+    let (_dir, app) = fresh().await;
+    hold(&app, "bitcoin", "1").await;
     let before = app.holdings().await.expect("lists");
 
     let unknown = app
@@ -309,8 +313,7 @@ async fn bad_input_is_named_and_changes_nothing() {
 #[tokio::test]
 async fn accounts_can_be_created_renamed_and_deleted_when_unused() {
     use crypto_balance_core::accounts::AccountKind;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let app = created(dir.path(), Arc::new(MemoryKeychain::default())).await;
+    let (_dir, app) = fresh().await;
     app.create_account("Ledger Nano", AccountKind::Wallet)
         .await
         .expect("creates");
@@ -338,8 +341,7 @@ async fn accounts_can_be_created_renamed_and_deleted_when_unused() {
 
 #[tokio::test]
 async fn a_symbol_shared_by_several_coins_is_refused_unless_one_is_a_top_coin() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let app = created(dir.path(), Arc::new(MemoryKeychain::default())).await;
+    let (_dir, app) = fresh().await;
     let store = app.store().await.expect("open");
     sqlx::query(
         "INSERT INTO assets (id, symbol, name, kind) VALUES \
@@ -365,11 +367,8 @@ async fn a_symbol_shared_by_several_coins_is_refused_unless_one_is_a_top_coin() 
 
 #[tokio::test]
 async fn migrations_run_on_a_populated_database_and_a_newer_one_is_refused() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let app = created(dir.path(), Arc::new(MemoryKeychain::default())).await;
-    app.add_holding(holding("bitcoin", "3"))
-        .await
-        .expect("adds");
+    let (_dir, app) = fresh().await;
+    hold(&app, "bitcoin", "3").await;
     app.lock().await;
     // Re-opening runs the migrator again over populated data: nothing changes.
     app.unlock(None).await.expect("unlocks");
@@ -395,8 +394,7 @@ async fn migrations_run_on_a_populated_database_and_a_newer_one_is_refused() {
 
 #[tokio::test]
 async fn a_missing_or_damaged_key_file_is_a_clear_error() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let app = created(dir.path(), Arc::new(MemoryKeychain::default())).await;
+    let (dir, app) = fresh().await;
     app.lock().await;
     let key_file = dir.path().join("crypto-balance.key");
     std::fs::write(&key_file, "{ not json").expect("writes");
@@ -424,8 +422,7 @@ async fn read_only_and_full_disks_are_named() {
     use sqlx::sqlite::SqliteConnectOptions;
     use sqlx::ConnectOptions;
 
-    let dir = tempfile::tempdir().expect("temp dir");
-    let app = created(dir.path(), Arc::new(MemoryKeychain::default())).await;
+    let (dir, app) = fresh().await;
     let store = app.store().await.expect("open");
     let database = dir.path().join(DATABASE_FILE_NAME);
 
@@ -475,12 +472,8 @@ fn hex_key(bytes: &[u8]) -> String {
 
 #[tokio::test]
 async fn an_encrypted_backup_restores_everything_and_keeps_the_replaced_data() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let app = created(dir.path(), Arc::new(MemoryKeychain::default())).await;
-    let mut new = holding("bitcoin", AMOUNT);
-    new.note = Some(NOTE.into());
-    new.account = Some(ACCOUNT.into());
-    app.add_holding(new).await.expect("adds");
+    let (_dir, app) = fresh().await;
+    app.add_holding(marked_holding()).await.expect("adds");
     let backups = tempfile::tempdir().expect("temp dir");
     let file = backups.path().join("my.backup");
     let size = app.backup(&file).await.expect("backs up");
@@ -494,9 +487,7 @@ async fn an_encrypted_backup_restores_everything_and_keeps_the_replaced_data() {
     }
 
     // Later changes, then a restore brings back the backed-up state.
-    app.add_holding(holding("ethereum", "5"))
-        .await
-        .expect("adds");
+    hold(&app, "ethereum", "5").await;
     let wrong = app
         .restore(&file, &passphrase("not the passphrase"))
         .await
@@ -563,19 +554,14 @@ fn database_start(bytes: &[u8]) -> usize {
 
 #[tokio::test]
 async fn a_backup_cut_anywhere_is_refused_and_changes_nothing() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let app = created(dir.path(), Arc::new(MemoryKeychain::default())).await;
-    app.add_holding(holding("bitcoin", "2"))
-        .await
-        .expect("adds");
+    let (dir, app) = fresh().await;
+    hold(&app, "bitcoin", "2").await;
     let backups = tempfile::tempdir().expect("temp dir");
     let file = backups.path().join("whole.cbbackup");
     app.backup(&file).await.expect("backs up");
     let bytes = std::fs::read(&file).expect("reads");
     let start = database_start(&bytes);
-    app.add_holding(holding("ethereum", "3"))
-        .await
-        .expect("adds");
+    hold(&app, "ethereum", "3").await;
     let cut_file = backups.path().join("cut.cbbackup");
     for cut in [
         start,
@@ -648,11 +634,8 @@ async fn a_format_1_backup_still_restores() {
 
 #[tokio::test]
 async fn a_moved_database_is_an_error_not_an_empty_vault() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let app = created(dir.path(), Arc::new(MemoryKeychain::default())).await;
-    app.add_holding(holding("bitcoin", "1"))
-        .await
-        .expect("adds");
+    let (dir, app) = fresh().await;
+    hold(&app, "bitcoin", "1").await;
     app.lock().await;
     let database = dir.path().join(DATABASE_FILE_NAME);
     std::fs::rename(&database, dir.path().join("moved-away.db")).expect("moves");
@@ -692,11 +675,8 @@ async fn a_command_without_a_vault_creates_nothing() {
 #[tokio::test]
 async fn exports_and_backups_never_overwrite_the_vault_files() {
     use crypto_balance_core::transfer::ExportWhat;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let app = created(dir.path(), Arc::new(MemoryKeychain::default())).await;
-    app.add_holding(holding("bitcoin", "1"))
-        .await
-        .expect("adds");
+    let (dir, app) = fresh().await;
+    hold(&app, "bitcoin", "1").await;
     let key_file = dir.path().join("crypto-balance.key");
     let before = std::fs::read(&key_file).expect("reads");
     let error = app
@@ -763,8 +743,7 @@ async fn two_creates_at_once_leave_exactly_one_vault() {
 
 #[tokio::test]
 async fn vault_operations_wait_for_every_other_user_of_the_folder() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let desktop = created(dir.path(), Arc::new(MemoryKeychain::default())).await;
+    let (dir, desktop) = fresh().await;
     desktop
         .add_holding(holding("bitcoin", "1"))
         .await
@@ -797,8 +776,7 @@ async fn vault_operations_wait_for_every_other_user_of_the_folder() {
 #[tokio::test]
 async fn the_folder_and_its_files_are_private_after_every_unlock() {
     use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let app = created(dir.path(), Arc::new(MemoryKeychain::default())).await;
+    let (dir, app) = fresh().await;
     app.lock().await;
     let database = dir.path().join(DATABASE_FILE_NAME);
     std::fs::set_permissions(&database, std::fs::Permissions::from_mode(0o644)).expect("chmod");
@@ -822,9 +800,7 @@ async fn changing_the_passphrase_rotates_the_data_key() {
     let dir = tempfile::tempdir().expect("temp dir");
     let keychain = Arc::new(MemoryKeychain::default());
     let app = created(dir.path(), keychain.clone()).await;
-    app.add_holding(holding("bitcoin", AMOUNT))
-        .await
-        .expect("adds");
+    hold(&app, "bitcoin", AMOUNT).await;
     let key_path = dir.path().join("crypto-balance.key");
     let old_file = std::fs::read_to_string(&key_path).expect("reads");
     let reports = std::sync::Mutex::new(Vec::new());
