@@ -1,13 +1,12 @@
 //! Alert benchmark (issue 5): evaluating 10,000 rules against 1,000 fresh rates (target: <= 5 ms).
 //!
-//! Run: `cargo bench -p crypto-balance-core --bench alerts`
+//! Run: `cargo bench -p crypto-balance-core --features bench --bench alerts`
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failed expectation is a failed test
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use crypto_balance_core::alerts::evaluate::{evaluate, Market, Observation};
 use crypto_balance_core::alerts::{AlertKind, AlertRule, AlertState, AlertTarget};
-use crypto_balance_core::clock::UnixTime;
 use crypto_balance_core::coin::CoinId;
 use crypto_balance_core::ids::AlertId;
 use crypto_balance_core::rates::Currency;
@@ -48,24 +47,12 @@ fn evaluation(c: &mut Criterion) {
     ];
     let rules: Vec<(AlertRule, AlertState)> = (0..RULES)
         .map(|n| {
-            let rule = AlertRule {
-                id: AlertId::new(i64::try_from(n).unwrap()),
-                kind: kinds[n % kinds.len()],
-                target: AlertTarget::Coin(coin(n % COINS)),
-                coin_label: None,
-                description: String::new(),
-                currency: Currency::usd(),
-                threshold: format!("{}", 50 + n % 1_200).parse().unwrap(),
-                note: None,
-                repeating: true,
-                cooldown_seconds: 0,
-                paused: false,
-                snoozed_until: None,
-                created_at: UnixTime::from_seconds(0),
-                last_fired_at: None,
-                done: false,
-                channels: None,
-            };
+            let rule = AlertRule::plain(
+                AlertId::new(i64::try_from(n).unwrap()),
+                kinds[n % kinds.len()],
+                AlertTarget::Coin(coin(n % COINS)),
+                format!("{}", 50 + n % 1_200).parse().unwrap(),
+            );
             let state = AlertState {
                 armed: Some(n % 2 == 0),
                 ..AlertState::default()

@@ -179,6 +179,32 @@ pub struct AlertRule {
     pub channels: Option<Vec<ChannelKind>>,
 }
 
+/// A repeating USD rule with no note, schedule or history: what the evaluator's tests and its
+/// benchmark vary from.
+#[cfg(any(test, feature = "bench"))]
+impl AlertRule {
+    pub fn plain(id: AlertId, kind: AlertKind, target: AlertTarget, threshold: Decimal) -> Self {
+        AlertRule {
+            id,
+            kind,
+            target,
+            coin_label: None,
+            description: String::new(),
+            currency: Currency::usd(),
+            threshold,
+            note: None,
+            repeating: true,
+            cooldown_seconds: 0,
+            paused: false,
+            snoozed_until: None,
+            created_at: UnixTime::from_seconds(0),
+            last_fired_at: None,
+            done: false,
+            channels: None,
+        }
+    }
+}
+
 impl AlertRule {
     /// The rule for people: "Bitcoin (BTC) at or above 70,000.00 USD".
     pub fn describe(&self, style: &NumberStyle) -> String {

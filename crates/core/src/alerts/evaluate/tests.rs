@@ -3,29 +3,19 @@
 use super::*;
 use crate::clock::UnixTime;
 use crate::coin::CoinId;
-use crate::currency::Currency;
 
 const STALE: i64 = 1_800;
 
 fn rule(kind: AlertKind, threshold: &str) -> AlertRule {
+    let bitcoin = Some(CoinId::from_stored("bitcoin".into()));
     AlertRule {
-        id: AlertId::new(1),
-        kind,
-        target: AlertTarget::new(kind, Some(CoinId::from_stored("bitcoin".into())), None)
-            .unwrap_or(AlertTarget::Portfolio),
         coin_label: Some("Bitcoin (BTC)".into()),
-        description: String::new(),
-        currency: Currency::usd(),
-        threshold: threshold.parse().unwrap_or_default(),
-        note: None,
-        repeating: true,
-        cooldown_seconds: 0,
-        paused: false,
-        snoozed_until: None,
-        created_at: UnixTime::from_seconds(0),
-        last_fired_at: None,
-        done: false,
-        channels: None,
+        ..AlertRule::plain(
+            AlertId::new(1),
+            kind,
+            AlertTarget::new(kind, bitcoin, None).unwrap_or(AlertTarget::Portfolio),
+            threshold.parse().unwrap_or_default(),
+        )
     }
 }
 
