@@ -46,18 +46,19 @@ pub fn rule(
     style: &NumberStyle,
 ) -> String {
     let coin = subject.coin();
-    let level = style.money(threshold.normalize(), currency);
-    let percent = style.amount(threshold.normalize());
+    // Each kind writes only the figures it shows: formatting is most of an evaluation's time.
+    let level = || style.money(threshold.normalize(), currency);
+    let percent = || style.amount(threshold.normalize());
     match kind {
-        AlertKind::PriceAbove => format!("{coin} at or above {level}"),
-        AlertKind::PriceBelow => format!("{coin} at or below {level}"),
-        AlertKind::ChangeUp => format!("{coin} up {percent}% in 24 h"),
-        AlertKind::ChangeDown => format!("{coin} down {percent}% in 24 h"),
-        AlertKind::ChangeEither => format!("{coin} moves {percent}% in 24 h"),
-        AlertKind::PortfolioAbove => format!("Portfolio at or above {level}"),
-        AlertKind::PortfolioBelow => format!("Portfolio at or below {level}"),
-        AlertKind::HoldingAbove => format!("{} worth {level} or more", subject.holding()),
-        AlertKind::HoldingBelow => format!("{} worth {level} or less", subject.holding()),
+        AlertKind::PriceAbove => format!("{coin} at or above {}", level()),
+        AlertKind::PriceBelow => format!("{coin} at or below {}", level()),
+        AlertKind::ChangeUp => format!("{coin} up {}% in 24 h", percent()),
+        AlertKind::ChangeDown => format!("{coin} down {}% in 24 h", percent()),
+        AlertKind::ChangeEither => format!("{coin} moves {}% in 24 h", percent()),
+        AlertKind::PortfolioAbove => format!("Portfolio at or above {}", level()),
+        AlertKind::PortfolioBelow => format!("Portfolio at or below {}", level()),
+        AlertKind::HoldingAbove => format!("{} worth {} or more", subject.holding(), level()),
+        AlertKind::HoldingBelow => format!("{} worth {} or less", subject.holding(), level()),
         AlertKind::WalletChanged => format!("{} changes", subject.wallet()),
     }
 }
@@ -72,22 +73,44 @@ pub fn fired(
     style: &NumberStyle,
 ) -> String {
     let coin = subject.coin();
-    let level = style.money(threshold.normalize(), currency);
-    let seen = style.money(observed.normalize(), currency);
-    let (limit, moved) = (style.amount(threshold.normalize()), style.percent(observed));
+    // Each kind writes only the figures it shows: formatting is most of an evaluation's time.
+    let money = |value: Decimal| style.money(value.normalize(), currency);
+    let (level, seen) = (|| money(threshold), || money(observed));
+    let (limit, moved) = (
+        || style.amount(threshold.normalize()),
+        || style.percent(observed),
+    );
     match kind {
-        AlertKind::PriceAbove => format!("{coin} is at or above {level}: {seen}"),
-        AlertKind::PriceBelow => format!("{coin} is at or below {level}: {seen}"),
-        AlertKind::ChangeUp => format!("{coin} moved {moved} in 24 h (alert at +{limit}%)"),
-        AlertKind::ChangeDown => format!("{coin} moved {moved} in 24 h (alert at -{limit}%)"),
-        AlertKind::ChangeEither => format!("{coin} moved {moved} in 24 h (alert at {limit}%)"),
-        AlertKind::PortfolioAbove => format!("Your portfolio is at or above {level}: {seen}"),
-        AlertKind::PortfolioBelow => format!("Your portfolio is at or below {level}: {seen}"),
+        AlertKind::PriceAbove => format!("{coin} is at or above {}: {}", level(), seen()),
+        AlertKind::PriceBelow => format!("{coin} is at or below {}: {}", level(), seen()),
+        AlertKind::ChangeUp => format!("{coin} moved {} in 24 h (alert at +{}%)", moved(), limit()),
+        AlertKind::ChangeDown => {
+            format!("{coin} moved {} in 24 h (alert at -{}%)", moved(), limit())
+        }
+        AlertKind::ChangeEither => {
+            format!("{coin} moved {} in 24 h (alert at {}%)", moved(), limit())
+        }
+        AlertKind::PortfolioAbove => {
+            format!("Your portfolio is at or above {}: {}", level(), seen())
+        }
+        AlertKind::PortfolioBelow => {
+            format!("Your portfolio is at or below {}: {}", level(), seen())
+        }
         AlertKind::HoldingAbove => {
-            format!("{} is worth {seen}, at or above {level}", subject.holding())
+            format!(
+                "{} is worth {}, at or above {}",
+                subject.holding(),
+                seen(),
+                level()
+            )
         }
         AlertKind::HoldingBelow => {
-            format!("{} is worth {seen}, at or below {level}", subject.holding())
+            format!(
+                "{} is worth {}, at or below {}",
+                subject.holding(),
+                seen(),
+                level()
+            )
         }
         // Scans write their own line, with every coin that changed (`alerts::wallet`).
         AlertKind::WalletChanged => format!("{} changed", subject.wallet()),
