@@ -164,18 +164,18 @@ pub async fn import_file(
     control: &ImportControl,
     now: i64,
 ) -> Result<ImportReport, TransferError> {
-    let cache = |kib: i64| format!("PRAGMA cache_size = -{kib}");
-    let err = |e| TransferError::Store(store.error(e));
-    sqlx::query(&cache(IMPORT_CACHE_KIB))
-        .execute(store.pool())
-        .await
-        .map_err(err)?;
+    set_cache(store, IMPORT_CACHE_KIB).await?;
     let result = import(store, path, options, control, now).await;
-    sqlx::query(&cache(crate::store::CACHE_KIB))
+    set_cache(store, crate::store::CACHE_KIB).await?;
+    result
+}
+
+async fn set_cache(store: &Store, kib: i64) -> Result<(), TransferError> {
+    sqlx::query(&format!("PRAGMA cache_size = -{kib}"))
         .execute(store.pool())
         .await
-        .map_err(err)?;
-    result
+        .map_err(|e| TransferError::Store(store.error(e)))?;
+    Ok(())
 }
 
 async fn import(
