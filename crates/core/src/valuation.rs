@@ -371,20 +371,20 @@ fn summarize_accounts(
     total: Decimal,
 ) -> Result<Vec<AccountSummary>, OutOfRange> {
     let mut accounts: Vec<AccountSummary> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
     for h in valued {
-        let value = h.value.unwrap_or_default();
-        match accounts.iter_mut().find(|a| a.account == h.holding.account) {
-            Some(account) => {
-                account.value = add(account.value, value, || {
-                    format!("the value of the account {}", h.holding.account)
-                })?;
-            }
-            None => accounts.push(AccountSummary {
+        let at = *index.entry(h.holding.account.as_str()).or_insert_with(|| {
+            accounts.push(AccountSummary {
                 account: h.holding.account.clone(),
-                value,
+                value: Decimal::ZERO,
                 share: None,
-            }),
-        }
+            });
+            accounts.len() - 1
+        });
+        let account = &mut accounts[at];
+        account.value = add(account.value, h.value.unwrap_or_default(), || {
+            format!("the value of the account {}", h.holding.account)
+        })?;
     }
     for account in &mut accounts {
         account.value = account.value.normalize();
