@@ -321,28 +321,50 @@ fn cost_totals(valued: &[ValuedHolding]) -> Result<(Option<Decimal>, Option<Deci
     Ok((pnl.map(|d| d.normalize()), cost.map(|d| d.normalize())))
 }
 
+/// Summaries in the order their keys first appear, each found again by its key in one lookup.
+struct Grouped<'a, T> {
+    index: HashMap<&'a str, usize>,
+    items: Vec<T>,
+}
+
+impl<T> Default for Grouped<'_, T> {
+    fn default() -> Self {
+        Self {
+            index: HashMap::new(),
+            items: Vec::new(),
+        }
+    }
+}
+
+impl<'a, T> Grouped<'a, T> {
+    /// The summary of `key`, made by `first` the first time the key is seen.
+    fn entry(&mut self, key: &'a str, first: impl FnOnce() -> T) -> &mut T {
+        let items = &mut self.items;
+        let at = *self.index.entry(key).or_insert_with(|| {
+            items.push(first());
+            items.len() - 1
+        });
+        &mut self.items[at]
+    }
+}
+
 fn summarize_assets(
     valued: &[ValuedHolding],
     total: Decimal,
 ) -> Result<Vec<AssetSummary>, OutOfRange> {
-    let mut assets: Vec<AssetSummary> = Vec::new();
-    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut assets = Grouped::default();
     for h in valued {
-        let at = *index.entry(h.holding.coin.as_str()).or_insert_with(|| {
-            assets.push(AssetSummary {
-                coin: h.holding.coin.clone(),
-                symbol: h.holding.symbol.clone(),
-                name: h.holding.name.clone(),
-                amount: Decimal::ZERO,
-                price: h.price,
-                value: h.price.map(|_| Decimal::ZERO),
-                share: None,
-                change_24h: h.change_24h,
-                unrealized_pnl: Some(Decimal::ZERO),
-            });
-            assets.len() - 1
+        let asset = assets.entry(h.holding.coin.as_str(), || AssetSummary {
+            coin: h.holding.coin.clone(),
+            symbol: h.holding.symbol.clone(),
+            name: h.holding.name.clone(),
+            amount: Decimal::ZERO,
+            price: h.price,
+            value: h.price.map(|_| Decimal::ZERO),
+            share: None,
+            change_24h: h.change_24h,
+            unrealized_pnl: Some(Decimal::ZERO),
         });
-        let asset = &mut assets[at];
         let of_coin = |figure: &str| format!("the {figure} of all {}", h.holding.coin);
         asset.amount = add(asset.amount, h.holding.amount.to_decimal(), || {
             of_coin("amount")
@@ -356,6 +378,7 @@ fn summarize_assets(
             None => None,
         };
     }
+    let mut assets = assets.items;
     for asset in &mut assets {
         asset.amount = asset.amount.normalize();
         asset.value = asset.value.map(|d| d.normalize());
@@ -370,22 +393,18 @@ fn summarize_accounts(
     valued: &[ValuedHolding],
     total: Decimal,
 ) -> Result<Vec<AccountSummary>, OutOfRange> {
-    let mut accounts: Vec<AccountSummary> = Vec::new();
-    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut accounts = Grouped::default();
     for h in valued {
-        let at = *index.entry(h.holding.account.as_str()).or_insert_with(|| {
-            accounts.push(AccountSummary {
-                account: h.holding.account.clone(),
-                value: Decimal::ZERO,
-                share: None,
-            });
-            accounts.len() - 1
+        let account = accounts.entry(h.holding.account.as_str(), || AccountSummary {
+            account: h.holding.account.clone(),
+            value: Decimal::ZERO,
+            share: None,
         });
-        let account = &mut accounts[at];
         account.value = add(account.value, h.value.unwrap_or_default(), || {
             format!("the value of the account {}", h.holding.account)
         })?;
     }
+    let mut accounts = accounts.items;
     for account in &mut accounts {
         account.value = account.value.normalize();
         account.share = share_of(account.value, total);
