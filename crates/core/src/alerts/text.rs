@@ -46,7 +46,7 @@ pub fn rule(
     style: &NumberStyle,
 ) -> String {
     let coin = subject.coin();
-    // Each kind writes only the figures it shows: formatting is most of an evaluation's time.
+    // Each kind formats only the figure it shows: every rule read from the store is described.
     let level = || style.money(threshold.normalize(), currency);
     let percent = || style.amount(threshold.normalize());
     match kind {
