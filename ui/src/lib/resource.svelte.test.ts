@@ -46,6 +46,33 @@ describe("resource", () => {
     destroy();
   });
 
+  it("shows the latest load when an earlier one finishes after it", async () => {
+    const answers: ((value: string) => void)[] = [];
+    const { made: history, destroy } = inComponent(() =>
+      resource(() => new Promise<string>((answer) => answers.push(answer))),
+    );
+    const second = history.reload();
+    answers[1]?.("after the backfill");
+    await second;
+    answers[0]?.("before it");
+    await new Promise((done) => setTimeout(done, 0));
+    expect(history.value).toBe("after the backfill");
+    expect(history.loading).toBe(false);
+    destroy();
+  });
+
+  it("keeps an action's answer over a load that was under way", async () => {
+    const answers: ((value: string) => void)[] = [];
+    const { made: settings, destroy } = inComponent(() =>
+      resource(() => new Promise<string>((answer) => answers.push(answer))),
+    );
+    settings.replace("saved");
+    answers[0]?.("stored before the save");
+    await new Promise((done) => setTimeout(done, 0));
+    expect(settings.value).toBe("saved");
+    destroy();
+  });
+
   it("shows what an action returned without loading again", async () => {
     let calls = 0;
     const { made: settings, destroy } = inComponent(() =>

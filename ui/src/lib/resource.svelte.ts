@@ -24,15 +24,22 @@ export function resource<T>(load: () => Promise<T>, reloadOn: ReloadOn[] = []): 
   let value = $state<T | null>(null);
   let error = $state<AppError | null>(null);
   let loading = $state(true);
+  // Events can start loads faster than they finish, and they may finish in any order: only the
+  // latest one started (or an action's answer after it) is shown.
+  let latest = 0;
 
   async function reload() {
+    const mine = ++latest;
     try {
-      value = await load();
-      error = null;
+      const next = await load();
+      if (mine === latest) {
+        value = next;
+        error = null;
+      }
     } catch (reason) {
-      error = toAppError(reason);
+      if (mine === latest) error = toAppError(reason);
     } finally {
-      loading = false;
+      if (mine === latest) loading = false;
     }
   }
 
@@ -53,6 +60,7 @@ export function resource<T>(load: () => Promise<T>, reloadOn: ReloadOn[] = []): 
     },
     reload,
     replace(next: T) {
+      latest += 1;
       value = next;
       error = null;
       loading = false;
