@@ -1,7 +1,8 @@
 import { cleanup, fireEvent, render, screen } from "@testing-library/svelte";
+import { emit } from "@tauri-apps/api/event";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, it } from "vitest";
-import type { BackfillReport, HistoryQuery } from "../../api";
+import type { BackfillProgress, BackfillReport, HistoryQuery } from "../../api";
 import { valuation, valuedHolding } from "../../test-fixtures";
 import NetWorthCard from "./NetWorthCard.svelte";
 
@@ -26,17 +27,19 @@ const report: BackfillReport = {
   gaps: [],
 };
 
-function backend() {
+const withGap = [
+  { day: FIRST, value: "66.71", invested: "70", missing: 0 },
+  { day: FIRST + DAY, value: null, invested: "70", missing: 1 },
+  { day: FIRST + 2 * DAY, value: "68", invested: "70", missing: 0 },
+];
+
+/** The mocked backend; `days()` answers `daily_history` (a gap by default). */
+function backend(days = () => withGap) {
   const asked: { command: string; query?: HistoryQuery }[] = [];
   mockIPC(
     (command, args) => {
       asked.push({ command, query: (args as { query?: HistoryQuery }).query });
-      if (command === "daily_history")
-        return [
-          { day: FIRST, value: "66.71", invested: "70", missing: 0 },
-          { day: FIRST + DAY, value: null, invested: "70", missing: 1 },
-          { day: FIRST + 2 * DAY, value: "68", invested: "70", missing: 0 },
-        ];
+      if (command === "daily_history") return days();
       if (command === "net_worth_history")
         return [
           { at: FIRST, total: "60", missing_prices: 0 },
@@ -84,6 +87,28 @@ describe("NetWorthCard", () => {
     expect(await screen.findByText("Recorded at each price refresh.")).toBeTruthy();
     expect(asked.at(-1)?.command).toBe("net_worth_history");
     expect(document.querySelector("[data-secondary]")).toBeNull();
+  });
+
+  it("redraws the days the sync loop's backfill fills", async () => {
+    let stored = withGap;
+    backend(() => stored);
+    render(NetWorthCard, { valuation: portfolio });
+    await screen.findByText(/1 day has no stored price/);
+    stored = withGap.map((day) => ({ ...day, value: day.value ?? "67", missing: 0 }));
+    const step: BackfillProgress = {
+      coin: "bitcoin",
+      coin_label: "Bitcoin (BTC)",
+      done: 0,
+      coins: 1,
+      days_left: 0,
+      calls: 1,
+      calls_per_minute: 5,
+    };
+    await emit("backfill-progress", step);
+    await screen.findByText(
+      (text) => text.startsWith("From 2022-03-25") && !/no stored/.test(text),
+    );
+    expect(document.querySelectorAll("[data-gap]")).toHaveLength(0);
   });
 
   it("fetches past prices and says which source served them", async () => {
