@@ -18,8 +18,8 @@ export const TIMEOUT = 20_000;
 
 /**
  * The moves every suite makes on the app's window: find an element (a screenshot is saved when it
- * never shows), click it, type into it, open a screen, read its text as laid out. `current`
- * returns the driver, which a suite has only once its app is up.
+ * never shows), click it once it stands still, type into it, open a screen, read its text as
+ * laid out. `current` returns the driver, which a suite has only once its app is up.
  */
 export function moves(current) {
   const find = (css) =>
@@ -29,7 +29,11 @@ export function moves(current) {
         await saveScreenshot(current(), "failed-find");
         throw error;
       });
-  const click = async (css) => (await find(css)).click();
+  const click = async (css) => {
+    const element = await find(css);
+    await current().wait(() => standsStill(current(), element), TIMEOUT);
+    await element.click();
+  };
   const typeIn = async (css, text) => {
     const field = await find(css);
     await field.clear();
@@ -38,6 +42,21 @@ export function moves(current) {
   const go = (screen) => click(`nav a[data-screen="${screen}"]`);
   const textOf = async (css) => renderedText(current(), await find(css));
   return { find, click, typeIn, go, textOf };
+}
+
+/**
+ * Whether `element` is where it was two frames ago. WebDriver clicks at the point it measured,
+ * so a click while the page still moves (a notice going away, a chart redrawn) can land beside
+ * the element, and nothing happens.
+ */
+function standsStill(driver, element) {
+  return driver.executeAsyncScript(
+    "const [element, done] = arguments;" +
+      "const at = () => JSON.stringify(element.getBoundingClientRect());" +
+      "const before = at();" +
+      "requestAnimationFrame(() => requestAnimationFrame(() => done(at() === before)));",
+    element,
+  );
 }
 
 /** Stops what a suite started, the app first, skipping what never started. */
