@@ -131,6 +131,9 @@ pub struct App {
     providers: crate::wallets::ProviderOverrides,
     /// One wallet scan at a time in this process: two of the same wallet would race.
     scanning: tokio::sync::Mutex<()>,
+    /// One backfill at a time: the loop's step and "Fetch past prices" together would ask for
+    /// the same days twice, on a plan of five calls a minute.
+    backfilling: tokio::sync::Mutex<()>,
 }
 
 impl App {
@@ -155,6 +158,7 @@ impl App {
             courier: std::sync::OnceLock::new(),
             providers: config.wallets,
             scanning: tokio::sync::Mutex::new(()),
+            backfilling: tokio::sync::Mutex::new(()),
         })
     }
 

@@ -89,22 +89,28 @@ impl Pace {
 
 impl App {
     /// Fetches and stores the missing daily prices of every coin ever held, in the base currency.
-    /// `progress` hears after each call. Safe to run again: covered years cost nothing.
+    /// `progress` hears after each call. Safe to run again: covered years cost nothing. Waits
+    /// for a backfill under way, then skips what it stored.
     pub async fn backfill(
         &self,
         progress: impl Fn(&BackfillProgress),
     ) -> Result<BackfillReport, Error> {
+        let _one = self.backfilling.lock().await;
         Ok(self.backfill_within(progress, Share::All).await?.0)
     }
 
     /// The sync loop's share of a backfill: at most half the plan's calls per minute, so with
     /// the cycle's own they stay within it, and none once a pass finds nothing left to fetch,
-    /// until holdings change again. Returns the calls made to CoinGecko and to DefiLlama.
+    /// until holdings change again, or while a backfill is under way. Returns the calls made to
+    /// CoinGecko and to DefiLlama.
     pub async fn backfill_step(&self) -> Result<(u32, u32), Error> {
         use std::sync::atomic::Ordering;
         if !self.backfill_due.load(Ordering::Relaxed) {
             return Ok((0, 0));
         }
+        let Ok(_one) = self.backfilling.try_lock() else {
+            return Ok((0, 0));
+        };
         let (report, finished) = self.backfill_within(|_| {}, Share::LoopStep).await?;
         if finished {
             self.backfill_due.store(false, Ordering::Relaxed);

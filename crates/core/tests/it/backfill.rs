@@ -122,6 +122,41 @@ async fn the_sync_loop_backfills_within_its_share_of_the_plan() {
     assert!(days[days.len() - 100].value.is_some());
 }
 
+/// The loop's step and "Fetch past prices" at once on a vault of two coins, the step started
+/// first or second; bitcoin's range answers slowly, so the first is still fetching when the
+/// second starts. Returns the step's calls, the backfill's, and the range calls bitcoin's days
+/// cost.
+async fn both_at_once(step_first: bool) -> ((u32, u32), u32, usize) {
+    let (fake, dir) = fake_and_dir().await;
+    let (app, _) = two_coins(&fake, dir.path()).await;
+    let range = "/coins/bitcoin/market_chart/range";
+    fake.inject(Failure::Slow { millis: 300 }, 2, Some(range));
+    let (step, asked) = if step_first {
+        tokio::join!(app.backfill_step(), app.backfill(|_| {}))
+    } else {
+        let (asked, step) = tokio::join!(app.backfill(|_| {}), app.backfill_step());
+        (step, asked)
+    };
+    let asked = asked.expect("the backfill asked for").calls;
+    (step.expect("the loop's step"), asked, fake.calls_to(range))
+}
+
+#[tokio::test]
+async fn fetch_past_prices_during_the_loops_step_waits_and_asks_for_nothing_again() {
+    let (step, asked, bitcoin_calls) = both_at_once(true).await;
+    assert_eq!(step, (2, 0));
+    assert_eq!(asked, 0, "the step stored it all");
+    assert_eq!(bitcoin_calls, 1);
+}
+
+#[tokio::test]
+async fn the_loops_step_skips_while_past_prices_are_being_fetched() {
+    let (step, asked, bitcoin_calls) = both_at_once(false).await;
+    assert_eq!(step, (0, 0));
+    assert_eq!(asked, 2);
+    assert_eq!(bitcoin_calls, 1);
+}
+
 #[tokio::test]
 async fn days_older_than_the_plan_come_from_defillama_once() {
     let (fake, dir) = fake_and_dir().await;
