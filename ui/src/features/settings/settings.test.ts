@@ -241,4 +241,27 @@ describe("who saw what", () => {
     expect(screen.getByText("CoinGecko")).toBeInTheDocument();
     expect(screen.getByText(/\(unreachable\)/)).toBeInTheDocument();
   });
+
+  it("shows the calls of a backfill as it makes them", async () => {
+    const older = {
+      provider: "defillama",
+      asked: "GET /chart/coingecko:bitcoin",
+      outcome: "ok",
+      at: 1_700_000_100,
+    };
+    let log: (typeof older)[] = [];
+    mockIPC(
+      (command) => {
+        if (command === "privacy_log") return log;
+        throw `${command} not mocked`;
+      },
+      { shouldMockEvents: true },
+    );
+    render(PrivacyLog);
+    await screen.findByText("Nothing has been sent outside yet.");
+    log = [older];
+    await new Promise((done) => setTimeout(done, 10)); // the listeners are registered
+    await emit("backfill-progress", {});
+    expect(await screen.findByText(/chart\/coingecko:bitcoin/)).toBeInTheDocument();
+  });
 });
