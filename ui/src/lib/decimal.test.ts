@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   compareDecimal,
   parseDecimalInput,
+  formatGain,
   formatMoney,
   formatMoneyNumber,
   formatPercent,
@@ -44,6 +45,13 @@ describe("money for people", () => {
     expect(formatMoney("0.00002607", "usd")).toBe("0.00002607 USD");
     expect(formatMoney("-1234.5", "gbp")).toBe("-1,234.50 GBP");
     expect(formatMoneyNumber("70000")).toBe("70,000.00");
+  });
+
+  it("signs gains, and nothing that shows as zero", () => {
+    expect(formatGain("24000", "usd")).toBe("+24,000.00 USD");
+    expect(formatGain("-12.5", "eur")).toBe("-12.50 EUR");
+    expect(formatGain("0", "usd")).toBe("0.00 USD");
+    expect(formatGain("0.001", "usd")).toBe("+0.001 USD");
   });
 
   it("signs percentages", () => {

@@ -155,6 +155,17 @@ export function formatMoney(
   return `${formatMoneyNumber(value, locale)} ${currency.toUpperCase()}`;
 }
 
+/** A gain or loss, its sign always shown: "+24,000.00", "-12.50", and "0.00" without one. */
+export function formatGainNumber(value: string, locale: string = userLocale()): string {
+  const text = formatMoneyNumber(value, locale);
+  return value.startsWith("-") || !/[1-9]/.test(text) ? text : `+${text}`;
+}
+
+/** A gain or loss with its currency code: "+24,000.00 USD". */
+export function formatGain(value: string, currency: string, locale: string = userLocale()): string {
+  return `${formatGainNumber(value, locale)} ${currency.toUpperCase()}`;
+}
+
 /** The colour class of a signed figure: "gain", "loss", or none for zero or unknown. */
 export function toneOf(value: string | null): string {
   if (value === null || /^-?0(\.0+)?$/.test(value)) return "";

@@ -110,6 +110,7 @@ describe("GainsScreen", () => {
     expect(table?.textContent).toContain("2024-12-05");
     expect(table?.textContent).toContain("985 d");
     expect(table?.textContent).toContain("not recorded");
+    expect(table?.querySelector(".gain")?.textContent).toBe("+85.67 EUR");
   });
 
   it("saves a new method and shows the figures it gives", async () => {

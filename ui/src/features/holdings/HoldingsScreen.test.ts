@@ -98,6 +98,19 @@ describe("the holdings screen", () => {
     expect(await screen.findByText("0.0000901")).toBeInTheDocument();
   });
 
+  it("signs each coin's unrealized profit or loss", async () => {
+    backend(() =>
+      valuation([
+        valuedHolding({ price: "60000", value: "30000", unrealized_pnl: "1500" }),
+        valuedHolding({ coin: "pepe", name: "Pepe", value: "1", unrealized_pnl: "-20.5" }),
+      ]),
+    );
+    render(HoldingsScreen);
+    await screen.findByText("Pepe");
+    expect(within(rowOf("Bitcoin")).getByText("+1,500.00")).toHaveClass("gain");
+    expect(within(rowOf("Pepe")).getByText("-20.50")).toHaveClass("loss");
+  });
+
   it("expands a coin into its accounts and searches by coin or account", async () => {
     const both = valuation(
       [
