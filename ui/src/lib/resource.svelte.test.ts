@@ -61,6 +61,20 @@ describe("resource", () => {
     destroy();
   });
 
+  it("shows each load that finishes in order while more are under way", async () => {
+    const answers: ((value: number) => void)[] = [];
+    const { made: history, destroy } = inComponent(() =>
+      resource(() => new Promise<number>((answer) => answers.push(answer))),
+    );
+    const second = history.reload();
+    answers[0]?.(1);
+    await expect.poll(() => history.value).toBe(1);
+    answers[1]?.(2);
+    await second;
+    expect(history.value).toBe(2);
+    destroy();
+  });
+
   it("keeps an action's answer over a load that was under way", async () => {
     const answers: ((value: string) => void)[] = [];
     const { made: settings, destroy } = inComponent(() =>

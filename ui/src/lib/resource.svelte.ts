@@ -24,22 +24,28 @@ export function resource<T>(load: () => Promise<T>, reloadOn: ReloadOn[] = []): 
   let value = $state<T | null>(null);
   let error = $state<AppError | null>(null);
   let loading = $state(true);
-  // Events can start loads faster than they finish, and they may finish in any order: only the
-  // latest one started (or an action's answer after it) is shown.
-  let latest = 0;
+  // Events can start loads faster than they finish, and they may finish in any order: a load
+  // is shown only if it started after what is on screen (a load, or an action's answer), so an
+  // older answer never replaces a newer one and a stream of events still shows each step.
+  let started = 0;
+  let shown = 0;
 
   async function reload() {
-    const mine = ++latest;
+    const mine = ++started;
     try {
       const next = await load();
-      if (mine === latest) {
+      if (mine > shown) {
+        shown = mine;
         value = next;
         error = null;
       }
     } catch (reason) {
-      if (mine === latest) error = toAppError(reason);
+      if (mine > shown) {
+        shown = mine;
+        error = toAppError(reason);
+      }
     } finally {
-      if (mine === latest) loading = false;
+      loading = false;
     }
   }
 
@@ -60,7 +66,7 @@ export function resource<T>(load: () => Promise<T>, reloadOn: ReloadOn[] = []): 
     },
     reload,
     replace(next: T) {
-      latest += 1;
+      shown = ++started;
       value = next;
       error = null;
       loading = false;
