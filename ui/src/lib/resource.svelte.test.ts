@@ -17,6 +17,16 @@ function inComponent<T>(make: () => T): { made: T; destroy: () => void } {
   return { made, destroy };
 }
 
+/** A resource whose loads wait until the test answers them, in any order: `answer(n, value)`
+ * ends the n-th load (from 0). */
+function answeredByHand<T>() {
+  const answers: ((value: T) => void)[] = [];
+  const { made, destroy } = inComponent(() =>
+    resource(() => new Promise<T>((done) => answers.push(done))),
+  );
+  return { made, destroy, answer: (load: number, value: T) => answers[load]?.(value) };
+}
+
 describe("resource", () => {
   it("loads, reloads on its events, and keeps the last error until a load succeeds", async () => {
     mockIPC(() => null, { shouldMockEvents: true });
@@ -47,14 +57,11 @@ describe("resource", () => {
   });
 
   it("shows the latest load when an earlier one finishes after it", async () => {
-    const answers: ((value: string) => void)[] = [];
-    const { made: history, destroy } = inComponent(() =>
-      resource(() => new Promise<string>((answer) => answers.push(answer))),
-    );
+    const { made: history, destroy, answer } = answeredByHand<string>();
     const second = history.reload();
-    answers[1]?.("after the backfill");
+    answer(1, "after the backfill");
     await second;
-    answers[0]?.("before it");
+    answer(0, "before it");
     await new Promise((done) => setTimeout(done, 0));
     expect(history.value).toBe("after the backfill");
     expect(history.loading).toBe(false);
@@ -62,26 +69,20 @@ describe("resource", () => {
   });
 
   it("shows each load that finishes in order while more are under way", async () => {
-    const answers: ((value: number) => void)[] = [];
-    const { made: history, destroy } = inComponent(() =>
-      resource(() => new Promise<number>((answer) => answers.push(answer))),
-    );
+    const { made: history, destroy, answer } = answeredByHand<number>();
     const second = history.reload();
-    answers[0]?.(1);
+    answer(0, 1);
     await expect.poll(() => history.value).toBe(1);
-    answers[1]?.(2);
+    answer(1, 2);
     await second;
     expect(history.value).toBe(2);
     destroy();
   });
 
   it("keeps an action's answer over a load that was under way", async () => {
-    const answers: ((value: string) => void)[] = [];
-    const { made: settings, destroy } = inComponent(() =>
-      resource(() => new Promise<string>((answer) => answers.push(answer))),
-    );
+    const { made: settings, destroy, answer } = answeredByHand<string>();
     settings.replace("saved");
-    answers[0]?.("stored before the save");
+    answer(0, "stored before the save");
     await new Promise((done) => setTimeout(done, 0));
     expect(settings.value).toBe("saved");
     destroy();
