@@ -23,12 +23,12 @@ export interface Resource<T> {
 export function resource<T>(load: () => Promise<T>, reloadOn: ReloadOn[] = []): Resource<T> {
   let value = $state<T | null>(null);
   let error = $state<AppError | null>(null);
-  let loading = $state(true);
   // Events can start loads faster than they finish, and they may finish in any order: a load
   // is shown only if it started after what is on screen (a load, or an action's answer), so an
   // older answer never replaces a newer one and a stream of events still shows each step.
   let started = 0;
-  let shown = 0;
+  /** The load (or action's answer) on screen; 0 while the first load runs. */
+  let shown = $state(0);
 
   async function reload() {
     const mine = ++started;
@@ -44,8 +44,6 @@ export function resource<T>(load: () => Promise<T>, reloadOn: ReloadOn[] = []): 
         shown = mine;
         error = toAppError(reason);
       }
-    } finally {
-      loading = false;
     }
   }
 
@@ -62,14 +60,13 @@ export function resource<T>(load: () => Promise<T>, reloadOn: ReloadOn[] = []): 
       return error;
     },
     get loading() {
-      return loading;
+      return shown === 0;
     },
     reload,
     replace(next: T) {
       shown = ++started;
       value = next;
       error = null;
-      loading = false;
     },
   };
 }
