@@ -99,6 +99,15 @@ async fn a_fired_alert_reaches_ntfy_and_a_signed_webhook() {
         receivers.ntfy_messages().len() == 1 && receivers.webhook_calls().len() == 1
     })
     .await;
+    // Each delivery is logged once its answer is in, a moment after the receiver saw it.
+    let mut log = Vec::new();
+    for _ in 0..200 {
+        log = app.alert_deliveries(10).await.unwrap();
+        if log.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     refresher.stop().await;
 
     let ntfy = &receivers.ntfy_messages()[0];
@@ -118,7 +127,6 @@ async fn a_fired_alert_reaches_ntfy_and_a_signed_webhook() {
     assert_eq!(call.body["threshold"], "70000");
     assert_eq!(call.body["message"], ntfy.body.as_str());
 
-    let log = app.alert_deliveries(10).await.unwrap();
     assert_eq!(log.len(), 2, "{log:?}");
     assert!(log
         .iter()
